@@ -1,0 +1,1 @@
+"""MkDocs adapters of parole: thin plugins that call the core in ``site_builder``."""

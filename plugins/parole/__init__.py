@@ -1,0 +1,1 @@
+"""The ``parole`` MkDocs plugin: everything parole adds to a site, each feature switchable."""

@@ -1,0 +1,56 @@
+"""Options of the ``parole`` plugin, as an organizer writes them under ``plugins: - parole:``.
+
+Each option has one line and a docstring; the README's configuration reference must name every
+one of them (``tests/test_docs.py`` fails otherwise).
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class OrganizerConfig(base.Config):
+    """Who runs the consultation."""
+
+    name = c.Type(str, default="")
+    """Name shown in the header and the footer, e.g. "Ville de Belval"."""
+    email = c.Optional(c.Type(str))
+    """Contact email address shown in the footer."""
+    phone = c.Optional(c.Type(str))
+    """Contact phone number shown in the footer, written as people read it ("01 84 60 12 34")."""
+    address = c.Optional(c.Type(str))
+    """Postal address shown in the footer."""
+
+
+class PageWeightConfig(base.Config):
+    """The page-weight report and budget."""
+
+    enabled = c.Type(bool, default=True)
+    """Measure every page after the build, print the table and write ``page-weight.json``."""
+    budget = c.Type(int, default=14)
+    """Largest transferred size of a page, in KiB (1 KiB = 1024 bytes): the first TCP round trip.
+    A page over it is a warning, hence an error in strict mode."""
+
+
+class ParoleConfig(base.Config):
+    """Options of the ``parole`` plugin."""
+
+    title = c.Optional(c.Type(str))
+    """The consultation's title in every page's header; defaults to ``site_name``."""
+    organizer = c.SubConfig(OrganizerConfig)
+    """Who runs the consultation (``name``, ``email``, ``phone``, ``address``)."""
+    help_page = c.Type(str, default="aide.md")
+    """Page on getting help in person, linked from every footer; ``""`` leaves the link out."""
+    accessibility_page = c.Type(str, default="accessibilite.md")
+    """Accessibility statement, linked from every footer; ``""`` leaves the link out."""
+    privacy_page = c.Type(str, default="confidentialite.md")
+    """Privacy page, linked from every footer; ``""`` leaves the link out."""
+    site_map = c.Type(bool, default=True)
+    """Generate a site map page listing every page, linked from every page."""
+    faq = c.Type(bool, default=True)
+    """Render pages whose front matter says ``type: faq`` as questions and answers."""
+    precompress = c.Type(bool, default=True)
+    """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG and XML file of the site."""
+    page_weight = c.SubConfig(PageWeightConfig)
+    """Page-weight report and budget (``enabled``, ``budget``)."""

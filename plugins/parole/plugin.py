@@ -1,0 +1,214 @@
+"""MkDocs events of the ``parole`` plugin. Thin: every decision is made in ``site_builder``.
+
+State kept across ``mkdocs serve`` rebuilds is only what ``__init__`` sets; everything that
+belongs to one build is reset in ``on_config`` (DESIGN.md, convention 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from site_builder import faq, navigation, page_weight, precompress
+from site_builder.errors import ContentError, Problem
+from site_builder.i18n import DEFAULT_LANGUAGE, Catalogue, available_languages, base_language
+from site_builder.site import FooterLink, SiteInfo
+from site_builder.site_map import site_map_markdown
+
+from .config import ParoleConfig
+
+log = logging.getLogger("mkdocs.plugins.parole")
+
+PAGE_TYPES = ("faq",)
+
+
+class ParolePlugin(BasePlugin[ParoleConfig]):
+    """Adds parole's pages, checks and reports to an MkDocs build."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.catalogue = Catalogue.for_language(DEFAULT_LANGUAGE)
+        self.faq_extension: faq.FaqExtension | None = None
+        self.site_map_file: File | None = None
+        self.nav: Navigation | None = None
+        self.footer_files: dict[str, File] = {}
+        self.problems: list[Problem] = []
+
+    # -- configuration and files ------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
+        language = str(config.theme.get("language") or config.theme.get("locale") or "")
+        self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
+        if not self.catalogue.complete:
+            log.warning(
+                "mkdocs.yml: theme.language is %r, which parole has no interface strings for; "
+                "English is used. Set theme.language to one of: %s.",
+                language, ", ".join(available_languages()),
+            )
+        if self.config.faq:
+            self.faq_extension = faq.FaqExtension()
+            config.markdown_extensions.append(self.faq_extension)  # type: ignore[arg-type]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.config.site_map:
+            src_uri = f"{self.catalogue('site_map.slug')}.md"
+            existing = files.get_file_from_path(src_uri)
+            if existing is None:
+                self.site_map_file = File.generated(
+                    config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
+                )
+                files.append(self.site_map_file)
+            else:
+                self.site_map_file = existing
+        for key in ("help_page", "accessibility_page", "privacy_page"):
+            src_uri = self.config[key]
+            if not src_uri:
+                continue
+            found = files.get_file_from_path(src_uri)
+            if found is None:
+                log.warning(
+                    "mkdocs.yml: plugins.parole.%s is %r but there is no such page in %s. "
+                    "Write that page, point the option at an existing page, or set it to \"\" "
+                    "to leave the footer link out.",
+                    key, src_uri, config.docs_dir,
+                )
+            else:
+                self.footer_files[key] = found
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["t"] = self.catalogue
+        env.globals["parole"] = self.site_info(config)
+        return env
+
+    def site_info(self, config: MkDocsConfig) -> SiteInfo:
+        organizer = self.config.organizer
+        labels = {
+            "help_page": "footer.help",
+            "accessibility_page": "footer.accessibility",
+            "privacy_page": "footer.privacy",
+        }
+        links = [
+            FooterLink(key.removesuffix("_page"), self.catalogue(labels[key]), file.url)
+            for key, file in self.footer_files.items()
+        ]
+        return SiteInfo(
+            title=self.config.title or config.site_name,
+            organizer_name=organizer.name,
+            organizer_email=organizer.email,
+            organizer_phone=organizer.phone,
+            organizer_address=organizer.address,
+            language=base_language(self.catalogue.language),
+            direction=self.catalogue.direction,
+            footer_links=tuple(links),
+            site_map_url=self.site_map_file.url if self.site_map_file else None,
+        )
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        page_type = page.meta.get("type")
+        if page_type is not None and page_type not in PAGE_TYPES:
+            self.problems.append(Problem(
+                message=f"unknown page type {page_type!r} in the front matter",
+                fix=f"write one of: {', '.join(PAGE_TYPES)}; or remove the 'type:' line",
+                file=page.file.src_uri,
+                line=_front_matter_line(page, "type"),
+                field="type",
+            ))
+        if self.faq_extension is not None:
+            self.faq_extension.active = page_type == "faq"
+        if self.site_map_file is not None and page.file is self.site_map_file:
+            return self._site_map(page)
+        return markdown
+
+    def _site_map(self, page: Page) -> str:
+        entries = []
+        if self.nav is not None:
+            for depth, item in navigation.walk(self.nav.items):
+                target: str | None = None
+                if isinstance(item, Page):
+                    target = item.file.src_uri
+                elif not item.is_section:
+                    target = getattr(item, "url", None)
+                entries.append((depth, item.title or target or "", target))
+        page.meta.setdefault("title", self.catalogue("site_map.title"))
+        return site_map_markdown(
+            self.catalogue("site_map.title"), self.catalogue("site_map.intro"), entries
+        )
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.faq_extension is not None and self.faq_extension.active:
+            if not self.faq_extension.questions:
+                self.problems.append(Problem(
+                    message="this FAQ page has no question",
+                    fix="write each question as a level-2 heading ('## Your question?') "
+                    "followed by its answer",
+                    file=page.file.src_uri,
+                    line=_front_matter_line(page, "type"),
+                    field="type",
+                ))
+            self.faq_extension.active = False
+        return html
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        home = nav.homepage
+        context["parole_nav"] = navigation.local_nav(nav.items, page, home)  # type: ignore[arg-type]
+        return context
+
+    # -- after the build --------------------------------------------------------------------
+
+    @event_priority(-100)  # last: measure and compress what every other plugin wrote
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.problems:
+            raise PluginError(str(ContentError(self.problems)))
+        site_dir = Path(config.site_dir)
+        if self.config.page_weight.enabled:
+            budget = self.config.page_weight.budget * 1024
+            report = page_weight.measure_site(site_dir, budget)
+            report.write_json(site_dir / page_weight.REPORT_NAME)
+            log.info("Page weight (transferred, gzip):\n%s", report.table())
+            for page_report in report.over_budget():
+                log.warning(
+                    "%s weighs %s transferred, over the budget of %s. Make the page shorter, "
+                    "split it, or lighten its images; or raise plugins.parole.page_weight.budget.",
+                    page_report.path, page_weight.kib(page_report.total), page_weight.kib(budget),
+                )
+        if self.config.precompress:
+            precompress.precompress_site(site_dir)
+
+
+def _front_matter_line(page: Page, key: str) -> int:
+    """Line of ``key:`` in the page's front matter, or 1 when it cannot be found."""
+    source = page.file.content_string if page.file.abs_src_path else ""
+    for number, line in enumerate(source.splitlines(), 1):
+        if line.split(":", 1)[0].strip() == key:
+            return number
+    return 1
+
+

@@ -1,0 +1,75 @@
+"""Interface strings from the theme's locale catalogues (``theme/locales/<language>.yml``).
+
+French is the default language of parole and English the fallback for any string a catalogue
+lacks, so a partial translation still renders every string. The core reads the catalogues itself
+(not through MkDocs) because the collector re-renders pages without MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+DEFAULT_LANGUAGE = "fr"
+FALLBACK_LANGUAGE = "en"
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ps", "ur", "yi"})
+
+
+def base_language(language: str) -> str:
+    """``fr-BE`` → ``fr``: catalogues and text direction depend on the language, not the region."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for right-to-left languages, ``ltr`` otherwise."""
+    return "rtl" if base_language(language) in RIGHT_TO_LEFT else "ltr"
+
+
+@cache
+def _load(language: str) -> dict[str, str]:
+    path = resources.files("site_builder.theme") / "locales" / f"{language}.yml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(key): str(value) for key, value in data.items()}
+
+
+def available_languages() -> list[str]:
+    """Languages that have a catalogue in the theme."""
+    folder = resources.files("site_builder.theme") / "locales"
+    return sorted(entry.name.removesuffix(".yml") for entry in folder.iterdir()
+                  if entry.name.endswith(".yml"))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The interface strings of one language."""
+
+    language: str
+    strings: dict[str, str]
+
+    @classmethod
+    def for_language(cls, language: str) -> Catalogue:
+        code = base_language(language)
+        return cls(language=language, strings={**_load(FALLBACK_LANGUAGE), **_load(code)})
+
+    @property
+    def complete(self) -> bool:
+        """True when the language has its own catalogue (no fallback to English needed)."""
+        return bool(_load(base_language(self.language)))
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The string for ``key``, with ``{name}`` placeholders filled from ``values``."""
+        try:
+            text = self.strings[key]
+        except KeyError:
+            raise KeyError(f"no interface string {key!r} in theme/locales/en.yml") from None
+        return text.format_map(values) if values else text
