@@ -1,0 +1,93 @@
+"""Shared test helpers: building sites, comparing goldens, serving a site like nginx would."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = REPO / "tests" / "sites"
+GOLDENS = REPO / "tests" / "goldens"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-setuid-sandbox", "--disable-gpu", "--disable-quic",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
+    """Build ``config_file`` into ``site_dir`` exactly as ``parole build`` does."""
+    from site_builder.cli import build
+
+    build(str(config_file), site_dir=str(site_dir), strict=strict)
+    return site_dir
+
+
+def sample_sites() -> list[Path]:
+    """Every sample site under tests/sites/ (a folder with an mkdocs.yml)."""
+    return sorted(path.parent for path in SITES.glob("*/mkdocs.yml"))
+
+
+def assert_golden(name: str, actual: str, request: pytest.FixtureRequest) -> None:
+    """Compare ``actual`` with ``tests/goldens/<name>``; ``--update-goldens`` rewrites it."""
+    path = GOLDENS / name
+    if request.config.getoption("--update-goldens"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    if not path.exists():
+        pytest.fail(f"no golden file {path}: run pytest with --update-goldens and review it")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{name} differs from its golden; review, then --update-goldens"
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the precompressed ``.gz`` beside a file when the client accepts gzip (nginx's
+    ``gzip_static on``), so transfer sizes are what citizens get."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()
+            path = path / "index.html"
+        compressed = path.with_name(path.name + ".gz")
+        if "gzip" in self.headers.get("Accept-Encoding", "") and compressed.is_file():
+            body = compressed.open("rb")
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(compressed.stat().st_size))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            return body
+        return super().send_head()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve_site(site_dir: Path) -> Iterator[str]:
+    """Serve ``site_dir`` on 127.0.0.1 (a free port); yields the base URL ending in ``/``."""
+    handler = functools.partial(_SiteHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def gunzip(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes())
