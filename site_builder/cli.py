@@ -13,6 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
 from site_builder import __version__
 
 log = logging.getLogger("parole")
@@ -69,9 +74,6 @@ def _setup_logging(quiet: bool) -> None:
 
 def build(config_file: str, *, site_dir: str | None = None, strict: bool = True) -> None:
     """Build the site described by ``config_file``; raises MkDocs' ``Abort`` on failure."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     options = {"site_dir": site_dir} if site_dir else {}
     config = load_config(config_file, strict=strict, **options)
     config.plugins.on_startup(command="build", dirty=False)
@@ -83,14 +85,10 @@ def build(config_file: str, *, site_dir: str | None = None, strict: bool = True)
 
 def serve(config_file: str, *, host: str, port: int) -> None:
     """Build, serve on http://host:port/ and rebuild whenever a page or the theme changes."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
     mkdocs_serve(config_file=config_file, dev_addr=f"{host}:{port}", watch_theme=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from mkdocs.exceptions import Abort, ConfigurationError
-
     arguments = _parser().parse_args(argv)
     _setup_logging(getattr(arguments, "quiet", False))
     try:

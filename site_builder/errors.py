@@ -21,7 +21,8 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = ":".join(part for part in (self.file, str(self.line) if self.line else None) if part)
+        line = str(self.line) if self.line else None
+        where = ":".join(part for part in (self.file, line) if part)
         located = f"{where}: " if where else ""
         field = f"[{self.field}] " if self.field else ""
         return f"{located}{field}{self.message}\n    How to fix: {self.fix}"

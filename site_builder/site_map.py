@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-def site_map_markdown(title: str, intro: str, entries: Iterable[tuple[int, str, str | None]]) -> str:
+def site_map_markdown(
+    title: str, intro: str, entries: Iterable[tuple[int, str, str | None]]
+) -> str:
     """Markdown of the site map; ``entries`` are ``(depth, title, link target or None)``."""
     lines = [f"# {title}", "", intro, ""]
     for depth, entry_title, target in entries:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.cli import build
+
 REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "tests" / "sites"
 GOLDENS = REPO / "tests" / "goldens"
@@ -25,8 +27,6 @@ CHROMIUM_ARGS = [
 
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
     """Build ``config_file`` into ``site_dir`` exactly as ``parole build`` does."""
-    from site_builder.cli import build
-
     build(str(config_file), site_dir=str(site_dir), strict=strict)
     return site_dir
 
@@ -71,7 +71,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
             return body
         return super().send_head()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -178,7 +178,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         home = nav.homepage
-        context["parole_nav"] = navigation.local_nav(nav.items, page, home)  # type: ignore[arg-type]
+        local = navigation.local_nav(nav.items, page, home)  # type: ignore[arg-type]
+        context["parole_nav"] = local  # type: ignore[typeddict-unknown-key]
         return context
 
     # -- after the build --------------------------------------------------------------------

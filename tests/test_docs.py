@@ -1,0 +1,105 @@
+"""The docs stay true: every option, page type and command the code has is documented."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from site_builder.plugins.parole.config import ParoleConfig
+from site_builder.plugins.parole.plugin import PAGE_TYPES
+
+from tests.support import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+# Keys MkDocs itself reads from mkdocs_theme.yml; they are not options an organizer sets.
+MKDOCS_THEME_KEYS = {"static_templates", "extends", "locale", "include_search_page",
+                     "search_index_only"}
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^### {re.escape(title)}\n(.*?)(?=^#{{2,3}} )", README, re.M | re.S)
+    assert match, f"README.md has no '### {title}' section"
+    return match.group(1)
+
+
+def _documented(section: str) -> set[str]:
+    return set(re.findall(r"^\| `([^`]+)` \|", section, re.M))
+
+
+def _option_names(config: type[base.Config], prefix: str = "") -> Iterator[str]:
+    for name, option in config._schema:
+        if isinstance(option, c.SubConfig):
+            yield from _option_names(option.config_class, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}"
+
+
+def test_every_plugin_option_is_in_the_readme_reference() -> None:
+    options = set(_option_names(ParoleConfig))
+    documented = _documented(_section("Plugin options"))
+    assert options - documented == set(), "options missing from README's reference"
+    assert documented - options == set(), "README documents options that do not exist"
+
+
+def test_every_plugin_option_has_a_docstring() -> None:
+    source = REPO / "plugins" / "parole" / "config.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    undocumented = []
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        body = cls.body
+        for index, node in enumerate(body):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                following = body[index + 1] if index + 1 < len(body) else None
+                is_doc = isinstance(following, ast.Expr) and isinstance(
+                    following.value, ast.Constant) and isinstance(following.value.value, str)
+                if not is_doc:
+                    undocumented.append(f"{cls.name}.{ast.unparse(node.targets[0])}")
+    assert undocumented == []
+
+
+def test_every_theme_option_is_in_the_readme_reference() -> None:
+    theme = yaml.safe_load((REPO / "theme" / "mkdocs_theme.yml").read_text(encoding="utf-8"))
+    options = set(theme) - MKDOCS_THEME_KEYS
+    documented = _documented(_section("Theme options"))
+    assert options - documented == set(), "theme options missing from README's reference"
+    assert documented - options == set(), "README documents theme options that do not exist"
+
+
+def test_every_page_type_is_documented() -> None:
+    pages = _section("Pages")
+    for page_type in PAGE_TYPES:
+        assert f"`{page_type}`" in pages
+
+
+def test_every_component_is_a_complete_documented_folder() -> None:
+    for folder in sorted((REPO / "theme" / "components").glob("*/")):
+        for part in ("template.html", "macro.html", "README.md", "examples.yml"):
+            assert (folder / part).is_file(), f"{folder.name} lacks {part}"
+        assert f"`{folder.name}`" in README, f"component {folder.name} not in README"
+
+
+@pytest.mark.parametrize("script", ["scripts/demo", "scripts/check"])
+def test_the_readme_commands_exist_and_run(script: str) -> None:
+    assert f"\n{script}\n" in README
+    assert os.access(REPO / script, os.X_OK), f"{script} is not executable"
+
+
+def test_ci_runs_the_readme_test_command_and_nothing_else() -> None:
+    lines = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    commands = [line for line in lines if line and not line.startswith("#")]
+    assert any("scripts/check" in line for line in commands)
+    assert all(
+        "scripts/check" in line or line.startswith(("set ", "cd ")) for line in commands
+    ), commands
+
+
+def test_changelog_follows_keep_a_changelog() -> None:
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "keepachangelog.com" in text
+    assert "## [Unreleased]" in text
