@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,7 +43,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def _reset(self) -> None:
         self.catalogue = Catalogue.for_language(DEFAULT_LANGUAGE)
         self.faq_extension: faq.FaqExtension | None = None
-        self.site_map_file: File | None = None
+        self.generated_site_map: File | None = None
+        self.site_map_url: str | None = None
         self.nav: Navigation | None = None
         self.footer_files: dict[str, File] = {}
         self.problems: list[Problem] = []
@@ -59,22 +61,25 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 "English is used. Set theme.language to one of: %s.",
                 language, ", ".join(available_languages()),
             )
+        # A config object built once and built again (tests, tools) must not pile up extensions.
+        extensions: list[Any] = config.markdown_extensions
+        extensions[:] = [ext for ext in extensions if not isinstance(ext, faq.FaqExtension)]
         if self.config.faq:
             self.faq_extension = faq.FaqExtension()
-            config.markdown_extensions.append(self.faq_extension)  # type: ignore[arg-type]
+            extensions.append(self.faq_extension)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.config.site_map:
             src_uri = f"{self.catalogue('site_map.slug')}.md"
-            existing = files.get_file_from_path(src_uri)
-            if existing is None:
-                self.site_map_file = File.generated(
+            site_map = files.get_file_from_path(src_uri)
+            if site_map is None:  # the organizer did not write one: generate it
+                site_map = File.generated(
                     config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
                 )
-                files.append(self.site_map_file)
-            else:
-                self.site_map_file = existing
+                self.generated_site_map = site_map
+                files.append(site_map)
+            self.site_map_url = site_map.url
         for key in ("help_page", "accessibility_page", "privacy_page"):
             src_uri = self.config[key]
             if not src_uri:
@@ -120,7 +125,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             language=base_language(self.catalogue.language),
             direction=self.catalogue.direction,
             footer_links=tuple(links),
-            site_map_url=self.site_map_file.url if self.site_map_file else None,
+            site_map_url=self.site_map_url,
         )
 
     # -- pages ------------------------------------------------------------------------------
@@ -139,7 +144,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             ))
         if self.faq_extension is not None:
             self.faq_extension.active = page_type == "faq"
-        if self.site_map_file is not None and page.file is self.site_map_file:
+        if page.file is self.generated_site_map:
             return self._site_map(page)
         return markdown
 
