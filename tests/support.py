@@ -9,8 +9,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from site_builder.cli import build
 
@@ -29,6 +31,35 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> Pat
     """Build ``config_file`` into ``site_dir`` exactly as ``parole build`` does."""
     build(str(config_file), site_dir=str(site_dir), strict=strict)
     return site_dir
+
+
+FOOTER_PAGES = {
+    "aide.md": "# Se faire aider\n\nÀ la mairie, du lundi au vendredi.\n",
+    "accessibilite.md": "# Accessibilité\n\nCe site est en cours d'audit.\n",
+    "confidentialite.md": "# Vos données\n\nNous ne gardons que vos réponses.\n",
+}
+
+
+def write_site(folder: Path, pages: dict[str, str], **config: Any) -> Path:
+    """Write a consultation (``mkdocs.yml`` + ``docs/``) into ``folder``; returns the config file.
+
+    ``config`` is merged over a minimal parole configuration, and ``pages`` over the three footer
+    pages, so a test states only what it is about.
+    """
+    settings: dict[str, Any] = {
+        "site_name": "Consultation de test",
+        "theme": {"name": "parole"},
+        "plugins": ["parole"],
+        **config,
+    }
+    docs = folder / "docs"
+    for name, text in {**FOOTER_PAGES, **pages}.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config_file = folder / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return config_file
 
 
 def sample_sites() -> list[Path]:

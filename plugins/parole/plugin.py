@@ -7,6 +7,7 @@ belongs to one build is reset in ``on_config`` (DESIGN.md, convention 2).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 message=f"unknown page type {page_type!r} in the front matter",
                 fix=f"write one of: {', '.join(PAGE_TYPES)}; or remove the 'type:' line",
                 file=page.file.src_uri,
-                line=_front_matter_line(page, "type"),
+                line=_source_line(page, _front_matter_key("type")),
                 field="type",
             ))
         if self.faq_extension is not None:
@@ -167,17 +168,29 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         if self.faq_extension is not None and self.faq_extension.active:
-            if not self.faq_extension.questions:
-                self.problems.append(Problem(
-                    message="this FAQ page has no question",
-                    fix="write each question as a level-2 heading ('## Your question?') "
-                    "followed by its answer",
-                    file=page.file.src_uri,
-                    line=_front_matter_line(page, "type"),
-                    field="type",
-                ))
+            self._check_faq(page, self.faq_extension.questions)
             self.faq_extension.active = False
         return html
+
+    def _check_faq(self, page: Page, questions: list[faq.Question]) -> None:
+        if not questions:
+            self.problems.append(Problem(
+                message="this FAQ page has no question",
+                fix="write each question as a level-2 heading ('## Your question?') "
+                "followed by its answer",
+                file=page.file.src_uri,
+                line=_source_line(page, _front_matter_key("type")),
+                field="type",
+            ))
+        for question in questions:
+            if not question.answer:
+                self.problems.append(Problem(
+                    message=f"the question {question.name!r} has no answer",
+                    fix="write the answer under the question, before the next '##' heading; "
+                    "or remove the question",
+                    file=page.file.src_uri,
+                    line=_source_line(page, _heading(question.name)),
+                ))
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -209,11 +222,20 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             precompress.precompress_site(site_dir)
 
 
-def _front_matter_line(page: Page, key: str) -> int:
-    """Line of ``key:`` in the page's front matter, or 1 when it cannot be found."""
-    source = page.file.content_string if page.file.abs_src_path else ""
-    for number, line in enumerate(source.splitlines(), 1):
-        if line.split(":", 1)[0].strip() == key:
+def _front_matter_key(key: str) -> Callable[[str], bool]:
+    """Matches the line that sets ``key`` in front matter."""
+    return lambda line: line.split(":", 1)[0].strip() == key
+
+
+def _heading(text: str) -> Callable[[str], bool]:
+    """Matches the level-2 heading line that holds ``text``."""
+    return lambda line: line.startswith("## ") and text in line
+
+
+def _source_line(page: Page, matches: Callable[[str], bool]) -> int:
+    """Number of the first line of the page's source that ``matches``, or 1."""
+    for number, line in enumerate(page.file.content_string.splitlines(), 1):
+        if matches(line):
             return number
     return 1
 
