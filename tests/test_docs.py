@@ -11,9 +11,11 @@ import pytest
 import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from site_builder.plugins.parole.config import ParoleConfig
-from site_builder.plugins.parole.plugin import PAGE_TYPES
 
+# Imported from the source tree (mypy cannot follow the wheel's remapping to
+# site_builder.plugins); only constants are read, so the second module object is harmless.
+from plugins.parole.config import ParoleConfig
+from plugins.parole.plugin import PAGE_TYPES
 from tests.support import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

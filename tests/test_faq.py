@@ -9,8 +9,8 @@ tell.
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
