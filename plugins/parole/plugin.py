@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -209,7 +210,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         site_dir = Path(config.site_dir)
         if self.config.page_weight.enabled:
             budget = self.config.page_weight.budget * 1024
-            report = page_weight.measure_site(site_dir, budget)
+            site_path = urlsplit(config.site_url or "/").path
+            report = page_weight.measure_site(site_dir, budget, site_path=site_path)
             report.write_json(site_dir / page_weight.REPORT_NAME)
             log.info("Page weight (transferred, gzip):\n%s", report.table())
             for page_report in report.over_budget():
@@ -218,8 +220,27 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                     "split it, or lighten its images; or raise plugins.parole.page_weight.budget.",
                     page_report.path, page_weight.kib(page_report.total), page_weight.kib(budget),
                 )
+            self._warn_about_resources(report, config)
         if self.config.precompress:
             precompress.precompress_site(site_dir)
+
+
+    @staticmethod
+    def _warn_about_resources(report: page_weight.SiteReport, config: MkDocsConfig) -> None:
+        for page_report in report.pages:
+            for url in page_report.external:
+                log.warning(
+                    "%s loads %s from another site: parole pages make no third-party request "
+                    "(privacy, and one more connection on 2G). Copy the file into %s and point "
+                    "to it there, or remove it from the page or the theme.",
+                    page_report.path, url, config.docs_dir,
+                )
+            for missing in page_report.missing:
+                log.warning(
+                    "%s loads %s, which is not in the built site. Add the file to %s (or to "
+                    "the theme's custom_dir), or correct its address.",
+                    page_report.path, missing, config.docs_dir,
+                )
 
 
 def _front_matter_key(key: str) -> Callable[[str], bool]:

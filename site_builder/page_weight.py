@@ -1,0 +1,235 @@
+"""How many bytes each page of a built site costs a citizen: the page-weight report and budget.
+
+Why: on 2G, what arrives in the first TCP round trip (about 14 KiB) is what a citizen can read
+before waiting again. After every build parole measures each ``*.html`` of the site (the 404 page
+too) and prints a table; a page over the budget is a warning (an error in strict mode).
+
+A page's **transferred size** is the page itself plus every file it makes the browser download
+(see ``page_resources`` for what counts and what does not), each file counted once per page.
+Text files (:data:`site_builder.precompress.COMPRESSIBLE`) count as their gzip at level 9, as the
+precompressed ``.gz`` the server sends; other files (images) count raw: they are compressed
+already. HTTP headers are not counted. A URL on another site (``https://…``, ``//…``) is not
+measured but listed under ``external``; a local file that does not exist is listed under
+``missing`` (site-relative path, or the URL as written when it climbs above the site's root).
+
+``page-weight.json`` (:data:`REPORT_NAME`, written in the site; stable: sorted, no date, so
+reproducible builds stay byte-identical)::
+
+    {
+      "version": 1,
+      "unit": "bytes",
+      "budget": 14336,
+      "totals": {"pages": 7, "total": 41234, "heaviest": "faq/index.html",
+                 "heaviest_total": 8123, "median": 5911, "over_budget": []},
+      "pages": [
+        {"path": "faq/index.html", "url": "/faq/", "html": 5012, "css": 3101, "js": 0,
+         "images": 0, "other": 0, "total": 8113, "over_budget": false,
+         "resources": {"assets/parole.css": 3101}, "external": [], "missing": []},
+        ...
+      ]
+    }
+
+``path`` is the file in the site, ``url`` its address from the site's root; ``resources`` maps
+each counted file to its transferred size; pages are sorted by ``path``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.page_resources import Kind, page_fetches, resolve
+from site_builder.precompress import gzip_bytes, is_compressible
+
+REPORT_NAME = "page-weight.json"
+CATEGORIES = ("css", "js", "images", "other")
+TABLE_LIMIT = 60  # above this many pages, the table shows only the heaviest ones
+TABLE_HEAVIEST = 30
+
+
+def kib(size: float) -> str:
+    """``14336`` → ``"14.0 KiB"`` (1 KiB = 1024 bytes)."""
+    return f"{size / 1024:.1f} KiB"
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """The transferred size of one page, in bytes, by kind of file."""
+
+    path: str
+    url: str
+    html: int
+    css: int = 0
+    js: int = 0
+    images: int = 0
+    other: int = 0
+    resources: dict[str, int] = field(default_factory=dict)
+    external: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.html + self.css + self.js + self.images + self.other
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """Every page of a site (sorted by path) and the budget they are held to, in bytes."""
+
+    pages: list[PageReport]
+    budget: int
+
+    def over_budget(self) -> list[PageReport]:
+        return [page for page in self.pages if page.total > self.budget]
+
+    @property
+    def total(self) -> int:
+        return sum(page.total for page in self.pages)
+
+    @property
+    def heaviest(self) -> PageReport | None:
+        return max(self.pages, key=lambda page: page.total, default=None)  # first one on a tie
+
+    @property
+    def median(self) -> int:
+        return round(statistics.median(page.total for page in self.pages)) if self.pages else 0
+
+    def table(self) -> str:
+        """The report as plain text in aligned columns, then the totals."""
+        if not self.pages:
+            return "No HTML page in the site: nothing to measure."
+        shown = self.pages
+        if len(shown) > TABLE_LIMIT:
+            shown = sorted(shown, key=lambda page: (-page.total, page.path))[:TABLE_HEAVIEST]
+        with_other = any(page.other for page in self.pages)
+        headers = ["page", "HTML", "CSS", "JS", "images", *(["other"] if with_other else []),
+                   "total", ""]
+        rows = [headers]
+        for page in shown:
+            sizes = [page.html, page.css, page.js, page.images,
+                     *([page.other] if with_other else []), page.total]
+            marker = "over budget" if page.total > self.budget else ""
+            rows.append([page.path, *(f"{size / 1024:.1f}" for size in sizes), marker])
+        widths = [max(len(row[column]) for row in rows) for column in range(len(headers))]
+        lines = ["  ".join(cell.ljust(width) if column in (0, len(row) - 1) else cell.rjust(width)
+                           for column, (cell, width) in enumerate(zip(row, widths, strict=True)))
+                 .rstrip() for row in rows]
+        if len(shown) < len(self.pages):
+            lines.append(f"... and {len(self.pages) - len(shown)} lighter pages: "
+                         f"all {len(self.pages)} are in {REPORT_NAME}.")
+        heaviest = self.heaviest
+        assert heaviest is not None
+        count = f"{len(self.pages)} page{'s' if len(self.pages) > 1 else ''}"
+        lines.append(
+            f"{count}, sizes in KiB gzip as sent: total {kib(self.total)}, "
+            f"heaviest {kib(heaviest.total)} ({heaviest.path}), median {kib(self.median)}; "
+            f"budget {kib(self.budget)} per page, {len(self.over_budget())} over."
+        )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        heaviest = self.heaviest
+        return {
+            "version": 1,
+            "unit": "bytes",
+            "budget": self.budget,
+            "totals": {
+                "pages": len(self.pages),
+                "total": self.total,
+                "heaviest": heaviest.path if heaviest else None,
+                "heaviest_total": heaviest.total if heaviest else 0,
+                "median": self.median,
+                "over_budget": [page.path for page in self.over_budget()],
+            },
+            "pages": [
+                {"path": page.path, "url": page.url, "html": page.html, "css": page.css,
+                 "js": page.js, "images": page.images, "other": page.other, "total": page.total,
+                 "over_budget": page.total > self.budget, "resources": page.resources,
+                 "external": list(page.external), "missing": list(page.missing)}
+                for page in self.pages
+            ],
+        }
+
+    def write_json(self, path: Path) -> None:
+        """Write the report as JSON (format in the module docstring), the same bytes each time."""
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+
+
+class _Sizes:
+    """Transferred size of each site file, computed once per build (a stylesheet is shared)."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self._sizes: dict[str, int | None] = {}
+
+    def __call__(self, site_path: str) -> int | None:
+        """Bytes sent for ``site_path``, or None when the site has no such file."""
+        if site_path not in self._sizes:
+            file = self.site_dir.joinpath(*site_path.split("/"))
+            size: int | None = None
+            if file.is_file():
+                size = file.stat().st_size
+                if is_compressible(file):
+                    size = min(size, len(gzip_bytes(file.read_bytes())))
+            self._sizes[site_path] = size
+        return self._sizes[site_path]
+
+
+def page_url(path: str) -> str:
+    """``faq/index.html`` → ``/faq/``; ``404.html`` → ``/404.html``."""
+    if path == "index.html" or path.endswith("/index.html"):
+        return "/" + path.removesuffix("index.html")
+    return "/" + path
+
+
+def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/") -> PageReport:
+    """Measure the page at ``path`` (site-relative) and what it loads."""
+    html = site_dir.joinpath(*path.split("/")).read_bytes().decode("utf-8", "replace")
+    counted: dict[str, str] = {}  # file → category; a file is counted once per page
+    external: set[str] = set()
+    missing: set[str] = set()
+    for fetch in page_fetches(html):
+        chosen: tuple[int, str] | None = None  # the largest candidate (see page_resources)
+        for url in fetch.urls:
+            kind, target = resolve(site_dir, path, url, site_path)
+            size = sizes(target) if kind is Kind.LOCAL else None
+            if kind is Kind.EXTERNAL:
+                external.add(url)
+            elif kind is Kind.OUTSIDE or (kind is Kind.LOCAL and size is None):
+                missing.add(target)
+            if size is not None and (chosen is None or size > chosen[0]):
+                chosen = (size, target)
+        if chosen is not None and chosen[1] != path:
+            counted.setdefault(chosen[1], fetch.category)
+    by_category = dict.fromkeys(CATEGORIES, 0)
+    resources: dict[str, int] = {}
+    for target, category in sorted(counted.items()):
+        resources[target] = sizes(target) or 0
+        by_category[category] += resources[target]
+    return PageReport(
+        path=path, url=page_url(path), html=sizes(path) or 0, css=by_category["css"],
+        js=by_category["js"], images=by_category["images"], other=by_category["other"],
+        resources=resources, external=tuple(sorted(external)), missing=tuple(sorted(missing)),
+    )
+
+
+def measure_site(site_dir: Path, budget: int, *, site_path: str = "/") -> SiteReport:
+    """Measure every ``*.html`` under ``site_dir``; ``budget`` is the limit per page, in bytes.
+
+    ``site_path``: where the site is published on its host (the path of MkDocs' ``site_url``,
+    e.g. ``/consultation/``), to read the root-absolute URLs of the 404 page.
+    """
+    if not site_dir.is_dir():
+        raise FileNotFoundError(
+            f"cannot measure page weight: {site_dir} is not a folder. Build the site first "
+            f"(parole build), or set plugins.parole.page_weight.enabled to false."
+        )
+    sizes = _Sizes(site_dir)
+    paths = sorted(file.relative_to(site_dir).as_posix() for file in site_dir.rglob("*.html")
+                   if file.is_file())
+    pages = [measure_page(site_dir, path, sizes, site_path) for path in paths]
+    return SiteReport(pages, budget)

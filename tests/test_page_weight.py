@@ -1,0 +1,343 @@
+"""The page-weight report: what is counted, how, and what the build does with it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import urllib.request
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from site_builder.page_resources import Kind, resolve, srcset_urls
+from site_builder.page_weight import REPORT_NAME, SiteReport, kib, measure_site
+from tests.support import build_site, serve_site
+
+CSS = ("body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto; }\n" * 40)
+JS = ("document.querySelectorAll('details').forEach(function (d) { d.open = false; });\n" * 20)
+PNG = bytes(range(256)) * 8  # not a real PNG: images count raw whatever they hold
+BIG_PNG = bytes(range(256)) * 20
+
+
+def gz(data: str | bytes) -> int:
+    """Transferred size of a text file: its gzip -9, or itself when gzip does not shrink it."""
+    raw = data.encode() if isinstance(data, str) else data
+    return min(len(raw), len(gzip.compress(raw, compresslevel=9, mtime=0)))
+
+
+def write(site: Path, path: str, content: str | bytes) -> str | bytes:
+    file = site / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        file.write_text(content, encoding="utf-8")
+    else:
+        file.write_bytes(content)
+    return content
+
+
+def page(body: str, head: str = "") -> str:
+    text = "Texte. " * 30
+    return f"<!doctype html><html><head>{head}</head><body>{body}<p>{text}</p></body></html>"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    write(site, "assets/site.css", CSS)
+    write(site, "assets/app.js", JS)
+    write(site, "img/plan.png", PNG)
+    write(site, "img/plan v2.png", BIG_PNG)
+    write(site, "embed/index.html", page("carte"))
+    return site
+
+
+def test_counts_each_resource_once_resolved_relative_to_the_page(site: Path) -> None:
+    home = write(site, "index.html", page(
+        '<img src="img/plan.png"><img src="./img/plan.png?v=2#x"><a href="faq/">FAQ</a>'
+        '<script src="assets/app.js#top"></script><script>inline()</script>'
+        '<script nomodule src="assets/legacy.js"></script>',
+        '<link rel="stylesheet" href="assets/site.css?v=1"><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="assets/site.css">'))
+    faq = write(site, "faq/index.html", page(
+        '<img src="../img/plan%20v2.png"><iframe src="../embed/"></iframe>',
+        '<link rel="stylesheet" href="/assets/site.css">'
+        '<link rel="stylesheet" href="../assets/dark.css" disabled>'))
+    report = measure_site(site, 14 * 1024)
+    pages = {page.path: page for page in report.pages}
+    assert list(pages) == ["embed/index.html", "faq/index.html", "index.html"]
+
+    assert (pages["index.html"].html, pages["index.html"].css, pages["index.html"].js,
+            pages["index.html"].images, pages["index.html"].other) == (
+        gz(home), gz(CSS), gz(JS), len(PNG), 0)
+    assert pages["index.html"].total == gz(home) + gz(CSS) + gz(JS) + len(PNG)
+    assert pages["index.html"].resources == {
+        "assets/app.js": gz(JS), "assets/site.css": gz(CSS), "img/plan.png": len(PNG)}
+    assert pages["index.html"].url == "/"
+
+    assert (pages["faq/index.html"].html, pages["faq/index.html"].css,
+            pages["faq/index.html"].images, pages["faq/index.html"].other) == (
+        gz(faq), gz(CSS), len(BIG_PNG), gz(page("carte")))
+    assert pages["faq/index.html"].url == "/faq/"
+    assert all(not page.missing and not page.external for page in report.pages)
+
+
+def test_records_external_and_missing_resources_without_measuring_them(site: Path) -> None:
+    html = write(site, "404.html", page(
+        '<img src="//tracker.example/p.gif"><img src="img/absent.png">'
+        '<img src="../../outside.png"><script src="https://cdn.example/x.js"></script>'
+        '<a href="https://example.org/">a link is not a request</a>',
+        '<link rel="stylesheet" href="https://fonts.example/css?family=X">'))
+    (report,) = measure_site(site, 14 * 1024).pages[:1]
+    assert report.path == "404.html"
+    assert report.url == "/404.html"
+    assert report.external == (
+        "//tracker.example/p.gif", "https://cdn.example/x.js", "https://fonts.example/css?family=X")
+    assert report.missing == ("../../outside.png", "img/absent.png")
+    assert report.total == gz(html)
+
+
+def test_an_image_with_several_candidates_costs_its_largest(site: Path) -> None:
+    write(site, "img/small.png", b"s" * 100)
+    html = write(site, "index.html", page(
+        '<img src="img/small.png" srcset="img/small.png 1x, img/plan%20v2.png 2x">'
+        '<picture><source srcset="img/plan.png 1x, img/gone.webp 2x" type="image/webp">'
+        '<img src="img/small.png"></picture><video poster="img/plan.png"></video>'))
+    (report,) = [page for page in measure_site(site, 10**6).pages if page.path == "index.html"]
+    assert report.resources == {"img/plan v2.png": len(BIG_PNG), "img/plan.png": len(PNG)}
+    assert report.images == len(BIG_PNG) + len(PNG)
+    assert report.missing == ("img/gone.webp",)
+    assert report.total == gz(html) + len(BIG_PNG) + len(PNG)
+
+
+@pytest.mark.parametrize(("srcset", "urls"), [
+    ("a.png", ["a.png"]),
+    ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
+    (" a.png 480w,b,c.png 800w ", ["a.png", "b,c.png"]),
+    ("a.png, b.png", ["a.png", "b.png"]),
+    ("", []),
+])
+def test_srcset_urls(srcset: str, urls: list[str]) -> None:
+    assert srcset_urls(srcset) == urls
+
+
+@pytest.mark.parametrize(("page_path", "url", "expected"), [
+    ("faq/index.html", "../assets/a.css?v=1#x", (Kind.LOCAL, "assets/a.css")),
+    ("faq/index.html", "/assets/a.css", (Kind.LOCAL, "assets/a.css")),
+    ("faq/index.html", "./", (Kind.LOCAL, "faq/index.html")),
+    ("index.html", "explications/", (Kind.LOCAL, "explications/index.html")),
+    ("index.html", "explications", (Kind.LOCAL, "explications/index.html")),
+    ("index.html", "img/plan%20v2.png", (Kind.LOCAL, "img/plan v2.png")),
+    ("a/b/index.html", "../../../x.png", (Kind.OUTSIDE, "../../../x.png")),
+    ("index.html", "https://cdn.example/x.js", (Kind.EXTERNAL, "https://cdn.example/x.js")),
+    ("index.html", "//cdn.example/x.js", (Kind.EXTERNAL, "//cdn.example/x.js")),
+    ("index.html", "data:image/png;base64,AAAA", (Kind.IGNORED, "data:image/png;base64,AAAA")),
+    ("index.html", "#top", (Kind.IGNORED, "#top")),
+])
+def test_resolve(tmp_path: Path, page_path: str, url: str, expected: tuple[Kind, str]) -> None:
+    (tmp_path / "explications").mkdir()
+    assert resolve(tmp_path, page_path, url) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("/consultation/assets/a.css", (Kind.LOCAL, "assets/a.css")),
+    ("/consultation/", (Kind.LOCAL, "index.html")),
+    ("/assets/a.css", (Kind.OUTSIDE, "/assets/a.css")),
+    ("../assets/a.css", (Kind.LOCAL, "assets/a.css")),
+])
+def test_resolve_in_a_site_published_under_a_path(
+        tmp_path: Path, url: str, expected: tuple[Kind, str]) -> None:
+    assert resolve(tmp_path, "faq/index.html", url, "/consultation/") == expected
+    assert resolve(tmp_path, "faq/index.html", url, "consultation") == expected
+
+
+def test_404_page_of_a_site_published_under_a_path(site: Path) -> None:
+    link = '<link rel="stylesheet" href="/consultation/assets/site.css">'
+    write(site, "404.html", page("", link))
+    (report,) = [p for p in measure_site(site, 1, site_path="/consultation/").pages
+                 if p.path == "404.html"]
+    assert (report.css, report.missing) == (gz(CSS), ())
+
+
+def test_budget_is_inclusive(site: Path) -> None:
+    write(site, "index.html", page("", '<link rel="stylesheet" href="assets/site.css">'))
+    total = next(page.total for page in measure_site(site, 0).pages if page.path == "index.html")
+    assert "index.html" not in [page.path for page in measure_site(site, total).over_budget()]
+    assert "index.html" in [page.path for page in measure_site(site, total - 1).over_budget()]
+
+
+def test_json_is_sorted_stable_and_not_counted_as_a_page(site: Path) -> None:
+    write(site, "index.html", page('<img src="img/plan.png">'))
+    budget = 1000
+    first = measure_site(site, budget)
+    first.write_json(site / REPORT_NAME)
+    again = measure_site(site, budget)  # the JSON now sits in the site
+    again.write_json(site / "again.json")
+    assert (site / REPORT_NAME).read_bytes() == (site / "again.json").read_bytes()
+
+    data = json.loads((site / REPORT_NAME).read_text(encoding="utf-8"))
+    assert [page["path"] for page in data["pages"]] == [
+        "embed/index.html", "index.html"]
+    home = data["pages"][1]
+    assert home == {
+        "path": "index.html", "url": "/", "html": home["html"], "css": 0, "js": 0,
+        "images": len(PNG), "other": 0, "total": home["html"] + len(PNG),
+        "over_budget": home["html"] + len(PNG) > budget,
+        "resources": {"img/plan.png": len(PNG)}, "external": [], "missing": []}
+    totals = [page["total"] for page in data["pages"]]
+    assert data["version"] == 1
+    assert data["unit"] == "bytes"
+    assert data["budget"] == budget
+    assert data["totals"] == {
+        "pages": 2, "total": sum(totals), "heaviest": "index.html",
+        "heaviest_total": max(totals), "median": round(sum(totals) / 2),
+        "over_budget": [page["path"] for page in data["pages"] if page["total"] > budget]}
+
+
+def test_table_columns_marker_and_totals(site: Path) -> None:
+    write(site, "index.html", page("", '<link rel="stylesheet" href="assets/site.css">'))
+    embed, home = measure_site(site, 0).pages
+    assert embed.total < home.total
+    report = measure_site(site, embed.total)  # home over budget, embed/ just within
+    lines = report.table().splitlines()
+    assert lines[0].split() == ["page", "HTML", "CSS", "JS", "images", "total"]
+    assert lines[1].split() == [
+        "embed/index.html", f"{embed.html / 1024:.1f}", "0.0", "0.0", "0.0",
+        f"{embed.total / 1024:.1f}"]
+    assert lines[2].split() == [
+        "index.html", f"{home.html / 1024:.1f}", f"{gz(CSS) / 1024:.1f}", "0.0", "0.0",
+        f"{home.total / 1024:.1f}", "over", "budget"]
+    total_column = lines[0].index("total") + len("total")  # numbers are right-aligned under it
+    assert len(lines[1]) == total_column
+    assert lines[3] == (
+        f"2 pages, sizes in KiB gzip as sent: total {kib(report.total)}, heaviest "
+        f"{kib(home.total)} (index.html), median {kib(report.median)}; budget {kib(embed.total)} "
+        "per page, 1 over.")
+    assert len(lines) == 4
+
+    write(site, "index.html", page('<iframe src="embed/"></iframe>'))
+    assert measure_site(site, 1024).table().splitlines()[0].split() == [
+        "page", "HTML", "CSS", "JS", "images", "other", "total"]
+
+
+def test_table_of_a_big_site_shows_the_30_heaviest(tmp_path: Path) -> None:
+    for number in range(61):
+        write(tmp_path, f"p{number:02}/index.html", "x" * (number * 7919 % 9973))
+    report = measure_site(tmp_path, 14 * 1024)
+    lines = report.table().splitlines()
+    heaviest = sorted(report.pages, key=lambda page: -page.total)[:30]
+    assert [line.split()[0] for line in lines[1:31]] == [page.path for page in heaviest]
+    assert lines[31] == f"... and 31 lighter pages: all 61 are in {REPORT_NAME}."
+    assert lines[32].startswith("61 pages,")
+
+
+def test_kib() -> None:
+    assert kib(14 * 1024) == "14.0 KiB"
+    assert kib(1536) == "1.5 KiB"
+    assert SiteReport([], 1024).table() == "No HTML page in the site: nothing to measure."
+
+
+def test_missing_site_folder_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="Build the site first"):
+        measure_site(tmp_path / "nowhere", 1024)
+
+
+# -- in a real build -------------------------------------------------------------------------
+
+def mini_site(tmp_path: Path, budget: int) -> Path:
+    """A one-page MkDocs site with a minimal theme, so every byte of it is known."""
+    words = " ".join(f"mot{number * 7919 % 10007}" for number in range(600))  # ~2 KiB gzipped
+    write(tmp_path, "docs/index.md", f"# Bonjour\n\n{words}\n")
+    write(tmp_path, "theme/main.html",
+          '<!doctype html><html lang="fr"><head><title>{{ page.title }}</title>'
+          '<link rel="stylesheet" href="{{ \'style.css\'|url }}"></head>'
+          "<body>{{ page.content }}</body></html>")
+    write(tmp_path, "theme/style.css", CSS)
+    write(tmp_path, "mkdocs.yml", f"""
+site_name: Mini
+theme: {{name: null, custom_dir: theme, language: fr}}
+plugins:
+  - parole:
+      site_map: false
+      help_page: ""
+      accessibility_page: ""
+      privacy_page: ""
+      page_weight: {{budget: {budget}}}
+""")
+    return tmp_path / "mkdocs.yml"
+
+
+def test_strict_build_stops_on_a_page_over_budget(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(Abort, match="strict mode"):
+        build_site(mini_site(tmp_path, budget=1), tmp_path / "site")
+    warnings = [record.getMessage() for record in caplog.records
+                if record.levelno == logging.WARNING]
+    assert [message for message in warnings if message.startswith("index.html weighs")] == [
+        f"index.html weighs {kib(measure_site(tmp_path / 'site', 1024).pages[0].total)} "
+        "transferred, over the budget of 1.0 KiB. Make the page shorter, split it, or lighten "
+        "its images; or raise plugins.parole.page_weight.budget."]
+
+
+def test_strict_build_within_budget_writes_the_report(tmp_path: Path) -> None:
+    site = build_site(mini_site(tmp_path, budget=14), tmp_path / "site")
+    data = json.loads((site / REPORT_NAME).read_text(encoding="utf-8"))
+    index = (site / "index.html").read_bytes()
+    assert [page["path"] for page in data["pages"]] == ["index.html"]
+    home = data["pages"][-1]
+    assert (home["html"], home["css"], home["total"]) == (gz(index), gz(CSS), gz(index) + gz(CSS))
+    assert (site / f"{REPORT_NAME}.gz").is_file()  # written before precompressing
+
+
+def test_non_strict_build_prints_the_table(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    site = build_site(mini_site(tmp_path, budget=1), tmp_path / "site", strict=False)
+    (table,) = [record.getMessage() for record in caplog.records
+                if record.getMessage().startswith("Page weight")]
+    assert table == "Page weight (transferred, gzip):\n" + measure_site(site, 1024).table()
+    assert "index.html" in table
+    assert "over budget" in table
+
+
+def test_build_warns_about_external_and_missing_resources(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = mini_site(tmp_path, budget=14)
+    with (tmp_path / "docs/index.md").open("a", encoding="utf-8") as page_source:
+        page_source.write('\n<img src="https://cdn.example/x.png" alt="">\n'
+                          '<img src="plan.png" alt="">\n')
+    build_site(config, tmp_path / "site", strict=False)
+    warnings = [record.getMessage() for record in caplog.records
+                if record.levelno == logging.WARNING and "index.html loads" in record.getMessage()]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("index.html loads https://cdn.example/x.png from another site")
+    assert warnings[1].startswith("index.html loads plan.png, which is not in the built site")
+
+
+def test_measured_html_is_what_the_server_sends(tmp_path: Path) -> None:
+    site = build_site(mini_site(tmp_path, budget=14), tmp_path / "site")
+    home = next(page for page in measure_site(site, 1).pages if page.path == "index.html")
+    with serve_site(site) as base:
+        request = urllib.request.Request(base, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert len(response.read()) == home.html
+
+
+# -- the example consultation -----------------------------------------------------------------
+
+def test_example_pages_fit_the_first_round_trip(example_site: Path) -> None:
+    data = json.loads((example_site / REPORT_NAME).read_text(encoding="utf-8"))
+    over = {page["path"]: kib(page["total"]) for page in data["pages"]
+            if page["total"] > 14 * 1024}
+    assert data["pages"], "page-weight.json lists no page"
+    assert not over, f"pages over 14 KiB transferred (HTML + CSS + images, gzip): {over}"
+
+
+def test_example_loads_nothing_from_elsewhere(example_site: Path) -> None:
+    data = json.loads((example_site / REPORT_NAME).read_text(encoding="utf-8"))
+    external = {page["path"]: page["external"] for page in data["pages"] if page["external"]}
+    missing = {page["path"]: page["missing"] for page in data["pages"] if page["missing"]}
+    assert not external, f"pages loading from other sites (privacy, speed): {external}"
+    assert not missing, f"pages loading files absent from the site: {missing}"

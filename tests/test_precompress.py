@@ -1,0 +1,102 @@
+"""Precompressed ``.gz`` files: complete, faithful, reproducible, never stale."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.precompress import COMPRESSIBLE, gzip_bytes, precompress_site
+
+TEXT = "Bienvenue sur la consultation de Belval. " * 20
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    for path in ("index.html", "faq/index.html", "assets/parole.css", "assets/app.js",
+                 "assets/module.mjs", "forms/avis.json", "img/logo.svg", "sitemap.xml",
+                 "robots.txt", "assets/app.js.map", "assets/OLD.CSS"):
+        file = site / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f"{path}\n{TEXT}", encoding="utf-8")
+    (site / "img/plan.png").write_bytes(TEXT.encode())  # compressible bytes, but an image
+    (site / "download.csv.gz").write_bytes(gzip.compress(TEXT.encode()))
+    return site
+
+
+def eligible(site: Path) -> list[Path]:
+    return sorted(file for file in site.rglob("*")
+                  if file.is_file() and file.suffix.lower() in COMPRESSIBLE)
+
+
+def test_every_eligible_file_gets_a_faithful_gz(site: Path) -> None:
+    written = precompress_site(site)
+    files = eligible(site)
+    assert len(files) == 11
+    assert written == 11
+    for file in files:
+        assert gzip.decompress(file.with_name(file.name + ".gz").read_bytes()) == file.read_bytes()
+    assert not (site / "img/plan.png.gz").exists()
+    assert not list(site.rglob("*.gz.gz"))
+    # a .gz without its file may be a download put there on purpose: left as it was
+    assert gzip.decompress((site / "download.csv.gz").read_bytes()) == TEXT.encode()
+
+
+def test_gz_header_is_reproducible(site: Path) -> None:
+    precompress_site(site)
+    header = (site / "index.html.gz").read_bytes()[:10]
+    assert header[:3] == b"\x1f\x8b\x08"
+    assert header[3] == 0  # no file name, no comment, no extra field
+    assert header[4:8] == b"\0\0\0\0"  # modification time 0
+    assert header[9] == 255  # operating system "unknown", the same on every platform
+
+
+def test_same_site_gives_byte_identical_gz(site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    os.utime(copy / "index.html", (1, 1))  # another date, another folder: the same bytes
+    precompress_site(site)
+    precompress_site(copy)
+    first = {file.relative_to(site): file.read_bytes() for file in site.rglob("*.gz")}
+    second = {file.relative_to(copy): file.read_bytes() for file in copy.rglob("*.gz")}
+    assert len(first) == 12  # 11 written + the download.csv.gz of the fixture
+    assert first == second
+    precompress_site(site)
+    assert first == {file.relative_to(site): file.read_bytes() for file in site.rglob("*.gz")}
+
+
+def test_stale_gz_is_replaced(site: Path) -> None:
+    stale = site / "assets/parole.css.gz"
+    stale.write_bytes(gzip.compress(b"body { color: red }"))
+    precompress_site(site)
+    assert gzip.decompress(stale.read_bytes()) == (site / "assets/parole.css").read_bytes()
+    assert not list(site.rglob("*.tmp"))
+
+
+def test_tiny_file_keeps_no_gz(site: Path) -> None:
+    tiny = site / "tiny.txt"
+    tiny.write_text("ok", encoding="utf-8")
+    (site / "tiny.txt.gz").write_bytes(gzip_bytes(b"an older, longer version of tiny.txt"))
+    assert len(gzip_bytes(b"ok")) > 2  # gzip would make it bigger
+    written = precompress_site(site)
+    assert not (site / "tiny.txt.gz").exists()  # the server would send the stale one otherwise
+    assert written == 11
+
+
+def test_missing_site_folder_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="Build the site first"):
+        precompress_site(tmp_path / "nowhere")
+
+
+def test_example_site_is_precompressed(example_site: Path) -> None:
+    files = eligible(example_site)
+    assert files
+    lacking = [str(file.relative_to(example_site)) for file in files
+               if len(gzip_bytes(file.read_bytes())) < file.stat().st_size
+               and not file.with_name(file.name + ".gz").is_file()]
+    assert not lacking, f"files without their .gz: {lacking}"
+    assert (example_site / "page-weight.json.gz").is_file()
