@@ -1,0 +1,1 @@
+"""The parole MkDocs theme (templates, one stylesheet, locale catalogues)."""
