@@ -36,10 +36,11 @@ class NavItem(Protocol):
 
 @dataclass(frozen=True)
 class NavLink:
-    """A link as templates render it; ``url`` is relative to the site root."""
+    """A link as templates render it; ``url`` is relative to the site root, or None for a
+    breadcrumb entry shown as text (a section whose first page is the current page)."""
 
     title: str
-    url: str
+    url: str | None
     current: bool = False
 
 
@@ -105,15 +106,17 @@ def _links(items: Sequence[NavItem], page: NavItem) -> tuple[NavLink, ...]:
 def local_nav(top_level: Sequence[NavItem], page: NavItem, home: NavItem | None) -> LocalNav:
     """The navigation of ``page`` within the site whose top-level items are ``top_level``."""
     menu, menu_hidden = _window(top_level, page, MENU_LIMIT)
+    own = first_link(page)
     crumbs: list[NavLink] = []
     home_link = first_link(home) if home is not None else None
     if home_link is not None and home is not page:
         crumbs.append(home_link)
     for ancestor in _ancestors(page):
         link = first_link(ancestor)
-        if link is not None and link not in crumbs:
-            crumbs.append(link)
-    own = first_link(page)
+        if link is None or link in crumbs:
+            continue
+        # A second link to the page itself would read as another destination.
+        crumbs.append(NavLink(link.title, None) if own and link.url == own.url else link)
     if own is not None:
         crumbs.append(NavLink(own.title, own.url, current=True))
     section = page.parent

@@ -64,6 +64,17 @@ def test_breadcrumb_goes_home_then_sections_then_the_current_page() -> None:
     assert [link.current for link in nav.siblings] == [False, True]
 
 
+def test_a_section_whose_first_page_is_this_page_is_text_in_the_breadcrumb() -> None:
+    home = page("Home")
+    first = page("Intro")
+    nav = local_nav([home, section("Explainers", [first, page("Budget")])], first, home)
+    assert nav.breadcrumb == (
+        NavLink("Home", "home/"),
+        NavLink("Explainers", None),
+        NavLink("Intro", "intro/", current=True),
+    )
+
+
 def test_the_home_page_breadcrumb_is_only_itself() -> None:
     home = page("Home")
     nav = local_nav([home, page("Faq")], home, home)

@@ -156,3 +156,32 @@ def test_a_faq_question_without_answer_is_reported_with_its_line(
         build_site(write_site(tmp_path, pages), tmp_path / "site")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "faq.md:10: the question 'Quand ?' has no answer" in text
+
+
+def test_an_unknown_stylesheet_mode_is_a_configuration_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = write_site(tmp_path, PAGES, theme={"name": "parole", "stylesheet": "external"})
+    with pytest.raises(Abort):
+        build_site(config, tmp_path / "site")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "mkdocs.yml: [theme.stylesheet] theme.stylesheet is 'external'" in text
+    assert "write one of: inline, link" in text
+
+
+def test_mkdocs_locale_option_cannot_break_a_strict_build(tmp_path: Path) -> None:
+    """MkDocs' Babel lookup would warn that the theme has no .mo file for the locale."""
+    theme = {"name": "parole", "language": "en", "locale": "fr"}
+    site = build_site(write_site(tmp_path, PAGES, theme=theme), tmp_path / "site")
+    assert 'lang="en"' in _read(site, "index.html")
+
+
+@pytest.mark.parametrize(("stylesheet", "published"), [("inline", False), ("link", True)])
+def test_only_theme_files_a_page_loads_are_published(
+    tmp_path: Path, stylesheet: str, published: bool
+) -> None:
+    config = write_site(tmp_path, PAGES, theme={"name": "parole", "stylesheet": stylesheet})
+    site = build_site(config, tmp_path / "site")
+    assert (site / "assets" / "parole.css").exists() is published
+    assert not (site / "components").exists()
+    assert not list(site.rglob("*.yml"))

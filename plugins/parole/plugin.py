@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.localization import parse_locale
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -22,8 +23,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder import faq, navigation, page_weight, precompress
-from site_builder.errors import ContentError, Problem
-from site_builder.i18n import DEFAULT_LANGUAGE, Catalogue, available_languages, base_language
+from site_builder.errors import ConfigError, ContentError, Problem
+from site_builder.i18n import (
+    DEFAULT_LANGUAGE,
+    FALLBACK_LANGUAGE,
+    Catalogue,
+    available_languages,
+    base_language,
+)
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
@@ -32,6 +39,9 @@ from .config import ParoleConfig
 log = logging.getLogger("mkdocs.plugins.parole")
 
 PAGE_TYPES = ("faq",)
+THEME = "parole"
+STYLESHEET = "assets/parole.css"
+STYLESHEET_MODES = ("inline", "link")
 
 
 class ParolePlugin(BasePlugin[ParoleConfig]):
@@ -55,7 +65,12 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
-        language = str(config.theme.get("language") or config.theme.get("locale") or "")
+        language = str(config.theme.get("language") or "")
+        if config.theme.name == THEME:
+            _check_theme_options(config)
+            # parole's strings come from its own catalogues; MkDocs' Babel lookup for the same
+            # locale would only warn that the theme has no .mo files (and stop a strict build).
+            config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
         if not self.catalogue.complete:
             log.warning(
@@ -72,6 +87,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if config.theme.name == THEME:
+            for file in _unpublished_theme_files(files, config):
+                files.remove(file)
         if self.config.site_map:
             src_uri = f"{self.catalogue('site_map.slug')}.md"
             site_map = files.get_file_from_path(src_uri)
@@ -241,6 +259,29 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                     "the theme's custom_dir), or correct its address.",
                     page_report.path, missing, config.docs_dir,
                 )
+
+
+def _check_theme_options(config: MkDocsConfig) -> None:
+    stylesheet = config.theme.get("stylesheet")
+    if stylesheet not in STYLESHEET_MODES:
+        raise PluginError(str(ConfigError([Problem(
+            message=f"theme.stylesheet is {stylesheet!r}",
+            fix=f"write one of: {', '.join(STYLESHEET_MODES)} (inline is the measured default)",
+            file=Path(config.config_file_path or "mkdocs.yml").name,
+            field="theme.stylesheet",
+        )])))
+
+
+def _unpublished_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
+    """Theme files MkDocs would copy into the site but no page loads: component sources, and
+    the stylesheet when it is inlined in every page."""
+    theme_dirs = {Path(folder) for folder in config.theme.dirs}
+    unused = ["components/"]
+    if config.theme.get("stylesheet") != "link":
+        unused.append(STYLESHEET)
+    return [file for file in files
+            if file.src_dir and Path(file.src_dir) in theme_dirs
+            and file.src_uri.startswith(tuple(unused))]
 
 
 def _front_matter_key(key: str) -> Callable[[str], bool]:
