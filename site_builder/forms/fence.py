@@ -1,0 +1,204 @@
+"""The ```form block: a Python-Markdown extension that turns each one into the rendered form.
+
+A preprocessor finds fenced blocks whose info string is exactly ``form`` (backticks or tildes,
+three or more, at the start of a line), reads their YAML (or the file named by ``src:``), parses
+it and puts the HTML the ``render`` callback returns in the page. A ```form shown inside another
+fenced block (documentation of the syntax, say) stays as written, and a page without form
+blocks is left byte for byte as it was.
+
+Like ``FaqExtension``, one instance serves a whole build: the plugin sets the per-page state
+(``active_page_file``, ``line_offset``, ``docs_dir``, ``resolve_link``, ``default_closes``,
+``render``) before each page and reads ``forms`` and ``problems`` after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+import yaml
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from site_builder.errors import Problem
+from site_builder.forms import located
+from site_builder.forms.model import Form
+from site_builder.forms.parse import LinkResolver, parse_form
+
+PRIORITY = 28
+"""After ``normalize_whitespace`` (30), before ``fenced_code_block`` (25, also the priority of
+pymdownx.superfences), which would otherwise show the block as code."""
+
+INFO = "form"
+_OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_CLOSING = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*$")
+_YAML_FIX = ("check the indentation (spaces, not tabs) and put text holding ': ' or ' #' "
+             "in quotes")
+
+
+def _renderer_not_set(form: Form) -> str:
+    raise RuntimeError("FormsExtension.render is not set: the plugin must give it a renderer")
+
+
+class FormsExtension(Extension):
+    """Renders the ```form blocks of a page; ``forms`` and ``problems`` say what it found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self.problems: list[Problem] = []
+        self.active_page_file = ""
+        """The page's path in the docs folder, for messages."""
+        self.line_offset = 0
+        """Lines (front matter) MkDocs removed before the markdown this extension sees."""
+        self.docs_dir = Path()
+        self.resolve_link: LinkResolver | None = None
+        self.default_closes: date | None = None
+        self.render: Callable[[Form], str] = _renderer_not_set
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        md.preprocessors.register(FormPreprocessor(md, self), "parole_forms", PRIORITY)
+
+    def reset(self) -> None:
+        """Forms and problems belong to one page. ``Markdown()`` calls this when MkDocs makes
+        the page's converter, so an empty page (which no preprocessor sees) starts clean too."""
+        self.forms = []
+        self.problems = []
+
+
+class FormPreprocessor(Preprocessor):
+    """Replaces each ```form block by a placeholder for the rendered form's HTML."""
+
+    def __init__(self, md: Markdown, extension: FormsExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.reset()
+        output: list[str] = []
+        index = 0
+        while index < len(lines):
+            opening = _OPENING.match(lines[index])
+            if opening is None or not _is_fence(opening):
+                output.append(lines[index])
+                index += 1
+                continue
+            end = _closing_line(lines, index, opening.group("fence"))
+            if opening.group("info").strip() != INFO:
+                output.extend(lines[index:end + 1])  # any other block, ```form inside included
+            elif end == len(lines):
+                self._report(self._line(index), "this form block is never closed",
+                             f"end it with a line holding only {opening.group('fence')}")
+                output.extend(lines[index:])
+            else:
+                html = self._form(lines[index + 1:end], self._line(index))
+                # Blank lines around the placeholder make it a block of its own, so the form
+                # never lands inside a paragraph.
+                output.extend(["", self.md.htmlStash.store(html), ""])
+            index = end + 1
+        return output
+
+    def _line(self, index: int) -> int:
+        """Line number, in the page's source file, of ``lines[index]``."""
+        return index + 1 + self.extension.line_offset
+
+    def _form(self, body: list[str], line: int) -> str:
+        """The rendered form, or "" when it has problems (they stop the build anyway)."""
+        page = self.extension.active_page_file
+        data = self._load("\n".join(body), page, line)
+        if isinstance(data, dict) and "src" in data:
+            source = self._source(data, line)
+            if source is None:
+                return ""
+            data, file, line = source
+        else:
+            file = page
+        if data is _INVALID:
+            return ""
+        form, problems = parse_form(
+            data, file=file, line=line, resolve_link=self.extension.resolve_link,
+            default_closes=self.extension.default_closes,
+        )
+        self.extension.problems.extend(problems)
+        if form is None:
+            return ""
+        self.extension.forms.append(form)
+        return self.extension.render(form)
+
+    def _load(self, text: str, file: str, line: int) -> object:
+        """The YAML of ``text`` (whose first line is ``line + 1`` of ``file``), or _INVALID."""
+        try:
+            return located.load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            problem = getattr(error, "problem", None) or str(error)
+            self.extension.problems.append(Problem(
+                message=f"this form is not valid YAML: {problem}", fix=_YAML_FIX, file=file,
+                line=line + 1 + mark.line if mark is not None else line or None,
+            ))
+            return _INVALID
+
+    def _source(self, data: dict[object, object], line: int) -> tuple[object, str, int] | None:
+        """(YAML, file, 0) of the file named by ``src:``, or None after reporting why not."""
+        page = self.extension.active_page_file
+        key_line = located.key_line(data, "src")
+        at = line + 1 + key_line if key_line is not None else line
+        src = data["src"]
+        if len(data) > 1:
+            others = ", ".join(str(key) for key in data if key != "src")
+            self._report(at, f"a form block with src: holds nothing else, but this one also "
+                         f"has {others}", "move those keys into the file, or remove 'src:'")
+            return None
+        if not isinstance(src, str) or not src.strip():
+            self._report(at, "src: must be the path of a YAML file in the docs folder",
+                         "write e.g. src: forms/avis.yml")
+            return None
+        relative = PurePosixPath(src.strip())
+        docs = self.extension.docs_dir.resolve()
+        path = (docs / relative).resolve()
+        if relative.is_absolute() or not path.is_relative_to(docs):
+            self._report(at, f"src: {src} is outside the docs folder ({docs})",
+                         "put the file in the docs folder and write its path from there, "
+                         "e.g. src: forms/avis.yml")
+            return None
+        if not path.is_file():
+            self._report(at, f"the form file src: {src} does not exist (looked for {path})",
+                         f"create {path}, or correct the path (it starts from the docs folder, "
+                         f"not from {page})")
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self._report(at, f"cannot read the form file {path}: {error}",
+                         "save it as UTF-8 text")
+            return None
+        name = relative.as_posix()
+        return self._load(text, name, 0), name, 0
+
+    def _report(self, line: int, message: str, fix: str) -> None:
+        self.extension.problems.append(Problem(
+            message=message, fix=fix, file=self.extension.active_page_file, line=line,
+        ))
+
+
+_INVALID = object()
+"""What ``_load`` returns for YAML it could not read (it reported why)."""
+
+
+def _is_fence(opening: re.Match[str]) -> bool:
+    """A backtick fence's info string holds no backtick (CommonMark): ```a`b``` is inline code."""
+    return not (opening.group("fence").startswith("`") and "`" in opening.group("info"))
+
+
+def _closing_line(lines: list[str], start: int, fence: str) -> int:
+    """Index of the line closing the block opened at ``start`` (same character, at least as
+    long), or ``len(lines)`` when the block runs to the end of the page."""
+    for index in range(start + 1, len(lines)):
+        closing = _CLOSING.match(lines[index])
+        if closing and closing.group("fence")[0] == fence[0] and \
+                len(closing.group("fence")) >= len(fence):
+            return index
+    return len(lines)

@@ -1,0 +1,210 @@
+"""Form manifests: the model of each form written as ``site/forms/<id>.json`` by the build and
+read back by the collector, which validates answers against it and re-renders the form.
+
+The format is documented in docs/forms.md. Reading is strict: a manifest from another format
+version, with a missing or unexpected key, a value of the wrong kind or a version that does not
+match its fields is refused with a ``ManifestError`` naming the file and what is wrong, because
+the collector must never validate answers against a form it half understands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import ParoleError
+from site_builder.forms.model import FIELD_TYPES, MANIFEST_FORMAT, Field, Form, Option
+
+FOLDER = "forms"
+"""Manifests live in ``site/<FOLDER>/<id>.json``."""
+TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "closes",
+            "submit", "intro_html", "fields")
+"""The keys of a manifest, in the order they are written."""
+FIELD_KEYS = tuple(attribute.name for attribute in dataclasses.fields(Field))
+_FIELD_HINTS = typing.get_type_hints(Field)
+_TOP_KINDS: dict[str, tuple[type, ...]] = {
+    "id": (str,), "version": (str,), "title": (str,), "source": (str,), "page_url": (str,),
+    "language": (str,), "closes": (str, type(None)), "submit": (str, type(None)),
+    "intro_html": (str, type(None)), "fields": (list,),
+}
+_FIX = ("build the site again (mkdocs build) so that parole writes the manifest anew; do not "
+        "edit manifests by hand")
+
+
+class ManifestError(ParoleError):
+    """A form manifest the collector cannot trust: which file, and what is wrong with it."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}\n    How to fix: {_FIX}")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A form as published, with where and how it is published."""
+
+    form: Form
+    page_url: str
+    """The page showing the form, relative to the site's root (``consultation/avis/``)."""
+    language: str
+    closes: date | None
+    version: str
+    format: int = MANIFEST_FORMAT
+
+
+def manifest_path(site_dir: Path, form_id: str) -> Path:
+    return site_dir / FOLDER / f"{form_id}.json"
+
+
+def manifest_data(
+    form: Form, *, page_url: str, language: str, closes: date | None
+) -> dict[str, Any]:
+    """The manifest as JSON-ready data, keys in the documented order."""
+    return {
+        "format": MANIFEST_FORMAT,
+        "id": form.id,
+        "version": form.version,
+        "title": form.title,
+        "source": form.source,
+        "page_url": page_url,
+        "language": language,
+        "closes": closes.isoformat() if closes else None,
+        "submit": form.submit,
+        "intro_html": form.intro_html,
+        "fields": [_field_data(field) for field in form.fields],
+    }
+
+
+def _field_data(field: Field) -> dict[str, Any]:
+    data = {name: getattr(field, name) for name in FIELD_KEYS}
+    data["options"] = [{"value": option.value, "label": option.label} for option in field.options]
+    return data
+
+
+def write_manifest(
+    form: Form, *, page_url: str, language: str, closes: date | None, site_dir: Path
+) -> Path:
+    """Write ``site_dir/forms/<id>.json`` and return its path. ``closes`` is the date the form
+    closes, as published (the form's own, or the consultation's)."""
+    path = manifest_path(site_dir, form.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = manifest_data(form, page_url=page_url, language=language, closes=closes)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The manifest at ``path``; raises ``ManifestError`` when it cannot be trusted."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ManifestError(path, f"cannot read the manifest ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise ManifestError(path, "the manifest is not UTF-8 text") from error
+    except json.JSONDecodeError as error:
+        raise ManifestError(path, f"the manifest is not valid JSON (line {error.lineno}: "
+                            f"{error.msg})") from error
+    if not isinstance(data, dict):
+        raise ManifestError(path, "the manifest must be a JSON object")
+    if data.get("format") != MANIFEST_FORMAT:
+        raise ManifestError(path, f"unknown manifest format {data.get('format')!r}; this "
+                            f"parole reads format {MANIFEST_FORMAT}")
+    _check_keys(path, data, TOP_KEYS, "the manifest")
+    for key, kinds in _TOP_KINDS.items():
+        if not isinstance(data[key], kinds):
+            raise ManifestError(path, f"{key!r} is {_json_kind(data[key])}, expected "
+                                f"{' or '.join(_json_kind_name(kind) for kind in kinds)}")
+    closes = _date(path, data["closes"])
+    form = Form(
+        id=data["id"],
+        title=data["title"],
+        fields=tuple(_field(path, item, index) for index, item in enumerate(data["fields"])),
+        intro_html=data["intro_html"],
+        submit=data["submit"],
+        closes=closes,
+        source=data["source"],
+    )
+    if form.version != data["version"]:
+        raise ManifestError(path, f"the version {data['version']!r} does not match the fields "
+                            f"(they give {form.version!r}): the file was changed after the build")
+    return Manifest(form=form, page_url=data["page_url"], language=data["language"],
+                    closes=closes, version=data["version"], format=data["format"])
+
+
+def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], where: str) -> None:
+    missing = [key for key in expected if key not in data]
+    if missing:
+        raise ManifestError(path, f"{where} lacks {', '.join(map(repr, missing))}")
+    unexpected = [key for key in data if key not in expected]
+    if unexpected:
+        raise ManifestError(path, f"{where} has unknown {', '.join(map(repr, unexpected))}")
+
+
+def _date(path: Path, value: str | None) -> date | None:
+    if value is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ManifestError(path, f"'closes' is {value!r}, expected a date as YYYY-MM-DD or null")
+
+
+def _field(path: Path, data: object, index: int) -> Field:
+    where = f"field {index + 1}"
+    if not isinstance(data, dict):
+        raise ManifestError(path, f"{where} is {_json_kind(data)}, expected an object")
+    if isinstance(data.get("id"), str):
+        where = f"field {data['id']!r}"
+    _check_keys(path, data, FIELD_KEYS, where)
+    for name, hint in _FIELD_HINTS.items():
+        if name != "options" and not _conforms(data[name], hint):
+            raise ManifestError(path, f"{where}: {name!r} is {_json_kind(data[name])}, which a "
+                                f"field's {name} cannot be")
+    if data["type"] not in FIELD_TYPES:
+        raise ManifestError(path, f"{where} has the unknown type {data['type']!r}")
+    options = data["options"]
+    if not isinstance(options, list) or not all(
+        isinstance(option, dict) and set(option) == {"value", "label"}
+        and all(isinstance(text, str) for text in option.values())
+        for option in options
+    ):
+        raise ManifestError(path, f"{where}: 'options' must be a list of "
+                            '{"value": …, "label": …} objects')
+    return Field(**{**data, "options": tuple(Option(**option) for option in options)})
+
+
+def _conforms(value: object, hint: object) -> bool:
+    """Whether a JSON value fits a (simple) annotation of ``Field``."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return any(_conforms(value, arm) for arm in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(hint, type) and isinstance(value, hint)
+
+
+_JSON_KINDS = ((type(None), "null"), (bool, "true/false"), (int, "a number"),
+               (float, "a number"), (str, "a string"), (list, "a list"), (dict, "an object"))
+
+
+def _json_kind(value: object) -> str:
+    return next((word for kind, word in _JSON_KINDS if isinstance(value, kind)), "unknown")
+
+
+def _json_kind_name(kind: type) -> str:
+    return next((word for known, word in _JSON_KINDS if known is kind), kind.__name__)

@@ -1,0 +1,158 @@
+"""Form manifests (``site/forms/<id>.json``): exact round trip, stable format, strict reading."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from site_builder.errors import ParoleError
+from site_builder.forms import located
+from site_builder.forms.manifest import (
+    FIELD_KEYS,
+    TOP_KEYS,
+    Manifest,
+    ManifestError,
+    manifest_data,
+    read_manifest,
+    write_manifest,
+)
+from site_builder.forms.model import Form
+from site_builder.forms.parse import parse_form
+from tests.support import REPO
+from tests.test_form_parse import EXPECTED
+
+DOCS = (REPO / "docs" / "forms.md").read_text(encoding="utf-8")
+
+
+def write(site: Path, form: Form = EXPECTED, **changes: Any) -> Path:
+    options: dict[str, Any] = {"page_url": "consultation/place-du-marche/", "language": "fr",
+                               "closes": form.closes, **changes}
+    return write_manifest(form, site_dir=site, **options)
+
+
+def test_round_trip_is_exact(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    manifest = read_manifest(path)
+    assert manifest == Manifest(form=EXPECTED, page_url="consultation/place-du-marche/",
+                                language="fr", closes=date(2026, 12, 31),
+                                version=EXPECTED.version, format=1)
+
+
+def test_round_trip_without_closing_date_or_optional_text(tmp_path: Path) -> None:
+    form = Form(id="court", title="Court", fields=EXPECTED.fields[:1])
+    assert read_manifest(write(tmp_path, form)).form == form
+
+
+def test_the_file_is_forms_id_json_readable_and_stable(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    assert path == tmp_path / "forms" / "avis-place.json"
+    text = path.read_text(encoding="utf-8")
+    assert "Donnez votre avis sur la place du marché" in text  # not \u00e9 escapes
+    assert text.startswith('{\n  "format": 1,\n  "id": "avis-place",\n')
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert list(data) == list(TOP_KEYS)
+    assert all(list(field) == list(FIELD_KEYS) for field in data["fields"])
+    assert data["fields"][5]["options"][0] == {"value": "jour", "label": "Tous les jours"}
+    assert data["closes"] == "2026-12-31"
+    assert write(tmp_path).read_text(encoding="utf-8") == text  # same form, same bytes
+
+
+def test_the_docs_show_the_manifest_of_their_example() -> None:
+    form_yaml = re.search(r"^```yaml\n(id: avis-place\n.*?)^```$", DOCS, re.M | re.S)
+    manifest_json = re.search(r"^```json\n(.*?)^```$", DOCS, re.M | re.S)
+    assert form_yaml and manifest_json
+    documented = json.loads(manifest_json.group(1))
+    page, line = documented["source"].split(":")
+    # the page is at the root of the docs folder, so confidentialite.md is ../confidentialite/
+    form, problems = parse_form(
+        located.load(form_yaml.group(1)), file=page, line=int(line),
+        resolve_link=lambda href: "../" + href.removesuffix(".md") + "/",
+    )
+    assert problems == []
+    assert form is not None
+    assert manifest_data(form, page_url=documented["page_url"], language=documented["language"],
+                         closes=form.closes) == documented
+    for key in (*TOP_KEYS, *FIELD_KEYS):
+        assert re.search(rf"^\| `{key}` \|", DOCS, re.M), f"manifest key {key} undocumented"
+
+
+# -- reading refuses what it cannot trust ----------------------------------------------------
+
+def edited(tmp_path: Path, change: Any) -> Path:
+    path = write(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _field(data: dict[str, Any], key: str, value: object) -> None:
+    data["fields"][0][key] = value
+
+
+BROKEN: dict[str, tuple[Any, str]] = {
+    "unknown format": (lambda d: d.update(format=2),
+                       "unknown manifest format 2; this parole reads format 1"),
+    "no format": (lambda d: d.pop("format"), "unknown manifest format None"),
+    "missing key": (lambda d: d.pop("page_url"), "the manifest lacks 'page_url'"),
+    "unknown key": (lambda d: d.update(couleur="bleu"), "the manifest has unknown 'couleur'"),
+    "title not text": (lambda d: d.update(title=3), "'title' is a number, expected a string"),
+    "fields not a list": (lambda d: d.update(fields={}), "'fields' is an object, expected a list"),
+    "bad closes": (lambda d: d.update(closes="31/12/2026"),
+                   "'closes' is '31/12/2026', expected a date as YYYY-MM-DD or null"),
+    "field not an object": (lambda d: d["fields"].insert(0, "prenom"),
+                            "field 1 is a string, expected an object"),
+    "field lacks a key": (lambda d: d["fields"][0].pop("label_html"),
+                          "field 'prenom' lacks 'label_html'"),
+    "field has an unknown key": (lambda d: _field(d, "placeholder", "Jean"),
+                                 "field 'prenom' has unknown 'placeholder'"),
+    "required not a boolean": (lambda d: _field(d, "required", "yes"),
+                               "field 'prenom': 'required' is a string"),
+    "max_length not a number": (lambda d: _field(d, "max_length", "60"),
+                                "field 'prenom': 'max_length' is a string"),
+    "max_length a boolean": (lambda d: _field(d, "max_length", True),
+                             "field 'prenom': 'max_length' is true/false"),
+    "unknown field type": (lambda d: _field(d, "type", "date"),
+                           "field 'prenom' has the unknown type 'date'"),
+    "malformed options": (lambda d: d["fields"][5].update(options=["jour"]),
+                          "field 'frequence': 'options' must be a list of"),
+    "version of other fields": (lambda d: _field(d, "label", "Votre nom"),
+                                "does not match the fields"),
+}
+
+
+@pytest.mark.parametrize("change, message", BROKEN.values(), ids=BROKEN.keys())
+def test_a_manifest_that_cannot_be_trusted_is_refused(
+    tmp_path: Path, change: Any, message: str
+) -> None:
+    path = edited(tmp_path, change)
+    with pytest.raises(ManifestError) as raised:
+        read_manifest(path)
+    assert message in raised.value.reason
+    assert str(raised.value).startswith(f"{path}: ")
+    assert "build the site again" in str(raised.value)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b'{"format": 1,', "the manifest is not valid JSON (line 1:"),
+    (b"[1, 2]", "the manifest must be a JSON object"),
+    ("{}".encode("utf-16"), "not UTF-8"),
+])
+def test_a_manifest_that_is_not_a_json_object_is_refused(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "avis.json"
+    path.write_bytes(content)
+    with pytest.raises(ManifestError, match=re.escape(message)):
+        read_manifest(path)
+
+
+def test_a_missing_manifest_is_a_parole_error(tmp_path: Path) -> None:
+    with pytest.raises(ParoleError, match="cannot read the manifest"):
+        read_manifest(tmp_path / "forms" / "absent.json")
