@@ -12,7 +12,6 @@ promise and lists every page that breaks it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,11 +19,11 @@ from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 from playwright.sync_api import Request as PlaywrightRequest
 
 from tests import pa11y_support
-from tests.support import CHROMIUM, CHROMIUM_ARGS, serve_site
+from tests.support import serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -126,15 +125,6 @@ def _is_local(url: str) -> bool:
     return parts.scheme in LOCAL_SCHEMES or (
         parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname == "127.0.0.1"
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    pa11y_support.require_tools(pa11y=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module", params=pa11y_support.site_params())

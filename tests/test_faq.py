@@ -18,10 +18,10 @@ from typing import Any
 import markdown
 import pytest
 from mkdocs.exceptions import Abort
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 from site_builder.faq import FaqExtension, Question
-from tests.support import CHROMIUM, CHROMIUM_ARGS, assert_golden, build_site, serve_site, write_site
+from tests.support import assert_golden, build_site, serve_site, write_site
 
 FAQ = """\
 # Questions fréquentes
@@ -313,14 +313,13 @@ def test_the_faq_renders_with_material(tmp_path: Path) -> None:
 # --- in Chromium --------------------------------------------------------------------------------
 
 def _answers_in_chromium(
-    site: Path, path: str, *, print_media: bool = False
+    browser: Browser, site: Path, path: str, *, print_media: bool = False
 ) -> list[dict[str, Any]]:
     """For each answer of ``path``, loaded with JavaScript off: whether its details is open, and
     its size on screen (or on paper)."""
-    with serve_site(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serve_site(site) as base:
+        page = browser.new_page(java_script_enabled=False)
         try:
-            page = browser.new_page(java_script_enabled=False)
             if print_media:
                 page.emulate_media(media="print")
             page.goto(base + path)
@@ -332,24 +331,24 @@ def _answers_in_chromium(
                 for answer in answers.all()
             ]
         finally:
-            browser.close()
+            page.close()
 
 
 @pytest.mark.browser
-def test_a_link_to_a_question_opens_it_without_javascript(tmp_path: Path) -> None:
+def test_a_link_to_a_question_opens_it_without_javascript(tmp_path: Path, browser: Browser) -> None:
     """The answer holds the anchor: Chromium opens a closed details whose content is targeted."""
     site = build_site(_faq_site(tmp_path, theme={"name": "parole"}), tmp_path / "site")
-    answers = _answers_in_chromium(site, f"faq/#{DUPLICATE}")
+    answers = _answers_in_chromium(browser, site, f"faq/#{DUPLICATE}")
     assert [(a["id"], a["open"]) for a in answers] == [
         (FIRST, False), (EXPECTED[1].anchor, False), (DUPLICATE, True)
     ]
 
 
 @pytest.mark.browser
-def test_printed_answers_are_visible_even_when_closed(tmp_path: Path) -> None:
+def test_printed_answers_are_visible_even_when_closed(tmp_path: Path, browser: Browser) -> None:
     """Needs the parole theme's print rule for ``::details-content``."""
     site = build_site(_faq_site(tmp_path, theme={"name": "parole"}), tmp_path / "site")
-    answers = _answers_in_chromium(site, "faq/", print_media=True)
+    answers = _answers_in_chromium(browser, site, "faq/", print_media=True)
     assert answers and not any(a["open"] for a in answers)
     hidden = [a["id"] for a in answers if not a["box"] or not a["box"]["height"]]
     assert hidden == []

@@ -13,11 +13,9 @@ from typing import Any, Literal
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, FloatRect, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Locator, Page
 
 from tests.support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
     assert_golden,
     build_site,
@@ -267,7 +265,9 @@ def test_link_stylesheet_points_at_the_file(tmp_path: Path) -> None:
 
 def test_stylesheet_is_small_and_safe_to_inline() -> None:
     text = CSS.read_text(encoding="utf-8")
-    assert len(text.encode()) <= 6 * 1024
+    # Inlined in every page: 7.5 KB raw is about 2.5 KB gzip, a sixth of the 14 KiB budget
+    # (the form styles take a quarter of it).
+    assert len(text.encode()) <= 7680
     # Inline mode includes the file as a Jinja template.
     assert not re.search(r"{[#{%]", text)
 
@@ -350,14 +350,6 @@ SMALL_TARGETS = f"""() => Array.from(document.querySelectorAll({TARGETS!r}))
   .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
   .filter(([, height]) => height < 44)"""
 VISIBLE = "(selector) => document.querySelector(selector).checkVisibility()"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
