@@ -9,6 +9,17 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from site_builder.calendar import DEFAULT_RETENTION_DAYS
+
+
+class CheckedByCalendar(base.BaseConfigOption[object]):
+    """Keeps the YAML value as it is: ``site_builder.calendar.parse_calendar`` checks the
+    calendar options together and reports every problem at once with its field path, whereas
+    MkDocs stops at the first wrong option and names types ("<class 'datetime.date'>")."""
+
+    def run_validation(self, value: object) -> object:
+        return value
+
 
 class OrganizerConfig(base.Config):
     """Who runs the consultation."""
@@ -54,3 +65,17 @@ class ParoleConfig(base.Config):
     """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG and XML file of the site."""
     page_weight = c.SubConfig(PageWeightConfig)
     """Page-weight report and budget (``enabled``, ``budget``)."""
+    opens = CheckedByCalendar()
+    """First day answers are taken (``YYYY-MM-DD``); with ``closes``, turns the status banner on."""
+    closes = CheckedByCalendar()
+    """Last day answers are taken (``YYYY-MM-DD``): forms close at the end of that day."""
+    phases = CheckedByCalendar()
+    """Steps of the consultation, in order: ``name``, ``start``, ``end``, ``description``."""
+    results_page = c.Optional(c.Type(str))
+    """Page of the results (``resultats.md``); once closed, the banner links to it."""
+    collector_url = c.Type(str, default="/collect")
+    """Address the forms send answers to."""
+    retention_days = c.Type(int, default=DEFAULT_RETENTION_DAYS)
+    """How many days answers are kept after ``closes``, then deleted."""
+    paper_dropoff = c.ListOfItems(c.Type(str), default=[])
+    """Places where paper answers can be dropped off, one line each."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from site_builder import faq, navigation, page_weight, precompress
+from site_builder import calendar, faq, navigation, page_weight, precompress
 from site_builder.errors import ConfigError, ContentError, Problem
 from site_builder.i18n import (
     DEFAULT_LANGUAGE,
@@ -35,6 +37,7 @@ from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
 from .config import ParoleConfig
+from .forms import FormsAdapter
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
@@ -60,6 +63,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.nav: Navigation | None = None
         self.footer_files: dict[str, File] = {}
         self.problems: list[Problem] = []
+        self.calendar = calendar.Calendar()
+        self.forms: FormsAdapter | None = None
+        self.today = date.today()  # the build date, read again by every build (on_config)
 
     # -- configuration and files ------------------------------------------------------------
 
@@ -72,6 +78,12 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             # locale would only warn that the theme has no .mo files (and stop a strict build).
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
+        try:
+            self.calendar, self.today = calendar.load(self.config, file=_config_name(config))
+        except ConfigError as error:
+            raise PluginError(str(error)) from None
+        self.forms = FormsAdapter(config, catalogue=self.catalogue, consultation=self.calendar,
+                                  today=self.today, action=self.config.collector_url)
         if not self.catalogue.complete:
             log.warning(
                 "mkdocs.yml: theme.language is %r, which parole has no interface strings for; "
@@ -114,7 +126,24 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 )
             else:
                 self.footer_files[key] = found
+        self._find_results_page(files, config)
+        if self.forms is not None and "help_page" in self.footer_files:
+            self.forms.help_url = self.footer_files["help_page"].url
         return files
+
+    def _find_results_page(self, files: Files, config: MkDocsConfig) -> None:
+        src_uri = self.calendar.results_page
+        if not src_uri:
+            return
+        found = files.get_file_from_path(src_uri)
+        if found is None:
+            log.warning(
+                "mkdocs.yml: plugins.parole.results_page is %r but there is no such page in %s. "
+                "Write the results page, correct the option, or remove it until the results "
+                "are published.", src_uri, config.docs_dir,
+            )
+        else:
+            self.calendar = self.calendar.with_results_url(found.url)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -123,6 +152,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["t"] = self.catalogue
         env.globals["parole"] = self.site_info(config)
+        env.globals["parole_calendar"] = calendar.view(self.calendar, self.today, self.catalogue)
         return env
 
     def site_info(self, config: MkDocsConfig) -> SiteInfo:
@@ -162,11 +192,22 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 line=_source_line(page, _front_matter_key("type")),
                 field="type",
             ))
+        if "calendar" in page.meta:
+            self._check_calendar_request(page)
         if self.faq_extension is not None:
             self.faq_extension.active = page_type == "faq"
+        if self.forms is not None:
+            self.forms.before_page(page, markdown, files)
         if page.file is self.generated_site_map:
             return self._site_map(page)
         return markdown
+
+    def _check_calendar_request(self, page: Page) -> None:
+        problem = calendar.front_matter_problem(page.meta["calendar"], self.calendar)
+        if problem is not None:
+            self.problems.append(replace(
+                problem, file=page.file.src_uri,
+                line=_source_line(page, _front_matter_key("calendar"))))
 
     def _site_map(self, page: Page) -> str:
         entries = []
@@ -186,6 +227,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if self.forms is not None:
+            self.forms.after_page()
         if self.faq_extension is not None and self.faq_extension.active:
             self._check_faq(page, self.faq_extension.questions)
             self.faq_extension.active = False
@@ -223,9 +266,13 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     @event_priority(-100)  # last: measure and compress what every other plugin wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.problems:
-            raise PluginError(str(ContentError(self.problems)))
+        problems = self.problems + (self.forms.problems if self.forms else [])
+        if problems:
+            raise PluginError(str(ContentError(problems)))
         site_dir = Path(config.site_dir)
+        if self.forms is not None:
+            self.forms.write(site_dir, site=self.site_info(config),
+                             dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url)
         if self.config.page_weight.enabled:
             budget = self.config.page_weight.budget * 1024
             site_path = urlsplit(config.site_url or "/").path
@@ -267,9 +314,13 @@ def _check_theme_options(config: MkDocsConfig) -> None:
         raise PluginError(str(ConfigError([Problem(
             message=f"theme.stylesheet is {stylesheet!r}",
             fix=f"write one of: {', '.join(STYLESHEET_MODES)} (inline is the measured default)",
-            file=Path(config.config_file_path or "mkdocs.yml").name,
+            file=_config_name(config),
             field="theme.stylesheet",
         )])))
+
+
+def _config_name(config: MkDocsConfig) -> str:
+    return Path(config.config_file_path or "mkdocs.yml").name
 
 
 def _unpublished_theme_files(files: Files, config: MkDocsConfig) -> list[File]:

@@ -1,0 +1,106 @@
+"""The forms part of the ``parole`` plugin: MkDocs' pages and files in, ``site_builder.forms`` out.
+
+One ``FormsAdapter`` lives for one build (the plugin makes a new one in ``on_config``). Before a
+page renders it tells the ```form extension which page it is in (for messages, line numbers and
+links); the extension renders each form through ``SiteForms``; after the build it writes the
+manifests and paper pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from site_builder import calendar
+from site_builder.errors import Problem
+from site_builder.forms.fence import FormsExtension
+from site_builder.forms.model import Form
+from site_builder.forms.site_forms import SiteForms
+from site_builder.i18n import Catalogue
+from site_builder.site import SiteInfo
+from site_builder.urls import relative_url
+
+
+class FormsAdapter:
+    """Wires the ```form extension and ``SiteForms`` into one MkDocs build."""
+
+    def __init__(
+        self,
+        config: MkDocsConfig,
+        *,
+        catalogue: Catalogue,
+        consultation: calendar.Calendar,
+        today: date,
+        action: str,
+    ) -> None:
+        self.site_forms = SiteForms(catalogue=catalogue, consultation=consultation, today=today,
+                                    action=action, use_directory_urls=config.use_directory_urls)
+        self.extension = FormsExtension()
+        self.extension.docs_dir = Path(config.docs_dir)
+        self.extension.default_closes = consultation.closes
+        self.extension.render = self._render
+        # A config object built again (tests, serve) must not pile up extensions.
+        extensions: list[Any] = config.markdown_extensions
+        extensions[:] = [ext for ext in extensions if not isinstance(ext, FormsExtension)]
+        extensions.append(self.extension)
+        self.help_url: str | None = None
+        self.problems: list[Problem] = []
+        self._page: Page | None = None
+        self._files: Files | None = None
+
+    def before_page(self, page: Page, markdown: str, files: Files) -> None:
+        """Tell the extension about the page MkDocs is about to render."""
+        self._page, self._files = page, files
+        self.extension.active_page_file = page.file.src_uri
+        self.extension.line_offset = _front_matter_lines(page.file.content_string, markdown)
+        self.extension.resolve_link = self._resolve_link
+
+    def after_page(self) -> None:
+        """Collect what the extension found in the page just rendered."""
+        self.problems.extend(self.extension.problems)
+        self.extension.problems = []
+        self._page = None
+
+    def _render(self, form: Form) -> str:
+        assert self._page is not None, "a form rendered outside a page"
+        html, problems = self.site_forms.render(form, page_url=self._page.url,
+                                                help_url=self.help_url)
+        self.problems.extend(problems)
+        return html
+
+    def _resolve_link(self, href: str) -> str:
+        """A link of a form's intro or consent label, as MkDocs resolves links in pages:
+        ``confidentialite.md#droits`` becomes the page's URL relative to the form's page."""
+        page, files = self._page, self._files
+        path, hash_mark, fragment = href.partition("#")
+        if page is None or files is None or not path.endswith(".md") or "://" in path:
+            return href
+        src_uri = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path))
+        target = files.get_file_from_path(src_uri)
+        if target is None:
+            self.problems.append(Problem(
+                message=f"a link in a form points to {path!r}, which is not a page of the site",
+                fix="correct the link (paths start from the page's folder), or write that page",
+                file=page.file.src_uri,
+            ))
+            return href
+        return relative_url(target.url, page.url) + hash_mark + fragment
+
+    def write(self, site_dir: Path, *, site: SiteInfo, dropoff: list[str],
+              site_url: str | None) -> None:
+        self.site_forms.write(site_dir, site=site, help_url=self.help_url, dropoff=dropoff,
+                              site_url=site_url)
+
+
+def _front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines of the page's source MkDocs removed (front matter) before ``markdown``,
+    so form messages give the line in the file the organizer edits."""
+    if not source.endswith(markdown):  # an earlier plugin rewrote the page: no safe offset
+        return 0
+    return source[: len(source) - len(markdown)].count("\n")

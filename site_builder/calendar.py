@@ -1,0 +1,423 @@
+"""The consultation's calendar: when it opens and closes, its phases, and what pages say about it.
+
+Everything is decided for one day, the build date (today, or ``PAROLE_BUILD_DATE``), because a
+parole site is static. A day counts whole: the consultation, and every form, is open from the
+start of ``opens`` to the END of ``closes``. The banner, the forms and the collector share the
+functions below so that they always agree on what "open" means.
+
+The calendar options are read here rather than by MkDocs' option types: MkDocs stops at the first
+wrong option, whereas an organizer should see every problem, each with its field path
+(``plugins.parole.phases[2].end``), in one go. This module never imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Any, Literal
+
+from .errors import ConfigError, Problem
+from .i18n import Catalogue
+
+BUILD_DATE_VARIABLE = "PAROLE_BUILD_DATE"
+DATE_FORMAT = "YYYY-MM-DD"
+DEFAULT_RETENTION_DAYS = 365
+PHASE_KEYS = ("name", "start", "end", "description")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+StatusKind = Literal["upcoming", "open", "closed", "results"]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the consultation ("Information", "Contributions", "Analyse"…)."""
+
+    name: str
+    start: date
+    end: date
+    description: str = ""
+    """Plain text, one or two sentences."""
+
+    def includes(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The consultation's dates and what depends on them. Without ``opens`` and ``closes`` a
+    site has no status banner, which is valid (an information-only site)."""
+
+    opens: date | None = None
+    closes: date | None = None
+    phases: tuple[Phase, ...] = ()
+    """In order, never overlapping (``parse_calendar`` checks it)."""
+    results_page: str | None = None
+    """The results page as configured (a path under the docs folder: ``resultats.md``)."""
+    results_url: str | None = None
+    """Its URL relative to the site root, set once the build has found the page."""
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    """How many days answers are kept after ``closes``."""
+    paper_dropoff: tuple[str, ...] = ()
+    """Places where paper answers can be dropped off, as people read them."""
+
+    @property
+    def deletion_date(self) -> date | None:
+        """The day answers are deleted: ``closes`` plus ``retention_days``."""
+        return self.closes + timedelta(days=self.retention_days) if self.closes else None
+
+    def with_results_url(self, url: str | None) -> Calendar:
+        return replace(self, results_url=url)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the consultation stands on one day. ``date`` is ``opens`` when it is upcoming and
+    ``closes`` otherwise; ``phase`` is the index of the current phase, if any."""
+
+    kind: StatusKind
+    date: date
+    phase: int | None = None
+    results_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ClosedInfo:
+    """What a closed form's notice says: since when, and where the results are (if published)."""
+
+    closed_on: date
+    results_url: str | None = None
+
+
+# --- on a given day -----------------------------------------------------------------------------
+
+def is_past(closes: date, today: date) -> bool:
+    """True once the whole ``closes`` day is over: the one rule for banner, forms and collector."""
+    return today > closes
+
+
+def current_phase(calendar: Calendar, today: date) -> int | None:
+    """Index of the phase ``today`` falls in (both ends included), or None between phases."""
+    for index, phase in enumerate(calendar.phases):
+        if phase.includes(today):
+            return index
+    return None
+
+
+def status(calendar: Calendar, today: date) -> Status | None:
+    """The status banner's state on ``today``; None when the calendar has no dates."""
+    if calendar.opens is None or calendar.closes is None:
+        return None
+    phase = current_phase(calendar, today)
+    if today < calendar.opens:
+        return Status("upcoming", calendar.opens, phase)
+    if not is_past(calendar.closes, today):
+        return Status("open", calendar.closes, phase)
+    if calendar.results_url is not None:
+        return Status("results", calendar.closes, phase, calendar.results_url)
+    return Status("closed", calendar.closes, phase)
+
+
+def closing_day(form_closes: date | None, calendar: Calendar | None) -> date | None:
+    """A form's closing day: its own ``closes``, else the consultation's, else none."""
+    if form_closes is not None:
+        return form_closes
+    return calendar.closes if calendar is not None else None
+
+
+def form_is_closed(form_closes: date | None, calendar: Calendar | None, today: date) -> bool:
+    """True when the form no longer takes answers: its closing day (see ``closing_day``) is
+    over. A form takes answers until the end of its closing day."""
+    closes = closing_day(form_closes, calendar)
+    return closes is not None and is_past(closes, today)
+
+
+def closed_info(
+    form_closes: date | None, calendar: Calendar | None, today: date
+) -> ClosedInfo | None:
+    """What the closed notice replacing a form shows, or None when the form is still open."""
+    closes = closing_day(form_closes, calendar)
+    if closes is None or not is_past(closes, today):
+        return None
+    return ClosedInfo(closes, calendar.results_url if calendar is not None else None)
+
+
+def build_date(environ: Mapping[str, str] | None = None) -> date:
+    """The day the site is built for: ``PAROLE_BUILD_DATE`` (YYYY-MM-DD) when set, so tests and
+    previews can show the site as it will be on another day; today's local date otherwise."""
+    raw = (os.environ if environ is None else environ).get(BUILD_DATE_VARIABLE, "").strip()
+    if not raw:
+        return date.today()
+    day = _iso_date(raw)
+    if day is None:
+        raise ConfigError([Problem(
+            message=f"the environment variable {BUILD_DATE_VARIABLE} is {raw!r}, "
+            f"not a date written {DATE_FORMAT}",
+            fix=f"set it to a day such as {BUILD_DATE_VARIABLE}=2027-01-04, or unset it to "
+            "build the site for today",
+            field=BUILD_DATE_VARIABLE,
+        )])
+    return day
+
+
+# --- in words -----------------------------------------------------------------------------------
+
+def format_date(day: date, catalogue: Catalogue) -> str:
+    """The day as people say it in the page's language ("lundi 4 janvier 2027"), from the
+    catalogue's ``date.*`` strings: no locale database needed, the same on every server."""
+    number = catalogue("date.first_day") if day.day == 1 else str(day.day)
+    return catalogue(
+        "date.format",
+        weekday=catalogue(f"date.weekday.{day.weekday()}"),  # 0 is Monday, as in Python
+        day=number,
+        month=catalogue(f"date.month.{day.month}"),
+        year=str(day.year),
+    )
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """A phase as the calendar partial shows it."""
+
+    name: str
+    description: str
+    dates: str
+    """"Du lundi 4 janvier 2027 au dimanche 17 janvier 2027", or one day."""
+    current: bool
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    """The calendar as templates get it (``parole_calendar``): computed once per build."""
+
+    today: date
+    status: Status | None
+    status_date: str
+    """The status's date in words; empty without a status."""
+    phases: tuple[PhaseView, ...]
+    results_url: str | None
+    retention_days: int
+    deletion_date: str
+    """The day answers are deleted, in words; empty without ``closes``."""
+    paper_dropoff: tuple[str, ...]
+
+
+def view(calendar: Calendar, today: date, catalogue: Catalogue) -> CalendarView:
+    """Everything the status banner, the calendar partial and the privacy page need, in words."""
+    now = status(calendar, today)
+    current = current_phase(calendar, today)
+    deletion = calendar.deletion_date
+    return CalendarView(
+        today=today,
+        status=now,
+        status_date=format_date(now.date, catalogue) if now else "",
+        phases=tuple(
+            PhaseView(phase.name, phase.description, _phase_dates(phase, catalogue),
+                      index == current)
+            for index, phase in enumerate(calendar.phases)
+        ),
+        results_url=calendar.results_url,
+        retention_days=calendar.retention_days,
+        deletion_date=format_date(deletion, catalogue) if deletion else "",
+        paper_dropoff=calendar.paper_dropoff,
+    )
+
+
+def _phase_dates(phase: Phase, catalogue: Catalogue) -> str:
+    if phase.start == phase.end:
+        return catalogue("calendar.phase_day", date=format_date(phase.start, catalogue))
+    return catalogue("calendar.phase_dates", start=format_date(phase.start, catalogue),
+                     end=format_date(phase.end, catalogue))
+
+
+# --- reading the options ------------------------------------------------------------------------
+
+def load(
+    options: Mapping[str, Any], *, file: str = "mkdocs.yml",
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Calendar, date]:
+    """The calendar and the build date, or one ConfigError listing every problem of both."""
+    problems: list[Problem] = []
+    calendar = Calendar()
+    today = date.today()
+    try:
+        calendar = parse_calendar(options, file=file)
+    except ConfigError as error:
+        problems += error.problems
+    try:
+        today = build_date(environ)
+    except ConfigError as error:
+        problems += error.problems
+    if problems:
+        raise ConfigError(problems)
+    return calendar, today
+
+
+def parse_calendar(
+    options: Mapping[str, Any], *, file: str = "mkdocs.yml", prefix: str = "plugins.parole"
+) -> Calendar:
+    """The calendar from the plugin's options as YAML gave them; raises one ConfigError that
+    lists every problem found, each with its field path under ``prefix``."""
+    reader = _Reader(file, prefix)
+    opens = reader.day(options.get("opens"), "opens")
+    closes = reader.day(options.get("closes"), "closes")
+    reader.check_dates(options, opens, closes)
+    calendar = Calendar(
+        opens=opens,
+        closes=closes,
+        phases=reader.phases(options.get("phases")),
+        results_page=reader.text(options.get("results_page"), "results_page"),
+        retention_days=reader.retention(options.get("retention_days", DEFAULT_RETENTION_DAYS)),
+        paper_dropoff=reader.places(options.get("paper_dropoff")),
+    )
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return calendar
+
+
+def front_matter_problem(value: object, calendar: Calendar) -> Problem | None:
+    """The problem with a page's ``calendar:`` front matter, if any (file and line added by the
+    caller). ``calendar: true`` shows the phases after the page's text."""
+    if not isinstance(value, bool):
+        return Problem(message=f"calendar is {value!r} in the front matter",
+                       fix="write 'calendar: true' to show the consultation's phases on this "
+                       "page, or remove the line", field="calendar")
+    if value and not calendar.phases:
+        return Problem(message="this page shows the calendar, but mkdocs.yml lists no phase",
+                       fix="add the phases under plugins.parole.phases in mkdocs.yml, or remove "
+                       "'calendar: true'", field="calendar")
+    return None
+
+
+def _iso_date(text: str) -> date | None:
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # 2027-02-30
+        return None
+
+
+class _Reader:
+    """Reads option values, collecting a Problem for each wrong one instead of stopping."""
+
+    def __init__(self, file: str, prefix: str) -> None:
+        self.file = file
+        self.prefix = prefix
+        self.problems: list[Problem] = []
+
+    def add(self, field: str, message: str, fix: str) -> None:
+        self.problems.append(Problem(message=message, fix=fix, file=self.file,
+                                     field=f"{self.prefix}.{field}"))
+
+    def day(self, value: object, field: str) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        day = _iso_date(value) if isinstance(value, str) else None
+        if day is None:
+            shown = value.isoformat(" ") if isinstance(value, datetime) else repr(value)
+            self.add(field, f"{field} is {shown}, not a date written {DATE_FORMAT}",
+                     f"write the day alone as {DATE_FORMAT}, for example 2027-01-04 for "
+                     "4 January 2027")
+        return day
+
+    def check_dates(self, options: Mapping[str, Any], opens: date | None,
+                    closes: date | None) -> None:
+        for present, missing in (("opens", "closes"), ("closes", "opens")):
+            if options.get(present) is not None and options.get(missing) is None:
+                self.add(missing, f"{present} is set but {missing} is not",
+                         f"set both opens and closes ({DATE_FORMAT}), or neither for a site "
+                         "without a status banner")
+        if opens and closes and closes < opens:
+            self.add("closes", f"closes ({closes}) is before opens ({opens})",
+                     "correct one of the two dates: the consultation closes on or after the "
+                     "day it opens")
+
+    def text(self, value: object, field: str) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            self.add(field, f"{field} is {value!r}, not a page",
+                     "write the page's path under the docs folder, such as resultats.md")
+            return None
+        return value
+
+    def retention(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.add("retention_days", f"retention_days is {value!r}",
+                     "write a whole number of days, 0 or more (365 keeps answers one year "
+                     "after the consultation closes)")
+            return DEFAULT_RETENTION_DAYS
+        return value
+
+    def places(self, value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            return tuple(v.strip() for v in value)
+        self.add("paper_dropoff", "paper_dropoff is not a list of places",
+                 "write one '- Place, address, hours' line per place")
+        return ()
+
+    def phases(self, value: object) -> tuple[Phase, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.add("phases", "phases is not a list",
+                     "write one '- name: …' item per phase, each with start and end")
+            return ()
+        read = [(index, self.phase(item, f"phases[{index}]")) for index, item in enumerate(value)]
+        valid = [(index, phase) for index, phase in read if phase is not None]
+        for (_, before), (index, phase) in pairwise(valid):
+            self.check_order(before, phase, f"phases[{index}].start")
+        return tuple(phase for _, phase in valid)
+
+    def phase(self, item: object, path: str) -> Phase | None:
+        if not isinstance(item, Mapping):
+            self.add(path, f"{path} is {item!r}, not a phase",
+                     "write the phase as 'name:', 'start:', 'end:' and an optional "
+                     "'description:'")
+            return None
+        count = len(self.problems)
+        unknown = sorted(str(key) for key in item if key not in PHASE_KEYS)
+        if unknown:
+            self.add(path, f"{path} has unknown keys: {', '.join(unknown)}",
+                     f"use only {', '.join(PHASE_KEYS)} (check the spelling)")
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.add(f"{path}.name", f"{path} has no name",
+                     "give the phase a short name people understand, such as 'Information'")
+        description = item.get("description", "")
+        if not isinstance(description, str):
+            self.add(f"{path}.description", f"{path}.description is not text",
+                     "write the description as one or two plain sentences")
+        start, end = (self.required_date(item, path, key) for key in ("start", "end"))
+        if start and end and end < start:
+            self.add(f"{path}.end", f"{path} ends ({end}) before it starts ({start})",
+                     "correct the start or the end date")
+        if len(self.problems) > count or start is None or end is None:
+            return None
+        return Phase(str(name).strip(), start, end, str(description).strip())
+
+    def required_date(self, item: Mapping[str, Any], path: str, key: str) -> date | None:
+        if item.get(key) is None:
+            self.add(f"{path}.{key}", f"{path} has no {key} date",
+                     f"add '{key}: {DATE_FORMAT}' to the phase")
+            return None
+        return self.day(item[key], f"{path}.{key}")
+
+    def check_order(self, before: Phase, phase: Phase, field: str) -> None:
+        if phase.start < before.start:
+            self.add(field, f"phase {phase.name!r} starts ({phase.start}) before the phase "
+                     f"listed above it, {before.name!r} ({before.start})",
+                     "list the phases in the order they happen")
+        elif phase.start <= before.end:
+            self.add(field, f"phase {phase.name!r} starts ({phase.start}) before phase "
+                     f"{before.name!r} ends ({before.end})",
+                     f"phases follow one another: start {phase.name!r} after {before.end}, "
+                     f"or end {before.name!r} earlier")

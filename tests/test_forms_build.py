@@ -1,0 +1,167 @@
+"""Forms in a real build: rendered in their page, manifests, paper versions, closing, errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from site_builder.forms.manifest import read_manifest
+from tests.support import REPO, SITES, build_site, write_site
+
+FORMS_SITE = SITES / "forms" / "mkdocs.yml"
+FORM = """```form
+id: {form_id}
+title: Votre avis
+fields:
+  - id: avis
+    type: textarea
+    label: Votre avis
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def forms_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(FORMS_SITE, tmp_path_factory.mktemp("forms") / "site")
+
+
+def _read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+
+
+def test_a_form_renders_in_its_page_and_posts_to_the_collector(forms_site: Path) -> None:
+    page = _read(forms_site, "questionnaire/index.html")
+    section = re.search(r'<section class="p-form" id="form-jardin".*?</section>', page, re.S)
+    assert section is not None
+    form = section.group(0)
+    assert 'method="post"' in form and 'action="/collect"' in form
+    assert 'name="_form" value="jardin"' in form
+    for field in ("nom_du_jardin", "souhaits", "courriel", "heures", "venue", "cultures",
+                  "quartier", "priorite", "accord"):
+        assert f'name="{field}"' in form, field
+    assert 'href="../confidentialite/"' in form  # the intro's markdown link, resolved
+
+
+def test_the_manifest_holds_every_field_and_the_page(forms_site: Path) -> None:
+    manifest = read_manifest(forms_site / "forms" / "jardin.json")
+    assert manifest.page_url == "questionnaire/"
+    assert manifest.language == "fr"
+    assert [field.id for field in manifest.form.fields] == [
+        "nom_du_jardin", "souhaits", "courriel", "heures", "venue", "cultures", "quartier",
+        "priorite", "accord"]
+    page = _read(forms_site, "questionnaire/index.html")
+    assert f'name="_version" value="{manifest.version}"' in page
+
+
+def test_the_paper_version_is_linked_and_links_back(forms_site: Path) -> None:
+    page = _read(forms_site, "questionnaire/index.html")
+    assert 'href="../papier/jardin/"' in page
+    paper = _read(forms_site, "papier/jardin/index.html")
+    assert 'href="../../questionnaire/"' in paper
+    assert "jardin / venue" in paper
+    assert "Local de l&#39;association" in paper or "Local de l'association" in paper
+
+
+def test_a_form_from_its_own_file(forms_site: Path) -> None:
+    page = _read(forms_site, "inscription/index.html")
+    assert 'id="form-inscription-atelier"' in page and "M&#39;inscrire" in page
+    source = read_manifest(forms_site / "forms" / "inscription-atelier.json").form.source
+    assert source.startswith("forms/inscription.yml")
+
+
+def test_a_form_past_its_closing_date_renders_no_form(forms_site: Path) -> None:
+    page = _read(forms_site, "ancien-sondage/index.html")
+    assert "<form" not in page
+    assert "Ce questionnaire est fermé." in page and "30" in page and "juin 2020" in page
+    assert not (forms_site / "papier" / "horaires-2020").exists()
+    manifest = json.loads(_read(forms_site, "forms/horaires-2020.json"))
+    assert manifest["closes"] == "2020-06-30"  # the collector answers 410 from it
+
+
+def test_the_consultation_closing_date_closes_the_example_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-03-01")
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site")
+    page = _read(site, "donner-mon-avis/index.html")
+    assert "<form" not in page and "Ce questionnaire est fermé." in page
+    monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-02-28")  # open all of its last day
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "open")
+    assert 'method="post"' in _read(site, "donner-mon-avis/index.html")
+
+
+def test_the_example_manifest_holds_every_field_of_the_content(example_site: Path) -> None:
+    source = (REPO / "content" / "donner-mon-avis.md").read_text(encoding="utf-8")
+    declared = re.findall(r"^  - id: (\S+)$", source, re.M)
+    manifest = read_manifest(example_site / "forms" / "avis-place.json")
+    assert [field.id for field in manifest.form.fields] == declared
+    assert {field.type for field in manifest.form.fields} == {
+        "text", "textarea", "email", "number", "choice", "choices", "select", "scale", "consent"}
+
+
+def test_duplicate_form_ids_across_the_site_name_both_places(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pages = {"index.md": "# Accueil\n", "a.md": "# A\n\n" + FORM.format(form_id="avis"),
+             "b.md": "# B\n\nTexte.\n\n" + FORM.format(form_id="avis")}
+    with pytest.raises(Abort):
+        build_site(write_site(tmp_path, pages), tmp_path / "site")
+    assert "b.md:5: [avis] the form id 'avis' is already used by the form at a.md:3" in (
+        _errors(caplog))
+
+
+def test_every_broken_form_of_the_site_is_listed_with_file_line_and_fix(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = FORM.format(form_id="avis").replace("type: textarea", "type: paragraph")
+    other = "---\ntitle: C\n---\n# C\n\n" + FORM.format(form_id="Avis")
+    with pytest.raises(Abort):
+        build_site(write_site(tmp_path, {"index.md": "# A\n", "b.md": "# B\n\n" + broken,
+                                         "c.md": other}), tmp_path / "site")
+    errors = _errors(caplog)
+    assert "2 content problems" in errors
+    assert "b.md:8: [avis/avis/type] unknown type 'paragraph'" in errors
+    assert "c.md:7: [Avis/id] the id 'Avis' of the form is not valid" in errors
+    assert errors.count("How to fix:") == 2
+
+
+def test_a_link_to_a_missing_page_in_a_form_is_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    form = FORM.format(form_id="avis").replace(
+        "title: Votre avis", "title: Votre avis\nintro: Lisez [nos règles](regles.md).")
+    with pytest.raises(Abort):
+        build_site(write_site(tmp_path, {"index.md": "# A\n\n" + form}), tmp_path / "site")
+    assert "points to 'regles.md', which is not a page of the site" in _errors(caplog)
+
+
+def test_a_rebuild_does_not_see_its_own_forms_twice(tmp_path: Path) -> None:
+    """``mkdocs serve`` builds again with the same plugin: ids seen before are not duplicates."""
+    config_file = write_site(tmp_path, {"index.md": "# A\n\n" + FORM.format(form_id="avis")})
+    config = load_config(str(config_file), strict=True, site_dir=str(tmp_path / "site"))
+    mkdocs_build(config)
+    mkdocs_build(config)
+    forms = [e for e in config.markdown_extensions if type(e).__name__ == "FormsExtension"]
+    assert len(forms) == 1
+
+
+def test_forms_render_with_material(tmp_path: Path) -> None:
+    config = write_site(tmp_path, {"index.md": "# A\n\n" + FORM.format(form_id="avis")},
+                        theme={"name": "material"},
+                        plugins=[{"parole": {"page_weight": {"enabled": False}}}])
+    site = build_site(config, tmp_path / "site")
+    page = _read(site, "index.html")
+    assert '<section class="p-form" id="form-avis"' in page and 'name="avis"' in page
+    assert (site / "forms" / "avis.json").exists()
+    assert (site / "paper" / "avis" / "index.html").exists()  # material's language: en
