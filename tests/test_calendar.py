@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from mkdocs.exceptions import Abort
 
-from site_builder import calendar
+from site_builder import calendar, calendar_options
 from site_builder.calendar import Calendar, ClosedInfo, Phase, Status
 from site_builder.errors import ConfigError
 from site_builder.i18n import Catalogue
@@ -146,7 +146,7 @@ RAW_PHASES: list[dict[str, Any]] = [
 
 
 def test_valid_options_give_the_calendar() -> None:
-    parsed = calendar.parse_calendar({
+    parsed = calendar_options.parse_calendar({
         "opens": OPENS, "closes": "2027-02-28", "phases": RAW_PHASES,
         "results_page": "resultats.md", "retention_days": 30, "paper_dropoff": ["Mairie "],
     })
@@ -158,12 +158,12 @@ def test_valid_options_give_the_calendar() -> None:
 
 
 def test_no_dates_at_all_is_a_valid_calendar() -> None:
-    assert calendar.parse_calendar({}) == Calendar()
+    assert calendar_options.parse_calendar({}) == Calendar()
 
 
 def test_a_date_in_words_names_the_option_and_the_format() -> None:
     with pytest.raises(ConfigError) as error:
-        calendar.parse_calendar({"opens": "4 janvier", "closes": CLOSES})
+        calendar_options.parse_calendar({"opens": "4 janvier", "closes": CLOSES})
     (problem,) = error.value.problems
     assert str(problem).startswith(
         "mkdocs.yml: [plugins.parole.opens] opens is '4 janvier', not a date written YYYY-MM-DD")
@@ -184,7 +184,7 @@ def test_every_calendar_problem_is_reported_at_once_with_its_field_path() -> Non
         "retention_days": -1,
     }
     with pytest.raises(ConfigError) as error:
-        calendar.parse_calendar(options, file="belval.yml")
+        calendar_options.parse_calendar(options, file="belval.yml")
     fields = [problem.field for problem in error.value.problems]
     assert fields == [
         "plugins.parole.closes",
@@ -208,7 +208,7 @@ def test_every_calendar_problem_is_reported_at_once_with_its_field_path() -> Non
 def test_phases_out_of_order_are_an_error() -> None:
     phases = [RAW_PHASES[1], RAW_PHASES[0]]
     with pytest.raises(ConfigError) as error:
-        calendar.parse_calendar({"phases": phases})
+        calendar_options.parse_calendar({"phases": phases})
     (problem,) = error.value.problems
     assert problem.field == "plugins.parole.phases[1].start"
     assert "list the phases in the order they happen" in problem.fix
@@ -226,13 +226,13 @@ def test_phases_out_of_order_are_an_error() -> None:
 ])
 def test_each_wrong_option_is_named(options: dict[str, Any], field: str) -> None:
     with pytest.raises(ConfigError) as error:
-        calendar.parse_calendar(options)
+        calendar_options.parse_calendar(options)
     assert [problem.field for problem in error.value.problems] == [field]
 
 
 def test_load_reports_option_and_build_date_problems_together() -> None:
     with pytest.raises(ConfigError) as error:
-        calendar.load({"opens": "demain", "closes": CLOSES},
+        calendar_options.load({"opens": "demain", "closes": CLOSES},
                       environ={"PAROLE_BUILD_DATE": "hier"})
     assert [problem.field for problem in error.value.problems] == [
         "plugins.parole.opens", "PAROLE_BUILD_DATE"]
@@ -247,7 +247,7 @@ def test_load_reports_option_and_build_date_problems_together() -> None:
 def test_front_matter_calendar_is_checked(
     value: object, phases: tuple[Phase, ...], problem: str | None
 ) -> None:
-    found = calendar.front_matter_problem(value, Calendar(phases=phases))
+    found = calendar_options.front_matter_problem(value, Calendar(phases=phases))
     assert (found.message if found else None) == problem
 
 

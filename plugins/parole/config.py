@@ -13,7 +13,7 @@ from site_builder.calendar import DEFAULT_RETENTION_DAYS
 
 
 class CheckedByCalendar(base.BaseConfigOption[object]):
-    """Keeps the YAML value as it is: ``site_builder.calendar.parse_calendar`` checks the
+    """Keeps the YAML value as it is: ``site_builder.calendar_options.parse_calendar`` checks the
     calendar options together and reports every problem at once with its field path, whereas
     MkDocs stops at the first wrong option and names types ("<class 'datetime.date'>")."""
 

@@ -24,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from site_builder import calendar, faq, navigation, page_weight, precompress
+from site_builder import calendar, calendar_options, faq, navigation, page_weight, precompress
 from site_builder.errors import ConfigError, ContentError, Problem
 from site_builder.i18n import (
     DEFAULT_LANGUAGE,
@@ -79,7 +79,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
         try:
-            self.calendar, self.today = calendar.load(self.config, file=_config_name(config))
+            self.calendar, self.today = calendar_options.load(
+                self.config, file=_config_name(config))
         except ConfigError as error:
             raise PluginError(str(error)) from None
         self.forms = FormsAdapter(config, catalogue=self.catalogue, consultation=self.calendar,
@@ -203,7 +204,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         return markdown
 
     def _check_calendar_request(self, page: Page) -> None:
-        problem = calendar.front_matter_problem(page.meta["calendar"], self.calendar)
+        problem = calendar_options.front_matter_problem(page.meta["calendar"], self.calendar)
         if problem is not None:
             self.problems.append(replace(
                 problem, file=page.file.src_uri,

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import difflib
 import html
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +28,7 @@ from site_builder.forms.model import (
     Form,
     Option,
 )
+from site_builder.forms.node import Node, Report, kind_of, shown_value
 
 FORM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FIELD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -41,9 +40,6 @@ ANY_FIELD_KEYS = tuple(dict.fromkeys(
 """Every key some question type takes."""
 SCALE_MAX_STEPS = 11
 """0 to 10 is the longest scale people answer reliably (and fits a phone's width)."""
-BOOLEAN_SPELLINGS = ("true", "false")
-"""YAML 1.1 (PyYAML) also reads yes/no/on/off as booleans, YAML 1.2 reads them as text: only
-true/false mean the same everywhere, so only they are accepted."""
 TYPE_ALIASES = {
     "radio": "choice", "checkbox": "choices", "checkboxes": "choices", "multiple": "choices",
     "dropdown": "select", "list": "select", "string": "text", "int": "number",
@@ -55,127 +51,6 @@ TYPE_ALIASES = {
 LinkResolver = Callable[[str], str]
 
 
-@dataclass
-class _Report:
-    """Where the YAML came from, and the problems found so far."""
-
-    file: str
-    line: int
-    """The line before the YAML's first line (the fence's line; 0 for a file of its own)."""
-    problems: list[Problem] = field(default_factory=list)
-
-    def absolute(self, relative: int | None) -> int | None:
-        if relative is None:
-            return self.line or None
-        return self.line + 1 + relative
-
-
-@dataclass
-class _Node:
-    """A mapping of the YAML (the form, a field, an option) being read, with its key path."""
-
-    data: Mapping[Any, Any]
-    path: str
-    what: str
-    """How messages name it: "the form", "the question 'frequence'", "option 2"."""
-    report: _Report
-    guessed: set[str] = field(default_factory=set)
-    """Keys an unknown key probably meant: their absence is the same mistake, reported once."""
-
-    def problem(self, key: object, message: str, fix: str, *, line: int | None = None) -> None:
-        """Report on ``key`` (its line and path), or on the whole mapping when ``key`` is None;
-        ``line`` (in the YAML) overrides the key's line."""
-        if line is None and key is not None:
-            line = located.key_line(self.data, key)
-        if line is None:
-            line = located.start_line(self.data)
-        path = f"{self.path}/{key}" if key is not None and key in self.data else self.path
-        self.report.problems.append(Problem(
-            message=message, fix=fix, file=self.report.file,
-            line=self.report.absolute(line), field=path,
-        ))
-
-    def given(self, key: str) -> bool:
-        """``key:`` written with nothing after it counts as not written."""
-        return self.data.get(key) is not None
-
-    def missing(self, key: str, message: str, fix: str) -> None:
-        """Report that ``key`` is needed, unless a misspelt key for it was reported already."""
-        if key not in self.guessed:
-            self.problem(key if key in self.data else None, message, fix)
-
-    def shown(self, key: object) -> str:
-        """The value as the organizer wrote it."""
-        raw = located.raw_text(self.data, key)
-        return raw if raw is not None else _show(self.data.get(key))
-
-    def check_keys(
-        self, allowed: tuple[str, ...], explain: Callable[[str], tuple[str, str] | None]
-    ) -> None:
-        """Unknown and repeated keys. ``explain`` may say why a known key is wrong here."""
-        for key, first, repeated in getattr(self.data, "duplicates", []):
-            lines = f"lines {self.report.absolute(first)} and {self.report.absolute(repeated)}"
-            self.problem(key, f"the key {key!r} is written twice in {self.what} ({lines}); "
-                         "YAML keeps only the last one", "remove one of the two lines",
-                         line=repeated)
-        for key in self.data:
-            if key in allowed:
-                continue
-            if isinstance(key, str) and (reason := explain(key)):
-                self.problem(key, *reason)
-                continue
-            guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {guess[0]!r}? " if guess else ""
-            self.guessed.update(guess)
-            self.problem(key, f"unknown key {key!r} in {self.what}",
-                         f"{hint}{self.what[0].upper()}{self.what[1:]} takes: "
-                         f"{', '.join(allowed)}")
-
-    def text(self, key: str, *, required: bool = False, example: str = "…") -> str | None:
-        """A non-empty string (stripped), or None with a problem when it is wrong."""
-        if not self.given(key):
-            if required:
-                self.missing(key, f"{self.what} has no {key}", f"add '{key}: {example}'")
-            return None
-        value = self.data[key]
-        if not isinstance(value, str):
-            self.problem(key, f"{key} must be text, but YAML reads {self.shown(key)!r} as "
-                         f"{_kind(value)}", f"put it in quotes: {key}: \"{self.shown(key)}\"")
-            return None
-        if not value.strip():
-            self.problem(key, f"{key} is empty", f"write the {key}, or remove the line")
-            return None
-        return value.strip()
-
-    def boolean(self, key: str, default: bool) -> bool:
-        if not self.given(key):
-            return default
-        value, raw = self.data[key], located.raw_text(self.data, key)
-        if isinstance(value, bool) and (raw is None or raw.lower() in BOOLEAN_SPELLINGS):
-            return value
-        if isinstance(value, bool):
-            self.problem(key, f"{key}: {raw} means {str(value).lower()} to some YAML readers "
-                         "and is text to others", f"write {key}: {str(value).lower()}")
-        elif isinstance(value, str) and value.strip().lower() in BOOLEAN_SPELLINGS:
-            self.problem(key, f"{key} is the text {value!r}, not true or false",
-                         f"remove the quotes: {key}: {value.strip().lower()}")
-        else:
-            self.problem(key, f"{key} must be true or false, not {self.shown(key)!r}",
-                         f"write {key}: true or {key}: false")
-        return default
-
-    def number(self, key: str, *, integer: bool, what: str) -> int | float | None:
-        """A finite number (a whole one if ``integer``), or None (absent or reported)."""
-        if not self.given(key):
-            return None
-        value = self.data[key]
-        if not _is_number(value) or (integer and not isinstance(value, int)):
-            kind = "a whole number" if integer else "a number"
-            self.problem(key, f"{key} must be {kind} ({what}), not {self.shown(key)!r}",
-                         f"write {key}: followed by {kind}, e.g. {key}: 1")
-            return None
-        result: int | float = value
-        return result
 
 
 def parse_form(
@@ -192,17 +67,17 @@ def parse_form(
     the YAML's line ``n`` when ``data`` comes from ``located.load``, else at ``line``.
     ``resolve_link`` rewrites the links of the intro and of consent labels.
     """
-    report = _Report(file, line)
+    report = Report(file, line)
     if not isinstance(data, Mapping):
         report.problems.append(Problem(
             message="the form block is empty" if data is None else
-            f"the form must be a list of 'key: value' lines, but YAML reads {_kind(data)}",
+            f"the form must be a list of 'key: value' lines, but YAML reads {kind_of(data)}",
             fix="start with 'id: avis-place', then 'title:' and 'fields:' (see docs/forms.md)",
             file=file, line=report.absolute(located.start_line(data)),
         ))
         return None, report.problems
     form_id = data.get("id")
-    node = _Node(data, form_id if isinstance(form_id, str) and form_id else "form",
+    node = Node(data, form_id if isinstance(form_id, str) and form_id else "form",
                  "the form", report)
     node.check_keys(FORM_KEYS, _misplaced_form_key)
     form = _form(node, resolve_link, default_closes)
@@ -213,7 +88,7 @@ def parse_form(
 
 
 def _form(
-    node: _Node, resolve_link: LinkResolver | None, default_closes: date | None
+    node: Node, resolve_link: LinkResolver | None, default_closes: date | None
 ) -> Form | None:
     form_id = _identifier(node, FORM_ID, "avis-place", "lowercase letters, digits and single "
                           "'-' between words", underscore=False)
@@ -237,7 +112,7 @@ def _form(
     )
 
 
-def _identifier(node: _Node, pattern: re.Pattern[str], example: str, rule: str, *,
+def _identifier(node: Node, pattern: re.Pattern[str], example: str, rule: str, *,
                 underscore: bool) -> str | None:
     value = node.text("id", required=True, example=example)
     if value is None:
@@ -250,7 +125,7 @@ def _identifier(node: _Node, pattern: re.Pattern[str], example: str, rule: str, 
     return value
 
 
-def _closes(node: _Node, default: date | None) -> date | None:
+def _closes(node: Node, default: date | None) -> date | None:
     if not node.given("closes"):
         return default
     value = node.data["closes"]
@@ -269,7 +144,7 @@ def _closes(node: _Node, default: date | None) -> date | None:
     return default
 
 
-def _fields(form: _Node, resolve_link: LinkResolver | None) -> tuple[Field, ...] | None:
+def _fields(form: Node, resolve_link: LinkResolver | None) -> tuple[Field, ...] | None:
     if not form.given("fields"):
         form.missing("fields", "the form has no fields",
                      "add 'fields:' followed by the questions, each starting with '- id: …'")
@@ -286,7 +161,7 @@ def _fields(form: _Node, resolve_link: LinkResolver | None) -> tuple[Field, ...]
     return tuple(parsed for parsed in fields if parsed is not None)
 
 
-def _check_unique_ids(form: _Node, items: list[Any]) -> bool:
+def _check_unique_ids(form: Node, items: list[Any]) -> bool:
     """Answers are stored by question id: two questions with one id would mix their answers."""
     first_line: dict[str, int | None] = {}
     unique = True
@@ -309,14 +184,14 @@ def _check_unique_ids(form: _Node, items: list[Any]) -> bool:
 
 
 def _field(
-    form: _Node, items: list[Any], index: int, resolve_link: LinkResolver | None
+    form: Node, items: list[Any], index: int, resolve_link: LinkResolver | None
 ) -> Field | None:
     data = items[index]
     number = index + 1
     if not isinstance(data, Mapping):
         form.report.problems.append(Problem(
             message=f"question {number} of the form is not a set of 'key: value' lines "
-            f"(YAML reads {_kind(data)})",
+            f"(YAML reads {kind_of(data)})",
             fix="start each question with '- id: …' and indent its other keys under 'id'",
             file=form.report.file,
             line=form.report.absolute(located.item_line(items, index)),
@@ -325,7 +200,7 @@ def _field(
         return None
     field_id = data.get("id")
     name = field_id.strip() if isinstance(field_id, str) else ""
-    node = _Node(data, f"{form.path}/{name or f'fields/{number}'}",
+    node = Node(data, f"{form.path}/{name or f'fields/{number}'}",
                  f"the question {name!r}" if name else f"question {number}", form.report)
     valid_id = _identifier(node, FIELD_ID, "frequence", "lowercase letters, digits, '_' or '-'",
                            underscore=True)
@@ -352,7 +227,7 @@ def _field(
                  required=required, **extra)
 
 
-def _field_type(node: _Node) -> str | None:
+def _field_type(node: Node) -> str | None:
     value = node.text("type", required=True, example="choice")
     if value is None:
         return None
@@ -391,7 +266,7 @@ Extra = dict[str, Any]
 """Field attributes a type adds to the common ones."""
 
 
-def _text_keys(node: _Node, field_type: str) -> Extra | None:
+def _text_keys(node: Node, field_type: str) -> Extra | None:
     length = node.number("max_length", integer=True, what="the longest answer, in characters")
     if length is not None and length < 1:
         node.problem("max_length", f"max_length must be at least 1, not {length}",
@@ -402,11 +277,11 @@ def _text_keys(node: _Node, field_type: str) -> Extra | None:
     return {"max_length": int(length) if length is not None else DEFAULT_MAX_LENGTH[field_type]}
 
 
-def _no_keys(node: _Node, field_type: str) -> Extra | None:
+def _no_keys(node: Node, field_type: str) -> Extra | None:
     return {}
 
 
-def _number_keys(node: _Node, field_type: str) -> Extra | None:
+def _number_keys(node: Node, field_type: str) -> Extra | None:
     integer = node.boolean("integer", True)
     bounds = _bounds(node, integer=False, what="the smallest answer", what_max="the largest answer")
     if bounds is None:
@@ -419,7 +294,7 @@ def _number_keys(node: _Node, field_type: str) -> Extra | None:
     return {"min": bounds[0], "max": bounds[1], "integer": integer}
 
 
-def _bounds(node: _Node, *, integer: bool, what: str,
+def _bounds(node: Node, *, integer: bool, what: str,
             what_max: str) -> tuple[int | float | None, int | float | None] | None:
     """(min, max), checked for min <= max; None when either is wrong."""
     low = node.number("min", integer=integer, what=what)
@@ -433,12 +308,12 @@ def _bounds(node: _Node, *, integer: bool, what: str,
     return low, high
 
 
-def _option_keys(node: _Node, field_type: str) -> Extra | None:
+def _option_keys(node: Node, field_type: str) -> Extra | None:
     options = _options(node)
     return None if options is None else {"options": options}
 
 
-def _choices_keys(node: _Node, field_type: str) -> Extra | None:
+def _choices_keys(node: Node, field_type: str) -> Extra | None:
     options = _options(node)
     bounds = _bounds(node, integer=True, what="the fewest boxes to tick",
                      what_max="the most boxes to tick")
@@ -459,7 +334,7 @@ def _choices_keys(node: _Node, field_type: str) -> Extra | None:
     return {"options": options, "min": low, "max": high}
 
 
-def _scale_keys(node: _Node, field_type: str) -> Extra | None:
+def _scale_keys(node: Node, field_type: str) -> Extra | None:
     missing = [key for key in ("min", "max") if not node.given(key)]
     if unguessed := [key for key in missing if key not in node.guessed]:
         node.problem(None, f"a scale needs min and max; {node.what} has no {_join(unguessed)}",
@@ -480,7 +355,7 @@ def _scale_keys(node: _Node, field_type: str) -> Extra | None:
     return {"min": low, "max": high, "min_label": min_label, "max_label": max_label}
 
 
-_TYPE_PARSERS: dict[str, Callable[[_Node, str], Extra | None]] = {
+_TYPE_PARSERS: dict[str, Callable[[Node, str], Extra | None]] = {
     "text": _text_keys,
     "textarea": _text_keys,
     "email": _no_keys,
@@ -496,7 +371,7 @@ assert set(_TYPE_PARSERS) == set(FIELD_TYPES), "every field type needs its parse
 
 # -- options ---------------------------------------------------------------------------------
 
-def _options(node: _Node) -> tuple[Option, ...] | None:
+def _options(node: Node) -> tuple[Option, ...] | None:
     fix = ("list the answers under 'options:', one per line: '- Tous les jours', or "
            "'- {value: jour, label: Tous les jours}'")
     if not node.given("options"):
@@ -527,7 +402,7 @@ def _options(node: _Node) -> tuple[Option, ...] | None:
     return tuple(option for option in options if option is not None)
 
 
-def _option(node: _Node, items: list[Any], index: int) -> Option | None:
+def _option(node: Node, items: list[Any], index: int) -> Option | None:
     item = items[index]
     path = f"{node.path}/options"
     line = node.report.absolute(located.item_line(items, index))
@@ -539,14 +414,14 @@ def _option(node: _Node, items: list[Any], index: int) -> Option | None:
             return None
         return Option(item.strip(), item.strip())
     if isinstance(item, Mapping):
-        option = _Node(item, path, f"option {index + 1}", node.report)
+        option = Node(item, path, f"option {index + 1}", node.report)
         option.check_keys(OPTION_KEYS, lambda _key: None)
         value = option.text("value", required=True, example="jour")
         label = option.text("label", required=True, example="Tous les jours")
         return Option(value, label) if value is not None and label is not None else None
-    shown = located.raw_text(items, index) or _show(item)
+    shown = located.raw_text(items, index) or shown_value(item)
     node.report.problems.append(Problem(
-        message=f"option {index + 1} must be text, but YAML reads {shown!r} as {_kind(item)}",
+        message=f"option {index + 1} must be text, but YAML reads {shown!r} as {kind_of(item)}",
         fix=f"put it in quotes: - \"{shown}\" (or write {{value: …, label: …}})",
         file=node.report.file, line=line, field=path,
     ))
@@ -554,33 +429,6 @@ def _option(node: _Node, items: list[Any], index: int) -> Option | None:
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-def _is_number(value: object) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
-
-
-_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (bool, "true/false"),  # before int: a bool is an int to Python
-    ((int, float), "a number"),
-    (datetime, "a date and time"),  # before date, its base class
-    (date, "a date"),
-    (list, "a list"),
-    (Mapping, "a set of 'key: value' (is there a ': ' in the text?)"),
-    (type(None), "nothing"),
-)
-
-
-def _kind(value: object) -> str:
-    """What YAML made of a value, in words."""
-    return next((word for kind, word in _KINDS if isinstance(value, kind)), "text")
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
 
 def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
