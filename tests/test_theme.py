@@ -263,6 +263,15 @@ def test_link_stylesheet_points_at_the_file(tmp_path: Path) -> None:
     assert (site_dir / "assets" / "parole.css").read_bytes() == CSS.read_bytes()
 
 
+def test_motion_only_when_reduced_motion_is_not_asked_for() -> None:
+    """WCAG 2.3.3: scrolling, transitions and animations stay inside the no-preference query."""
+    text = CSS.read_text(encoding="utf-8")
+    query = re.search(r"@media \(prefers-reduced-motion:no-preference\)\{(.*?\})\}", text)
+    assert query is not None
+    outside = text.replace(query.group(0), "")
+    assert not re.search(r"scroll-behavior|transition|animation", outside)
+
+
 def test_stylesheet_is_small_and_safe_to_inline() -> None:
     text = CSS.read_text(encoding="utf-8")
     # Inlined in every page: 7.5 KB raw is about 2.5 KB gzip, a sixth of the 14 KiB budget
