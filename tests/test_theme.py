@@ -263,11 +263,13 @@ def test_link_stylesheet_points_at_the_file(tmp_path: Path) -> None:
     assert (site_dir / "assets" / "parole.css").read_bytes() == CSS.read_bytes()
 
 
-def test_motion_only_when_reduced_motion_is_not_asked_for() -> None:
-    """WCAG 2.3.3: scrolling, transitions and animations stay inside the no-preference query."""
+def test_no_motion_and_none_at_all_when_less_is_asked_for() -> None:
+    """WCAG 2.3.3: nothing moves; the reduced-motion query turns off anything that would."""
     text = CSS.read_text(encoding="utf-8")
-    query = re.search(r"@media \(prefers-reduced-motion:no-preference\)\{(.*?\})\}", text)
+    query = re.search(r"@media \(prefers-reduced-motion:reduce\)\{(.*?\})\}", text)
     assert query is not None
+    for declaration in ("animation:none", "transition:none", "scroll-behavior:auto"):
+        assert declaration in query.group(1)
     outside = text.replace(query.group(0), "")
     assert not re.search(r"scroll-behavior|transition|animation", outside)
 
