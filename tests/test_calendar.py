@@ -17,7 +17,7 @@ from site_builder.calendar import Calendar, ClosedInfo, Phase, Status
 from site_builder.errors import ConfigError
 from site_builder.i18n import Catalogue
 from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
-from tests.support import assert_golden, build_site, serve_site, write_site
+from tests.support import REPO, assert_golden, build_site, serve_site, write_site
 
 OPENS, CLOSES = date(2027, 1, 4), date(2027, 2, 28)
 PHASES = (
@@ -400,3 +400,13 @@ def test_banner_and_calendar_pass_pa11y(tmp_path: Path, monkeypatch: pytest.Monk
         reports = run_pa11y_ci(urls, tmp_path)
     assert not any(report.failed for report in reports.values()), describe_failures(
         list(reports.values()), str)
+
+
+def test_the_example_home_page_shows_the_current_phase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-01-20")
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    current = re.findall(r'<li aria-current="step">\s*<h3>(.*?)</h3>', home, re.S)
+    assert len(current) == 1 and "Contributions" in current[0]
