@@ -20,12 +20,8 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from site_builder.forms.model import Field, Form, Option
-from site_builder.forms.paper import (
-    format_number,
-    instruction,
-    render_paper,
-    ruled_lines,
-)
+from site_builder.forms.paper import render_paper, ruled_lines
+from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
 from tests.pa11y_support import built_pages, describe_failures, require_tools, run_pa11y_ci

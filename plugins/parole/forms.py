@@ -1,6 +1,7 @@
 """The forms part of the ``parole`` plugin: MkDocs' pages and files in, ``site_builder.forms`` out.
 
-One ``FormsAdapter`` lives for one build (the plugin makes a new one in ``on_config``). Before a
+One ``FormsAdapter`` lives for one build (the plugin makes a new one in ``on_config`` and
+installs its ``extension``). Before a
 page renders it tells the ```form extension which page it is in (for messages, line numbers and
 links); the extension renders each form through ``SiteForms``; after the build it writes the
 manifests and paper pages.
@@ -11,7 +12,6 @@ from __future__ import annotations
 import posixpath
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -45,10 +45,6 @@ class FormsAdapter:
         self.extension.docs_dir = Path(config.docs_dir)
         self.extension.default_closes = consultation.closes
         self.extension.render = self._render
-        # A config object built again (tests, serve) must not pile up extensions.
-        extensions: list[Any] = config.markdown_extensions
-        extensions[:] = [ext for ext in extensions if not isinstance(ext, FormsExtension)]
-        extensions.append(self.extension)
         self.help_url: str | None = None
         self.problems: list[Problem] = []
         self._page: Page | None = None

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
+from markdown import Extension
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.localization import parse_locale
@@ -26,6 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from site_builder import calendar, calendar_options, faq, navigation, page_weight, precompress
 from site_builder.errors import ConfigError, ContentError, Problem
+from site_builder.forms.fence import FormsExtension
 from site_builder.i18n import (
     DEFAULT_LANGUAGE,
     FALLBACK_LANGUAGE,
@@ -91,12 +93,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 "English is used. Set theme.language to one of: %s.",
                 language, ", ".join(available_languages()),
             )
-        # A config object built once and built again (tests, tools) must not pile up extensions.
-        extensions: list[Any] = config.markdown_extensions
-        extensions[:] = [ext for ext in extensions if not isinstance(ext, faq.FaqExtension)]
-        if self.config.faq:
-            self.faq_extension = faq.FaqExtension()
-            extensions.append(self.faq_extension)
+        self.faq_extension = faq.FaqExtension() if self.config.faq else None
+        _install(config, faq.FaqExtension, self.faq_extension)
+        _install(config, FormsExtension, self.forms.extension)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -307,6 +306,15 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                     "the theme's custom_dir), or correct its address.",
                     page_report.path, missing, config.docs_dir,
                 )
+
+
+def _install(config: MkDocsConfig, kind: type[Extension], extension: Extension | None) -> None:
+    """Put ``extension`` in the build's markdown extensions in place of any earlier ``kind``: a
+    config built again (``mkdocs serve``, tests) must not pile them up."""
+    extensions: list[Any] = config.markdown_extensions
+    extensions[:] = [ext for ext in extensions if not isinstance(ext, kind)]
+    if extension is not None:
+        extensions.append(extension)
 
 
 def _check_theme_options(config: MkDocsConfig) -> None:

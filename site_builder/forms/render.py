@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 from site_builder.calendar import ClosedInfo, format_date
 from site_builder.errors import ContentError, Problem
-from site_builder.forms import paper
 from site_builder.forms.model import DEFAULT_MAX_LENGTH, Field, Form
 from site_builder.forms.templates import environment
+from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
 
 DEFAULT_ACTION = "/collect"
@@ -248,9 +248,9 @@ def hint_texts(field: Field, catalogue: Catalogue) -> list[str]:
     texts = [field.hint] if field.hint else []
     if field.type in DEFAULT_MAX_LENGTH:
         limit = field.max_length or DEFAULT_MAX_LENGTH[field.type]
-        texts.append(catalogue("form.max_length", count=paper.format_number(limit, catalogue)))
+        texts.append(catalogue("form.max_length", count=format_number(limit, catalogue)))
     elif field.type in ("number", "choices"):
-        rule = paper.instruction(field, catalogue)
+        rule = instruction(field, catalogue)
         if rule:
             texts.append(rule)
     return texts
