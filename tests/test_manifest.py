@@ -40,7 +40,7 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     manifest = read_manifest(path)
     assert manifest == Manifest(form=EXPECTED, page_url="consultation/place-du-marche/",
                                 language="fr", closes=date(2026, 12, 31),
-                                version=EXPECTED.version, format=1)
+                                version=EXPECTED.version, format=2)
 
 
 def test_round_trip_without_closing_date_or_optional_text(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_the_file_is_forms_id_json_readable_and_stable(tmp_path: Path) -> None:
     assert path == tmp_path / "forms" / "avis-place.json"
     text = path.read_text(encoding="utf-8")
     assert "Donnez votre avis sur la place du marché" in text  # not \u00e9 escapes
-    assert text.startswith('{\n  "format": 1,\n  "id": "avis-place",\n')
+    assert text.startswith('{\n  "format": 2,\n  "id": "avis-place",\n')
     assert text.endswith("}\n")
     data = json.loads(text)
     assert list(data) == list(TOP_KEYS)
@@ -76,7 +76,10 @@ def test_the_docs_show_the_manifest_of_their_example() -> None:
     )
     assert problems == []
     assert form is not None
-    assert manifest_data(form, page_url=documented["page_url"], language=documented["language"],
+    publication = {key: documented[key] for key in ("page_url", "language", "action",
+                                                    "site_url", "results_url", "help_url",
+                                                    "paper_url", "retention_days")}
+    assert manifest_data(form, **publication, opens=date.fromisoformat(documented["opens"]),
                          closes=form.closes) == documented
     for key in (*TOP_KEYS, *FIELD_KEYS):
         assert re.search(rf"^\| `{key}` \|", DOCS, re.M), f"manifest key {key} undocumented"
@@ -97,8 +100,8 @@ def _field(data: dict[str, Any], key: str, value: object) -> None:
 
 
 BROKEN: dict[str, tuple[Any, str]] = {
-    "unknown format": (lambda d: d.update(format=2),
-                       "unknown manifest format 2; this parole reads format 1"),
+    "unknown format": (lambda d: d.update(format=1),
+                       "unknown manifest format 1; this parole reads format 2"),
     "no format": (lambda d: d.pop("format"), "unknown manifest format None"),
     "missing key": (lambda d: d.pop("page_url"), "the manifest lacks 'page_url'"),
     "unknown key": (lambda d: d.update(couleur="bleu"), "the manifest has unknown 'couleur'"),

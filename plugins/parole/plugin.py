@@ -144,6 +144,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             )
         else:
             self.calendar = self.calendar.with_results_url(found.url)
+            if self.forms is not None:
+                self.forms.site_forms.consultation = self.calendar
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav

@@ -19,20 +19,31 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from site_builder.calendar import DEFAULT_RETENTION_DAYS
 from site_builder.errors import ParoleError
-from site_builder.forms.model import FIELD_TYPES, MANIFEST_FORMAT, Field, Form, Option
+from site_builder.forms.model import (
+    DEFAULT_ACTION,
+    FIELD_TYPES,
+    MANIFEST_FORMAT,
+    Field,
+    Form,
+    Option,
+)
 
 FOLDER = "forms"
 """Manifests live in ``site/<FOLDER>/<id>.json``."""
-TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "closes",
-            "submit", "intro_html", "fields")
+TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "opens",
+            "closes", "action", "site_url", "results_url", "help_url", "paper_url",
+            "retention_days", "submit", "intro_html", "fields")
 """The keys of a manifest, in the order they are written."""
 FIELD_KEYS = tuple(attribute.name for attribute in dataclasses.fields(Field))
 _FIELD_HINTS = typing.get_type_hints(Field)
 _TOP_KINDS: dict[str, tuple[type, ...]] = {
     "id": (str,), "version": (str,), "title": (str,), "source": (str,), "page_url": (str,),
-    "language": (str,), "closes": (str, type(None)), "submit": (str, type(None)),
-    "intro_html": (str, type(None)), "fields": (list,),
+    "language": (str,), "opens": (str, type(None)), "closes": (str, type(None)),
+    "action": (str,), "site_url": (str, type(None)), "results_url": (str, type(None)),
+    "help_url": (str, type(None)), "paper_url": (str, type(None)), "retention_days": (int,),
+    "submit": (str, type(None)), "intro_html": (str, type(None)), "fields": (list,),
 }
 _FIX = ("build the site again (mkdocs build) so that parole writes the manifest anew; do not "
         "edit manifests by hand")
@@ -56,7 +67,23 @@ class Manifest:
     """The page showing the form, relative to the site's root (``consultation/avis/``)."""
     language: str
     closes: date | None
+    """The last day answers are taken (the form's own, or the consultation's)."""
     version: str
+    opens: date | None = None
+    """The first day answers are taken (the consultation's ``opens``)."""
+    action: str = DEFAULT_ACTION
+    """Where the form posts its answers (the plugin's ``collector_url``)."""
+    site_url: str | None = None
+    """The site's public address (MkDocs' ``site_url``), if known: the collector accepts
+    answers posted from its origin and serves its pages under its path."""
+    results_url: str | None = None
+    """The results page, relative to the site's root; shown once the form is closed."""
+    help_url: str | None = None
+    """The page on getting help, relative to the site's root."""
+    paper_url: str | None = None
+    """The form's paper version, relative to the site's root (none once the form is closed)."""
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    """How many days after ``closes`` answers are kept."""
     format: int = MANIFEST_FORMAT
 
 
@@ -65,7 +92,18 @@ def manifest_path(site_dir: Path, form_id: str) -> Path:
 
 
 def manifest_data(
-    form: Form, *, page_url: str, language: str, closes: date | None
+    form: Form,
+    *,
+    page_url: str,
+    language: str,
+    closes: date | None,
+    opens: date | None = None,
+    action: str = DEFAULT_ACTION,
+    site_url: str | None = None,
+    results_url: str | None = None,
+    help_url: str | None = None,
+    paper_url: str | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
 ) -> dict[str, Any]:
     """The manifest as JSON-ready data, keys in the documented order."""
     return {
@@ -76,7 +114,14 @@ def manifest_data(
         "source": form.source,
         "page_url": page_url,
         "language": language,
+        "opens": opens.isoformat() if opens else None,
         "closes": closes.isoformat() if closes else None,
+        "action": action,
+        "site_url": site_url,
+        "results_url": results_url,
+        "help_url": help_url,
+        "paper_url": paper_url,
+        "retention_days": retention_days,
         "submit": form.submit,
         "intro_html": form.intro_html,
         "fields": [_field_data(field) for field in form.fields],
@@ -89,14 +134,12 @@ def _field_data(field: Field) -> dict[str, Any]:
     return data
 
 
-def write_manifest(
-    form: Form, *, page_url: str, language: str, closes: date | None, site_dir: Path
-) -> Path:
-    """Write ``site_dir/forms/<id>.json`` and return its path. ``closes`` is the date the form
-    closes, as published (the form's own, or the consultation's)."""
+def write_manifest(form: Form, *, site_dir: Path, **publication: Any) -> Path:
+    """Write ``site_dir/forms/<id>.json`` and return its path. ``publication`` holds the keyword
+    arguments of ``manifest_data``: where the form is published and when it takes answers."""
     path = manifest_path(site_dir, form.id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = manifest_data(form, page_url=page_url, language=language, closes=closes)
+    data = manifest_data(form, **publication)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -122,7 +165,7 @@ def read_manifest(path: Path) -> Manifest:
         if not isinstance(data[key], kinds):
             raise ManifestError(path, f"{key!r} is {_json_kind(data[key])}, expected "
                                 f"{' or '.join(_json_kind_name(kind) for kind in kinds)}")
-    closes = _date(path, data["closes"])
+    closes = _date(path, "closes", data["closes"])
     form = Form(
         id=data["id"],
         title=data["title"],
@@ -135,8 +178,16 @@ def read_manifest(path: Path) -> Manifest:
     if form.version != data["version"]:
         raise ManifestError(path, f"the version {data['version']!r} does not match the fields "
                             f"(they give {form.version!r}): the file was changed after the build")
+    if isinstance(data["retention_days"], bool) or data["retention_days"] < 0:
+        raise ManifestError(path, f"'retention_days' is {data['retention_days']!r}, expected a "
+                            "whole number of days, 0 or more")
     return Manifest(form=form, page_url=data["page_url"], language=data["language"],
-                    closes=closes, version=data["version"], format=data["format"])
+                    closes=closes, version=data["version"],
+                    opens=_date(path, "opens", data["opens"]), action=data["action"],
+                    site_url=data["site_url"], results_url=data["results_url"],
+                    help_url=data["help_url"], paper_url=data["paper_url"],
+                    retention_days=data["retention_days"],
+                    format=data["format"])
 
 
 def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], where: str) -> None:
@@ -148,7 +199,7 @@ def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], whe
         raise ManifestError(path, f"{where} has unknown {', '.join(map(repr, unexpected))}")
 
 
-def _date(path: Path, value: str | None) -> date | None:
+def _date(path: Path, key: str, value: str | None) -> date | None:
     if value is None:
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -156,7 +207,7 @@ def _date(path: Path, value: str | None) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ManifestError(path, f"'closes' is {value!r}, expected a date as YYYY-MM-DD or null")
+    raise ManifestError(path, f"{key!r} is {value!r}, expected a date as YYYY-MM-DD or null")
 
 
 def _field(path: Path, data: object, index: int) -> Field:

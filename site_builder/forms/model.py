@@ -27,7 +27,9 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
 FORM_KEYS = ("id", "title", "intro", "submit", "closes", "fields")
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+DEFAULT_ACTION = "/collect"
+"""Where forms post their answers unless the site says otherwise (``collector_url``)."""
 
 
 @dataclass(frozen=True)

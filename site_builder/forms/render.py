@@ -19,12 +19,11 @@ from markupsafe import Markup
 
 from site_builder.calendar import ClosedInfo, format_date
 from site_builder.errors import ContentError, Problem
-from site_builder.forms.model import DEFAULT_MAX_LENGTH, Field, Form
+from site_builder.forms.model import DEFAULT_ACTION, DEFAULT_MAX_LENGTH, Field, Form
 from site_builder.forms.templates import environment
 from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
 
-DEFAULT_ACTION = "/collect"
 FORM_ID_NAME = "_form"
 """Hidden input: which form an answer belongs to."""
 FORM_VERSION_NAME = "_version"

@@ -111,8 +111,12 @@ class SiteForms:
             form = placed.form
             closes = calendar.closing_day(form.closes, self.consultation)
             written.append(write_manifest(
-                form, page_url=placed.page_url, language=base_language(self.catalogue.language),
-                closes=closes, site_dir=site_dir,
+                form, site_dir=site_dir, page_url=placed.page_url,
+                language=base_language(self.catalogue.language), opens=self.consultation.opens,
+                closes=closes, action=self.action, site_url=site_url,
+                results_url=self.consultation.results_url, help_url=help_url,
+                paper_url=None if self.closed(form) else self.paper_url(form.id),
+                retention_days=self.consultation.retention_days,
             ))
             if self.closed(form) is None:
                 written.append(self._write_paper(placed, site_dir, site=site, help_url=help_url,
