@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.pa11y_support import require_tools
+from tests.postgres_support import PostgresServer, postgres_server
 from tests.support import CHROMIUM, CHROMIUM_ARGS, REPO, build_site
 
 
@@ -29,3 +30,30 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server (tests/postgres_support.py), started on first use."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend in turn: the storage tests run on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'answers.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_storage_url(request: pytest.FixtureRequest,
+                       tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Like ``storage_url``, one database per test module: for suites that start a collector
+    once and send it many answers."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'answers.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()

@@ -1,0 +1,300 @@
+"""The PostgreSQL storage: for several collectors (machines or processes) sharing one database.
+
+Same behaviour as ``sqlite.py``, checked by the same tests. Connections come from a small
+pool (``psycopg_pool``), each in autocommit mode so that ``with conn.transaction()`` is exactly
+one transaction. Two collectors may race on anything, hence the advisory locks below: one
+around the migrations at open, one per answer fingerprint around the duplicate check.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from site_builder.storage import migrations, receipts
+from site_builder.storage.base import (
+    Duplicates,
+    FormSchema,
+    NewAnswer,
+    StorageError,
+    StorageUnavailable,
+    StoredAnswer,
+    StoreResult,
+)
+from site_builder.storage.common import (
+    CLIENT_KEY_BYTES,
+    CLIENT_KEY_DAYS_KEPT,
+    RECEIPT_ATTEMPTS,
+    check_new_answer,
+    redact_url,
+    utc,
+    values_from_json,
+    values_to_json,
+)
+
+CONNECT_TIMEOUT_S = 10
+"""How long opening waits for the server, and a request waits for a pooled connection."""
+POOL_MIN_SIZE = 1
+POOL_MAX_SIZE = 10
+# Advisory lock keys. The one-key (bigint) and two-key (int, int) forms are separate spaces in
+# PostgreSQL, so the per-fingerprint locks can never collide with the migration lock.
+_MIGRATION_LOCK = 0x7061726F6C65  # "parole" in ASCII
+_FINGERPRINT_LOCK_CLASS = 0x7061  # first key of the (class, hashtext(fingerprint)) pairs
+_ANSWER_COLUMNS = (
+    "receipt, form_id, form_version, values_json::text, channel, received_at, expires_at,"
+    " quarantined"
+)
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+Connection = psycopg.Connection[TupleRow]
+
+
+def describe(url: str) -> str:
+    """Where ``url`` points, for messages: database, host, port and user, never the password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.Error:
+        return redact_url(url)
+    database = parts.get("dbname") or "(default database)"
+    host = parts.get("host") or "localhost"
+    port = parts.get("port") or "5432"
+    user = f" as user {parts['user']}" if parts.get("user") else ""
+    return f"database {database} on {host}:{port}{user}"
+
+
+def _answer(row: tuple[Any, ...]) -> StoredAnswer:
+    receipt, form_id, version, values, channel, received_at, expires_at, quarantined = row
+    return StoredAnswer(
+        receipt=receipt, form_id=form_id, form_version=version,
+        values=values_from_json(values), channel=channel, received_at=utc(received_at),
+        expires_at=utc(expires_at) if expires_at is not None else None,
+        quarantined=quarantined,
+    )
+
+
+class PostgresStorage:
+    """Answers in the PostgreSQL database at ``url`` (a libpq URL or conninfo string)."""
+
+    def __init__(self, url: str) -> None:
+        self.where = describe(url)
+        try:
+            with psycopg.connect(url, autocommit=True,
+                                 connect_timeout=CONNECT_TIMEOUT_S) as connection:
+                self._migrate(connection)
+        except psycopg.Error as error:
+            raise StorageError(
+                f"Cannot use the PostgreSQL {self.where}: {str(error).strip()}\n"
+                "Check that the server is running and reachable from this machine, that the "
+                "database exists (createdb), and the user name and password in the URL."
+            ) from error
+        self._pool: ConnectionPool[Connection] = ConnectionPool(
+            url, min_size=POOL_MIN_SIZE, max_size=POOL_MAX_SIZE, open=True, name="parole",
+            timeout=CONNECT_TIMEOUT_S, kwargs={"autocommit": True},
+            check=ConnectionPool.check_connection,
+        )
+        try:
+            self._pool.wait(timeout=CONNECT_TIMEOUT_S)
+        except PoolTimeout as error:
+            self._pool.close()
+            raise StorageError(
+                f"Connected once to the PostgreSQL {self.where}, but the connection pool could "
+                f"not open a connection within {CONNECT_TIMEOUT_S} s. Check the server's "
+                "max_connections and its log."
+            ) from error
+
+    def _migrate(self, connection: Connection) -> None:
+        # Two collectors starting at once: the second waits here until the first is done,
+        # then finds nothing left to apply. A session lock, released by the unlock or, if this
+        # process dies, by the server when the connection drops.
+        connection.execute("SELECT pg_advisory_lock(%s::bigint)", (_MIGRATION_LOCK,))
+        try:
+            connection.execute(migrations.POSTGRES_BOOKKEEPING)
+            known = len(migrations.POSTGRES)
+            current = self._version(connection)
+            migrations.check_not_newer(current, known, self.where)
+            for version, statements in enumerate(migrations.POSTGRES, start=1):
+                if version <= current:
+                    continue
+                with connection.transaction():
+                    for statement in statements:
+                        connection.execute(statement)
+                    connection.execute(
+                        "INSERT INTO schema_migrations (version) VALUES (%s)", (version,)
+                    )
+        finally:
+            with suppress(psycopg.Error):
+                connection.execute("SELECT pg_advisory_unlock(%s::bigint)", (_MIGRATION_LOCK,))
+
+    @staticmethod
+    def _version(connection: Connection) -> int:
+        row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
+        found = row.fetchone()
+        return int(found[0]) if found else 0
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction on a pooled connection; server and pool failures (unreachable,
+        restarting, every connection busy) become ``StorageUnavailable``."""
+        try:
+            with self._pool.connection() as connection, connection.transaction():
+                yield connection
+        except psycopg.OperationalError as error:  # PoolTimeout is one too
+            raise StorageUnavailable(f"PostgreSQL {self.where}: {error}") from error
+
+    def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
+        check_new_answer(answer)
+        with self._transaction() as connection:
+            original = self._find_duplicate(connection, answer, duplicates)
+            if original is not None:
+                return StoreResult(original, created=False)
+            for _attempt in range(RECEIPT_ATTEMPTS):
+                receipt = receipts.new_receipt()
+                inserted = connection.execute(
+                    "INSERT INTO answers (receipt, form_id, form_version, channel, received_at,"
+                    " expires_at, values_json, fingerprint, client, quarantined)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s)"
+                    " ON CONFLICT (receipt) DO NOTHING",
+                    (receipt, answer.form_id, answer.form_version, answer.channel,
+                     answer.received_at, answer.expires_at, values_to_json(answer.values),
+                     answer.fingerprint, answer.client, answer.quarantined),
+                )
+                if inserted.rowcount == 1:
+                    stored = StoredAnswer(
+                        receipt=receipt, form_id=answer.form_id,
+                        form_version=answer.form_version, values=answer.values,
+                        channel=answer.channel, received_at=utc(answer.received_at),
+                        expires_at=utc(answer.expires_at) if answer.expires_at else None,
+                        quarantined=answer.quarantined,
+                    )
+                    return StoreResult(stored, created=True)
+        raise RuntimeError(f"{RECEIPT_ATTEMPTS} receipt codes in a row were taken: "
+                           "is the random number source broken?")
+
+    @staticmethod
+    def _find_duplicate(connection: Connection, answer: NewAnswer,
+                        duplicates: Duplicates) -> StoredAnswer | None:
+        if answer.client is None or not duplicates.clients:
+            return None
+        # Two collectors may receive the same answer at the same moment (a double tap reaching
+        # two machines). Under READ COMMITTED both lookups would find nothing and both insert.
+        # An advisory lock on the fingerprint, held until this transaction ends, makes the
+        # second wait and then see the first one's row. Chosen over SERIALIZABLE: it only
+        # serialises stores of the same answer, and never fails a citizen's request with a
+        # serialisation error that would need a retry loop.
+        connection.execute(
+            "SELECT pg_advisory_xact_lock(%s::integer, hashtext(%s))",
+            (_FINGERPRINT_LOCK_CLASS, answer.fingerprint),
+        )
+        row = connection.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE fingerprint = %s"
+            " AND client = ANY(%s) AND received_at >= %s AND quarantined = %s"
+            " ORDER BY received_at, id LIMIT 1",
+            (answer.fingerprint, list(duplicates.clients),
+             utc(duplicates.since) if duplicates.since else _EARLIEST,
+             answer.quarantined),
+        ).fetchone()
+        return _answer(row) if row else None
+
+    def get(self, receipt: str) -> StoredAnswer | None:
+        code = receipts.normalise_receipt(receipt)
+        if code is None:
+            return None
+        with self._transaction() as connection:
+            row = connection.execute(
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE receipt = %s", (code,)
+            ).fetchone()
+        return _answer(row) if row else None
+
+    def answers(self, form_id: str, *, quarantined: bool = False) -> Iterator[StoredAnswer]:
+        # A server-side cursor: rows arrive a batch at a time, so exporting a large
+        # consultation does not hold every answer in memory.
+        with self._transaction() as connection, connection.cursor(name="answers") as cursor:
+            cursor.itersize = 500
+            cursor.execute(
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE form_id = %s AND quarantined = %s"
+                " ORDER BY received_at, id",
+                (form_id, quarantined),
+            )
+            for row in cursor:
+                yield _answer(row)
+
+    def form_ids(self) -> list[str]:
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT form_id FROM answers UNION SELECT form_id FROM forms"
+            ).fetchall()
+        # Sorted here, not by ORDER BY: the server's collation may not sort like Python.
+        return sorted(form_id for (form_id,) in rows)
+
+    def register_form(self, form_id: str, version: str, manifest: str) -> None:
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO forms (form_id, version, manifest, registered_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (form_id, version) DO NOTHING",
+                (form_id, version, manifest, datetime.now(UTC)),
+            )
+
+    def form_schemas(self, form_id: str) -> list[FormSchema]:
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT form_id, version, manifest, registered_at FROM forms"
+                " WHERE form_id = %s ORDER BY registered_at, version",
+                (form_id,),
+            ).fetchall()
+        return [FormSchema(form_id, version, manifest, utc(registered_at))
+                for form_id, version, manifest, registered_at in rows]
+
+    def client_key(self, day: date) -> bytes:
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT key FROM client_keys WHERE day = %s", (day,)
+            ).fetchone()
+        if row is not None:  # made by the day's first request, which also deleted old keys
+            return bytes(row[0])
+        with self._transaction() as connection:
+            # If another collector inserts the same day concurrently, this INSERT waits for
+            # its commit and does nothing; the SELECT, a new statement under READ COMMITTED,
+            # then sees that collector's key.
+            connection.execute(
+                "INSERT INTO client_keys (day, key) VALUES (%s, %s) ON CONFLICT (day) DO NOTHING",
+                (day, secrets.token_bytes(CLIENT_KEY_BYTES)),
+            )
+            found = connection.execute(
+                "SELECT key FROM client_keys WHERE day = %s", (day,)
+            ).fetchone()
+            connection.execute(
+                "DELETE FROM client_keys WHERE day < %s",
+                (day - timedelta(days=CLIENT_KEY_DAYS_KEPT),),
+            )
+        assert found is not None  # inserted or already there, in this very transaction
+        return bytes(found[0])
+
+    def purge(self, now: datetime) -> int:
+        with self._transaction() as connection:
+            deleted = connection.execute(
+                "DELETE FROM answers WHERE expires_at <= %s", (utc(now),)
+            )
+            return deleted.rowcount
+
+    def delete(self, receipt: str) -> bool:
+        code = receipts.normalise_receipt(receipt)
+        if code is None:
+            return False
+        with self._transaction() as connection:
+            deleted = connection.execute("DELETE FROM answers WHERE receipt = %s", (code,))
+            return deleted.rowcount == 1
+
+    def schema_version(self) -> int:
+        with self._transaction() as connection:
+            return self._version(connection)
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,326 @@
+"""The default storage: one SQLite file, safe for one collector's threads and for several
+processes on the same machine.
+
+Durability first: WAL with ``synchronous=FULL`` means that once ``COMMIT`` returns the answer
+survives a power cut, and the collector answers 303 only after that. All writes of this object
+go through one connection under a lock, each in a ``BEGIN IMMEDIATE`` transaction (it takes the
+write lock at the start, so two writers never deadlock halfway); other processes on the file
+wait up to ``BUSY_TIMEOUT_MS`` for it. Reads use a small pool of their own connections, which
+WAL lets run while a write is in progress.
+"""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from site_builder.storage import migrations, receipts
+from site_builder.storage.base import (
+    Duplicates,
+    FormSchema,
+    NewAnswer,
+    StorageError,
+    StorageUnavailable,
+    StoredAnswer,
+    StoreResult,
+)
+from site_builder.storage.common import (
+    CLIENT_KEY_BYTES,
+    CLIENT_KEY_DAYS_KEPT,
+    RECEIPT_ATTEMPTS,
+    check_new_answer,
+    utc,
+    values_from_json,
+    values_to_json,
+)
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a write waits for another process holding the file's write lock."""
+_PASSING_FAILURES = {
+    5,   # SQLITE_BUSY: still locked after the busy timeout
+    6,   # SQLITE_LOCKED
+    7,   # SQLITE_NOMEM
+    8,   # SQLITE_READONLY: e.g. the file or its folder became read-only
+    10,  # SQLITE_IOERR: disk I/O error
+    13,  # SQLITE_FULL: database or disk is full
+    14,  # SQLITE_CANTOPEN
+}
+"""Primary result codes of failures that are the machine's, not the program's: reported as
+``StorageUnavailable`` so the citizen is asked to try again."""
+_ANSWER_COLUMNS = (
+    "receipt, form_id, form_version, values_json, channel, received_at, expires_at, quarantined"
+)
+
+
+def _to_text(moment: datetime) -> str:
+    """Fixed-width UTC text, so that comparing texts compares times."""
+    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _from_text(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _answer(row: tuple[Any, ...]) -> StoredAnswer:
+    receipt, form_id, version, values, channel, received_at, expires_at, quarantined = row
+    return StoredAnswer(
+        receipt=receipt, form_id=form_id, form_version=version,
+        values=values_from_json(values), channel=channel,
+        received_at=_from_text(received_at),
+        expires_at=_from_text(expires_at) if expires_at is not None else None,
+        quarantined=bool(quarantined),
+    )
+
+
+class SQLiteStorage:
+    """Answers in the SQLite file at ``path`` (its folder is created if needed)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._write_lock = threading.Lock()
+        self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(
+                f"Cannot create the folder {self.path.parent} for the SQLite database: "
+                f"{error.strerror}. Create it yourself, or choose another path in the "
+                "database URL."
+            ) from error
+        try:
+            self._writer = self._connect()
+            self._writer.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except (sqlite3.DatabaseError, StorageUnavailable) as error:
+            self.close()
+            raise StorageError(
+                f"Cannot open the SQLite database {self.path}: {error}. Check that it is a "
+                "parole database, that the disk is not full and that this user may write the "
+                "file and its folder; or choose another path in the database URL."
+            ) from error
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: no implicit transactions, ours are explicit. The connection is
+        # shared between threads, always under a lock or by one thread at a time.
+        connection = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )
+        with self._connections_lock:
+            self._connections.append(connection)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        return connection
+
+    @contextmanager
+    def _unavailable_on_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF in _PASSING_FAILURES:
+                raise StorageUnavailable(f"SQLite database {self.path}: {error}") from error
+            raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        with self._write_lock, self._unavailable_on_failure():
+            connection = self._writer
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException:
+                # SQLite may already have rolled back (e.g. on a full disk); a failing
+                # ROLLBACK must not hide the error that caused it.
+                if connection.in_transaction:
+                    with suppress(sqlite3.Error):
+                        connection.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._unavailable_on_failure():
+            try:
+                connection = self._idle_readers.get_nowait()
+            except queue.Empty:
+                connection = self._connect()
+            try:
+                yield connection
+            finally:
+                self._idle_readers.put(connection)
+
+    def _migrate(self) -> None:
+        self._writer.execute(migrations.SQLITE_BOOKKEEPING)
+        known = len(migrations.SQLITE)
+        for version, statements in enumerate(migrations.SQLITE, start=1):
+            with self._write() as connection:
+                # Read inside the write transaction: another process may have migrated since.
+                current = self._version(connection)
+                migrations.check_not_newer(current, known, str(self.path))
+                if current >= version:
+                    continue
+                for statement in statements:
+                    connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (version, _to_text(datetime.now(UTC))),
+                )
+        with self._read() as connection:
+            migrations.check_not_newer(self._version(connection), known, str(self.path))
+
+    @staticmethod
+    def _version(connection: sqlite3.Connection) -> int:
+        row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
+        version: int = row.fetchone()[0]
+        return version
+
+    def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
+        check_new_answer(answer)
+        with self._write() as connection:
+            original = self._find_duplicate(connection, answer, duplicates)
+            if original is not None:
+                return StoreResult(original, created=False)
+            for _attempt in range(RECEIPT_ATTEMPTS):
+                receipt = receipts.new_receipt()
+                inserted = connection.execute(
+                    "INSERT INTO answers (receipt, form_id, form_version, channel, received_at,"
+                    " expires_at, values_json, fingerprint, client, quarantined)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (receipt) DO NOTHING",
+                    (receipt, answer.form_id, answer.form_version, answer.channel,
+                     _to_text(answer.received_at),
+                     _to_text(answer.expires_at) if answer.expires_at else None,
+                     values_to_json(answer.values), answer.fingerprint, answer.client,
+                     int(answer.quarantined)),
+                )
+                if inserted.rowcount == 1:
+                    stored = StoredAnswer(
+                        receipt=receipt, form_id=answer.form_id,
+                        form_version=answer.form_version, values=answer.values,
+                        channel=answer.channel, received_at=utc(answer.received_at),
+                        expires_at=utc(answer.expires_at) if answer.expires_at else None,
+                        quarantined=answer.quarantined,
+                    )
+                    return StoreResult(stored, created=True)
+        raise RuntimeError(f"{RECEIPT_ATTEMPTS} receipt codes in a row were taken: "
+                           "is the random number source broken?")
+
+    @staticmethod
+    def _find_duplicate(connection: sqlite3.Connection, answer: NewAnswer,
+                        duplicates: Duplicates) -> StoredAnswer | None:
+        if answer.client is None or not duplicates.clients:
+            return None
+        clients = list(duplicates.clients)
+        since = "" if duplicates.since is None else _to_text(duplicates.since)
+        row = connection.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE fingerprint = ?"
+            f" AND client IN ({', '.join('?' * len(clients))}) AND received_at >= ?"
+            " AND quarantined = ? ORDER BY received_at, id LIMIT 1",
+            (answer.fingerprint, *clients, since, int(answer.quarantined)),
+        ).fetchone()
+        return _answer(row) if row else None
+
+    def get(self, receipt: str) -> StoredAnswer | None:
+        code = receipts.normalise_receipt(receipt)
+        if code is None:
+            return None
+        with self._read() as connection:
+            row = connection.execute(
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE receipt = ?", (code,)
+            ).fetchone()
+        return _answer(row) if row else None
+
+    def answers(self, form_id: str, *, quarantined: bool = False) -> Iterator[StoredAnswer]:
+        # closing(): a stream abandoned halfway must not leave its cursor (and the snapshot it
+        # holds) on a connection that goes back to the pool.
+        with self._read() as connection, closing(connection.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE form_id = ? AND quarantined = ?"
+            " ORDER BY received_at, id",
+            (form_id, int(quarantined)),
+        )) as rows:
+            for row in rows:
+                yield _answer(row)
+
+    def form_ids(self) -> list[str]:
+        with self._read() as connection:
+            rows = connection.execute(
+                "SELECT form_id FROM answers UNION SELECT form_id FROM forms"
+            ).fetchall()
+        return sorted(form_id for (form_id,) in rows)
+
+    def register_form(self, form_id: str, version: str, manifest: str) -> None:
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO forms (form_id, version, manifest, registered_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (form_id, version) DO NOTHING",
+                (form_id, version, manifest, _to_text(datetime.now(UTC))),
+            )
+
+    def form_schemas(self, form_id: str) -> list[FormSchema]:
+        with self._read() as connection:
+            rows = connection.execute(
+                "SELECT form_id, version, manifest, registered_at FROM forms"
+                " WHERE form_id = ? ORDER BY registered_at, version",
+                (form_id,),
+            ).fetchall()
+        return [FormSchema(form_id, version, manifest, _from_text(registered_at))
+                for form_id, version, manifest, registered_at in rows]
+
+    def client_key(self, day: date) -> bytes:
+        # Fast path without a write: the key exists once the day's first request made it, and
+        # that same transaction deleted the keys that had to go.
+        with self._read() as connection:
+            row = connection.execute(
+                "SELECT key FROM client_keys WHERE day = ?", (day.isoformat(),)
+            ).fetchone()
+        if row is not None:
+            return bytes(row[0])
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO client_keys (day, key) VALUES (?, ?) ON CONFLICT (day) DO NOTHING",
+                (day.isoformat(), secrets.token_bytes(CLIENT_KEY_BYTES)),
+            )
+            (key,) = connection.execute(
+                "SELECT key FROM client_keys WHERE day = ?", (day.isoformat(),)
+            ).fetchone()
+            oldest_kept = day - timedelta(days=CLIENT_KEY_DAYS_KEPT)
+            connection.execute(
+                "DELETE FROM client_keys WHERE day < ?", (oldest_kept.isoformat(),)
+            )
+        return bytes(key)
+
+    def purge(self, now: datetime) -> int:
+        with self._write() as connection:
+            deleted = connection.execute(
+                "DELETE FROM answers WHERE expires_at IS NOT NULL AND expires_at <= ?",
+                (_to_text(now),),
+            )
+            return deleted.rowcount
+
+    def delete(self, receipt: str) -> bool:
+        code = receipts.normalise_receipt(receipt)
+        if code is None:
+            return False
+        with self._write() as connection:
+            deleted = connection.execute("DELETE FROM answers WHERE receipt = ?", (code,))
+            return deleted.rowcount == 1
+
+    def schema_version(self) -> int:
+        with self._read() as connection:
+            return self._version(connection)
+
+    def close(self) -> None:
+        with self._write_lock, self._connections_lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()

@@ -1,0 +1,39 @@
+"""Helpers shared by the storage tests: answers to store, and SQL run behind the storage's back
+(to check what is really in the database, or to plant what a test needs)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from site_builder.storage.base import NewAnswer
+
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def new_answer(**changes: Any) -> NewAnswer:
+    """A valid answer to the form ``budget``; keyword arguments override any field."""
+    fields: dict[str, Any] = {
+        "form_id": "budget", "form_version": "v1",
+        "values": {"priorite": ["ecoles"], "quartiers": ["nord", "centre"]},
+        "channel": "online", "received_at": T0, "expires_at": None,
+        "fingerprint": "fingerprint-1", "client": "client-a", "quarantined": False,
+    }
+    return NewAnswer(**{**fields, **changes})
+
+
+def raw_sql(url: str, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Run one statement directly on the database at ``url`` (committed); its rows, if any.
+    ``statement`` uses ``?`` placeholders for both backends."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        with closing(sqlite3.connect(path)) as connection, connection:
+            cursor = connection.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
+    with psycopg.connect(url, autocommit=True) as server:
+        result = server.execute(statement.replace("?", "%s"), params)
+        return result.fetchall() if result.description else []
