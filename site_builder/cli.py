@@ -1,8 +1,11 @@
-"""The ``parole`` command: ``parole build`` and ``parole serve``.
+"""The ``parole`` command: ``build`` and ``serve`` (which wrap MkDocs, today's engine, so
+organizers learn one command), ``collect`` (the collector), and the data commands ``export``,
+``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``).
 
-Both wrap MkDocs (today's engine) so organizers learn one command. ``build`` is strict by default:
-a warning (a missing page, a page over its weight budget) stops the build, so nothing broken is
-published by accident.
+``build`` is strict by default: a warning (a missing page, a page over its weight budget) stops
+the build, so nothing broken is published by accident. ``serve`` is a preview: it builds the
+site, serves it with its forms working (answers go to a preview database), and builds again when
+a file changes.
 """
 
 from __future__ import annotations
@@ -14,17 +17,34 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder import __version__
+from site_builder.collector import run
+from site_builder.collector.body import Limits
+from site_builder.collector.data_commands import (
+    DATA_COMMANDS,
+    add_data_commands,
+    database_url,
+    run_data_command,
+)
+from site_builder.collector.settings import (
+    DEFAULT_RATE_LIMIT,
+    Settings,
+    admin_token_from_environment,
+)
+from site_builder.collector.site import SiteError
+from site_builder.errors import ParoleError
 
 log = logging.getLogger("parole")
 
 DEFAULT_CONFIG = "mkdocs.yml"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+PREVIEW_DATABASE_URL = "sqlite:///parole-data/preview.db"
+"""Where ``parole serve`` keeps the answers sent while trying a site out: apart from the real
+ones (``parole collect``'s database)."""
 
 
 def _config_file(value: str) -> str:
@@ -53,19 +73,57 @@ def _parser() -> argparse.ArgumentParser:
                        help="publish even when there are warnings (not recommended)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
 
-    serve = commands.add_parser("serve", help="build, serve, and rebuild when a file changes")
+    serve = commands.add_parser(
+        "serve", help="try the site out: build it, serve it with working forms, rebuild on change",
+        description="Build the site, serve it and its forms on one port, and build again when a "
+                    "file changes. Answers go to a preview database, and are taken even before "
+                    "the consultation opens, so that you can try the forms.")
     serve.add_argument("-f", "--config-file", type=_config_file, default=DEFAULT_CONFIG,
                        help="the site's configuration (default: mkdocs.yml)")
-    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address (default: {DEFAULT_HOST})")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
-                       help=f"port (default: {DEFAULT_PORT})")
+    _add_address(serve)
+    serve.add_argument("--db", help=f"where answers go (default: {PREVIEW_DATABASE_URL})")
+
+    collect = commands.add_parser(
+        "collect", help="run the collector: take the answers of a built site's forms",
+        description="Receive the answers of the site's forms, store them, show receipts. Serve "
+                    "the site itself with a front server (nginx) that passes the forms' address "
+                    "(collector_url, /collect by default) to this one. Set PAROLE_ADMIN_TOKEN "
+                    "to turn on /admin/export/<form>.csv|.json and /admin/stats.")
+    collect.add_argument("--site", required=True, type=Path, metavar="DIR",
+                         help="the built site (the folder parole build wrote, e.g. site)")
+    collect.add_argument("--db", help="the database: sqlite:///relative/path.db, "
+                         "sqlite:////absolute/path.db or postgresql://user@host/database "
+                         "(default: $PAROLE_DATABASE_URL if set, else "
+                         "sqlite:///parole-data/answers.db)")
+    _add_address(collect)
+    collect.add_argument("--rate-limit", type=_rate_limit, default=DEFAULT_RATE_LIMIT,
+                         metavar="N", help="answers per minute from one client, 0 for no limit "
+                         f"(default: {DEFAULT_RATE_LIMIT})")
+    collect.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                         help="another site allowed to post answers (https://host), repeatable;"
+                         " the site's own site_url is always allowed")
+    add_data_commands(commands)
     return parser
+
+
+def _add_address(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", default=DEFAULT_HOST,
+                         help=f"address to listen on (default: {DEFAULT_HOST})")
+    command.add_argument("--port", type=int, default=DEFAULT_PORT,
+                         help=f"port (default: {DEFAULT_PORT})")
+
+
+def _rate_limit(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of answers per "
+                                         "minute (0 turns the limit off)")
+    return int(value)
 
 
 def _setup_logging(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    for name in ("mkdocs", "parole"):
+    for name in ("mkdocs", "parole", "uvicorn"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(logging.WARNING if quiet else logging.INFO)
@@ -83,20 +141,40 @@ def build(config_file: str, *, site_dir: str | None = None, strict: bool = True)
         config.plugins.on_shutdown()
 
 
-def serve(config_file: str, *, host: str, port: int) -> None:
-    """Build, serve on http://host:port/ and rebuild whenever a page or the theme changes."""
-    mkdocs_serve(config_file=config_file, dev_addr=f"{host}:{port}", watch_theme=True)
+def serve(config_file: str, *, host: str, port: int, database: str) -> None:
+    """Build, serve the site and its forms on http://host:port/, and build again whenever a
+    page, the configuration or the theme changes."""
+    config = load_config(config_file)
+    watched = [Path(config.docs_dir), Path(config_file), *map(Path, config.theme.dirs)]
+    settings = Settings(site_dir=Path(), admin_token=admin_token_from_environment(),
+                        preview=True)
+    run.serve(lambda folder: build(config_file, site_dir=str(folder), strict=False),
+              lambda: watched, settings, database, host=host, port=port)
+
+
+def collect(arguments: argparse.Namespace) -> None:
+    settings = Settings(
+        site_dir=arguments.site, limits=Limits(), rate_limit=arguments.rate_limit,
+        admin_token=admin_token_from_environment(),
+        allowed_origins=tuple(origin.rstrip("/") for origin in arguments.allow_origin),
+    )
+    run.collect(settings, database_url(arguments.db), host=arguments.host, port=arguments.port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if arguments.command in DATA_COMMANDS:
+        return run_data_command(arguments)
     _setup_logging(getattr(arguments, "quiet", False))
     try:
         if arguments.command == "build":
             build(arguments.config_file, site_dir=arguments.site_dir, strict=arguments.strict)
+        elif arguments.command == "collect":
+            collect(arguments)
         else:
-            serve(arguments.config_file, host=arguments.host, port=arguments.port)
-    except (Abort, ConfigurationError) as error:
+            serve(arguments.config_file, host=arguments.host, port=arguments.port,
+                  database=arguments.db or PREVIEW_DATABASE_URL)
+    except (Abort, ConfigurationError, ParoleError, SiteError, ValueError) as error:
         log.error("%s", error)
         return 1
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import os
 import re
@@ -105,3 +106,27 @@ def test_changelog_follows_keep_a_changelog() -> None:
     text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "keepachangelog.com" in text
     assert "## [Unreleased]" in text
+
+
+COLLECTOR_DOCS = (REPO / "docs" / "collector.md").read_text(encoding="utf-8")
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    from site_builder.cli import _parser  # noqa: PLC0415 - the CLI's own parser, only here
+
+    actions = [action for action in _parser()._actions
+               if isinstance(action, argparse._SubParsersAction)]
+    return dict(actions[0].choices)
+
+
+@pytest.mark.parametrize("command", ["collect", "serve", "export", "stats", "purge", "delete"])
+def test_every_collector_command_and_flag_is_in_the_collector_reference(command: str) -> None:
+    table = re.search(r"^## Commands\n(.*?)^## ", COLLECTOR_DOCS, re.M | re.S)
+    assert table, "docs/collector.md has no '## Commands' section"
+    row = next((line for line in table.group(1).splitlines()
+                if line.startswith(f"| `parole {command}")), None)
+    assert row, f"parole {command} is missing from docs/collector.md's command table"
+    for action in _commands()[command]._actions:
+        longest = max(action.option_strings, key=len, default=None)
+        if longest and longest != "--help":
+            assert longest in row, f"parole {command} {longest} is not documented"

@@ -1,0 +1,1 @@
+"""The collector: receives form answers, stores them, answers with accessible pages."""

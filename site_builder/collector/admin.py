@@ -1,0 +1,74 @@
+"""Routes for organizers: ``/admin/export/<form>.csv|.json`` and ``/admin/stats``.
+
+They exist only when ``PAROLE_ADMIN_TOKEN`` is set, and answer 401 to any request without
+``Authorization: Bearer <that token>``. The token is compared in constant time, so response times
+say nothing about how much of a guess was right.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from site_builder.collector import export, stats
+from site_builder.collector.responses import private
+from site_builder.collector.settings import Collector
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/admin/export/{name}", export_answers, methods=["GET"]),
+        Route("/admin/stats", show_stats, methods=["GET"]),
+    ]
+
+
+def _authorised(request: Request) -> bool:
+    collector: Collector = request.app.state.collector
+    token = collector.settings.admin_token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if token is None or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
+
+
+def _unauthorised() -> Response:
+    return private(JSONResponse(
+        {"error": "this route needs the header 'Authorization: Bearer <PAROLE_ADMIN_TOKEN>'"},
+        status_code=401, headers={"WWW-Authenticate": 'Bearer realm="parole"'},
+    ))
+
+
+async def export_answers(request: Request) -> Response:
+    if not _authorised(request):
+        return _unauthorised()
+    collector: Collector = request.app.state.collector
+    form_id, _, extension = request.path_params["name"].rpartition(".")
+    if extension not in EXPORT_TYPES or not form_id:
+        return private(JSONResponse({"error": "ask for /admin/export/<form id>.csv or .json"},
+                                    status_code=404))
+    known = await run_in_threadpool(collector.storage.form_ids)
+    if form_id not in known:
+        return private(JSONResponse({"error": f"no form {form_id!r}", "forms": known},
+                                    status_code=404))
+    chunks = (export.iter_csv if extension == "csv" else export.iter_json)(
+        collector.storage, form_id)
+    encoded = (chunk.encode("utf-8") for chunk in chunks)
+    disposition = f'attachment; filename="{form_id}.{extension}"'
+    return private(StreamingResponse(encoded, media_type=EXPORT_TYPES[extension],
+                                     headers={"Content-Disposition": disposition}))
+
+
+async def show_stats(request: Request) -> Response:
+    if not _authorised(request):
+        return _unauthorised()
+    collector: Collector = request.app.state.collector
+    report = await run_in_threadpool(stats.all_stats, collector.storage)
+    body = json.dumps([stats.stats_json(form) for form in report], ensure_ascii=False, indent=2)
+    return private(Response(body, media_type="application/json"))

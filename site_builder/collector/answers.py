@@ -1,0 +1,283 @@
+"""Receiving an answer (``POST`` to the forms' action) and showing its receipt.
+
+The order of the checks is the order of their cost and of what a person can do about them:
+where the post comes from, what kind of body it is and how big, how often this client posts,
+whether the body is readable, which form it answers and whether that form takes answers today,
+and only then what the person wrote. Nothing is stored before every check has passed, and the
+303 to the receipt leaves only once the storage's transaction has committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import RedirectResponse, Response
+
+from site_builder.collector import pages, views
+from site_builder.collector.body import Refusal, parse_body
+from site_builder.collector.paths import action_path, form_page_path, site_url
+from site_builder.collector.responses import html_page, private
+from site_builder.collector.settings import Collector, catalogue
+from site_builder.collector.validate import Submission, check, read_submission
+from site_builder.forms.manifest import Manifest
+from site_builder.forms.render import render_form
+from site_builder.storage.base import (
+    DUPLICATE_WINDOW,
+    Duplicates,
+    NewAnswer,
+    StorageUnavailable,
+    Values,
+)
+from site_builder.storage.receipts import normalise_receipt
+
+log = logging.getLogger("parole.collector")
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+RETRY_AFTER_UNAVAILABLE = 60
+"""Seconds a citizen is asked to wait when the database could not take an answer."""
+
+
+class TooLargeError(Exception):
+    """The body is longer than the limit."""
+
+
+class Answered(Exception):  # noqa: N818 - not an error: a check that has the answer already
+    """A check has settled the request: ``response`` is what the client gets."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+async def receive_answer(request: Request) -> Response:
+    collector: Collector = request.app.state.collector
+    try:
+        submission, clients = await _read_request(request, collector)
+        manifest = collector.site.manifest(submission.form_id)
+        if manifest is None or action_path(manifest) != request.url.path.rstrip("/"):
+            raise Answered(_refused(collector, Refusal(f"unknown form {submission.form_id!r}"),
+                                    None))
+        _check_dates(collector, manifest)
+        answer = _checked_answer(collector, manifest, submission, clients[0])
+        return await _store(collector, manifest, answer, clients)
+    except Answered as answered:
+        return answered.response
+
+
+async def _read_request(
+    request: Request, collector: Collector
+) -> tuple[Submission, tuple[str, str]]:
+    """Where the post comes from, its kind, size and rate, then its body, read as a
+    submission; raises ``Answered`` with a 4xx page at the first that fails."""
+    if not _origin_allowed(request, collector):
+        log.warning("answer refused (403): posted from another site (Origin %r)",
+                    request.headers.get("origin"))
+        raise Answered(views.message(collector, "forbidden", 403))
+    if not _is_form_body(request.headers.get("content-type", "")):
+        raise Answered(views.message(collector, "unsupported", 415))
+    try:
+        body = await _read_body(request, collector.settings.limits.max_body_bytes)
+    except TooLargeError:
+        raise Answered(views.message(collector, "too_large", 413)) from None
+    except ClientDisconnect:
+        raise Answered(Response(status_code=400)) from None
+    address = request.client.host if request.client else "unknown"
+    clients = await run_in_threadpool(collector.pseudonyms.recent, address,
+                                      collector.settings.now().date())
+    wait = collector.limiter.retry_after(clients[0])
+    if wait is not None:
+        log.warning("answer refused (429): a client sent too many answers in a minute")
+        raise Answered(views.message(collector, "too_many", 429,
+                                     headers={"Retry-After": str(wait)},
+                                     minutes=max(1, -(-wait // 60))))
+    try:
+        return read_submission(parse_body(body, collector.settings.limits)), clients
+    except Refusal as refusal:
+        raise Answered(_refused(collector, refusal, None)) from None
+
+
+def _check_dates(collector: Collector, manifest: Manifest) -> None:
+    """403 before the form opens (except in a preview), 410 once it has closed."""
+    today = collector.settings.today()
+    words = catalogue(manifest.language)
+    if manifest.opens is not None and today < manifest.opens and not collector.settings.preview:
+        shell = views.form_shell(collector, manifest)
+        raise Answered(html_page(pages.not_open_page(shell, manifest, words), 403))
+    if manifest.closes is not None and today > manifest.closes:
+        shell = views.form_shell(collector, manifest)
+        raise Answered(html_page(pages.closed_page(shell, manifest, words), 410))
+
+
+def _checked_answer(
+    collector: Collector, manifest: Manifest, submission: Submission, client: str
+) -> NewAnswer:
+    """The answer to store; raises ``Answered`` with the form again when the person has
+    something to correct (409 if the form changed meanwhile), or 400 for nonsense."""
+    words = catalogue(manifest.language)
+    if submission.version != manifest.version:
+        salvaged = _salvage(manifest, submission.answers)
+        raise Answered(_form_again(collector, manifest, salvaged,
+                                   {"_version": words("collector.changed")}, 409))
+    try:
+        checked = check(manifest.form, submission.answers, words)
+    except Refusal as refusal:
+        raise Answered(_refused(collector, refusal, manifest)) from None
+    # A robot that fills the honeypot is answered like a person, whatever it wrote, so that it
+    # learns nothing; what it sent is kept apart (never silently dropped) for the organizer.
+    quarantined = bool(submission.honeypot)
+    if not checked.ok and not quarantined:
+        raise Answered(_form_again(collector, manifest, submission.answers, checked.errors, 400))
+    values = checked.values if checked.ok else {
+        name: list(given) for name, given in submission.answers.items() if any(given)}
+    now = collector.settings.now()
+    return NewAnswer(
+        form_id=manifest.form.id, form_version=manifest.version, values=values,
+        channel="online", received_at=now, expires_at=expiry(manifest, now),
+        fingerprint=fingerprint(manifest, values), client=client, quarantined=quarantined,
+    )
+
+
+async def _store(
+    collector: Collector, manifest: Manifest, answer: NewAnswer, clients: tuple[str, str]
+) -> Response:
+    """Store (or find the earlier copy of) the answer, then 303 to its receipt."""
+    duplicates = Duplicates(clients=clients, since=answer.received_at - DUPLICATE_WINDOW)
+    try:
+        await run_in_threadpool(collector.remember_form, manifest)
+        result = await run_in_threadpool(collector.storage.store, answer, duplicates)
+    except StorageUnavailable as error:
+        log.error("answer to %r NOT stored (503): %s", manifest.form.id, error)
+        return views.message(collector, "unavailable", 503, manifest=manifest,
+                             headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
+    log.info("answer to %r %s", manifest.form.id,
+             "quarantined (honeypot filled)" if answer.quarantined
+             else "stored" if result.created else "sent again: original receipt returned")
+    receipt_url = f"{action_path(manifest)}/{result.answer.receipt}"
+    return private(RedirectResponse(receipt_url, status_code=303))
+
+
+async def show_receipt(request: Request) -> Response:
+    collector: Collector = request.app.state.collector
+    code = normalise_receipt(request.path_params["code"])
+    answer = await run_in_threadpool(collector.storage.get, code) if code else None
+    manifest = collector.site.manifest(answer.form_id) if answer else None
+    if answer is None or manifest is None:
+        return views.message(collector, "not_found", 404)
+    shell = views.form_shell(collector, manifest)
+    html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language))
+    return html_page(html, 200)
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+def expiry(manifest: Manifest, now: datetime) -> datetime:
+    """When the answer is deleted: ``retention_days`` after the form closes (or after it arrived,
+    for a form without a closing date), at the start of that day."""
+    retention = timedelta(days=manifest.retention_days)
+    if manifest.closes is None:
+        return now + retention
+    return datetime.combine(manifest.closes + retention + timedelta(days=1), time.min, UTC)
+
+
+def fingerprint(manifest: Manifest, values: Values) -> str:
+    """What makes two submissions the same answer: the form, its version and every value."""
+    canonical = json.dumps([manifest.form.id, manifest.version, values], ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _salvage(manifest: Manifest, answers: dict[str, list[str]]) -> Values:
+    """What of an answer to an older version of the form still fits the current one, so the
+    person does not type it again: values of questions that still exist and still offer it."""
+    kept: Values = {}
+    for field in manifest.form.fields:
+        given = answers.get(field.id, [])
+        if field.options:
+            allowed = {option.value for option in field.options}
+            given = [value for value in given if value in allowed]
+        kept[field.id] = given if field.multiple else given[:1]
+    return kept
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+def _form_again(
+    collector: Collector,
+    manifest: Manifest,
+    values: dict[str, list[str]],
+    errors: dict[str, str],
+    status: int,
+) -> Response:
+    """The form's page again, with the errors and every value entered (400, or 409 when the
+    form changed since the person opened it)."""
+    words = catalogue(manifest.language)
+    form_html = render_form(
+        manifest.form, catalogue=words, action=manifest.action, values=values, errors=errors,
+        paper_url=site_url(manifest, manifest.paper_url),
+        help_url=site_url(manifest, manifest.help_url),
+    )
+    shell = views.form_shell(collector, manifest)
+    html = pages.form_with_errors(shell, manifest.form.id, form_html, words,
+                                  page_path=form_page_path(manifest))
+    return html_page(html, status, form_origins=_form_origins(manifest))
+
+
+def _refused(collector: Collector, refusal: Refusal, manifest: Manifest | None) -> Response:
+    log.warning("answer refused (%d): %s", refusal.status, refusal.reason)
+    return views.message(collector, "refused", refusal.status, manifest=manifest)
+
+
+def _form_origins(manifest: Manifest) -> tuple[str, ...]:
+    origin = urlsplit(manifest.action)
+    return (f"{origin.scheme}://{origin.netloc}",) if origin.scheme and origin.netloc else ()
+
+
+# -- requests ------------------------------------------------------------------------------------
+
+def _origin_allowed(request: Request, collector: Collector) -> bool:
+    """Whether a post comes from the site itself: browsers say where a post comes from
+    (``Sec-Fetch-Site``, ``Origin``); a request that says nothing (an old browser, a script
+    of the organizer's) is let through, the body checks still apply."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site == "cross-site":
+        return False
+    if fetch_site == "same-origin":
+        # The browser vouches for it. Origin is then "null" when the form came from one of our
+        # own pages (Referrer-Policy: no-referrer), e.g. the form shown again with its errors.
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host") or origin in collector.origins
+
+
+def _is_form_body(content_type: str) -> bool:
+    kind, _, parameters = content_type.partition(";")
+    if kind.strip().lower() != FORM_CONTENT_TYPE:
+        return False
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.strip().partition("=")
+        if name.lower() == "charset" and value.strip('"').lower() not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing to read past ``limit`` bytes (whatever Content-Length claims)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLargeError
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLargeError
+        chunks.append(chunk)
+    return b"".join(chunks)

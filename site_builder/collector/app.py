@@ -1,0 +1,95 @@
+"""The collector as an ASGI application (Starlette): its routes, error pages and headers.
+
+``create_app`` takes a ``Collector`` whose site has been loaded (``Collector.load_site``), so
+the routes follow the forms' action paths (``collector_url``, ``/collect`` by default):
+
+- ``POST <action>``: an answer (``answers.receive_answer``);
+- ``GET <action>/<receipt code>``: its receipt;
+- ``/admin/…`` when ``PAROLE_ADMIN_TOKEN`` is set (``admin``);
+- with ``serve_site`` (``parole serve``), every other path is a file of the built site.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from site_builder.collector import admin, answers, views
+from site_builder.collector.paths import action_path
+from site_builder.collector.responses import SecurityHeaders
+from site_builder.collector.settings import Collector
+from site_builder.forms.model import DEFAULT_ACTION
+
+log = logging.getLogger("parole.collector")
+
+
+def create_app(collector: Collector) -> Starlette:
+    routes: list[BaseRoute] = []
+    paths = {action_path(manifest) for manifest in collector.manifests}
+    if collector.settings.serve_site:
+        paths.add(DEFAULT_ACTION)  # a form may be added while the preview runs
+    for path in sorted(paths):
+        routes.append(Route(path, answers.receive_answer, methods=["POST"]))
+        routes.append(Route(path + "/{code}", answers.show_receipt, methods=["GET"]))
+    if collector.settings.admin_token:
+        routes.extend(admin.routes())
+    if collector.settings.serve_site:
+        routes.append(Mount("/", app=SiteFiles(collector)))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            collector.storage.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.collector = collector
+    return app
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """404 and 405 as a page of the site, saying what to do."""
+    collector: Collector = request.app.state.collector
+    status = error.status_code if isinstance(error, HTTPException) else 500
+    headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
+    return views.message(collector, "not_found", status, headers=headers)
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    """Anything unexpected: logged with its traceback (no client address in it), and an
+    apology that says the answer may not have been saved."""
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    collector: Collector = request.app.state.collector
+    return views.message(collector, "error", 500)
+
+
+class SiteFiles:
+    """The built site's files (``parole serve``), read from wherever the latest build is."""
+
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+        self._files: dict[Path, StaticFiles] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        root = self.collector.site.root
+        files = self._files.get(root)
+        if files is None:
+            files = self._files[root] = StaticFiles(directory=root, html=True)
+        await files(scope, receive, send)

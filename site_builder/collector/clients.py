@@ -1,0 +1,89 @@
+"""Who sent an answer, without knowing who: daily pseudonyms of client addresses, and the rate
+limit that uses them.
+
+The collector never stores or logs an IP address. It keeps ``HMAC(key of the day, address)``
+instead: enough to recognise a double click or a robot sending hundreds of answers, useless to
+find a person. Keys live in the database (shared by every collector on it) and are deleted two
+days later (``Storage.client_key``), after which a pseudonym can no longer be linked to anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from site_builder.storage.base import Storage
+
+WINDOW_SECONDS = 60.0
+"""The rate limit counts answers over this sliding window."""
+
+
+class Pseudonyms:
+    """Turns a client address into today's pseudonym (and yesterday's, to recognise a
+    resubmission across midnight). Keys are fetched from storage once per day and cached."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._keys: dict[date, bytes] = {}
+        self._lock = threading.Lock()
+
+    def _key(self, day: date) -> bytes:
+        with self._lock:
+            key = self._keys.get(day)
+            if key is None:
+                key = self._storage.client_key(day)
+                # keep only the days still in use, so a long-running collector forgets old keys
+                self._keys = {known: value for known, value in self._keys.items()
+                              if known >= day - timedelta(days=1)}
+                self._keys[day] = key
+            return key
+
+    def of(self, address: str, day: date) -> str:
+        """The pseudonym of ``address`` on ``day`` (UTC)."""
+        digest = hmac.new(self._key(day), address.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:32]
+
+    def recent(self, address: str, day: date) -> tuple[str, str]:
+        """Today's and yesterday's pseudonyms of ``address``: a resubmission within 24 hours
+        may straddle midnight."""
+        return self.of(address, day), self.of(address, day - timedelta(days=1))
+
+
+class RateLimiter:
+    """At most ``per_minute`` answers per client over a sliding minute; 0 turns it off.
+
+    Counts live in memory: each collector process limits on its own. Memory stays bounded:
+    a client's count is dropped once its window is empty, and ``max_clients`` caps the table
+    (past it, the oldest clients are forgotten, which only ever lets more answers through).
+    """
+
+    def __init__(self, per_minute: int, *, clock: Callable[[], float],
+                 max_clients: int = 100_000) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._max_clients = max_clients
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str) -> int | None:
+        """Record an answer from ``client``; None if it may go on, else the whole seconds to
+        wait before the next one is accepted (for ``Retry-After``)."""
+        if self.per_minute <= 0:
+            return None
+        now = self._clock()
+        with self._lock:
+            hits = self._hits.pop(client, deque())
+            while hits and hits[0] <= now - WINDOW_SECONDS:
+                hits.popleft()
+            self._hits[client] = hits  # re-inserted: the dict stays in order of last use
+            if len(hits) >= self.per_minute:
+                return max(1, math.ceil(hits[0] + WINDOW_SECONDS - now))
+            hits.append(now)
+            while len(self._hits) > self._max_clients:
+                del self._hits[next(iter(self._hits))]
+            return None

@@ -1,0 +1,125 @@
+"""Starting a collector: ``parole collect`` (the collector alone, behind a front server that
+serves the site) and ``parole serve`` (the site and the collector on one port, for trying a
+consultation out on one's own machine).
+
+uvicorn's access log is off: it would write every client's address. The collector logs what
+it did with each answer instead, without any address or receipt code.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import uvicorn
+
+from site_builder.collector.app import create_app
+from site_builder.collector.settings import Collector, Settings
+from site_builder.storage import open_storage
+
+log = logging.getLogger("parole.collector")
+
+POLL_SECONDS = 1.0
+"""How often ``parole serve`` looks for changed content to rebuild."""
+
+
+def collect(settings: Settings, database_url: str, *, host: str, port: int) -> None:
+    """Run the collector until interrupted. Raises ``StorageError``, ``SiteError`` or
+    ``ManifestError`` before listening when the database or the site cannot be used."""
+    storage = open_storage(database_url)
+    try:
+        collector = Collector(settings, storage)
+        collector.load_site()
+    except BaseException:
+        storage.close()
+        raise
+    log.info("Collecting answers for %s into %s", settings.site_dir,
+             _without_password(database_url))
+    _run(collector, host=host, port=port)
+
+
+def serve(
+    build: Callable[[Path], None],
+    watched: Callable[[], list[Path]],
+    settings: Settings,
+    database_url: str,
+    *,
+    host: str,
+    port: int,
+) -> None:
+    """Build the site with ``build(folder)``, serve it and the collector on host:port, and build
+    again (into a fresh folder, swapped in once complete) when a file under ``watched()``
+    changes."""
+    first = Path(tempfile.mkdtemp(prefix="parole-site-"))
+    build(first)
+    storage = open_storage(database_url)
+    collector = Collector(replace(settings, site_dir=first, serve_site=True), storage)
+    collector.load_site()
+    stop = threading.Event()
+    watcher = threading.Thread(target=_rebuild_on_change,
+                               args=(collector, build, watched, stop), daemon=True)
+    watcher.start()
+    log.info("Serving the site and its forms on http://%s:%d/ (answers go to %s)", host, port,
+             _without_password(database_url))
+    try:
+        _run(collector, host=host, port=port)
+    finally:
+        stop.set()
+        shutil.rmtree(collector.site.root, ignore_errors=True)
+
+
+def _run(collector: Collector, *, host: str, port: int) -> None:
+    app = create_app(collector)
+    uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
+                log_config=None, timeout_graceful_shutdown=10)
+
+
+def _rebuild_on_change(
+    collector: Collector,
+    build: Callable[[Path], None],
+    watched: Callable[[], list[Path]],
+    stop: threading.Event,
+) -> None:
+    seen = _snapshot(watched())
+    while not stop.wait(POLL_SECONDS):
+        now = _snapshot(watched())
+        if now == seen:
+            continue
+        seen = now
+        log.info("A file changed: building the site again")
+        fresh = Path(tempfile.mkdtemp(prefix="parole-site-"))
+        try:
+            build(fresh)
+            old = collector.site.root
+            collector.load_site(fresh)
+        except Exception as error:  # keep serving the last good build
+            log.error("The site was not rebuilt, the previous build is still served: %s", error)
+            shutil.rmtree(fresh, ignore_errors=True)
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _snapshot(roots: list[Path]) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in _files(roots)}
+
+
+def _files(roots: list[Path]) -> Iterator[Path]:
+    for root in roots:
+        if root.is_file():
+            yield root
+        elif root.is_dir():
+            yield from (path for path in root.rglob("*") if path.is_file())
+
+
+def _without_password(url: str) -> str:
+    scheme, separator, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{separator}{user}:***@{host}" if ":" in credentials else url

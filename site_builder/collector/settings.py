@@ -1,0 +1,111 @@
+"""The collector's settings, and the objects one collector process shares between requests."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from site_builder.calendar import build_date
+from site_builder.collector.body import Limits
+from site_builder.collector.clients import Pseudonyms, RateLimiter
+from site_builder.collector.paths import site_origin
+from site_builder.collector.site import PublishedSite
+from site_builder.forms.manifest import Manifest, manifest_path
+from site_builder.i18n import Catalogue
+from site_builder.storage.base import Storage
+
+ADMIN_TOKEN_VARIABLE = "PAROLE_ADMIN_TOKEN"
+"""The organizers' token for ``/admin/…``; without it those routes do not exist."""
+DEFAULT_RATE_LIMIT = 20
+"""Answers per minute per client. Many people may share one address (a town hall's wifi, a
+mobile operator's NAT), so it is generous: it stops floods, not people."""
+MIN_ADMIN_TOKEN_LENGTH = 16
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a collector is told at start."""
+
+    site_dir: Path
+    limits: Limits = field(default_factory=Limits)
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    admin_token: str | None = None
+    allowed_origins: tuple[str, ...] = ()
+    """Origins besides the site's own (``site_url``) and the collector's that may post answers."""
+    serve_site: bool = False
+    """Also serve the site's static files (``parole serve``); behind nginx, nginx does."""
+    preview: bool = False
+    """``parole serve``: take answers before the opening day, so organizers can try their
+    forms (into a preview database)."""
+    now: Callable[[], datetime] = _utc_now
+    today: Callable[[], date] = build_date
+    """The day the consultation's dates are checked against: the server's local day, or
+    ``PAROLE_BUILD_DATE`` like the build (to try a site as it will be on another day)."""
+    monotonic: Callable[[], float] = time.monotonic
+
+
+def admin_token_from_environment() -> str | None:
+    """``PAROLE_ADMIN_TOKEN``, or None when unset or empty. A short token is refused: it guards
+    every answer."""
+    token = os.environ.get(ADMIN_TOKEN_VARIABLE, "").strip()
+    if not token:
+        return None
+    if len(token) < MIN_ADMIN_TOKEN_LENGTH:
+        raise ValueError(
+            f"{ADMIN_TOKEN_VARIABLE} is {len(token)} characters long; use at least "
+            f"{MIN_ADMIN_TOKEN_LENGTH} random ones, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return token
+
+
+@lru_cache(maxsize=8)
+def catalogue(language: str) -> Catalogue:
+    return Catalogue.for_language(language)
+
+
+class Collector:
+    """One running collector: its settings, site, storage, pseudonyms and rate limit."""
+
+    def __init__(self, settings: Settings, storage: Storage) -> None:
+        self.settings = settings
+        self.storage = storage
+        self.site = PublishedSite(settings.site_dir)
+        self.pseudonyms = Pseudonyms(storage)
+        self.limiter = RateLimiter(settings.rate_limit, clock=settings.monotonic)
+        self.origins: frozenset[str] = frozenset(settings.allowed_origins)
+        self._registered: set[tuple[str, str]] = set()
+        self.manifests: list[Manifest] = []
+
+    def load_site(self, root: Path | None = None) -> list[Manifest]:
+        """Read (or, for ``parole serve``, read anew from ``root``) the site's manifests: the
+        origins that may post, and each form version remembered in the database so that
+        exports know the questions. Raises ``SiteError`` or ``ManifestError``."""
+        if root is not None:
+            self.site.replace(root)
+        manifests = self.site.check(require_forms=not self.settings.serve_site)
+        self.manifests = manifests
+        own = {origin for manifest in manifests if (origin := site_origin(manifest))}
+        self.origins = frozenset(own | set(self.settings.allowed_origins))
+        for manifest in manifests:
+            self.remember_form(manifest)
+        return manifests
+
+    def remember_form(self, manifest: Manifest) -> None:
+        """Store the manifest of this form version in the database, once per process."""
+        key = (manifest.form.id, manifest.version)
+        if key in self._registered:
+            return
+        path = manifest_path(self.site.root, manifest.form.id)
+        self.storage.register_form(manifest.form.id, manifest.version,
+                                   path.read_text(encoding="utf-8"))
+        self._registered.add(key)

@@ -1,0 +1,296 @@
+"""Checking a submitted answer against its form: refuse what the form cannot send, and turn a
+person's mistakes into messages shown at the question.
+
+Two kinds of problems, told apart on purpose (DESIGN.md, convention 7):
+
+- *structural*: a name that is no question, a value that is no option, a question answered
+  twice… The published form cannot send these, so the sender is a robot or a forged or outdated
+  page: ``check`` raises ``Refusal`` (400, a plain page).
+- *human*: a required question left empty, a text too long, an e-mail address without ``@``, a
+  number out of range. The form comes back with the values entered and one message per question,
+  in the page's language, written GOV.UK-style: what to do, naming the question.
+
+What is stored is what the person wrote, verbatim: no trimming, no normalisation (dangerous text
+is neutralised where it is shown).
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from site_builder.collector.body import Refusal, shown
+from site_builder.forms.model import DEFAULT_MAX_LENGTH, Field, Form
+from site_builder.forms.render import (
+    CONSENT_VALUE,
+    FORM_ID_NAME,
+    FORM_VERSION_NAME,
+    HONEYPOT_NAME,
+    RESERVED_NAMES,
+)
+from site_builder.forms.wording import format_number, instruction
+from site_builder.i18n import Catalogue
+
+UNEXPECTED = "form.error.unexpected"
+"""Catalogue key: the answer does not match the form (it may have changed); reload and resend."""
+TYPED = frozenset({"text", "textarea", "email", "number"})
+"""Types whose answer is typed in: an answer of only spaces is no answer."""
+REQUIRED = {
+    "text": "form.error.required_text", "textarea": "form.error.required_text",
+    "number": "form.error.required_text", "email": "form.error.required_email",
+    "choice": "form.error.required_choice", "select": "form.error.required_choice",
+    "scale": "form.error.required_choice", "choices": "form.error.required_choices",
+    "consent": "form.error.required_consent",
+}
+"""The message for a required question left unanswered, by type."""
+
+_GROUP = "[ \u00a0\u2009\u202f\u066c]"
+"""Group separators people type or paste: space, no-break, thin, narrow no-break, Arabic."""
+NUMBER = re.compile(
+    rf"(?P<sign>[+-])?(?P<whole>\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)?(?:(?P<mark>[.,\u066b])(?P<part>\d+))?"
+)
+"""A number as people write it: ``1 000``, ``2,5``, ``-3.75``, ``+4``, ``,5``; any script's
+digits (Arabic-Indic too). No exponent, no ``NaN`` or ``inf``, one decimal mark at most."""
+_EMAIL_SPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A parsed body split into what identifies the form and the answers to its questions."""
+
+    form_id: str
+    version: str
+    """``Form.version`` of the page the answer was sent from."""
+    honeypot: str
+    """The hidden field's value: anything but "" means a robot filled it in."""
+    answers: dict[str, list[str]]
+    """Every other name → its values, in body order."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An answer checked against its form."""
+
+    values: dict[str, list[str]]
+    """What to store: field id → values, verbatim, in form order, only questions answered."""
+    errors: dict[str, str] = field(default_factory=dict)
+    """Field id → message in the page's language, in form order (one per question)."""
+    values_as_entered: dict[str, list[str]] = field(default_factory=dict)
+    """Every question's values as sent, empty ones too: to show the form again after a mistake."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the answer can be stored."""
+        return not self.errors
+
+
+def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
+    """The submission in ``pairs`` (``parse_body``'s result). Raises ``Refusal`` when the form
+    id or version is missing or repeated, or the honeypot is repeated."""
+    answers: dict[str, list[str]] = {}
+    for name, value in pairs:
+        answers.setdefault(name, []).append(value)
+    reserved = {name: answers.pop(name, []) for name in RESERVED_NAMES}
+    for name in (FORM_ID_NAME, FORM_VERSION_NAME):
+        if not reserved[name]:
+            raise Refusal(f"field {name!r} missing")
+    for name in (FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME):
+        if len(reserved[name]) > 1:
+            raise Refusal(f"field {name!r} repeated")
+    return Submission(
+        form_id=reserved[FORM_ID_NAME][0],
+        version=reserved[FORM_VERSION_NAME][0],
+        honeypot=next(iter(reserved[HONEYPOT_NAME]), ""),
+        answers=answers,
+    )
+
+
+def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue) -> Checked:
+    """``answers`` (field id → values) checked against ``form``; messages from ``catalogue``.
+
+    Raises ``Refusal`` (400) for what the published form cannot send; returns the values to
+    store and one message per question a person has to correct.
+    """
+    for name in answers:
+        if form.get(name) is None:
+            raise Refusal(f"field {shown(name)} is no question of the form {form.id!r}",
+                          message_key=UNEXPECTED)
+    values: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    entered: dict[str, list[str]] = {}
+    for question in form.fields:
+        if question.id not in answers:
+            given: list[str] = []
+        else:
+            given = list(answers[question.id])
+            entered[question.id] = given
+        _check_structure(form, question, given)
+        answered = [value for value in given if _is_answer(question, value)]
+        if answered:
+            values[question.id] = answered
+        message = _mistake(question, answered, catalogue)
+        if message is not None:
+            errors[question.id] = message
+    return Checked(values=values, errors=errors, values_as_entered=entered)
+
+
+# --- structure: what the published form cannot send --------------------------------------------
+
+def _check_structure(form: Form, question: Field, given: list[str]) -> None:
+    where = f"field {question.id!r} of the form {form.id!r}"
+    if not question.multiple and len(given) > 1:
+        raise Refusal(f"{where} repeated", message_key=UNEXPECTED)
+    if question.multiple and len(set(given)) < len(given):
+        raise Refusal(f"{where}: the same option twice", message_key=UNEXPECTED)
+    allowed = _allowed_values(question)
+    for value in given:
+        if allowed is not None and value not in allowed:
+            raise Refusal(f"{where}: {shown(value)} is not one of its options",
+                          message_key=UNEXPECTED)
+
+
+def _allowed_values(question: Field) -> frozenset[str] | None:
+    """The only values ``question`` can send, or None when it is typed in."""
+    if question.type in ("choice", "choices"):
+        return frozenset(option.value for option in question.options)
+    if question.type == "select":  # "" is the placeholder, "Choose…"
+        return frozenset(["", *(option.value for option in question.options)])
+    if question.type == "scale":
+        return frozenset(str(step) for step in question.steps)
+    if question.type == "consent":
+        return frozenset([CONSENT_VALUE])
+    return None
+
+
+def _is_answer(question: Field, value: str) -> bool:
+    return (value.strip() if question.type in TYPED else value) != ""
+
+
+# --- a person's mistakes -------------------------------------------------------------------------
+
+def _mistake(question: Field, answered: list[str], t: Catalogue) -> str | None:
+    """The message for the first rule ``question``'s answer breaks, or None."""
+    label = plain_label(question)
+    if question.type == "choices":
+        return _choices_mistake(question, len(answered), label, t)
+    if not answered:
+        return t(REQUIRED[question.type], label=label) if question.required else None
+    check_value = _VALUE_CHECKS.get(question.type)
+    return check_value(question, answered[0], label, t) if check_value else None
+
+
+def _choices_mistake(question: Field, ticked: int, label: str, t: Catalogue) -> str | None:
+    """Boxes to tick: an optional question may be skipped, but once answered (or when required)
+    it takes between ``min`` and ``max`` boxes."""
+    fewest = int(question.min or 0)
+    if ticked == 0 and not question.required:
+        return None
+    if ticked == 0 and fewest <= 1:
+        return t(REQUIRED["choices"], label=label)
+    rule = instruction(question, t)
+    if ticked < fewest:
+        return t("form.error.choices_too_few", label=label, rule=rule)
+    if question.max is not None and ticked > question.max:
+        return t("form.error.choices_too_many", label=label, rule=rule)
+    return None
+
+
+def _length_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:
+    limit = question.max_length or DEFAULT_MAX_LENGTH[question.type]
+    length = typed_length(value)
+    if length <= limit:
+        return None
+    return t("form.error.too_long", label=label, count=format_number(length, t),
+             rule=t("form.max_length", count=format_number(limit, t)))
+
+
+def _email_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:
+    if plausible_email(value):
+        return None
+    return t("form.error.email", label=label, rule=instruction(question, t))
+
+
+def _number_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:
+    rule = instruction(question, t)
+    reading = _read_number(value)
+    if reading is None:
+        return t("form.error.number_format", label=label, rule=rule)
+    number, has_mark = reading
+    if question.integer and has_mark:
+        # Even "2,0": in an English "1,000" or a German "1.000" the mark groups thousands, and
+        # reading it as a decimal mark would store a number a thousand times too small.
+        return t("form.error.number_whole", label=label, rule=rule)
+    if question.min is not None and number < Decimal(str(question.min)):
+        return t("form.error.number_too_small", label=label, rule=rule)
+    if question.max is not None and number > Decimal(str(question.max)):
+        return t("form.error.number_too_large", label=label, rule=rule)
+    return None
+
+
+_VALUE_CHECKS: dict[str, Callable[[Field, str, str, Catalogue], str | None]] = {
+    "text": _length_mistake, "textarea": _length_mistake, "email": _email_mistake,
+    "number": _number_mistake,
+}
+"""What to check in the answer of a typed-in question (chosen answers were checked as
+structure: the form offers nothing else)."""
+
+
+# --- reading answers ---------------------------------------------------------------------------
+
+def parse_number(text: str) -> Decimal | None:
+    """The number ``text`` holds as people write it (see ``NUMBER``), or None. Exact: bounds
+    and exports compare decimals, not binary floats."""
+    reading = _read_number(text)
+    return reading[0] if reading else None
+
+
+def _read_number(text: str) -> tuple[Decimal, bool] | None:
+    """The number in ``text`` and whether it was written with a decimal mark, or None."""
+    match = NUMBER.fullmatch(text.strip())
+    if match is None or not (match["whole"] or match["part"]):
+        return None
+    sign = "-" if match["sign"] == "-" else ""
+    whole = re.sub(_GROUP, "", match["whole"] or "0")
+    fraction = f".{match['part']}" if match["part"] else ""
+    return Decimal(f"{sign}{whole}{fraction}"), match["mark"] is not None
+
+
+def plausible_email(text: str) -> bool:
+    """True for what looks like an e-mail address (surrounding spaces allowed): one ``@``, a
+    local part, a domain of dot-separated parts, no spaces. Only a typing check: whether the
+    address exists is not for a form to know."""
+    address = text.strip()
+    local, at, domain = address.partition("@")
+    parts = domain.split(".")
+    return (bool(at) and bool(local) and "@" not in domain and len(parts) >= 2
+            and all(parts) and _EMAIL_SPACE.search(address) is None)
+
+
+def typed_length(text: str) -> int:
+    """``text``'s length as browsers count it for ``maxlength``: UTF-16 code units (an emoji
+    outside the BMP counts 2), a line break one (browsers send CRLF for each)."""
+    text = text.replace("\r\n", "\n")
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+
+
+def plain_label(question: Field) -> str:
+    """The question's label as plain text, for a message. A consent label is markdown: its
+    HTML's text drops the link syntax and keeps the words."""
+    if question.type != "consent":
+        return question.label
+    reader = _TextOfHtml()
+    reader.feed(question.label_html)
+    reader.close()
+    return "".join(reader.text)
+
+
+class _TextOfHtml(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)

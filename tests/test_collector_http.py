@@ -1,0 +1,310 @@
+"""The collector over real HTTP: ``parole collect`` (uvicorn on 127.0.0.1) on the example site,
+with SQLite and with PostgreSQL. Every status code the issue names, and what is stored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.storage import open_storage
+from tests.collector_support import (
+    ADMIN_TOKEN,
+    VALID_ANSWER,
+    RunningCollector,
+    hidden_fields,
+    running_collector,
+)
+from tests.storage_support import raw_sql
+
+
+def dump_database(url: str) -> str:
+    """Every row of every table the collector writes, as text."""
+    return "\n".join(repr(raw_sql(url, f"SELECT * FROM {table}"))
+                     for table in ("answers", "forms", "client_keys", "schema_migrations"))
+
+
+RECEIPT_PATH = re.compile(r"^/collect/([0-9A-Z]{8})$")
+
+
+@pytest.fixture(scope="module")
+def collector(
+    example_site: Path, module_storage_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningCollector]:
+    log_dir = tmp_path_factory.mktemp("collector-log")
+    with running_collector(example_site, module_storage_url, log_dir,
+                           args=["--rate-limit", "0"]) as up:
+        yield up
+
+
+def stored(url: str, form_id: str = "avis-place", *, quarantined: bool = False) -> list[str]:
+    storage = open_storage(url)
+    try:
+        return [answer.receipt for answer in storage.answers(form_id, quarantined=quarantined)]
+    finally:
+        storage.close()
+
+
+def answer(
+    site: Path, *changes: tuple[str, str], drop: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """The valid answer, with ``changes`` replacing the fields they name, and ``drop`` left out."""
+    replaced = set(drop) | {name for name, _ in changes}
+    pairs = [pair for pair in VALID_ANSWER if pair[0] not in replaced]
+    return hidden_fields(site) + pairs + list(changes)
+
+
+# -- the happy path ----------------------------------------------------------------------------
+
+def test_a_valid_answer_is_stored_then_303_to_its_receipt(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    before = stored(module_storage_url)
+    reply = collector.post(answer(example_site, ("quartier", "La Gare 1")))
+    assert reply.status == 303
+    match = RECEIPT_PATH.match(reply.headers["location"])
+    assert match, reply.headers["location"]
+    assert match.group(1) in stored(module_storage_url)
+    assert len(stored(module_storage_url)) == len(before) + 1
+    assert reply.headers["cache-control"] == "private, no-store"
+
+    page = collector.request("GET", reply.headers["location"])
+    assert page.status == 200
+    code = match.group(1)
+    assert f"{code[:4]}-{code[4:]}" in page.text
+    assert "Les Tilleuls" not in page.text  # this answer said La Gare 1
+    assert "La Gare 1" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<script>alert(1)" not in page.text
+    assert "Chaque semaine" in page.text  # the option's label, not its value
+    assert '<meta name="robots" content="noindex' in page.text
+    assert page.headers["x-robots-tag"] == "noindex, nofollow"
+    assert page.headers["cache-control"] == "private, no-store"
+
+
+def test_the_same_answer_sent_twice_gives_the_same_receipt_and_one_row(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    pairs = answer(example_site, ("quartier", "Double clic"))
+    first = collector.post(pairs)
+    count = len(stored(module_storage_url))
+    second = collector.post(pairs)
+    assert first.status == second.status == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert len(stored(module_storage_url)) == count
+
+
+def test_a_filled_honeypot_is_quarantined_and_answered_like_a_success(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    before = stored(module_storage_url)
+    reply = collector.post(answer(example_site, ("_website", "http://spam.example")))
+    assert reply.status == 303
+    code = RECEIPT_PATH.match(reply.headers["location"])
+    assert code
+    assert stored(module_storage_url) == before
+    assert code.group(1) in stored(module_storage_url, quarantined=True)
+
+
+def test_unknown_receipt_is_a_404_page(collector: RunningCollector) -> None:
+    reply = collector.request("GET", "/collect/ZZZZZZZZ")
+    assert reply.status == 404
+    assert "<main" in reply.text
+
+
+# -- a person's mistakes -----------------------------------------------------------------------
+
+def test_mistakes_give_400_with_the_form_again_errors_first_values_kept(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    before = stored(module_storage_url)
+    reply = collector.post(answer(example_site, ("age", "deux cents"),
+                                  ("courriel", "pas-un-mail"), drop=("frequence",)))
+    assert reply.status == 400
+    assert stored(module_storage_url) == before
+    html = reply.text
+    assert re.search(r"<title>Erreur\u00a0: ", html)
+    main = html[html.index("<main"):]
+    form = main[main.index('id="form-avis-place"'):]
+    assert form.index("p-error-summary") < form.index("<form")
+    assert 'href="#f-avis-place-frequence-1"' in form
+    assert 'href="#f-avis-place-age"' in form
+    assert 'value="deux cents"' in html
+    assert 'value="pas-un-mail"' in html
+    assert 'value="Les Tilleuls"' in html
+    assert "Des bancs à l&#39;ombre." in html or "Des bancs à l'ombre." in html
+    assert re.search(r'value="marche"[^>]* checked', html)
+    assert "Donner mon avis" in html  # the page's own layout (menu, brief) around the form
+
+
+def test_an_answer_to_an_older_version_gets_409_and_the_current_form_with_its_values(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    before = stored(module_storage_url)
+    pairs = [("_form", "avis-place"), ("_version", "0123456789abcdef"), *VALID_ANSWER,
+             ("frequence", "plus-proposee")]
+    pairs.remove(("frequence", "semaine"))
+    reply = collector.post(pairs)
+    assert reply.status == 409
+    assert stored(module_storage_url) == before
+    assert "Le questionnaire a changé depuis que vous l’avez ouvert." in reply.text
+    assert 'value="Les Tilleuls"' in reply.text  # kept
+    assert "plus-proposee" not in reply.text  # an option the form no longer has is dropped
+    assert hidden_fields(example_site)[1][1] in reply.text  # the current version, to send again
+
+
+# -- structural nonsense: 4xx and nothing stored ---------------------------------------------
+
+@pytest.mark.parametrize(("body", "status"), [
+    ("unknown field", 400),
+    ("repeated single field", 400),
+    ("option outside the list", 400),
+    ("invalid UTF-8", 400),
+    ("unknown form", 400),
+])
+def test_structural_nonsense_is_400_and_stores_nothing(
+    collector: RunningCollector, example_site: Path, module_storage_url: str, body: str, status: int
+) -> None:
+    base = answer(example_site)
+    bodies = {
+        "unknown field": [*base, ("pirate", "x")],
+        "repeated single field": [*base, ("jeux", "ecole")],
+        "option outside the list": answer(example_site, ("frequence", "toujours")),
+        "unknown form": [("_form", "inconnu"), ("_version", "0"), *VALID_ANSWER],
+    }
+    before = stored(module_storage_url)
+    if body == "invalid UTF-8":
+        hidden = b"&".join(f"{k}={v}".encode() for k, v in hidden_fields(example_site))
+        raw = hidden + b"&idee=%C3%28"
+        reply = collector.request("POST", "/collect", raw, {
+            "Content-Type": "application/x-www-form-urlencoded"})
+    else:
+        reply = collector.post(bodies[body])
+    assert reply.status == status
+    assert "<main" in reply.text
+    assert stored(module_storage_url) == before
+
+
+def test_another_content_type_is_415(collector: RunningCollector) -> None:
+    reply = collector.request("POST", "/collect", b'{"a": 1}',
+                              {"Content-Type": "application/json"})
+    assert reply.status == 415
+
+
+def test_a_body_over_the_limit_is_413(collector: RunningCollector) -> None:
+    reply = collector.request("POST", "/collect", b"idee=" + b"a" * (65 * 1024),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 413
+
+
+def test_a_post_from_another_site_is_403(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    before = stored(module_storage_url)
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        reply = collector.post(answer(example_site, ("quartier", "Ailleurs")), headers=headers)
+        assert reply.status == 403
+    same = collector.post(answer(example_site, ("quartier", "Ici")),
+                          headers={"Origin": collector.url, "Sec-Fetch-Site": "same-origin"})
+    assert same.status == 303
+    assert len(stored(module_storage_url)) == len(before) + 1
+
+
+def test_every_collector_response_carries_the_security_headers(
+    collector: RunningCollector, example_site: Path
+) -> None:
+    replies = [collector.post(answer(example_site, drop=("frequence",))),
+               collector.request("GET", "/collect/ZZZZZZZZ"),
+               collector.request("POST", "/collect", b"x", {"Content-Type": "text/plain"})]
+    for reply in replies:
+        csp = reply.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp
+        assert "'unsafe-inline'" not in csp
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        assert reply.headers["referrer-policy"] == "no-referrer"
+
+
+# -- admin ---------------------------------------------------------------------------------------
+
+def test_admin_routes_need_the_token(collector: RunningCollector) -> None:
+    for path in ("/admin/stats", "/admin/export/avis-place.csv"):
+        assert collector.request("GET", path).status == 401
+        wrong = collector.request("GET", path, headers={"Authorization": "Bearer nope"})
+        assert wrong.status == 401
+        assert wrong.headers["www-authenticate"].startswith("Bearer")
+    good = collector.request("GET", "/admin/export/avis-place.csv",
+                             headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert good.status == 200
+    assert good.body.startswith("\ufeff".encode())
+    assert good.headers["content-type"].startswith("text/csv")
+    assert "'=HYPERLINK" not in good.text.split("\r\n")[0]
+    stats = collector.request("GET", "/admin/stats",
+                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert stats.status == 200
+    assert "avis-place" in stats.text
+
+
+def test_without_a_token_admin_routes_do_not_exist(
+    example_site: Path, module_storage_url: str, tmp_path: Path
+) -> None:
+    with running_collector(example_site, module_storage_url, tmp_path,
+                           env={"PAROLE_ADMIN_TOKEN": ""}) as up:
+        reply = up.request("GET", "/admin/stats",
+                           headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert reply.status == 404
+
+
+# -- dates and limits ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("day", "expected"), [
+    ("2026-12-01", (403, "pas encore ouvert")),
+    ("2027-03-05", (410, "fermé")),
+])
+def test_outside_the_consultation_answers_are_refused(
+    example_site: Path, module_storage_url: str, tmp_path: Path, day: str, expected: tuple[int, str]
+) -> None:
+    status, words = expected
+    with running_collector(example_site, module_storage_url, tmp_path, day=day) as up:
+        before = stored(module_storage_url)
+        reply = up.post(answer(example_site, ("quartier", f"Le {day}")))
+        assert reply.status == status
+        assert words in reply.text
+        assert stored(module_storage_url) == before
+
+
+def test_too_many_answers_a_minute_get_429_with_retry_after(
+    example_site: Path, module_storage_url: str, tmp_path: Path
+) -> None:
+    with running_collector(example_site, module_storage_url, tmp_path,
+                           args=["--rate-limit", "2"]) as up:
+        statuses = [up.post(answer(example_site, ("quartier", f"Rafale {n}"))).status
+                    for n in range(2)]
+        assert statuses == [303, 303]
+        reply = up.post(answer(example_site, ("quartier", "Rafale 3")))
+        assert reply.status == 429
+        assert 1 <= int(reply.headers["retry-after"]) <= 60
+
+
+def test_no_client_address_is_logged_or_stored(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 (a front server on the same machine), so
+    # this is the address the collector sees for this client.
+    address = "203.0.113.77"
+    headers = {"X-Forwarded-For": address}
+    reply = collector.post(answer(example_site, ("quartier", "Sans adresse")), headers=headers)
+    assert reply.status == 303
+    collector.request("GET", reply.headers["location"], headers=headers)
+    collector.post(answer(example_site, drop=("frequence",)), headers=headers)
+    assert "answer to 'avis-place' stored" in collector.log()
+    assert address not in collector.log()
+    storage = open_storage(module_storage_url)
+    try:
+        every = [*storage.answers("avis-place"), *storage.answers("avis-place", quarantined=True)]
+    finally:
+        storage.close()
+    assert every
+    assert all(address not in repr(stored_answer) for stored_answer in every)
+    assert address not in dump_database(module_storage_url)
