@@ -52,7 +52,8 @@ class Reply:
 class RunningCollector:
     url: str
     port: int
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None
+    """None for a collector running inside the test process."""
     log_path: Path
 
     def log(self) -> str:
@@ -118,10 +119,12 @@ def running_collector(
 
 
 def _wait_for_port(running: RunningCollector, timeout: float = 20.0) -> None:
+    process = running.process
+    assert process is not None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if running.process.poll() is not None:
-            raise AssertionError(f"parole collect exited ({running.process.returncode}):\n"
+        if process.poll() is not None:
+            raise AssertionError(f"parole collect exited ({process.returncode}):\n"
                                  f"{running.log()}")
         try:
             with socket.create_connection(("127.0.0.1", running.port), timeout=0.5):

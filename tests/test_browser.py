@@ -120,7 +120,7 @@ class SiteVisit:
     service_workers: list[str] = field(default_factory=list)  # their fetches escape routing
 
 
-def _is_local(url: str) -> bool:
+def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in LOCAL_SCHEMES or (
         parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname == "127.0.0.1"
@@ -161,7 +161,7 @@ def _visit_pages(context: BrowserContext, mode: str, base_url: str, result: Site
         record(request.url)
 
     def on_route(route: Route) -> None:
-        if _is_local(route.request.url):
+        if is_local(route.request.url):
             route.continue_()
         else:
             result.blocked.append(f"{current[0]} [{mode}]: {route.request.url}")
@@ -177,12 +177,12 @@ def _visit_pages(context: BrowserContext, mode: str, base_url: str, result: Site
         response = page.goto(built.url(base_url),
                              wait_until="networkidle" if mode == JS_ON else "load")
         status = response.status if response else None
-        result.facts.append(_page_facts(page, built.file, mode, status))
+        result.facts.append(page_facts(page, built.file, mode, status))
     result.service_workers += [f"[{mode}] service worker {worker.url}"
                                for worker in context.service_workers]
 
 
-def _page_facts(page: Page, file: str, mode: str, status: int | None) -> PageFacts:
+def page_facts(page: Page, file: str, mode: str, status: int | None) -> PageFacts:
     dom: dict[str, Any] = page.evaluate(DOM_FACTS)
     landmarks: dict[str, int] = {role: page.get_by_role(role).count() for role in LANDMARKS}
     main = page.get_by_role("main").first
@@ -208,7 +208,7 @@ def pages_not_loaded(visit: SiteVisit) -> list[str]:
 
 def requests_leaving(visit: SiteVisit) -> list[str]:
     leaving = set(visit.blocked)
-    leaving |= {line for line in visit.requests if not _is_local(line.split(": ", 1)[1])}
+    leaving |= {line for line in visit.requests if not is_local(line.split(": ", 1)[1])}
     return sorted(leaving) + visit.service_workers
 
 

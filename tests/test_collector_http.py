@@ -149,7 +149,7 @@ def test_an_answer_to_an_older_version_gets_409_and_the_current_form_with_its_va
     reply = collector.post(pairs)
     assert reply.status == 409
     assert stored(module_storage_url) == before
-    assert "Le questionnaire a changé depuis que vous l’avez ouvert." in reply.text
+    assert "Le questionnaire a changé depuis que vous l\u2019avez ouvert." in reply.text
     assert 'value="Les Tilleuls"' in reply.text  # kept
     assert "plus-proposee" not in reply.text  # an option the form no longer has is dropped
     assert hidden_fields(example_site)[1][1] in reply.text  # the current version, to send again
@@ -206,10 +206,19 @@ def test_a_post_from_another_site_is_403(
     for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
         reply = collector.post(answer(example_site, ("quartier", "Ailleurs")), headers=headers)
         assert reply.status == 403
+    refused_null = collector.post(answer(example_site, ("quartier", "Nulle part")),
+                                  headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+    assert refused_null.status == 403
     same = collector.post(answer(example_site, ("quartier", "Ici")),
                           headers={"Origin": collector.url, "Sec-Fetch-Site": "same-origin"})
     assert same.status == 303
-    assert len(stored(module_storage_url)) == len(before) + 1
+    # A collector page (Referrer-Policy: no-referrer) posts with "Origin: null": accepted when
+    # the browser says same-origin, or says nothing (too old to send Sec-Fetch-Site).
+    for headers in ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, {"Origin": "null"}):
+        quartier = f"Corrigé {len(headers)}"
+        assert collector.post(answer(example_site, ("quartier", quartier)),
+                              headers=headers).status == 303
+    assert len(stored(module_storage_url)) == len(before) + 3
 
 
 def test_every_collector_response_carries_the_security_headers(

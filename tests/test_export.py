@@ -12,13 +12,13 @@ import pytest
 
 from site_builder.collector.columns import SchemaError, UnknownForm, merge_versions
 from site_builder.collector.export import (
-    ANSWER_COLUMNS,
     iter_csv,
     iter_export,
     iter_json,
     neutralise_formula,
     received_at_text,
 )
+from site_builder.forms.model import ANSWER_COLUMNS
 from site_builder.storage.base import Duplicates, FormSchema, NewAnswer, StoredAnswer
 from tests.export_support import (
     FORM_ID,

@@ -313,6 +313,10 @@ BAD_FORMS: dict[str, Case] = {
         "title: Avis\n" + one_question("  - {id: a, type: email, label: Mail}"),
         f"the key 'title' is written twice in the form (lines {FENCE + 1} and {FENCE + 3}); "
         "YAML keeps only the last", "remove one", "avis-place/title", 3),
+    "question id an export column takes": (
+        one_question("  - {id: channel, type: email, label: Mail}"),
+        "the id 'channel' is taken: exports give every answer a column of that name",
+        "rename the question, e.g. id: channel_question", "avis-place/channel/id", 4),
     "no id": (
         "title: Donnez votre avis\nfields:\n  - {id: a, type: email, label: Mail}\n",
         "the form has no id", "add 'id: avis-place'", "form", 1),

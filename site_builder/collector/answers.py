@@ -178,11 +178,12 @@ async def show_receipt(request: Request) -> Response:
 
 def expiry(manifest: Manifest, now: datetime) -> datetime:
     """When the answer is deleted: ``retention_days`` after the form closes (or after it arrived,
-    for a form without a closing date), at the start of that day."""
+    for a form without a closing date). The site announces that day as the deletion date
+    (``Calendar.deletion_date``), so the answer expires as that day begins."""
     retention = timedelta(days=manifest.retention_days)
     if manifest.closes is None:
         return now + retention
-    return datetime.combine(manifest.closes + retention + timedelta(days=1), time.min, UTC)
+    return datetime.combine(manifest.closes + retention, time.min, UTC)
 
 
 def fingerprint(manifest: Manifest, values: Values) -> str:
@@ -252,7 +253,10 @@ def _origin_allowed(request: Request, collector: Collector) -> bool:
         # own pages (Referrer-Policy: no-referrer), e.g. the form shown again with its errors.
         return True
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or (origin == "null" and fetch_site is None):
+        # Browsers too old to send Sec-Fetch-Site (Safari before 16.4) post our own pages'
+        # forms with "Origin: null" too: refusing them would lock out a person correcting a
+        # mistake. A forged post gains nothing the public form does not already allow.
         return True
     return urlsplit(origin).netloc == request.headers.get("host") or origin in collector.origins
 

@@ -31,10 +31,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC
 
 from site_builder.collector.columns import check_known, form_questions
+from site_builder.forms.model import ANSWER_COLUMNS
 from site_builder.storage.base import Storage, StoredAnswer
 from site_builder.storage.receipts import format_receipt
 
-ANSWER_COLUMNS = ("receipt", "received_at", "channel", "form_version")
 """The columns after the questions, describing each answer."""
 MULTIPLE_SEPARATOR = "; "
 """Joins the values of a checkbox group in one CSV cell."""

@@ -19,6 +19,7 @@ from typing import Any
 from site_builder.errors import Problem
 from site_builder.forms import located, markup
 from site_builder.forms.model import (
+    ANSWER_COLUMNS,
     COMMON_KEYS,
     DEFAULT_MAX_LENGTH,
     FIELD_TYPES,
@@ -204,6 +205,10 @@ def _field(
                  f"the question {name!r}" if name else f"question {number}", form.report)
     valid_id = _identifier(node, FIELD_ID, "frequence", "lowercase letters, digits, '_' or '-'",
                            underscore=True)
+    if valid_id in ANSWER_COLUMNS:
+        node.problem("id", f"the id {valid_id!r} is taken: exports give every answer a "
+                     f"column of that name", f"rename the question, e.g. id: {valid_id}_question")
+        valid_id = None
     field_type = _field_type(node)
     allowed = (*COMMON_KEYS, *TYPE_KEYS[field_type]) if field_type else ANY_FIELD_KEYS
     node.check_keys(allowed, lambda key: _misplaced_field_key(key, field_type))
