@@ -317,3 +317,14 @@ def test_no_client_address_is_logged_or_stored(
     assert every
     assert all(address not in repr(stored_answer) for stored_answer in every)
     assert address not in dump_database(module_storage_url)
+
+
+def test_a_receipt_read_after_the_closing_day_says_the_consultation_is_over(
+    collector: RunningCollector, example_site: Path, module_storage_url: str, tmp_path: Path
+) -> None:
+    location = collector.post(answer(example_site, ("quartier", "Avant"))).headers["location"]
+    assert "La consultation est ouverte jusqu\u2019au" in collector.request("GET", location).text
+    with running_collector(example_site, module_storage_url, tmp_path, day="2027-03-05") as up:
+        later = up.request("GET", location)
+    assert later.status == 200
+    assert "La consultation s\u2019est terminée le" in later.text

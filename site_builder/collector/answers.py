@@ -170,7 +170,8 @@ async def show_receipt(request: Request) -> Response:
     if answer is None or manifest is None:
         return views.message(collector, "not_found", 404)
     shell = views.form_shell(collector, manifest)
-    html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language))
+    html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
+                              today=collector.settings.today())
     return html_page(html, 200)
 
 
