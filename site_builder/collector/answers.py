@@ -232,7 +232,8 @@ def _form_again(
 
 def _refused(collector: Collector, refusal: Refusal, manifest: Manifest | None) -> Response:
     log.warning("answer refused (%d): %s", refusal.status, refusal.reason)
-    return views.message(collector, "refused", refusal.status, manifest=manifest)
+    kind = "too_large" if refusal.status == 413 else "refused"
+    return views.message(collector, kind, refusal.status, manifest=manifest)
 
 
 def _form_origins(manifest: Manifest) -> tuple[str, ...]:

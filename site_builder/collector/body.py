@@ -13,10 +13,6 @@ import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 
-MALFORMED = "form.error.malformed"
-"""Catalogue key: the answer could not be read; go back and send it again."""
-TOO_LARGE = "form.error.too_large"
-"""Catalogue key: the answer is too long to be sent; shorten the texts."""
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 """Control characters a value may hold: a typed tab or line break (browsers send CRLF)."""
 SHOWN_LENGTH = 40
@@ -36,16 +32,14 @@ class Limits:
 class Refusal(Exception):  # noqa: N818 (not an error of parole's: a refused answer)
     """An answer that cannot be taken as it is: too large, unreadable, or not one the published
     form can send (a robot, a forged or outdated page). The collector answers ``status`` with a
-    plain page saying ``message_key``'s text; ``reason`` is for logs and tests."""
+    plain page (``pages.message_page``); ``reason`` is for logs and tests."""
 
-    def __init__(self, reason: str, *, status: int = 400, message_key: str = MALFORMED) -> None:
+    def __init__(self, reason: str, *, status: int = 400) -> None:
         super().__init__(reason)
         self.reason = reason
         """What was refused and where, in English ("field 'age' repeated")."""
         self.status = status
         """The HTTP status to answer with."""
-        self.message_key = message_key
-        """Catalogue key of the short, plain message shown to the person."""
 
 
 def parse_body(body: bytes, limits: Limits) -> list[tuple[str, str]]:
@@ -61,7 +55,7 @@ def parse_body(body: bytes, limits: Limits) -> list[tuple[str, str]]:
     """
     if len(body) > limits.max_body_bytes:
         raise Refusal(f"body of {len(body)} bytes, over the limit of {limits.max_body_bytes}",
-                      status=413, message_key=TOO_LARGE)
+                      status=413)
     # parse_qsl on bytes decodes them as ASCII, so it refuses any non-ASCII byte, raw or
     # percent-encoded. Latin-1 maps each byte to the code point of the same number and back:
     # parsing the Latin-1 text and encoding each part to Latin-1 again yields the exact bytes

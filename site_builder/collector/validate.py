@@ -34,8 +34,6 @@ from site_builder.forms.render import (
 from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
 
-UNEXPECTED = "form.error.unexpected"
-"""Catalogue key: the answer does not match the form (it may have changed); reload and resend."""
 TYPED = frozenset({"text", "textarea", "email", "number"})
 """Types whose answer is typed in: an answer of only spaces is no answer."""
 REQUIRED = {
@@ -116,8 +114,7 @@ def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue
     """
     for name in answers:
         if form.get(name) is None:
-            raise Refusal(f"field {shown(name)} is no question of the form {form.id!r}",
-                          message_key=UNEXPECTED)
+            raise Refusal(f"field {shown(name)} is no question of the form {form.id!r}")
     values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     entered: dict[str, list[str]] = {}
@@ -142,14 +139,13 @@ def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue
 def _check_structure(form: Form, question: Field, given: list[str]) -> None:
     where = f"field {question.id!r} of the form {form.id!r}"
     if not question.multiple and len(given) > 1:
-        raise Refusal(f"{where} repeated", message_key=UNEXPECTED)
+        raise Refusal(f"{where} repeated")
     if question.multiple and len(set(given)) < len(given):
-        raise Refusal(f"{where}: the same option twice", message_key=UNEXPECTED)
+        raise Refusal(f"{where}: the same option twice")
     allowed = _allowed_values(question)
     for value in given:
         if allowed is not None and value not in allowed:
-            raise Refusal(f"{where}: {shown(value)} is not one of its options",
-                          message_key=UNEXPECTED)
+            raise Refusal(f"{where}: {shown(value)} is not one of its options")
 
 
 def _allowed_values(question: Field) -> frozenset[str] | None:
