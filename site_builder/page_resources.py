@@ -9,9 +9,12 @@ Used by ``page_weight``. Counted, each as a :class:`Fetch` with a category:
 - ``images``: ``<img src srcset>``, ``<input type="image" src>``, ``<picture>`` with its
   ``<source srcset>``, ``<video poster>``, ``<link rel="icon" href>``, ``<link rel="preload"
   as="image">``. An image with several candidates (``srcset``, a ``<picture>``'s sources) is
-  **one** fetch whose cost is its *largest* candidate: the browser loads exactly one of them,
-  which one depends on the phone's screen, and a budget is a promise, so it holds for the worst
-  choice (a cheap phone with a 2x screen picks the big one too).
+  **one** fetch: the browser loads exactly one of them, which one depends on the screen. Its
+  cost is the candidate the reference phone of ``site_builder.image_choice`` downloads (360 CSS
+  pixels at 2x: a cheap Android phone), its ``phone`` URL; when the markup says something that
+  module does not evaluate, the *largest* candidate, so the budget holds whatever the choice.
+  Pictures with ``loading="lazy"`` count too: on 2G and 3G, Chromium fetches them as soon as
+  they are within 2500 px of the screen, which on a phone is most of a page.
 - ``other``: ``<link rel="manifest">``, any other ``preload``, ``<iframe src>``, ``<embed src>``,
   ``<object data>``.
 
@@ -30,6 +33,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from site_builder.image_choice import phone_choice, srcset_candidates
+
 
 @dataclass(frozen=True)
 class Fetch:
@@ -37,6 +42,8 @@ class Fetch:
 
     category: str
     urls: tuple[str, ...]
+    phone: str | None = None
+    """The one of ``urls`` the reference phone downloads, when known (images only)."""
 
 
 class Kind(Enum):
@@ -53,23 +60,7 @@ _PRELOAD_CATEGORIES = {"style": "css", "script": "js", "image": "images"}
 
 def srcset_urls(srcset: str) -> list[str]:
     """The URLs of a ``srcset`` ("a.png 1x, b.png 2x" → a.png, b.png), commas in URLs kept."""
-    urls: list[str] = []
-    position, end = 0, len(srcset)
-    while position < end:
-        while position < end and (srcset[position].isspace() or srcset[position] == ","):
-            position += 1
-        start = position
-        while position < end and not srcset[position].isspace():
-            position += 1
-        url = srcset[start:position]
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            comma = srcset.find(",", position)  # skip the descriptor ("2x", "480w")
-            position = end if comma < 0 else comma + 1
-        if url:
-            urls.append(url)
-    return urls
+    return [candidate.url for candidate in srcset_candidates(srcset)]
 
 
 class _ResourceParser(HTMLParser):
@@ -77,11 +68,13 @@ class _ResourceParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.fetches: list[Fetch] = []
         self._picture: list[str] | None = None  # candidates of the <picture> being read
+        self._sources: list[dict[str, str]] = []  # its <source> elements
+        self._phone: str | None = None  # the candidate the reference phone takes in it
 
-    def _add(self, category: str, *urls: str | None) -> None:
+    def _add(self, category: str, *urls: str | None, phone: str | None = None) -> None:
         found = tuple(url.strip() for url in urls if url and url.strip())
         if found:
-            self.fetches.append(Fetch(category, found))
+            self.fetches.append(Fetch(category, found, phone))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
@@ -94,13 +87,15 @@ class _ResourceParser(HTMLParser):
             candidates = [*srcset_urls(get("srcset", "")), get("src", "")]
             if self._picture is not None and tag == "img":
                 self._picture.extend(candidates)
+                self._phone = phone_choice(attributes, self._sources)
             else:
-                self._add("images", *candidates)
+                self._add("images", *candidates, phone=phone_choice(attributes))
         elif tag == "source" and self._picture is not None:
             self._picture.extend(srcset_urls(get("srcset", "")))
+            self._sources.append(attributes)
         elif tag == "picture":
             self._close_picture()
-            self._picture = []
+            self._picture, self._sources, self._phone = [], [], None
         elif tag == "video":
             self._add("images", get("poster"))
         elif tag in ("iframe", "embed"):
@@ -129,7 +124,7 @@ class _ResourceParser(HTMLParser):
 
     def _close_picture(self) -> None:
         if self._picture is not None:
-            self._add("images", *self._picture)
+            self._add("images", *self._picture, phone=self._phone)
             self._picture = None
 
     def close(self) -> None:

@@ -26,21 +26,28 @@ reproducible builds stay byte-identical)::
          "images": 0, "other": 0, "total": 8113, "over_budget": false,
          "resources": {"assets/parole.css": 3101}, "external": [], "missing": []},
         ...
-      ]
+      ],
+      "downloads": [{"path": "consultation-hors-ligne.html", "raw": 36089, "gzip": 9825}]
     }
 
 ``path`` is the file in the site, ``url`` its address from the site's root; ``resources`` maps
-each counted file to its transferred size; pages are sorted by ``path``.
+each counted file to its transferred size; pages are sorted by ``path``. ``downloads`` lists
+HTML files meant to be downloaded whole, not browsed (the low-data edition,
+``site_builder.low_data``): measured raw and gzip, they are not pages, so no budget applies to
+them and they are not in ``totals``.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from site_builder.fetch_markup import fetching_markup
 from site_builder.page_resources import Kind, page_fetches, resolve
 from site_builder.precompress import gzip_bytes, is_compressible
 
@@ -76,11 +83,22 @@ class PageReport:
 
 
 @dataclass(frozen=True)
+class DownloadReport:
+    """An HTML file offered for download (the low-data edition): its size in bytes, raw and
+    gzip as sent. Not a page: the budget does not apply."""
+
+    path: str
+    raw: int
+    gzip: int
+
+
+@dataclass(frozen=True)
 class SiteReport:
     """Every page of a site (sorted by path) and the budget they are held to, in bytes."""
 
     pages: list[PageReport]
     budget: int
+    downloads: list[DownloadReport] = field(default_factory=list)
 
     def over_budget(self) -> list[PageReport]:
         return [page for page in self.pages if page.total > self.budget]
@@ -151,6 +169,8 @@ class SiteReport:
                  "external": list(page.external), "missing": list(page.missing)}
                 for page in self.pages
             ],
+            "downloads": [{"path": download.path, "raw": download.raw, "gzip": download.gzip}
+                          for download in self.downloads],
         }
 
     def write_json(self, path: Path) -> None:
@@ -174,9 +194,23 @@ class _Sizes:
             if file.is_file():
                 size = file.stat().st_size
                 if is_compressible(file):
-                    size = min(size, len(gzip_bytes(file.read_bytes())))
+                    size = min(size, _gzip_size(file))
             self._sizes[site_path] = size
         return self._sizes[site_path]
+
+
+def _gzip_size(file: Path) -> int:
+    """Size of the gzip the server sends for ``file``: its ``.gz`` when one is at least as recent
+    as the file (``precompress`` ran after the file was written, so it is that file's gzip, and
+    it is what a ``gzip_static`` server sends), else the file gzipped here, the same way.
+    Reading the ``.gz`` saves compressing every page twice in a build."""
+    compressed = file.with_name(file.name + ".gz")
+    try:
+        if compressed.stat().st_mtime_ns >= file.stat().st_mtime_ns:
+            return compressed.stat().st_size
+    except FileNotFoundError:
+        pass
+    return len(gzip_bytes(file.read_bytes()))
 
 
 def page_url(path: str) -> str:
@@ -188,12 +222,14 @@ def page_url(path: str) -> str:
 
 def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/") -> PageReport:
     """Measure the page at ``path`` (site-relative) and what it loads."""
-    html = site_dir.joinpath(*path.split("/")).read_bytes().decode("utf-8", "replace")
+    # Only the tags that can fetch: the same downloads, read several times faster.
+    html = fetching_markup(site_dir.joinpath(*path.split("/")).read_bytes())
     counted: dict[str, str] = {}  # file → category; a file is counted once per page
     external: set[str] = set()
     missing: set[str] = set()
     for fetch in page_fetches(html):
         chosen: tuple[int, str] | None = None  # the largest candidate (see page_resources)
+        phone: tuple[int, str] | None = None  # the reference phone's one, when it exists
         for url in fetch.urls:
             kind, target = resolve(site_dir, path, url, site_path)
             size = sizes(target) if kind is Kind.LOCAL else None
@@ -203,6 +239,9 @@ def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/")
                 missing.add(target)
             if size is not None and (chosen is None or size > chosen[0]):
                 chosen = (size, target)
+            if size is not None and url == fetch.phone:
+                phone = (size, target)
+        chosen = phone or chosen
         if chosen is not None and chosen[1] != path:
             counted.setdefault(chosen[1], fetch.category)
     by_category = dict.fromkeys(CATEGORIES, 0)
@@ -217,11 +256,13 @@ def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/")
     )
 
 
-def measure_site(site_dir: Path, budget: int, *, site_path: str = "/") -> SiteReport:
+def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
+                 downloads: Collection[str] = ()) -> SiteReport:
     """Measure every ``*.html`` under ``site_dir``; ``budget`` is the limit per page, in bytes.
 
     ``site_path``: where the site is published on its host (the path of MkDocs' ``site_url``,
-    e.g. ``/consultation/``), to read the root-absolute URLs of the 404 page.
+    e.g. ``/consultation/``), to read the root-absolute URLs of the 404 page. ``downloads``:
+    site-relative paths of HTML files that are downloads, not pages (the low-data edition).
     """
     if not site_dir.is_dir():
         raise FileNotFoundError(
@@ -231,5 +272,10 @@ def measure_site(site_dir: Path, budget: int, *, site_path: str = "/") -> SiteRe
     sizes = _Sizes(site_dir)
     paths = sorted(file.relative_to(site_dir).as_posix() for file in site_dir.rglob("*.html")
                    if file.is_file())
-    pages = [measure_page(site_dir, path, sizes, site_path) for path in paths]
-    return SiteReport(pages, budget)
+    with ThreadPoolExecutor() as pool:  # zlib releases the GIL: gzip the pages on every core
+        list(pool.map(sizes, paths))
+    pages = [measure_page(site_dir, path, sizes, site_path) for path in paths
+             if path not in downloads]
+    measured = [DownloadReport(path, (site_dir / path).stat().st_size, sizes(path) or 0)
+                for path in sorted(downloads) if (site_dir / path).is_file()]
+    return SiteReport(pages, budget, measured)

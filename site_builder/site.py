@@ -27,6 +27,8 @@ class SiteInfo:
     direction: str
     footer_links: tuple[FooterLink, ...]
     site_map_url: str | None
+    low_data_url: str | None = None
+    """The low-data edition (``site_builder.low_data``), relative to the site root."""
 
     @property
     def phone_uri(self) -> str | None:

@@ -3,12 +3,19 @@ and that a results page is written correctly from numbers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from bench import __main__ as runner
-from bench import css_delivery
+from bench import comparison, css_delivery, performance_page
 from bench.browser import NETWORKS
+from bench.builds import BUILDS
+from bench.comparison_results import PAGES, BuildRow, CollectorRow, LoadRow, targets
+from bench.comparison_results import Results as ComparisonResults
 from bench.css_delivery import Results, Row
+from tests.support import REPO
 
 
 def fake_results() -> Results:
@@ -50,7 +57,138 @@ def test_css_delivery_page_from_fake_results() -> None:
 
 
 def test_runner_knows_every_benchmark_and_rejects_others() -> None:
-    assert list(runner.BENCHMARKS) == ["css-delivery"]
+    assert list(runner.BENCHMARKS) == ["css-delivery", "comparison"]
     assert runner.BENCHMARKS["css-delivery"] is css_delivery.run
+    assert runner.BENCHMARKS["comparison"] is comparison.run
+    assert runner.output_path("css-delivery") == runner.RESULTS / "css-delivery.md"
+    assert runner.output_path("comparison") == REPO / "docs" / "PERFORMANCE.md"
     with pytest.raises(SystemExit):
         runner.main(["no-such-benchmark"])
+
+
+def test_quick_runs_print_the_page_and_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[int, bool]] = []
+
+    def fake(runs: int, quick: bool) -> str:
+        calls.append((runs, quick))
+        return "# Fake page"
+
+    monkeypatch.setattr(runner, "BENCHMARKS", {"fake": fake})
+    monkeypatch.setattr(runner, "RESULTS", tmp_path)
+    assert runner.main(["fake", "--quick", "--runs", "1"]) == 0
+    assert calls == [(1, True)]
+    assert "# Fake page" in capsys.readouterr().out
+    assert not list(tmp_path.iterdir())
+    assert runner.main(["fake"]) == 0
+    assert calls[-1] == (5, False)
+    assert (tmp_path / "fake.md").read_text(encoding="utf-8") == "# Fake page"
+
+
+# -- the comparison (docs/PERFORMANCE.md) -----------------------------------------------------
+
+def fake_comparison(*, plugin_seconds: float = 12.0) -> ComparisonResults:
+    """Made-up numbers: parole's pages are 1/10 of material's bytes and 1/4 of its paint time;
+    the plugin adds ``plugin_seconds`` - 10 s to a 10 s build."""
+    loads = []
+    for site in ("example", "10", "1000"):
+        for page in PAGES:
+            for network, slow in (("2G", 4.0), ("3G", 1.0)):
+                form = 500.0 * slow if page == "form" else None
+                grown = 20 if site == "1000" and page == "faq" else 0
+                loads += [
+                    LoadRow(site, "parole", page, network, 100.0 * slow, form and form / 4,
+                            5_000 + grown, 1, 0),
+                    LoadRow(site, "material", page, network, 400.0 * slow, form, 50_000, 8, 1),
+                    LoadRow(site, "material-lean", page, network, 380.0 * slow, form, 40_000,
+                            4, 0),
+                    LoadRow(site, "mkdocs", page, network, 600.0 * slow, form, 280_000, 15, 2),
+                ]
+    builds = []
+    for pages, scale in ((10, 1.0), (1000, 10.0)):
+        builds += [
+            BuildRow(pages, "parole", 0.8 * scale, (0.8 * scale,) * 3, 40_960),
+            BuildRow(pages, "material", 9.0 * scale, (9.0 * scale,) * 3, 61_440),
+            BuildRow(pages, "material-lean", 8.0 * scale, (8.0 * scale,) * 3, 59_392),
+            BuildRow(pages, "mkdocs", plugin_seconds / 10 * scale,
+                     (plugin_seconds / 10 * scale,) * 3, 51_200),
+            BuildRow(pages, "mkdocs-bare", 1.0 * scale, (1.0 * scale,) * 3, 40_000),
+        ]
+    collector = (CollectorRow("SQLite", 5_000, 10.0, 8), CollectorRow("PostgreSQL", 3_000, 10.0, 8))
+    return ComparisonResults(
+        date="2026-11-22", chromium="156.0.8078.79", versions="Python 3.11.7", machine="2 CPUs",
+        runs=5, build_runs=3, sizes=(10, 1000), loads=tuple(loads), builds=tuple(builds),
+        collector=collector, command=".venv/bin/python -m bench comparison")
+
+
+def test_targets_are_the_worst_ratios_of_the_run() -> None:
+    found = {target.name.split(":")[0]: target for target in targets(fake_comparison())}
+    assert len(found) == 5
+    first_visit = found["First visit of any page"]
+    assert first_visit.ratio == pytest.approx(5_020 / 50_000)  # the heaviest parole page
+    assert first_visit.met
+    assert first_visit.worst == "faq, 1000 pages: 5,020 B against 50,000 B"
+    paint = found["First contentful paint on emulated 2G"]
+    assert paint.ratio == pytest.approx(0.25)
+    assert paint.met
+    growth = next(target for name, target in found.items() if name.startswith("A page's"))
+    assert growth.ratio == pytest.approx(5_020 / 5_000)  # +0.4 %: within the 1 % allowed
+    assert growth.met
+    assert growth.worst == "faq: 5,000 B at 10 pages, 5,020 B at 1000"
+    speed = found["Build of 1000 pages"]
+    assert speed.ratio == pytest.approx(0.1)
+    assert speed.met
+    plugin = found["parole's plugin adds ≤ 25 % to a build with MkDocs' own theme"]
+    assert plugin.ratio == pytest.approx(1.2)
+    assert plugin.met
+
+
+def test_a_target_missed_says_so() -> None:
+    plugin = targets(fake_comparison(plugin_seconds=14.0))[-1]
+    assert plugin.ratio == pytest.approx(1.4)
+    assert not plugin.met
+    assert plugin.worst == "1000 pages: with the plugin 14.0 s, without 10.0 s"
+    page = performance_page.markdown(fake_comparison(plugin_seconds=14.0))
+    assert ("| parole's plugin adds ≤ 25 % to a build with MkDocs' own theme | 1000 pages: "
+            "with the plugin 14.0 s, without 10.0 s | 1.400 | 1.250 | **NOT met** |") in page
+
+
+def test_a_target_without_numbers_is_not_met() -> None:
+    results = replace(fake_comparison(), loads=(), builds=())
+    assert all(target.ratio is None and not target.met for target in targets(results))
+    assert "| not measured | n/a |" in performance_page.markdown(results)
+
+
+def test_performance_page_from_fake_numbers() -> None:
+    page = performance_page.markdown(fake_comparison(), intro="# Performance\n\nÀ la main.")
+    assert page.startswith("# Performance\n\nÀ la main.\n\n" + performance_page.MARKER)
+    assert "```sh\n.venv/bin/python -m bench comparison\n```" in page
+    assert ("| First contentful paint on emulated 2G: ≤ 1/3 of mkdocs-material's defaults | "
+            "brief, the example: 400 ms against 1600 ms | 0.250 | 0.333 | met |") in page
+    assert "## First visits: the example consultation (`content/`, 8 pages)" in page
+    assert "## First visits: a generated consultation of 1,000 pages" in page
+    assert ("| form | parole | 400 ms | 500 ms | 100 ms | 125 ms | 5,000 | 1 | 0 |"
+            in page)  # usable form never before the paint: the fake is what was measured
+    assert "| faq | mkdocs-material, defaults | 1,600 ms | n/a | 400 ms | n/a | 50,000 | 8 | 1 |" \
+        in page
+    assert ("| 1,000 | mkdocs-material, lean | 80.00 s | 10.00 | 80.00, 80.00, 80.00 | 58 MiB |"
+            in page)
+    assert "| SQLite | 500 | 5,000 | 10.0 | 8 | 0 |" in page
+    assert "- **Cold cache, median of 5 loads**" in page
+    for build in BUILDS:
+        assert f"| {build.label} | {build.note} |" in page
+
+
+def test_the_hand_written_introduction_is_kept() -> None:
+    written = performance_page.markdown(fake_comparison(), intro="# Perf\n\nMon texte.")
+    assert performance_page.intro_of(written) == "# Perf\n\nMon texte."
+    assert performance_page.intro_of(None) == performance_page.DEFAULT_INTRO
+    assert performance_page.intro_of("# Sans marqueur") == performance_page.DEFAULT_INTRO
+
+
+def test_the_committed_page_is_the_benchmark_s_output() -> None:
+    """docs/PERFORMANCE.md is written by the benchmark: its results start at the marker."""
+    page = (REPO / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
+    assert page.count(performance_page.MARKER) == 1
+    assert "## Targets" in page.split(performance_page.MARKER, 1)[1]

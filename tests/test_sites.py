@@ -13,7 +13,8 @@ import pytest
 
 from tests.support import SITES, build_site, sample_sites
 
-EXPECTED_SITES = {"minimal", "english", "rtl", "large-section", "components", "forms"}
+EXPECTED_SITES = {"minimal", "english", "rtl", "large-section", "components", "forms",
+                  "pictures"}
 LARGE = SITES / "large-section"
 SECTION = "propositions"
 FIRST, MIDDLE, LAST = "proposition-01.md", "proposition-15.md", "proposition-30.md"

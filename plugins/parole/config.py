@@ -10,6 +10,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from site_builder.calendar import DEFAULT_RETENTION_DAYS
+from site_builder.images import DEFAULT_CACHE_DIR, DEFAULT_QUALITY, DEFAULT_WIDTHS
 
 
 class CheckedByCalendar(base.BaseConfigOption[object]):
@@ -44,6 +45,17 @@ class PageWeightConfig(base.Config):
     A page over it is a warning, hence an error in strict mode."""
 
 
+class ImagesConfig(base.Config):
+    """How pictures are resized and recompressed (``site_builder.images``)."""
+
+    widths = c.ListOfItems(c.Type(int), default=list(DEFAULT_WIDTHS))
+    """Widths in pixels each picture is published in (never wider than the picture itself)."""
+    quality = c.Type(int, default=DEFAULT_QUALITY)
+    """JPEG quality of the resized pictures, 1 to 95; their WebP versions use 10 less."""
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    """Folder keeping resized pictures between builds, from the folder of ``mkdocs.yml``."""
+
+
 class ParoleConfig(base.Config):
     """Options of the ``parole`` plugin."""
 
@@ -61,10 +73,15 @@ class ParoleConfig(base.Config):
     """Generate a site map page listing every page, linked from every page."""
     faq = c.Type(bool, default=True)
     """Render pages whose front matter says ``type: faq`` as questions and answers."""
+    low_data = c.Type(bool, default=True)
+    """Write the low-data edition: the whole consultation in one small HTML file to read offline
+    and pass around, linked from every page's footer."""
     precompress = c.Type(bool, default=True)
     """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG and XML file of the site."""
     page_weight = c.SubConfig(PageWeightConfig)
     """Page-weight report and budget (``enabled``, ``budget``)."""
+    images = c.SubConfig(ImagesConfig)
+    """How pictures are resized and recompressed (``widths``, ``quality``, ``cache_dir``)."""
     opens = CheckedByCalendar()
     """First day answers are taken (``YYYY-MM-DD``); with ``closes``, turns the status banner on."""
     closes = CheckedByCalendar()

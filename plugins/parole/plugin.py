@@ -35,11 +35,15 @@ from site_builder.i18n import (
     available_languages,
     base_language,
 )
+from site_builder.images_markdown import ImagesExtension
+from site_builder.low_data import LowDataFile, file_name
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
 from .config import ParoleConfig
 from .forms import FormsAdapter
+from .images import ImagesAdapter
+from .low_data import edition_pages, write_edition
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
@@ -67,6 +71,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.problems: list[Problem] = []
         self.calendar = calendar.Calendar()
         self.forms: FormsAdapter | None = None
+        self.images: ImagesAdapter | None = None
         self.today = date.today()  # the build date, read again by every build (on_config)
 
     # -- configuration and files ------------------------------------------------------------
@@ -96,9 +101,13 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.faq_extension = faq.FaqExtension() if self.config.faq else None
         _install(config, faq.FaqExtension, self.faq_extension)
         _install(config, FormsExtension, self.forms.extension)
+        self.images = ImagesAdapter(config, self.config.images)
+        _install(config, ImagesExtension, self.images.extension)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.images is not None:
+            self.images.publish(files, config)
         if config.theme.name == THEME:
             for file in _unpublished_theme_files(files, config):
                 files.remove(file)
@@ -127,6 +136,11 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             else:
                 self.footer_files[key] = found
         self._find_results_page(files, config)
+        edition = file_name(self.catalogue)
+        if self.config.low_data and files.get_file_from_path(edition) is None:
+            # Known to MkDocs, a page's markdown link to the edition resolves like any other;
+            # written empty now, then in full after the build (on_post_build).
+            files.append(File.generated(config, edition, content=""))
         if self.forms is not None and "help_page" in self.footer_files:
             self.forms.help_url = self.footer_files["help_page"].url
         return files
@@ -178,6 +192,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             direction=self.catalogue.direction,
             footer_links=tuple(links),
             site_map_url=self.site_map_url,
+            low_data_url=file_name(self.catalogue) if self.config.low_data else None,
         )
 
     # -- pages ------------------------------------------------------------------------------
@@ -200,6 +215,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             self.faq_extension.active = page_type == "faq"
         if self.forms is not None:
             self.forms.before_page(page, markdown, files)
+        if self.images is not None:
+            self.images.before_page(page)
         if page.file is self.generated_site_map:
             return self._site_map(page)
         return markdown
@@ -231,6 +248,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     ) -> str:
         if self.forms is not None:
             self.forms.after_page()
+        if self.images is not None:
+            self.images.after_page()
         if self.faq_extension is not None and self.faq_extension.active:
             self._check_faq(page, self.faq_extension.questions)
             self.faq_extension.active = False
@@ -268,17 +287,20 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     @event_priority(-100)  # last: measure and compress what every other plugin wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        problems = self.problems + (self.forms.problems if self.forms else [])
+        problems = (self.problems + (self.forms.problems if self.forms else [])
+                    + (self.images.problems if self.images else []))
         if problems:
             raise PluginError(str(ContentError(problems)))
         site_dir = Path(config.site_dir)
         if self.forms is not None:
             self.forms.write(site_dir, site=self.site_info(config),
                              dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url)
+        edition = self._write_low_data(config) if self.config.low_data else None
         if self.config.page_weight.enabled:
             budget = self.config.page_weight.budget * 1024
             site_path = urlsplit(config.site_url or "/").path
-            report = page_weight.measure_site(site_dir, budget, site_path=site_path)
+            report = page_weight.measure_site(site_dir, budget, site_path=site_path,
+                                              downloads=[edition.path] if edition else [])
             report.write_json(site_dir / page_weight.REPORT_NAME)
             log.info("Page weight (transferred, gzip):\n%s", report.table())
             for page_report in report.over_budget():
@@ -291,6 +313,18 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if self.config.precompress:
             precompress.precompress_site(site_dir)
 
+
+    def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
+        """The one-file edition (before page weight and precompression: measured, gzipped)."""
+        if self.nav is None:
+            return None
+        help_page = self.footer_files.get("help_page")
+        return write_edition(
+            config, pages=edition_pages(self.nav, self.footer_files.values(), self.site_map_url),
+            catalogue=self.catalogue, site=self.site_info(config), consultation=self.calendar,
+            today=self.today, site_forms=self.forms.site_forms if self.forms else None,
+            help_url=help_page.url if help_page else None,
+        )
 
     @staticmethod
     def _warn_about_resources(report: page_weight.SiteReport, config: MkDocsConfig) -> None:

@@ -1,0 +1,125 @@
+"""The page-weight shortcuts that keep big builds fast must not change what is measured.
+
+``fetch_markup`` cuts a page down to the tags that can fetch before ``page_resources`` parses it:
+the downloads found must be exactly those of the whole page. ``page_weight`` reads the size of an
+up-to-date ``.gz`` instead of compressing the page again, and never trusts a stale one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_builder.fetch_markup import FETCHING_TAGS, fetching_markup
+from site_builder.page_resources import page_fetches
+from site_builder.page_weight import measure_site
+from site_builder.precompress import gzip_bytes
+from tests.support import build_site, write_site
+
+TRICKY = {
+    "comment": '<!-- <img src="in-comment.png"> --><img src="a.png"><!-- unclosed -- >x',
+    "script text": '<script>document.write(\'<img src="no.png">\')</script><img src=b.png>',
+    "script src": '<script src="app.js" defer></script><script type="module" src="m.js">'
+                  "</script><script nomodule src=legacy.js></script>",
+    "style text": "<style>a::after { content: '<img src=no.png>' }</style><img src=c.png>",
+    "attribute values": '<a title="<img src=no.png>" href=\'<link rel=stylesheet href=x>\'>a</a>'
+                        '<img alt="1 > 0" src="d.png">',
+    "upper case": '<IMG SRC="e.png"><LINK REL="Stylesheet" HREF="s.css"><SCRIPT SRC=f.js>'
+                  "</SCRIPT >",
+    "picture": '<picture><source srcset="g-2x.webp 2x, g.webp" type="image/webp">'
+               '<img src="g.png" sizes="100vw"></PICTURE ><img src=h.png>',
+    "look-alikes": "<imgx src=no.png><link-card href=no.css><sourcery src=no><a>picture</a>",
+    "loose text": 'a < b, 3<4 et x<y <img src="i.png"> <b',
+    "unfinished tag": '<p>fin <img src="j.png" alt="unclosed',
+    "declarations": '<!doctype html><?xml version="1.0"?><![CDATA[ <img src=no.png> ]]>'
+                    "<img src=k.png>",
+    "media": '<video poster="p.jpg"></video><iframe src="f.html"></iframe><embed src=e.svg>'
+             '<object data="o.svg"></object><input type="image" src="btn.png">'
+             '<link rel="icon" href="favicon.png"><link rel=preload as=font href=f.woff2>',
+    "non-ascii": '<p title="Été">déjà <img src="été/ça.png" alt="Œuvre"></p>',
+}
+
+
+@pytest.mark.parametrize("name", list(TRICKY))
+def test_the_cut_markup_has_the_same_downloads(name: str) -> None:
+    html = f"<!doctype html><html><head></head><body>{TRICKY[name]}</body></html>"
+    assert page_fetches(fetching_markup(html.encode())) == page_fetches(html)
+
+
+_ELEMENT_NAMES = (
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas "
+    "caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img "
+    "input ins kbd label legend li link main map mark menu meta meter nav noscript object ol "
+    "optgroup option output p picture pre progress q rp rt ruby s samp script search section "
+    "select slot small source span strong style sub summary sup svg table tbody td template "
+    "textarea tfoot th thead time title tr track u ul var video wbr"
+)
+ELEMENTS = _ELEMENT_NAMES.split()
+ATTRIBUTES = ('src="{0}.png" href="{0}.css" srcset="{0}-2x.png 2x" data="{0}.svg" '
+              'poster="{0}.jpg" rel="stylesheet preload icon manifest" as="image" type="image"')
+
+
+def test_no_element_that_page_resources_reads_is_cut_away() -> None:
+    """Every HTML element, with every attribute that can name a download: an element that
+    ``page_resources`` starts to read and ``FETCHING_TAGS`` lacks fails here."""
+    html = "".join(f"<{name} {ATTRIBUTES.format(name)}></{name}>" for name in ELEMENTS
+                   if name not in ("script", "style"))
+    html += '<script src="script.js"></script><style>p {}</style>'
+    found = page_fetches(fetching_markup(html.encode()))
+    assert found == page_fetches(html)
+    assert {fetch.urls[0].split(".")[0].split("-")[0] for fetch in found} <= set(FETCHING_TAGS)
+
+
+def test_a_big_page_is_cut_to_its_fetching_tags() -> None:
+    navigation = '<li class="nav-item"><a href="page/">Une page</a></li>' * 5000
+    html = (f'<html><head><link rel="stylesheet" href="a.css"></head><body><ul>{navigation}'
+            '</ul><img src="plan.png"></body></html>')
+    expected = '<link rel="stylesheet" href="a.css"><img src="plan.png">'
+    assert fetching_markup(html.encode()) == expected
+
+
+@pytest.mark.parametrize("theme", ["material", "mkdocs"])
+def test_pages_of_other_themes_have_the_same_downloads(tmp_path: Path, theme: str) -> None:
+    config = write_site(tmp_path, {"index.md": "# Accueil\n\nLisez [la FAQ](faq.md).\n",
+                                   "faq.md": "---\ntype: faq\n---\n# FAQ\n\n## Une question ?\n\n"
+                                             "Oui.\n"},
+                        theme={"name": theme, "language": "fr"}, plugins=["search", "parole"])
+    site = build_site(config, tmp_path / "site", strict=False)
+    assert_same_downloads(site)
+
+
+def test_pages_of_the_example_have_the_same_downloads(example_site: Path) -> None:
+    assert_same_downloads(example_site)
+
+
+def assert_same_downloads(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        raw = page.read_bytes()
+        assert page_fetches(fetching_markup(raw)) == page_fetches(raw.decode()), page
+
+
+def test_the_size_of_an_up_to_date_gz_is_used(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "index.html"
+    page.write_text("<p>Bonjour</p>" * 200, encoding="utf-8")
+    compressed = site / "index.html.gz"
+    compressed.write_bytes(b"x" * 7)  # what a gzip_static server would send
+    assert measure_site(site, 14336).pages[0].html == 7
+
+
+def test_a_gz_older_than_its_page_is_ignored(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "index.html"
+    compressed = site / "index.html.gz"
+    compressed.write_bytes(b"x" * 7)
+    page.write_text("<p>Bonjour</p>" * 200, encoding="utf-8")
+    stale = page.stat().st_mtime_ns - 1_000_000_000
+    os.utime(compressed, ns=(stale, stale))
+    assert measure_site(site, 14336).pages[0].html == len(gzip_bytes(page.read_bytes()))
