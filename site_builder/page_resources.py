@@ -10,7 +10,7 @@ Used by ``page_weight``. Counted, each as a :class:`Fetch` with a category:
   ``<source srcset>``, ``<video poster>``, ``<link rel="icon" href>``, ``<link rel="preload"
   as="image">``. An image with several candidates (``srcset``, a ``<picture>``'s sources) is
   **one** fetch: the browser loads exactly one of them, which one depends on the screen. Its
-  cost is the candidate the reference phone of ``site_builder.image_choice`` downloads (360 CSS
+  cost is the candidate the reference phone of ``site_builder.images.choice`` downloads (360 CSS
   pixels at 2x: a cheap Android phone), its ``phone`` URL; when the markup says something that
   module does not evaluate, the *largest* candidate, so the budget holds whatever the choice.
   Pictures with ``loading="lazy"`` count too: on 2G and 3G, Chromium fetches them as soon as
@@ -33,7 +33,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from site_builder.image_choice import phone_choice, srcset_candidates
+from site_builder.images.choice import phone_choice, srcset_candidates
 
 
 @dataclass(frozen=True)

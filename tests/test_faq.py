@@ -263,7 +263,7 @@ def test_other_pages_are_byte_identical_without_the_faq_feature(
     pages = sorted(path.relative_to(with_faq) for path in with_faq.rglob("*.html"))
     assert pages == sorted(path.relative_to(without) for path in without.rglob("*.html"))
     changed = [str(p) for p in pages if (with_faq / p).read_bytes() != (without / p).read_bytes()]
-    # The low-data edition holds the FAQ too (site_builder/low_data.py).
+    # The low-data edition holds the FAQ too (site_builder/low_data/__init__.py).
     assert changed == ["consultation-hors-ligne.html", "faq/index.html"]
 
 

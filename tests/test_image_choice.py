@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.image_choice import (
+from site_builder.images.choice import (
     Candidate,
     length_px,
     media_matches,

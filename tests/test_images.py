@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from site_builder import images
-from site_builder.image_encoding import UnusablePictureError, candidate_widths, encode
-from site_builder.image_markup import display_size, sizes
 from site_builder.images import ImageSettings, Picture, prepare, slug
+from site_builder.images.encoding import UnusablePictureError, candidate_widths, encode
+from site_builder.images.markup import display_size, sizes
 from tests.image_support import (
     ROTATE_90_CLOCKWISE,
     SRGB_PRIMARIES,

@@ -1,4 +1,4 @@
-"""The low-data edition: the whole consultation in one offline HTML file (site_builder/low_data.py).
+"""The low-data edition: the whole consultation in one offline file (``site_builder.low_data``).
 
 Core tests render pages given as HTML (no MkDocs); build tests go through ``parole build``. The
 file is read back with the standard library's parser, not the edition's own tree.
@@ -24,8 +24,8 @@ import yaml
 from site_builder import calendar
 from site_builder.i18n import Catalogue
 from site_builder.low_data import EditionPage, page_anchor, render_low_data
-from site_builder.low_data_forms import OfflineForm
-from site_builder.low_data_html import SMALL_SVG
+from site_builder.low_data.cleaning import SMALL_SVG
+from site_builder.low_data.forms import OfflineForm
 from site_builder.page_weight import REPORT_NAME
 from site_builder.site import FooterLink, SiteInfo
 from tests.pa11y_support import built_pages

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 from site_builder import images
 from site_builder.errors import ConfigError, Problem
-from site_builder.images_markdown import ImagesExtension
+from site_builder.images.extension import ImagesExtension
 
 from .config import ImagesConfig
 

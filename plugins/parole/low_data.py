@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from site_builder import calendar, low_data, page_weight
 from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
-from site_builder.low_data_forms import offline_forms
+from site_builder.low_data.forms import offline_forms
 from site_builder.site import SiteInfo
 
 log = logging.getLogger("mkdocs.plugins.parole")

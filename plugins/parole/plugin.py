@@ -35,7 +35,7 @@ from site_builder.i18n import (
     available_languages,
     base_language,
 )
-from site_builder.images_markdown import ImagesExtension
+from site_builder.images.extension import ImagesExtension
 from site_builder.low_data import LowDataFile, file_name
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown

@@ -2,7 +2,7 @@
 recompressed, metadata-free files with content-hashed names, made once and kept in a cache.
 
 What a picture ``docs/place/plan.jpg`` becomes in the site (the encoding itself, with the reasons
-for each step, is ``site_builder.image_encoding``):
+for each step, is ``site_builder.images.encoding``):
 
 - ``place/plan-240w.1a2b3c4d5e.jpg``, ``-360w.…``, … ``-1000w.…``: one file per configured
   width smaller than the picture, plus the picture's own width when it is narrower than the
@@ -10,7 +10,7 @@ for each step, is ``site_builder.image_encoding``):
   that of the file's bytes: a server may let browsers keep them forever (``Cache-Control:
   immutable``), a changed picture gets new names.
 - ``place/plan-240w.….webp`` and so on: the same widths as WebP, offered first in a
-  ``<picture>`` (``site_builder.image_markup``); browsers without WebP (KaiOS 2.5 phones) take
+  ``<picture>`` (``site_builder.images.markup``); browsers without WebP (KaiOS 2.5 phones) take
   the JPEG or PNG. They are dropped when they are not at least 10 % lighter in total.
 - ``place/plan.jpg`` itself stays, full size, without its metadata, for links to it.
 
@@ -67,8 +67,8 @@ from pathlib import Path, PurePosixPath
 import PIL
 
 from site_builder.errors import Problem
-from site_builder.image_encoding import Encoded, EncodedFile, UnusablePictureError, encode
-from site_builder.svg_size import svg_size
+from site_builder.images.encoding import Encoded, EncodedFile, UnusablePictureError, encode
+from site_builder.images.svg_size import svg_size
 
 PIPELINE_VERSION = 1
 """Bump when the encoding changes, so cached results are made again."""

@@ -19,10 +19,10 @@ What the file is (``theme/low-data.html``, rendered with the core's autoescaping
   link goes and its words stay: a relative link would lead nowhere from a USB stick;
 - a form becomes a "how to answer" box (an offline file cannot post): the online address,
   the paper version, where to drop answers off, the last day, the help page, and the questions
-  themselves, to prepare one's answers (``site_builder.low_data_forms``);
+  themselves, to prepare one's answers (``site_builder.low_data.forms``);
 - nothing is fetched: one inline stylesheet of 1.5 KB (system colours, so light
   and dark schemes both work; print-friendly), no script, no font, pictures replaced by a
-  visible note with their alternative text (see ``site_builder.low_data_html``).
+  visible note with their alternative text (see ``site_builder.low_data.cleaning``).
 
 The same pages, options and build date give the same bytes. The build writes the file beside
 the home page (``consultation-hors-ligne.html``, ``low-data.html`` in English: the name comes
@@ -42,16 +42,17 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from site_builder import calendar, low_data_html
+from site_builder import calendar
 from site_builder.forms.templates import environment
 from site_builder.i18n import Catalogue
-from site_builder.low_data_forms import (
+from site_builder.low_data import cleaning
+from site_builder.low_data.cleaning import Element
+from site_builder.low_data.forms import (
     FORM_SECTION_PREFIX,
     OfflineForm,
     form_box,
     replace_form,
 )
-from site_builder.low_data_html import Element
 from site_builder.precompress import gzip_bytes
 from site_builder.site import SiteInfo
 from site_builder.urls import absolute_url
@@ -153,8 +154,8 @@ class _Addresses:
         return absolute_url(site_relative, "", self.site_url) if self.site_url else None
 
 
-def _notes(catalogue: Catalogue) -> low_data_html.Notes:
-    return low_data_html.Notes(
+def _notes(catalogue: Catalogue) -> cleaning.Notes:
+    return cleaning.Notes(
         image=lambda alt: catalogue("low_data.image", alt=alt),
         image_untitled=catalogue("low_data.image_untitled"),
         media=lambda title: catalogue("low_data.media", title=title),
@@ -184,8 +185,8 @@ def render_low_data(
     taken = set(RESERVED_IDS)
     prepared = []
     for source in pages:
-        anchor = low_data_html.unique(page_anchor(source.src_uri), taken)
-        prepared.append(_Page(source, anchor, low_data_html.parse(source.content)))
+        anchor = cleaning.unique(page_anchor(source.src_uri), taken)
+        prepared.append(_Page(source, anchor, cleaning.parse(source.content)))
     addresses = _Addresses(prepared, site_url)
     by_url = addresses.by_key
     boxes = {form.id: form_box(form, catalogue=catalogue, site=site, online=addresses.online,
@@ -196,15 +197,15 @@ def render_low_data(
         for form in forms:
             if by_url.get(_key(form.page_url)) is page:
                 replace_form(page.tree, form.id, boxes[form.id])
-        low_data_html.clean(page.tree, notes)
-        low_data_html.demote_headings(page.tree)
-        page.ids = low_data_html.prefix_ids(page.tree, f"{page.anchor}--", taken)
+        cleaning.clean(page.tree, notes)
+        cleaning.demote_headings(page.tree)
+        page.ids = cleaning.prefix_ids(page.tree, f"{page.anchor}--", taken)
         open_forms = [form for form in forms if boxes[form.id] is not None
                       and by_url.get(_key(form.page_url)) is page]
         if open_forms:
             page.form_anchor = page.ids.get(f"{FORM_SECTION_PREFIX}{open_forms[0].id}")
     for page in prepared:
-        low_data_html.rewrite_links(page.tree, _links_of(addresses, page))
+        cleaning.rewrite_links(page.tree, _links_of(addresses, page))
     status = consultation.status
     results = status.results_url if status and status.results_url else None
     template = environment().get_template(TEMPLATE)
@@ -247,7 +248,7 @@ def _page_view(page: _Page) -> _PageView:
         anchor=page.anchor,
         title=first.text() if heading and first is not None else page.source.title,
         heading=heading,
-        content=Markup(low_data_html.serialize(page.tree).strip()),
+        content=Markup(cleaning.serialize(page.tree).strip()),
         calendar=page.source.calendar,
     )
 

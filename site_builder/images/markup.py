@@ -9,7 +9,7 @@ WebP variants exist.
   Browsers pick the variant from it before the stylesheet arrives.
 - ``width`` and ``height`` give the intrinsic ratio: the page does not jump when the picture
   arrives (the theme's ``img{max-inline-size:100%;block-size:auto}`` scales it down).
-- ``loading="lazy"`` and ``decoding="async"``; ``site_builder.images_markdown`` removes the first
+- ``loading="lazy"`` and ``decoding="async"``; ``site_builder.images.extension`` removes the first
   from a page's first picture, which readers see at once.
 """
 

@@ -19,7 +19,7 @@ from site_builder import calendar
 from site_builder.forms.site_forms import SiteForms
 from site_builder.forms.templates import environment
 from site_builder.i18n import Catalogue
-from site_builder.low_data_html import HEADINGS, Element, parse
+from site_builder.low_data.cleaning import HEADINGS, Element, parse
 from site_builder.site import SiteInfo
 from site_builder.urls import relative_url
 

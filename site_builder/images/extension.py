@@ -1,5 +1,5 @@
 """Pictures in pages: a Python-Markdown extension that checks every ``<img>`` of a page and puts
-the published picture's markup (``site_builder.image_markup``) in its place.
+the published picture's markup (``site_builder.images.markup``) in its place.
 
 - Markdown pictures (``![what it shows](plan.jpg)``) and ``<img>`` tags written in the page's
   HTML both count; paths start from the page's folder (``/`` from the docs folder).
@@ -33,8 +33,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from site_builder.errors import Problem
-from site_builder.image_markup import drawing_html, picture_html
 from site_builder.images import Drawing, Picture, Prepared, Variant
+from site_builder.images.markup import drawing_html, picture_html
 from site_builder.urls import relative_url
 
 TREE_PRIORITY = 3
