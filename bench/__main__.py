@@ -1,10 +1,12 @@
-"""Run every benchmark (or those named) and rewrite its page in ``bench/results/``.
+"""Run every benchmark (or those named) and rewrite its results page.
 
     .venv/bin/python -m bench                    # all, 5 loads per measure
     .venv/bin/python -m bench css-delivery --runs 9
+    .venv/bin/python -m bench comparison --quick --runs 1   # rough, printed, nothing written
 
-A benchmark is a module with ``NAME`` and ``run(runs: int) -> str`` (its results page, in
-markdown); add it to :data:`BENCHMARKS`.
+A benchmark is a module with ``NAME`` and ``run(runs: int, quick: bool) -> str`` (its results
+page, in markdown); add it to :data:`BENCHMARKS`. Its page goes to ``bench/results/<NAME>.md``,
+or to the path :data:`OUTPUTS` gives.
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import css_delivery
+from bench import comparison, css_delivery
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS: dict[str, Callable[[int], str]] = {
+BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
     css_delivery.NAME: css_delivery.run,
+    comparison.NAME: comparison.run,
 }
+OUTPUTS: dict[str, Path] = {comparison.NAME: comparison.OUTPUT}
+"""Benchmarks whose page lives elsewhere than ``bench/results/``."""
+
+
+def output_path(name: str) -> Path:
+    return OUTPUTS.get(name, RESULTS / f"{name}.md")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
     parser.add_argument("--runs", type=int, default=5, help="loads per measure (median)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a rough run for development (smaller sites, one build each); "
+                        "the page is printed, no results page is rewritten")
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.names) - set(BENCHMARKS))
     if unknown:
@@ -34,11 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"there are: {', '.join(BENCHMARKS)}")
     if arguments.runs < 1:
         parser.error("--runs must be 1 or more")
-    RESULTS.mkdir(exist_ok=True)
     for name in arguments.names or BENCHMARKS:
         print(f"{name}: running…", file=sys.stderr, flush=True)
-        page = BENCHMARKS[name](arguments.runs)
-        path = RESULTS / f"{name}.md"
+        page = BENCHMARKS[name](arguments.runs, arguments.quick)
+        if arguments.quick:
+            print(page)
+            continue
+        path = output_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
         print(f"{name}: wrote {path}", file=sys.stderr)
     return 0

@@ -197,6 +197,7 @@ def markdown(results: Results) -> str:
     return "\n".join([*lines, "", "## Decision", "", decision(results), ""])
 
 
-def run(runs: int) -> str:
-    """Measure and return the results page (``bench/__main__.py`` writes it)."""
+def run(runs: int, quick: bool = False) -> str:
+    """Measure and return the results page (``bench/__main__.py`` writes it); ``quick`` changes
+    nothing here: the benchmark is short already."""
     return markdown(measure(runs))

@@ -194,23 +194,9 @@ class _Sizes:
             if file.is_file():
                 size = file.stat().st_size
                 if is_compressible(file):
-                    size = min(size, _gzip_size(file))
+                    size = min(size, len(gzip_bytes(file.read_bytes())))
             self._sizes[site_path] = size
         return self._sizes[site_path]
-
-
-def _gzip_size(file: Path) -> int:
-    """Size of the gzip the server sends for ``file``: its ``.gz`` when one is at least as recent
-    as the file (``precompress`` ran after the file was written, so it is that file's gzip, and
-    it is what a ``gzip_static`` server sends), else the file gzipped here, the same way.
-    Reading the ``.gz`` saves compressing every page twice in a build."""
-    compressed = file.with_name(file.name + ".gz")
-    try:
-        if compressed.stat().st_mtime_ns >= file.stat().st_mtime_ns:
-            return compressed.stat().st_size
-    except FileNotFoundError:
-        pass
-    return len(gzip_bytes(file.read_bytes()))
 
 
 def page_url(path: str) -> str:

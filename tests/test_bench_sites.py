@@ -1,5 +1,5 @@
-"""The comparison benchmark's inputs and instruments: the generated consultations, the five
-build configurations, the build runner and the page-load meter. No timing is asserted."""
+"""The comparison benchmark's inputs and instruments: the generated consultations, the build
+configurations, the build runner and the page-load meter. No timing is asserted."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_a_generated_consultation_builds_strictly_with_parole(tmp_path: Path) ->
     assert (site / "explications" / "theme-02" / "fiche-02" / "index.html").is_file()
 
 
-def test_the_five_builds_differ_only_in_theme_and_plugins(tmp_path: Path) -> None:
+def test_the_builds_differ_only_in_theme_and_plugins(tmp_path: Path) -> None:
     docs, nav = sites.write_consultation(tmp_path, None)
     example = sites.example_config()
     configs = {build.name: yaml.safe_load(builds.write_config(tmp_path, build, docs, nav)
@@ -84,12 +84,17 @@ def test_the_five_builds_differ_only_in_theme_and_plugins(tmp_path: Path) -> Non
                for name, config in configs.items()}
     assert plugins == {"parole": ["parole"], "material": ["search", "parole"],
                        "material-lean": ["parole"], "mkdocs": ["search", "parole"],
-                       "mkdocs-bare": ["search"]}
+                       "mkdocs-bare": ["search"], "mkdocs-no-checks": ["search", "parole"]}
     themes = {name: config["theme"] for name, config in configs.items()}
     assert themes["parole"] == {"name": "parole", "language": "fr"}
     assert themes["material"] == {"name": "material", "language": "fr"}
     assert themes["material-lean"] == {"name": "material", "language": "fr", "font": False}
-    assert themes["mkdocs"] == themes["mkdocs-bare"] == {"name": "mkdocs", "language": "fr"}
+    assert themes["mkdocs"] == themes["mkdocs-bare"] == themes["mkdocs-no-checks"] == {
+        "name": "mkdocs", "language": "fr"}
+    options = builds.parole_options()
+    assert configs["mkdocs-no-checks"]["plugins"][1]["parole"] == {
+        **options, "page_weight": {"enabled": False}, "precompress": False}
+    del configs["mkdocs-no-checks"]
     for config in configs.values():
         assert config["docs_dir"] == str(docs)
         assert config["nav"] == example["nav"]

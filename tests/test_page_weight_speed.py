@@ -1,21 +1,21 @@
-"""The page-weight shortcuts that keep big builds fast must not change what is measured.
+"""The shortcuts that keep big builds fast must not change what is measured or written.
 
 ``fetch_markup`` cuts a page down to the tags that can fetch before ``page_resources`` parses it:
-the downloads found must be exactly those of the whole page. ``page_weight`` reads the size of an
-up-to-date ``.gz`` instead of compressing the page again, and never trusts a stale one.
+the downloads found must be exactly those of the whole page. ``precompress.gzip_bytes`` remembers
+recent results by content, so the page-weight report and the ``.gz`` files compress a page once.
 """
 
 from __future__ import annotations
 
-import os
+import gzip
+import zlib
 from pathlib import Path
 
 import pytest
 
+from site_builder import precompress
 from site_builder.fetch_markup import FETCHING_TAGS, fetching_markup
 from site_builder.page_resources import page_fetches
-from site_builder.page_weight import measure_site
-from site_builder.precompress import gzip_bytes
 from tests.support import build_site, write_site
 
 TRICKY = {
@@ -103,23 +103,32 @@ def assert_same_downloads(site: Path) -> None:
         assert page_fetches(fetching_markup(raw)) == page_fetches(raw.decode()), page
 
 
-def test_the_size_of_an_up_to_date_gz_is_used(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    page = site / "index.html"
-    page.write_text("<p>Bonjour</p>" * 200, encoding="utf-8")
-    compressed = site / "index.html.gz"
-    compressed.write_bytes(b"x" * 7)  # what a gzip_static server would send
-    assert measure_site(site, 14336).pages[0].html == 7
+
+def test_the_same_content_is_gzipped_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page-weight report and the .gz files compress the same pages: once is enough."""
+    calls: list[int] = []
+    real_compress = zlib.compress
+
+    def counting(data: bytes, level: int, wbits: int) -> bytes:
+        calls.append(len(data))
+        return real_compress(data, level=level, wbits=wbits)
+
+    monkeypatch.setattr(precompress, "_recent", precompress._RecentGzips(1024 * 1024))
+    monkeypatch.setattr(zlib, "compress", counting)
+    page = b"<p>Bonjour</p>" * 300
+    first = precompress.gzip_bytes(page)
+    assert precompress.gzip_bytes(page) == first
+    assert precompress.gzip_bytes(page + b"!") != first
+    assert len(calls) == 2
+    assert gzip.decompress(first) == page
 
 
-def test_a_gz_older_than_its_page_is_ignored(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    page = site / "index.html"
-    compressed = site / "index.html.gz"
-    compressed.write_bytes(b"x" * 7)
-    page.write_text("<p>Bonjour</p>" * 200, encoding="utf-8")
-    stale = page.stat().st_mtime_ns - 1_000_000_000
-    os.utime(compressed, ns=(stale, stale))
-    assert measure_site(site, 14336).pages[0].html == len(gzip_bytes(page.read_bytes()))
+def test_remembered_gzips_stay_within_their_limit() -> None:
+    recent = precompress._RecentGzips(limit=10)
+    recent.add(b"a", b"1234")
+    recent.add(b"b", b"5678")
+    assert recent.get(b"a") == b"1234"  # now the most recent
+    recent.add(b"c", b"90ab")  # 12 bytes: the oldest, b, goes
+    assert (recent.get(b"a"), recent.get(b"b"), recent.get(b"c")) == (b"1234", None, b"90ab")
+    recent.add(b"d", b"x" * 11)  # larger than the limit: not kept, nothing evicted
+    assert (recent.get(b"d"), recent.get(b"a")) == (None, b"1234")
