@@ -15,6 +15,7 @@ import queue
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
@@ -98,7 +99,7 @@ class SQLiteStorage:
             ) from error
         try:
             self._writer = self._connect()
-            self._writer.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._migrate()
         except (sqlite3.DatabaseError, StorageUnavailable) as error:
             self.close()
@@ -107,6 +108,21 @@ class SQLiteStorage:
                 "parole database, that the disk is not full and that this user may write the "
                 "file and its folder; or choose another path in the database URL."
             ) from error
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL. SQLite answers "database is locked" at once, without waiting
+        out the busy timeout, when another process opens a new file at the same moment (two
+        collectors starting together): retry for as long as the busy timeout would wait."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._writer.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or \
+                        time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions, ours are explicit. The connection is
