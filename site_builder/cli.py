@@ -25,6 +25,7 @@ from site_builder.collector import run
 from site_builder.collector.body import Limits
 from site_builder.collector.data_commands import (
     DATA_COMMANDS,
+    DATABASE_HELP,
     add_data_commands,
     database_url,
     run_data_command,
@@ -91,10 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                     "to turn on /admin/export/<form>.csv|.json and /admin/stats.")
     collect.add_argument("--site", required=True, type=Path, metavar="DIR",
                          help="the built site (the folder parole build wrote, e.g. site)")
-    collect.add_argument("--db", help="the database: sqlite:///relative/path.db, "
-                         "sqlite:////absolute/path.db or postgresql://user@host/database "
-                         "(default: $PAROLE_DATABASE_URL if set, else "
-                         "sqlite:///parole-data/answers.db)")
+    collect.add_argument("--db", metavar="URL", help=DATABASE_HELP)
     _add_address(collect)
     collect.add_argument("--rate-limit", type=_rate_limit, default=DEFAULT_RATE_LIMIT,
                          metavar="N", help="answers per minute from one client, 0 for no limit "

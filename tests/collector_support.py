@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.support import free_port
+
 PAROLE = Path(sys.executable).with_name("parole")
 OPEN_DAY = "2027-01-10"
 """A day the example consultation (2027-01-04 → 2027-02-28) takes answers."""
@@ -30,11 +32,6 @@ VALID_ANSWER: list[tuple[str, str]] = [
 ]
 """A complete answer to the example form ``avis-place`` (without the hidden fields)."""
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +22,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+
+from tests.support import free_port
 
 SERVER_BINARIES = "/usr/lib/postgresql/*/bin/initdb"
 START_ATTEMPTS = 3
@@ -45,12 +46,6 @@ def find_binaries() -> Path:
         )
     return found[-1].parent
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class PostgresServer:
@@ -86,7 +81,7 @@ class PostgresServer:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                   "--encoding=UTF8", "--locale=C", "--no-sync")
         for attempt in range(1, START_ATTEMPTS + 1):
-            self.port = _free_port()
+            self.port = free_port()
             options = (f"-c listen_addresses=127.0.0.1 -p {self.port}"
                        f" -c unix_socket_directories={self.folder} -c fsync=on")
             if self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import __version__
-from tests.support import SITES
+from tests.support import SITES, free_port
 
 PAROLE = [sys.executable, "-m", "site_builder.cli"]
 SITE_NAME = "Un nom pour la nouvelle médiathèque"  # tests/sites/minimal/mkdocs.yml
@@ -99,12 +98,6 @@ def test_build_config_file_option_builds_from_another_folder(site: Path, tmp_pat
     assert "INFO" not in result.stderr, "--quiet prints only warnings and errors"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 def _get(url: str) -> tuple[int, str]:
     try:
@@ -131,7 +124,7 @@ def _wait_for(
 @pytest.fixture
 def served(site: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``parole serve`` on a free port, as a real process; stopped with Ctrl+C (SIGINT)."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("w", encoding="utf-8")
     # A shell without job control (CI, `cmd &`) starts jobs with SIGINT ignored, and an ignored
     # signal stays ignored across exec; a handled one is reset. So give parole back its Ctrl+C.

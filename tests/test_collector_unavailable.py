@@ -17,7 +17,8 @@ from site_builder.collector.app import create_app
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
 from site_builder.storage.base import Duplicates, NewAnswer, Storage, StorageUnavailable
-from tests.collector_support import VALID_ANSWER, RunningCollector, free_port, hidden_fields
+from tests.collector_support import VALID_ANSWER, RunningCollector, hidden_fields
+from tests.support import free_port
 
 
 class FullDisk:

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 import pytest
 
 from site_builder.storage import open_storage
-from tests.collector_support import PAROLE, VALID_ANSWER, RunningCollector, free_port
-from tests.support import REPO
+from tests.collector_support import PAROLE, VALID_ANSWER, RunningCollector
+from tests.support import REPO, free_port
 
 BEFORE_OPENING = "2026-12-01"
 """The example consultation opens on 2027-01-04: a preview takes answers before that."""

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from site_builder.collector import pages, views
 from site_builder.collector.body import Refusal, parse_body
-from site_builder.collector.paths import action_path, form_page_path, site_url
+from site_builder.collector.paths import action_path, form_page_path, origin, site_url
 from site_builder.collector.responses import html_page, private
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.collector.validate import Submission, check, read_submission
@@ -237,8 +237,9 @@ def _refused(collector: Collector, refusal: Refusal, manifest: Manifest | None) 
 
 
 def _form_origins(manifest: Manifest) -> tuple[str, ...]:
-    origin = urlsplit(manifest.action)
-    return (f"{origin.scheme}://{origin.netloc}",) if origin.scheme and origin.netloc else ()
+    """Where the form posts, when that is another origin than the page's (a full address)."""
+    action = origin(manifest.action)
+    return (action,) if action else ()
 
 
 # -- requests ------------------------------------------------------------------------------------

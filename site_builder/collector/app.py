@@ -66,10 +66,10 @@ def create_app(collector: Collector) -> Starlette:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     """404 and 405 as a page of the site, saying what to do."""
+    assert isinstance(error, HTTPException)  # the only exception this handler is registered for
     collector: Collector = request.app.state.collector
-    status = error.status_code if isinstance(error, HTTPException) else 500
-    headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
-    return views.message(collector, "not_found", status, headers=headers)
+    return views.message(collector, "not_found", error.status_code,
+                         headers=dict(error.headers or {}))
 
 
 async def _server_error(request: Request, error: Exception) -> Response:

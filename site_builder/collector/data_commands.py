@@ -30,7 +30,7 @@ DATA_COMMANDS = ("export", "stats", "purge", "delete")
 DATABASE_ENV = "PAROLE_DATABASE_URL"
 """Read when ``--db`` is not given, so that a server's environment names its database once."""
 _SQLITE_PREFIX = "sqlite:///"
-_DB_HELP = (f"the database: sqlite:///relative/path.db, sqlite:////absolute/path.db or "
+DATABASE_HELP = (f"the database: sqlite:///relative/path.db, sqlite:////absolute/path.db or "
             f"postgresql://user:password@host/database (default: ${DATABASE_ENV} if set, "
             f"else {DEFAULT_DATABASE_URL})")
 
@@ -65,7 +65,7 @@ def add_data_commands(
     delete.add_argument("receipt", metavar="RECEIPT",
                         help="the code, as the citizen gives it (ABCD-EFGH, any case)")
     for command in (export, stats, purge, delete):
-        command.add_argument("--db", metavar="URL", help=_DB_HELP)
+        command.add_argument("--db", metavar="URL", help=DATABASE_HELP)
 
 
 def run_data_command(arguments: argparse.Namespace) -> int:

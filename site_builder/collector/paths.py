@@ -33,7 +33,7 @@ def action_path(manifest: Manifest) -> str:
     return path.rstrip("/") or "/"
 
 
-def site_origin(manifest: Manifest) -> str | None:
-    """``scheme://host[:port]`` of the site's public address, if the manifest knows it."""
-    parts = urllib.parse.urlsplit(manifest.site_url or "")
+def origin(url: str | None) -> str | None:
+    """``scheme://host[:port]`` of a full address; None for a path or nothing."""
+    parts = urllib.parse.urlsplit(url or "")
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None

@@ -21,6 +21,7 @@ import uvicorn
 from site_builder.collector.app import create_app
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
+from site_builder.storage.common import redact_url
 
 log = logging.getLogger("parole.collector")
 
@@ -39,7 +40,7 @@ def collect(settings: Settings, database_url: str, *, host: str, port: int) -> N
         storage.close()
         raise
     log.info("Collecting answers for %s into %s", settings.site_dir,
-             _without_password(database_url))
+             redact_url(database_url))
     _run(collector, host=host, port=port)
 
 
@@ -65,7 +66,7 @@ def serve(
                                args=(collector, build, watched, stop), daemon=True)
     watcher.start()
     log.info("Serving the site and its forms on http://%s:%d/ (answers go to %s)", host, port,
-             _without_password(database_url))
+             redact_url(database_url))
     try:
         _run(collector, host=host, port=port)
     finally:
@@ -114,12 +115,3 @@ def _files(roots: list[Path]) -> Iterator[Path]:
             yield root
         elif root.is_dir():
             yield from (path for path in root.rglob("*") if path.is_file())
-
-
-def _without_password(url: str) -> str:
-    scheme, separator, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}{separator}{user}:***@{host}" if ":" in credentials else url

@@ -13,7 +13,7 @@ from pathlib import Path
 from site_builder.calendar import build_date
 from site_builder.collector.body import Limits
 from site_builder.collector.clients import Pseudonyms, RateLimiter
-from site_builder.collector.paths import site_origin
+from site_builder.collector.paths import origin
 from site_builder.collector.site import PublishedSite
 from site_builder.forms.manifest import Manifest, manifest_path
 from site_builder.i18n import Catalogue
@@ -94,7 +94,7 @@ class Collector:
             self.site.replace(root)
         manifests = self.site.check(require_forms=not self.settings.serve_site)
         self.manifests = manifests
-        own = {origin for manifest in manifests if (origin := site_origin(manifest))}
+        own = {site for manifest in manifests if (site := origin(manifest.site_url))}
         self.origins = frozenset(own | set(self.settings.allowed_origins))
         for manifest in manifests:
             self.remember_form(manifest)

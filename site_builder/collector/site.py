@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.forms.manifest import FOLDER, Manifest, ManifestError, read_manifest
-from site_builder.i18n import DEFAULT_LANGUAGE
 
 log = logging.getLogger("parole.collector")
 
@@ -103,12 +102,3 @@ class PublishedSite:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-
-    def language(self) -> str:
-        """The language of the site's forms, for pages that concern no form in particular."""
-        manifests = sorted((self.root / FOLDER).glob("*.json"))
-        for path in manifests:
-            manifest = self.manifest(path.stem)
-            if manifest is not None:
-                return manifest.language
-        return DEFAULT_LANGUAGE
