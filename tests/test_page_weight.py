@@ -5,7 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
+import threading
 import urllib.request
+import zlib
 from pathlib import Path
 
 import pytest
@@ -315,6 +318,49 @@ def test_build_warns_about_external_and_missing_resources(
     assert len(warnings) == 2
     assert warnings[0].startswith("index.html loads https://cdn.example/x.png from another site")
     assert warnings[1].startswith("index.html loads plan.png, which is not in the built site")
+
+
+def test_many_pages_get_one_warning_per_resource(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A theme loading a file from a CDN on every page of a big site must not print one warning
+    per page: one per resource, naming a few pages; the over-budget list is cut the same way."""
+    config = mini_site(tmp_path, budget=1)
+    home = tmp_path / "docs" / "index.md"
+    text = home.read_text(encoding="utf-8") + '\n<video poster="https://cdn.example/x.png"></video>\n'
+    home.write_text(text, encoding="utf-8")
+    for number in range(1, 7):  # over the budget of 1 KiB like the home page
+        (tmp_path / "docs" / f"page-{number}.md").write_text(text, encoding="utf-8")
+    build_site(config, tmp_path / "site", strict=False)
+    warnings = [record.getMessage() for record in caplog.records
+                if record.levelno == logging.WARNING]
+    external = [message for message in warnings if "from another site" in message]
+    assert len(external) == 1
+    assert external[0].startswith(
+        "index.html, page-1/index.html, page-2/index.html, page-3/index.html, "
+        "page-4/index.html and 2 more pages load https://cdn.example/x.png from another site")
+    assert len([message for message in warnings if " weighs " in message]) == 5
+    assert "2 more pages are over the budget of 1.0 KiB: see page-weight.json." in warnings
+
+
+def test_pages_are_gzipped_while_the_build_renders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page-weight report and the .gz files need every page gzipped; the plugin starts each
+    as soon as it is rendered, on a spare core, instead of after the build (bench/README.md)."""
+    threads: dict[bytes, str] = {}
+    real_compress = zlib.compress
+
+    def recording_compress(data: bytes, /, level: int = -1, wbits: int = 15) -> bytes:
+        threads.setdefault(data, threading.current_thread().name)
+        return real_compress(data, level=level, wbits=wbits)
+
+    monkeypatch.setattr(zlib, "compress", recording_compress)
+    config = mini_site(tmp_path, budget=14)
+    with (tmp_path / "docs/index.md").open("a", encoding="utf-8") as page_source:
+        page_source.write(f"\n{os.urandom(8).hex()}\n")  # gzipped by no earlier test
+    site = build_site(config, tmp_path / "site")
+    page = (site / "index.html").read_bytes()
+    assert threads[page].startswith("parole-gzip"), threads[page]
+    assert (site / "index.html.gz").is_file()
 
 
 def test_measured_html_is_what_the_server_sends(tmp_path: Path) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 
-from site_builder.precompress import COMPRESSIBLE, gzip_bytes, precompress_site
+from site_builder.precompress import COMPRESSIBLE, BackgroundGzips, gzip_bytes, precompress_site
 
 TEXT = "Bienvenue sur la consultation de Belval. " * 20
 
@@ -85,6 +86,37 @@ def test_tiny_file_keeps_no_gz(site: Path) -> None:
     written = precompress_site(site)
     assert not (site / "tiny.txt.gz").exists()  # the server would send the stale one otherwise
     assert written == 11
+
+
+def test_pages_gzipped_in_the_background_are_not_gzipped_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    compressed: list[int] = []
+    real_compress = zlib.compress
+
+    def counting_compress(data: bytes, /, level: int = -1, wbits: int = 15) -> bytes:
+        compressed.append(len(data))
+        return real_compress(data, level=level, wbits=wbits)
+
+    monkeypatch.setattr(zlib, "compress", counting_compress)
+    pages = [f"{number} {os.urandom(8).hex()} {TEXT}".encode() for number in range(5)]
+    gzips = BackgroundGzips(pending=2)  # fewer slots than pages: add() waits, never drops one
+    for page in pages:
+        gzips.add(page)
+    gzips.finish()
+    assert sorted(compressed) == sorted(len(page) for page in pages)
+    assert [gzip.decompress(gzip_bytes(page)) for page in pages] == pages
+    assert len(compressed) == len(pages), "the report's and the .gz pass's gzip found in memory"
+
+
+def test_an_error_in_a_background_gzip_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_compress(data: bytes, /, level: int = -1, wbits: int = 15) -> bytes:
+        raise MemoryError("no memory left")
+
+    monkeypatch.setattr(zlib, "compress", failing_compress)
+    gzips = BackgroundGzips()
+    gzips.add(os.urandom(64))
+    with pytest.raises(MemoryError, match="no memory left"):
+        gzips.finish()
 
 
 def test_missing_site_folder_says_what_to_do(tmp_path: Path) -> None:

@@ -51,6 +51,8 @@ PAGE_TYPES = ("faq",)
 THEME = "parole"
 STYLESHEET = "assets/parole.css"
 STYLESHEET_MODES = ("inline", "link")
+LISTED_PAGES = 5
+"""Pages named in a warning about many pages; the page-weight report lists them all."""
 
 
 class ParolePlugin(BasePlugin[ParoleConfig]):
@@ -59,6 +61,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.gzips: precompress.BackgroundGzips | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -73,6 +76,13 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.forms: FormsAdapter | None = None
         self.images: ImagesAdapter | None = None
         self.today = date.today()  # the build date, read again by every build (on_config)
+        self._finish_gzips()
+
+    def _finish_gzips(self) -> None:
+        """Wait for the pages still being gzipped (a failed build leaves some behind)."""
+        gzips, self.gzips = self.gzips, None
+        if gzips is not None:
+            gzips.finish()
 
     # -- configuration and files ------------------------------------------------------------
 
@@ -103,6 +113,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         _install(config, FormsExtension, self.forms.extension)
         self.images = ImagesAdapter(config, self.config.images)
         _install(config, ImagesExtension, self.images.extension)
+        if self.config.page_weight.enabled or self.config.precompress:
+            self.gzips = precompress.BackgroundGzips()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -283,6 +295,12 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         context["parole_nav"] = local  # type: ignore[typeddict-unknown-key]
         return context
 
+    @event_priority(-100)  # last: the page as MkDocs writes it
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.gzips is not None:  # measured and compressed after the build: start now
+            self.gzips.add(output.encode("utf-8", errors="xmlcharrefreplace"))
+        return output
+
     # -- after the build --------------------------------------------------------------------
 
     @event_priority(-100)  # last: measure and compress what every other plugin wrote
@@ -291,6 +309,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                     + (self.images.problems if self.images else []))
         if problems:
             raise PluginError(str(ContentError(problems)))
+        self._finish_gzips()
         site_dir = Path(config.site_dir)
         if self.forms is not None:
             self.forms.write(site_dir, site=self.site_info(config),
@@ -303,12 +322,17 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                                               downloads=[edition.path] if edition else [])
             report.write_json(site_dir / page_weight.REPORT_NAME)
             log.info("Page weight (transferred, gzip):\n%s", report.table())
-            for page_report in report.over_budget():
+            over = report.over_budget()
+            for page_report in over[:LISTED_PAGES]:
                 log.warning(
                     "%s weighs %s transferred, over the budget of %s. Make the page shorter, "
                     "split it, or lighten its images; or raise plugins.parole.page_weight.budget.",
                     page_report.path, page_weight.kib(page_report.total), page_weight.kib(budget),
                 )
+            if len(over) > LISTED_PAGES:
+                log.warning("%d more pages are over the budget of %s: see %s.",
+                            len(over) - LISTED_PAGES, page_weight.kib(budget),
+                            page_weight.REPORT_NAME)
             self._warn_about_resources(report, config)
         if self.config.precompress:
             precompress.precompress_site(site_dir)
@@ -328,20 +352,37 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     @staticmethod
     def _warn_about_resources(report: page_weight.SiteReport, config: MkDocsConfig) -> None:
+        """One warning per resource, naming the pages that load it (a theme that loads a file
+        from a CDN on every page would otherwise print one warning per page)."""
+        external: dict[str, list[str]] = {}
+        missing: dict[str, list[str]] = {}
         for page_report in report.pages:
             for url in page_report.external:
-                log.warning(
-                    "%s loads %s from another site: parole pages make no third-party request "
-                    "(privacy, and one more connection on 2G). Copy the file into %s and point "
-                    "to it there, or remove it from the page or the theme.",
-                    page_report.path, url, config.docs_dir,
-                )
-            for missing in page_report.missing:
-                log.warning(
-                    "%s loads %s, which is not in the built site. Add the file to %s (or to "
-                    "the theme's custom_dir), or correct its address.",
-                    page_report.path, missing, config.docs_dir,
-                )
+                external.setdefault(url, []).append(page_report.path)
+            for target in page_report.missing:
+                missing.setdefault(target, []).append(page_report.path)
+        for url, paths in sorted(external.items()):
+            log.warning(
+                "%s %s %s from another site: parole pages make no third-party request "
+                "(privacy, and one more connection on 2G). Copy the file into %s and point "
+                "to it there, or remove it from the page or the theme.",
+                _pages(paths), "load" if len(paths) > 1 else "loads", url, config.docs_dir,
+            )
+        for target, paths in sorted(missing.items()):
+            log.warning(
+                "%s %s %s, which is not in the built site. Add the file to %s (or to the "
+                "theme's custom_dir), or correct its address.",
+                _pages(paths), "load" if len(paths) > 1 else "loads", target, config.docs_dir,
+            )
+
+
+def _pages(paths: list[str]) -> str:
+    """``a.html``; ``a.html and b.html``; or the first :data:`LISTED_PAGES` and how many more."""
+    if len(paths) == 1:
+        return paths[0]
+    if len(paths) <= LISTED_PAGES:
+        return ", ".join(paths[:-1]) + " and " + paths[-1]
+    return f"{', '.join(paths[:LISTED_PAGES])} and {len(paths) - LISTED_PAGES} more pages"
 
 
 def _install(config: MkDocsConfig, kind: type[Extension], extension: Extension | None) -> None:
