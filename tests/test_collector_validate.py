@@ -388,6 +388,8 @@ def test_length_is_counted_in_utf16_units_with_a_line_break_as_one(
     ("nom@exemple.", False),
     ("nom@.fr", False),
     ("nom@exemple..fr", False),
+    ("n" * 243 + "@exemple.fr", True),  # 254 characters: the longest address mail can carry
+    ("n" * 244 + "@exemple.fr", False),
 ])
 def test_an_email_address_is_checked_for_plausibility_only(text: str, plausible: bool) -> None:
     assert plausible_email(text) is plausible

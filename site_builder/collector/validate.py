@@ -53,6 +53,9 @@ NUMBER = re.compile(
 """A number as people write it: ``1 000``, ``2,5``, ``-3.75``, ``+4``, ``,5``; any script's
 digits (Arabic-Indic too). No exponent, no ``NaN`` or ``inf``, one decimal mark at most."""
 _EMAIL_SPACE = re.compile(r"\s")
+EMAIL_MAX_LENGTH = 254
+"""The longest address mail can carry (RFC 5321's 256-octet path, less its angle brackets):
+anything longer cannot be written to, and would only fill the database."""
 
 
 @dataclass(frozen=True)
@@ -256,13 +259,14 @@ def _read_number(text: str) -> tuple[Decimal, bool] | None:
 
 def plausible_email(text: str) -> bool:
     """True for what looks like an e-mail address (surrounding spaces allowed): one ``@``, a
-    local part, a domain of dot-separated parts, no spaces. Only a typing check: whether the
-    address exists is not for a form to know."""
+    local part, a domain of dot-separated parts, no spaces, at most :data:`EMAIL_MAX_LENGTH`
+    characters. Only a typing check: whether the address exists is not for a form to know."""
     address = text.strip()
     local, at, domain = address.partition("@")
     parts = domain.split(".")
     return (bool(at) and bool(local) and "@" not in domain and len(parts) >= 2
-            and all(parts) and _EMAIL_SPACE.search(address) is None)
+            and all(parts) and _EMAIL_SPACE.search(address) is None
+            and len(address) <= EMAIL_MAX_LENGTH)
 
 
 def typed_length(text: str) -> int:
