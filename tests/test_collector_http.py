@@ -3,8 +3,10 @@ with SQLite and with PostgreSQL. Every status code the issue names, and what is 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -328,3 +330,43 @@ def test_a_receipt_read_after_the_closing_day_says_the_consultation_is_over(
         later = up.request("GET", location)
     assert later.status == 200
     assert "La consultation s\u2019est terminée le" in later.text
+
+
+def test_a_receipt_is_gone_once_its_answer_expires(
+    collector: RunningCollector, example_site: Path, module_storage_url: str, tmp_path: Path
+) -> None:
+    """The site announces a deletion date; past it the receipt shows nothing, even before
+    ``parole purge`` has run."""
+    manifest = json.loads((example_site / "forms/avis-place.json").read_text(encoding="utf-8"))
+    deletion = date.fromisoformat(manifest["closes"]) + timedelta(days=manifest["retention_days"])
+    location = collector.post(answer(example_site, ("quartier", "Bientôt effacé"))).headers[
+        "location"]
+    day_before = (deletion - timedelta(days=1)).isoformat()
+    with running_collector(example_site, module_storage_url, tmp_path, day=day_before) as up:
+        assert up.request("GET", location).status == 200
+    with running_collector(example_site, module_storage_url, tmp_path,
+                           day=deletion.isoformat()) as up:
+        gone = up.request("GET", location)
+    assert gone.status == 404
+    assert "Bientôt effacé" not in gone.text
+
+
+def test_guessing_receipt_codes_is_held_back_per_client(
+    example_site: Path, module_storage_url: str, tmp_path: Path
+) -> None:
+    """A receipt shows a person's answers; its code is the only lock. Codes that match nothing
+    count against the rate limit, and past it every lookup waits, the right code too (else a
+    guesser would still tell a hit from a miss)."""
+    with running_collector(example_site, module_storage_url, tmp_path,
+                           args=["--rate-limit", "2"]) as up:
+        location = up.post(answer(example_site, ("quartier", "Code gardé"))).headers["location"]
+        assert up.request("GET", location).status == 200  # a hit costs nothing
+        assert [up.request("GET", f"/collect/{code}").status
+                for code in ("AAAA-AAAA", "BBBB-BBBB")] == [404, 404]
+        held = up.request("GET", location)
+        other_client = up.request("GET", location, headers={"X-Forwarded-For": "203.0.113.9"})
+    assert held.status == 429
+    assert 1 <= int(held.headers["retry-after"]) <= 60
+    assert "Trop de codes essayés" in held.text
+    assert "Code gardé" not in held.text
+    assert other_client.status == 200

@@ -43,11 +43,11 @@ def answer(site_dir: Path, *changes: tuple[str, str],
 def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
     """``(file name, expected status, reply)`` for every kind of page the collector sends:
     the receipt, the form again with errors, an unknown receipt, the form closed, the form not
-    yet open, and a message page (answer too large)."""
+    yet open, and message pages (answer too large, too many answers or receipt codes)."""
     database = f"sqlite:///{log_dir / 'answers.db'}"
     with ExitStack() as stack:
-        def collector(day: str | None = None) -> RunningCollector:
-            args = ["--rate-limit", "0"]
+        def collector(day: str | None = None, rate_limit: int = 0) -> RunningCollector:
+            args = ["--rate-limit", str(rate_limit)]
             if day is None:
                 return stack.enter_context(running_collector(site_dir, database, log_dir,
                                                              args=args))
@@ -66,6 +66,11 @@ def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, R
                                                    FORM_BODY)
         yield "closed.html", 410, collector("2027-03-05").post(answer(site_dir))
         yield "not-open.html", 403, collector("2026-12-01").post(answer(site_dir))
+        limited = collector(rate_limit=1)
+        assert limited.post(answer(site_dir, ("quartier", "une"))).status == 303
+        yield "too-many-answers.html", 429, limited.post(answer(site_dir, ("quartier", "deux")))
+        assert limited.request("GET", "/collect/ZZZZZZZZ").status == 404
+        yield "too-many-codes.html", 429, limited.request("GET", "/collect/ZZZZZZZZ")
 
 
 def test_every_collector_page_passes_pa11y(example_site: Path, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 
 from site_builder.collector import pages, views
-from site_builder.collector.body import Refusal, parse_body
+from site_builder.collector.body import Refusal, parse_body, shown
 from site_builder.collector.paths import action_path, form_page_path, origin, site_url
 from site_builder.collector.responses import html_page, private
 from site_builder.collector.settings import Collector, catalogue
@@ -32,6 +32,7 @@ from site_builder.storage.base import (
     Duplicates,
     NewAnswer,
     StorageUnavailable,
+    StoredAnswer,
     Values,
 )
 from site_builder.storage.receipts import normalise_receipt
@@ -61,8 +62,8 @@ async def receive_answer(request: Request) -> Response:
         submission, clients = await _read_request(request, collector)
         manifest = collector.site.manifest(submission.form_id)
         if manifest is None or action_path(manifest) != request.url.path.rstrip("/"):
-            raise Answered(_refused(collector, Refusal(f"unknown form {submission.form_id!r}"),
-                                    None))
+            raise Answered(_refused(
+                collector, Refusal(f"unknown form {shown(submission.form_id)}"), None))
         _check_dates(collector, manifest)
         answer = _checked_answer(collector, manifest, submission, clients[0])
         return await _store(collector, manifest, answer, clients)
@@ -76,8 +77,8 @@ async def _read_request(
     """Where the post comes from, its kind, size and rate, then its body, read as a
     submission; raises ``Answered`` with a 4xx page at the first that fails."""
     if not _origin_allowed(request, collector):
-        log.warning("answer refused (403): posted from another site (Origin %r)",
-                    request.headers.get("origin"))
+        log.warning("answer refused (403): posted from another site (Origin %s)",
+                    shown(request.headers.get("origin", "")))
         raise Answered(views.message(collector, "forbidden", 403))
     if not _is_form_body(request.headers.get("content-type", "")):
         raise Answered(views.message(collector, "unsupported", 415))
@@ -87,9 +88,12 @@ async def _read_request(
         raise Answered(views.message(collector, "too_large", 413)) from None
     except ClientDisconnect:
         raise Answered(Response(status_code=400)) from None
-    address = request.client.host if request.client else "unknown"
-    clients = await run_in_threadpool(collector.pseudonyms.recent, address,
-                                      collector.settings.now().date())
+    try:
+        # The day's pseudonym key comes from the database the first time it is needed (the
+        # collector's first answer, each day's first): it may be down then, like for a store.
+        clients = await _pseudonyms(request, collector)
+    except StorageUnavailable as error:
+        raise Answered(_unavailable(collector, None, error)) from None
     wait = collector.limiter.retry_after(clients[0])
     if wait is not None:
         log.warning("answer refused (429): a client sent too many answers in a minute")
@@ -152,9 +156,7 @@ async def _store(
         await run_in_threadpool(collector.remember_form, manifest)
         result = await run_in_threadpool(collector.storage.store, answer, duplicates)
     except StorageUnavailable as error:
-        log.error("answer to %r NOT stored (503): %s", manifest.form.id, error)
-        return views.message(collector, "unavailable", 503, manifest=manifest,
-                             headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
+        return _unavailable(collector, manifest, error)
     log.info("answer to %r %s", manifest.form.id,
              "quarantined (honeypot filled)" if answer.quarantined
              else "stored" if result.created else "sent again: original receipt returned")
@@ -163,16 +165,40 @@ async def _store(
 
 
 async def show_receipt(request: Request) -> Response:
+    """The receipt page of the answer whose code is in the address. A code that matches no
+    answer (or an expired one) counts against the client's rate limit, which then holds every
+    lookup: a receipt shows a person's answers, and its code is its only lock."""
     collector: Collector = request.app.state.collector
-    code = normalise_receipt(request.path_params["code"])
-    answer = await run_in_threadpool(collector.storage.get, code) if code else None
+    try:
+        client = (await _pseudonyms(request, collector))[0]
+        wait = collector.receipt_misses.waiting(client)
+        if wait is not None:
+            log.warning("receipt refused (429): a client tried too many codes in a minute")
+            return views.message(collector, "too_many_codes", 429,
+                                 headers={"Retry-After": str(wait)},
+                                 minutes=max(1, -(-wait // 60)))
+        code = normalise_receipt(request.path_params["code"])
+        answer = await run_in_threadpool(collector.storage.get, code) if code else None
+    except StorageUnavailable as error:
+        log.error("receipt not shown (503): %s", error)
+        return views.message(collector, "error", 503,
+                             headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
     manifest = collector.site.manifest(answer.form_id) if answer else None
-    if answer is None or manifest is None:
+    if answer is None or manifest is None or _expired(answer, collector):
+        collector.receipt_misses.retry_after(client)
         return views.message(collector, "not_found", 404)
     shell = views.form_shell(collector, manifest)
     html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
                               today=collector.settings.today())
     return html_page(html, 200)
+
+
+async def _pseudonyms(request: Request, collector: Collector) -> tuple[str, str]:
+    """The client's pseudonyms of today and yesterday (the day's key may come from storage:
+    raises ``StorageUnavailable``)."""
+    address = request.client.host if request.client else "unknown"
+    return await run_in_threadpool(collector.pseudonyms.recent, address,
+                                   collector.settings.now().date())
 
 
 # -- answers -------------------------------------------------------------------------------------
@@ -185,6 +211,14 @@ def expiry(manifest: Manifest, now: datetime) -> datetime:
     if manifest.closes is None:
         return now + retention
     return datetime.combine(manifest.closes + retention, time.min, UTC)
+
+
+def _expired(answer: StoredAnswer, collector: Collector) -> bool:
+    """Whether the answer's deletion day (the one its receipt announced) has come, whether or
+    not ``parole purge`` has deleted it yet."""
+    expires = answer.expires_at
+    return expires is not None and (expires.date() <= collector.settings.today()
+                                    or expires <= collector.settings.now())
 
 
 def fingerprint(manifest: Manifest, values: Values) -> str:
@@ -230,6 +264,15 @@ def _form_again(
     return html_page(html, status, form_origins=_form_origins(manifest))
 
 
+def _unavailable(collector: Collector, manifest: Manifest | None,
+                 error: StorageUnavailable) -> Response:
+    """503: the database could not take the answer; the person is asked to send it again."""
+    what = f"answer to {manifest.form.id!r}" if manifest else "answer (form not read yet)"
+    log.error("%s NOT stored (503): %s", what, error)
+    return views.message(collector, "unavailable", 503, manifest=manifest,
+                         headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
+
+
 def _refused(collector: Collector, refusal: Refusal, manifest: Manifest | None) -> Response:
     log.warning("answer refused (%d): %s", refusal.status, refusal.reason)
     kind = "too_large" if refusal.status == 413 else "refused"
@@ -261,7 +304,11 @@ def _origin_allowed(request: Request, collector: Collector) -> bool:
         # forms with "Origin: null" too: refusing them would lock out a person correcting a
         # mistake. A forged post gains nothing the public form does not already allow.
         return True
-    return urlsplit(origin).netloc == request.headers.get("host") or origin in collector.origins
+    try:
+        host = urlsplit(origin).netloc
+    except ValueError:  # "http://[": no browser sends that
+        return False
+    return host == request.headers.get("host") or origin in collector.origins
 
 
 def _is_form_body(content_type: str) -> bool:

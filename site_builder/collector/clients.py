@@ -55,7 +55,8 @@ class Pseudonyms:
 
 
 class RateLimiter:
-    """At most ``per_minute`` answers per client over a sliding minute; 0 turns it off.
+    """At most ``per_minute`` events (answers, or receipt codes that match nothing) per client
+    over a sliding minute; 0 turns it off.
 
     Counts live in memory: each collector process limits on its own. Memory stays bounded:
     a client's count is dropped once its window is empty, and ``max_clients`` caps the table
@@ -69,6 +70,18 @@ class RateLimiter:
         self._max_clients = max_clients
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+
+    def waiting(self, client: str) -> int | None:
+        """Like :meth:`retry_after` without recording anything: None if ``client`` may go on,
+        else the whole seconds it must wait."""
+        if self.per_minute <= 0:
+            return None
+        now = self._clock()
+        with self._lock:
+            recent = [hit for hit in self._hits.get(client, ()) if hit > now - WINDOW_SECONDS]
+        if len(recent) < self.per_minute:
+            return None
+        return max(1, math.ceil(recent[0] + WINDOW_SECONDS - now))
 
     def retry_after(self, client: str) -> int | None:
         """Record an answer from ``client``; None if it may go on, else the whole seconds to

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 MessageKind = Literal["refused", "forbidden", "not_found", "too_large", "unsupported",
-                      "too_many", "unavailable", "error"]
+                      "too_many", "too_many_codes", "unavailable", "error"]
 """The messages ``message_page`` knows; each has ``collector.<kind>.title``, ``.what``
 (what happened to the answer) and ``.next`` (what to do) in every catalogue."""
 _FORM_TITLE = re.compile(r'<h2 class="p-form__title"[^>]*>(.*?)</h2>', re.DOTALL)
@@ -47,7 +47,8 @@ _FORM_TITLE = re.compile(r'<h2 class="p-form__title"[^>]*>(.*?)</h2>', re.DOTALL
 _STATUS = re.compile(r'<p class="p-status\b[^"]*">.*?</p>\n?', re.DOTALL)
 """The status banner of theme/partials/status.html."""
 MESSAGE_KINDS: tuple[MessageKind, ...] = ("refused", "forbidden", "not_found", "too_large",
-                                          "unsupported", "too_many", "unavailable", "error")
+                                          "unsupported", "too_many", "too_many_codes",
+                                          "unavailable", "error")
 _MESSAGE_PARAMS = frozenset({"form_url", "home_url", "help_url", "minutes"})
 
 
@@ -111,8 +112,9 @@ def message_page(shell: Shell, catalogue: Catalogue, kind: str, **params: object
 
     ``kind`` is one of ``MESSAGE_KINDS``. ``params`` (each optional): ``form_url``,
     ``home_url`` (else the shell's home link) and ``help_url`` are linked when given;
-    ``minutes`` says how long to wait (``too_many``). Raises ``ValueError`` for an unknown
-    kind or parameter: a programming error, not something a person did."""
+    ``minutes`` says how long to wait (``too_many``, ``too_many_codes``). Raises
+    ``ValueError`` for an unknown kind or parameter: a programming error, not something a
+    person did."""
     if kind not in MESSAGE_KINDS:
         raise ValueError(f"unknown message {kind!r}; known: {', '.join(MESSAGE_KINDS)}")
     unknown = sorted(set(params) - _MESSAGE_PARAMS)

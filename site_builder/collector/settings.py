@@ -74,7 +74,7 @@ def catalogue(language: str) -> Catalogue:
 
 
 class Collector:
-    """One running collector: its settings, site, storage, pseudonyms and rate limit."""
+    """One running collector: its settings, site, storage, pseudonyms and rate limits."""
 
     def __init__(self, settings: Settings, storage: Storage) -> None:
         self.settings = settings
@@ -82,6 +82,9 @@ class Collector:
         self.site = PublishedSite(settings.site_dir)
         self.pseudonyms = Pseudonyms(storage)
         self.limiter = RateLimiter(settings.rate_limit, clock=settings.monotonic)
+        self.receipt_misses = RateLimiter(settings.rate_limit, clock=settings.monotonic)
+        """Receipt codes a client tried that match no answer: past the limit, every lookup
+        waits, so that guessing codes to read other people's answers takes years."""
         self.origins: frozenset[str] = frozenset(settings.allowed_origins)
         self._registered: set[tuple[str, str]] = set()
         self.manifests: list[Manifest] = []
