@@ -38,7 +38,7 @@ from bench.comparison_results import (
     LoadRow,
     Results,
 )
-from bench.page_loads import BLOCK_OTHER_HOSTS, PageLoad, first_visit
+from bench.page_loads import PageLoad, first_visit
 from bench.performance_page import intro_of, markdown
 from bench.sites import SIZES, write_consultation
 from site_builder.precompress import precompress_site
@@ -113,7 +113,7 @@ def load_pages(sites: dict[str, dict[str, Path]], runs: int) -> tuple[list[LoadR
         urls = {site: {build: stack.enter_context(serve_site(path))
                        for build, path in built.items()} for site, built in sites.items()}
         browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=[*CHROMIUM_ARGS, BLOCK_OTHER_HOSTS])
+                                             args=CHROMIUM_ARGS)
         for _site, _build, page, url in _targets({EXAMPLE: urls[EXAMPLE]}):  # warm-up
             first_visit(browser, NETWORKS[-1], url, form=page == FORM_PAGE)
         for network in NETWORKS:

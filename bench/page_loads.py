@@ -8,10 +8,11 @@ worker the search index and lunr.js. Throttling is still applied over the DevToo
 context is new, so every load is a first visit.
 
 Third-party requests: the browser is started with a host-resolver rule that makes every host
-but 127.0.0.1 unresolvable at once (no DNS query leaves the machine), so a Google Fonts or CDN
-request fails immediately and the same way on every load, while the site's own requests are
-untouched (Playwright's route interception would pause every request, local ones too, in the
-driver). Such a request is counted as *attempted*; on a real phone it would also cost time.
+but 127.0.0.1 unresolvable at once (``tests.support.NO_OTHER_HOSTS``, in ``CHROMIUM_ARGS``: no
+DNS query leaves the machine), so a Google Fonts or CDN request fails immediately and the same
+way on every load, while the site's own requests are untouched (Playwright's route interception
+would pause every request, local ones too, in the driver). Such a request is counted as
+*attempted*; on a real phone it would also cost time.
 
 **Usable form**: the time, from navigation start, of the first rendering frame in which
 ``DOMContentLoaded`` has fired (every parser-blocking script, and the stylesheets before it, are
@@ -28,9 +29,6 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, Request
 
 from bench.browser import FCP_SCRIPT, Network
-
-BLOCK_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-"""Chromium switch: every host but 127.0.0.1 fails to resolve, at once."""
 
 SUBMIT_BUTTON = "form button[type=submit], form input[type=submit]"
 USABLE_FORM_INIT = """(() => {

@@ -6,17 +6,15 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from tests.support import free_port
+from tests.support import free_port, stop_process, wait_for_port
 
 PAROLE = Path(sys.executable).with_name("parole")
 OPEN_DAY = "2027-01-10"
@@ -104,28 +102,7 @@ def running_collector(
                                    env=environment)
     running = RunningCollector(f"http://127.0.0.1:{port}", port, process, log_path)
     try:
-        _wait_for_port(running)
+        wait_for_port(port, process, "parole collect", running.log)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for_port(running: RunningCollector, timeout: float = 20.0) -> None:
-    process = running.process
-    assert process is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"parole collect exited ({process.returncode}):\n"
-                                 f"{running.log()}")
-        try:
-            with socket.create_connection(("127.0.0.1", running.port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"parole collect did not listen within {timeout} s:\n{running.log()}")
+        stop_process(process)

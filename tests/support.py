@@ -7,7 +7,9 @@ import functools
 import gzip
 import http.server
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,10 +24,15 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "tests" / "sites"
 GOLDENS = REPO / "tests" / "goldens"
 CHROMIUM = "/usr/bin/chromium"
+NO_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+"""Every host but this machine fails to resolve, at once: no DNS query leaves the machine, not
+even Chromium's own (it looks up accounts.google.com despite --disable-background-networking,
+which the reliability suites' network watch caught), and a page's third-party request fails the
+same way on every load."""
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-setuid-sandbox", "--disable-gpu", "--disable-quic",
     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-dev-shm-usage",
+    "--disable-sync", "--disable-dev-shm-usage", NO_OTHER_HOSTS,
 ]
 
 
@@ -122,6 +129,34 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], name: str,
+                  output: Callable[[], str], timeout: float = 20.0) -> None:
+    """Wait until ``process`` (a server a test started, called ``name`` in messages) accepts
+    connections on ``port`` of 127.0.0.1; fail with its ``output()`` if it exits or never
+    listens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{name} exited ({process.returncode}):\n{output()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"{name} did not listen on port {port} within {timeout} s:\n{output()}")
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """SIGTERM, as systemd would stop a server; SIGKILL if it is still there after
+    ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Request, sync_playwright
 from bench import builds, sites
 from bench.browser import NETWORKS
 from bench.build_child import peak_kib
-from bench.page_loads import BLOCK_OTHER_HOSTS, SUBMIT_BUTTON, RequestLog, first_visit
+from bench.page_loads import SUBMIT_BUTTON, RequestLog, first_visit
 from tests.support import CHROMIUM, CHROMIUM_ARGS, build_site, serve_site
 
 
@@ -146,7 +146,7 @@ def test_requests_are_counted_by_origin() -> None:
 def blocking_browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=[*CHROMIUM_ARGS, BLOCK_OTHER_HOSTS])
+                                             args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
