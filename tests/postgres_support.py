@@ -82,15 +82,29 @@ class PostgresServer:
                   "--encoding=UTF8", "--locale=C", "--no-sync")
         for attempt in range(1, START_ATTEMPTS + 1):
             self.port = free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {self.port}"
-                       f" -c unix_socket_directories={self.folder} -c fsync=on")
-            if self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-                         "-l", str(self.log), "-o", options, fail=attempt == START_ATTEMPTS):
+            if self._launch(fail=attempt == START_ATTEMPTS):
                 return
+
+    def _launch(self, *, fail: bool) -> bool:
+        """``pg_ctl start`` on ``self.port``, waiting until the server accepts connections."""
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port}"
+                   f" -c unix_socket_directories={self.folder} -c fsync=on")
+        return self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
+                         "-l", str(self.log), "-o", options, fail=fail)
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "stop", "-m", "fast", "-w", "-D", str(self.data))
+
+    def crash(self) -> None:
+        """Stop the server as a crash would (``pg_ctl stop -m immediate``): every connection is
+        cut, nothing is checkpointed, and the next start replays the write-ahead log."""
+        self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self.data))
+
+    def restart(self) -> None:
+        """Start the server again on the same port and data, after ``crash()`` or ``stop()``,
+        so that clients holding its URL reconnect."""
+        self._launch(fail=True)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

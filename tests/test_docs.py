@@ -17,6 +17,7 @@ from mkdocs.config import config_options as c
 # site_builder.plugins); only constants are read, so the second module object is harmless.
 from plugins.parole.config import ParoleConfig
 from plugins.parole.plugin import PAGE_TYPES
+from tests.reliability import report as reliability_report
 from tests.support import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -130,3 +131,14 @@ def test_every_collector_command_and_flag_is_in_the_collector_reference(command:
         longest = max(action.option_strings, key=len, default=None)
         if longest and longest != "--help":
             assert longest in row, f"parole {command} {longest} is not documented"
+
+
+def test_reliability_page_comes_from_a_complete_run() -> None:
+    """docs/RELIABILITY.md's figures are written by ``python -m tests.reliability``, which
+    rewrites them only after a complete, passing run (so this check lives outside the suites)."""
+    text = (REPO / "docs" / "RELIABILITY.md").read_text(encoding="utf-8")
+    assert reliability_report.MARKER in text, (
+        "run .venv/bin/python -m tests.reliability to write the figures")
+    generated = text.split(reliability_report.MARKER, 1)[1]
+    for suite in reliability_report.SUITES:
+        assert f"### {suite.title}" in generated, f"no table for {suite.key}"

@@ -1,0 +1,566 @@
+"""Access (issue #5, point 6): who can reach what, route by route.
+
+What it proves:
+
+- **every route is known**: the routes are enumerated from the router itself (``create_app``'s
+  ``app.routes``, with and without the admin token, with and without ``serve_site``), and a
+  route this suite does not know fails it, so a new route cannot escape these checks;
+- **admin routes need the token**: each admin route, by each method it answers, refuses (401)
+  a request without the token, with a wrong one, with the token but its last character, with
+  ``Basic`` instead of ``Bearer``…; it answers 200 only to the right token; and it does not
+  exist (404) when ``PAROLE_ADMIN_TOKEN`` is unset (docs/collector.md, "Over HTTP");
+- **the comparison is constant-time**: every token a request offers reaches
+  ``hmac.compare_digest`` (a spy records it), and no ``==``, ``in`` or ``startswith`` touches the
+  secret anywhere in ``site_builder`` (read from the code's syntax tree); no timing is measured;
+- **receipts are reachable only by their code**: the code typed in any forgiven spelling finds
+  the receipt, a neighbouring code, a guessed code or the bare ``/collect`` finds nothing, and a
+  purged answer's code is 404.
+
+The HTTP checks run against a real ``parole collect``; the router and the spy use the same app
+in this process, called through ASGI.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import base64
+import hmac
+import secrets
+import subprocess
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route
+
+from site_builder.collector import admin, answers
+from site_builder.collector.app import SiteFiles, create_app
+from site_builder.collector.settings import Collector, Settings
+from site_builder.storage import open_storage
+from site_builder.storage.base import Storage
+from site_builder.storage.receipts import ALPHABET
+from tests.collector_support import (
+    ADMIN_TOKEN,
+    PAROLE,
+    VALID_ANSWER,
+    Reply,
+    RunningCollector,
+    hidden_fields,
+    running_collector,
+)
+from tests.reliability.figures import Figures, Scale
+from tests.storage_support import raw_sql
+from tests.support import REPO
+
+FORM_ID = "avis-place"
+MARKER = "accès-marqueur"
+"""Written in the stored answer: an export that leaks shows it."""
+ADMIN = "admin"
+ENDPOINT_KINDS: dict[Callable[..., Any], str] = {
+    answers.receive_answer: "answer",
+    answers.show_receipt: "receipt",
+    admin.export_answers: ADMIN,
+    admin.show_stats: ADMIN,
+}
+"""Every endpoint the router may hold, and what kind of access it is. A new one fails
+``test_every_route_is_known`` until it is classified here and checked below."""
+MOUNT_KINDS: dict[type, str] = {SiteFiles: "site files"}
+PATH_EXAMPLES = {"name": [f"{FORM_ID}.csv", f"{FORM_ID}.json"]}
+"""Real values for the admin routes' path parameters."""
+CONFIGURATIONS = [pytest.param(serve, token, id=f"{'serve' if serve else 'collect'}-"
+                               f"{'token' if token else 'no-token'}")
+                  for serve in (False, True) for token in (True, False)]
+"""``(serve_site, admin token set)``: ``parole collect`` and ``parole serve``, with and
+without ``PAROLE_ADMIN_TOKEN``."""
+
+
+# --- the tally recorded as figures ---------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """What the module's tests counted, written as one row of figures once they have run."""
+
+    routes: set[tuple[str, str, str]] = field(default_factory=set)
+    """(kind, path, methods) seen in any configuration."""
+    refused: int = 0
+    """Admin requests without the right token answered 401 (or 404 without the setting)."""
+    let_through: int = 0
+    guesses: int = 0
+    found: int = 0
+
+
+@pytest.fixture(scope="module")
+def tally(figures: Figures) -> Iterator[Tally]:
+    counts = Tally()
+    yield counts
+    figures.add("access", {
+        "routes enumerated": len(counts.routes),
+        "admin routes": sum(kind == ADMIN for kind, _, _ in counts.routes),
+        "admin requests without the right token": counts.refused + counts.let_through,
+        "refused (401, or 404 without the setting)": counts.refused,
+        "let through": counts.let_through,
+        "receipt codes guessed": counts.guesses,
+        "receipts found by guessing": counts.found,
+    })
+
+
+# --- the router ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KnownRoute:
+    kind: str
+    path: str
+    methods: tuple[str, ...]
+    """Sorted; empty for a mount (every method)."""
+
+
+def classify(route: BaseRoute) -> KnownRoute | None:
+    if isinstance(route, Route) and route.endpoint in ENDPOINT_KINDS:
+        return KnownRoute(ENDPOINT_KINDS[route.endpoint], route.path,
+                          tuple(sorted(route.methods or ())))
+    if isinstance(route, Mount) and type(route.app) in MOUNT_KINDS:
+        return KnownRoute(MOUNT_KINDS[type(route.app)], route.path or "/", ())
+    return None
+
+
+@dataclass
+class InProcess:
+    """The collector's app built as ``parole collect`` (or ``parole serve``) builds it."""
+
+    app: Starlette
+    routes: list[KnownRoute]
+    unknown: list[BaseRoute]
+
+
+@pytest.fixture
+def in_process(example_site: Path, tmp_path: Path) -> Iterator[Callable[[bool, bool], InProcess]]:
+    storages: list[Storage] = []
+
+    def build(serve_site: bool, with_token: bool) -> InProcess:
+        storage = open_storage(f"sqlite:///{tmp_path / f'answers-{len(storages)}.db'}")
+        storages.append(storage)
+        settings = Settings(site_dir=example_site, admin_token=ADMIN_TOKEN if with_token else None,
+                            serve_site=serve_site, preview=serve_site, rate_limit=0)
+        collector = Collector(settings, storage)
+        collector.load_site()
+        app = create_app(collector)
+        known = [(route, classify(route)) for route in app.routes]
+        return InProcess(app, [kind for _, kind in known if kind is not None],
+                         [route for route, kind in known if kind is None])
+
+    yield build
+    for storage in storages:
+        storage.close()
+
+
+def asgi_request(app: Starlette, method: str, path: str,
+                 headers: Mapping[str, str] | None = None) -> Reply:
+    """One request through the app's ASGI interface, in this process (no server)."""
+    sent: list[dict[str, Any]] = []
+    requested = False
+    done = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        # The (empty) body once; then, as a server does, "disconnect" once the response is sent
+        # (a streaming response listens for it meanwhile).
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            done.set()
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode("ascii"), "root_path": "",
+        "query_string": b"", "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 80),
+        "headers": [(b"host", b"127.0.0.1")] + [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in (headers or {}).items()],
+    }
+    async def call() -> None:
+        await app(scope, receive, send)  # type: ignore[arg-type]
+
+    asyncio.run(call())
+    start = next(message for message in sent if message["type"] == "http.response.start")
+    body = b"".join(message.get("body", b"") for message in sent
+                    if message["type"] == "http.response.body")
+    return Reply(start["status"], {name.decode("latin-1"): value.decode("latin-1")
+                                   for name, value in start["headers"]}, body)
+
+
+def admin_paths(routes: Sequence[KnownRoute]) -> list[tuple[str, str]]:
+    """``(method, concrete path)`` for every admin route and method it answers."""
+    paths = []
+    for route in routes:
+        if route.kind != ADMIN:
+            continue
+        examples = [route.path]
+        for parameter, values in PATH_EXAMPLES.items():
+            placeholder = "{" + parameter + "}"
+            if any(placeholder in path for path in examples):
+                examples = [path.replace(placeholder, value) for path in examples
+                            for value in values]
+        assert not any("{" in path for path in examples), (
+            f"give {route.path}'s parameters an example value in PATH_EXAMPLES")
+        paths += [(method, path) for path in examples for method in route.methods]
+    return paths
+
+
+@pytest.mark.parametrize(("serve_site", "with_token"), CONFIGURATIONS)
+def test_every_route_is_known(serve_site: bool, with_token: bool,
+                              in_process: Callable[[bool, bool], InProcess],
+                              tally: Tally) -> None:
+    built = in_process(serve_site, with_token)
+    assert not built.unknown, (
+        "routes this suite does not know: "
+        f"{[getattr(route, 'path', route) for route in built.unknown]}. Classify the new route "
+        "in ENDPOINT_KINDS or MOUNT_KINDS (tests/reliability/test_access.py) and check who may "
+        "reach it.")
+    kinds = {route.kind for route in built.routes}
+    assert {"answer", "receipt"} <= kinds, kinds
+    assert (ADMIN in kinds) == with_token, f"admin routes {'missing' if with_token else 'present'}"
+    assert ("site files" in kinds) == serve_site, kinds
+    assert all(route.path.startswith("/admin/") for route in built.routes if route.kind == ADMIN)
+    tally.routes |= {(route.kind, route.path, ",".join(route.methods)) for route in built.routes}
+
+
+# --- the token ------------------------------------------------------------------------------------
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+def wrong_credentials(token: str) -> dict[str, dict[str, str]]:
+    """Headers that must not open an admin route, by what they try."""
+    last = "x" if token[-1] != "x" else "y"
+    return {
+        "no Authorization header": {},
+        "an empty Authorization header": {"Authorization": ""},
+        "a wrong token": {"Authorization": "Bearer " + "w" * len(token)},
+        "the token but its last character": {"Authorization": f"Bearer {token[:-1]}{last}"},
+        "the token without its last character": {"Authorization": f"Bearer {token[:-1]}"},
+        "the token and one more character": {"Authorization": f"Bearer {token}x"},
+        "the token in capitals": {"Authorization": f"Bearer {token.upper()}"},
+        "Basic instead of Bearer": {"Authorization": f"Basic {token}"},
+        "Basic, the token as password": {"Authorization": _basic("parole", token)},
+        "the token without a scheme": {"Authorization": token},
+        "Bearer without a token": {"Authorization": "Bearer"},
+        "Bearer and spaces": {"Authorization": "Bearer     "},
+        "the token in a cookie": {"Cookie": f"token={token}; PAROLE_ADMIN_TOKEN={token}"},
+        "the token in another header": {"X-Admin-Token": token, "X-Api-Key": token},
+    }
+
+
+RIGHT = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def offered_token(headers: Mapping[str, str]) -> str | None:
+    """The token a request offers with the Bearer scheme (what must reach the comparison)."""
+    scheme, _, given = headers.get("Authorization", "").partition(" ")
+    return given.strip() if scheme.lower() == "bearer" else None
+
+
+@dataclass
+class Answered:
+    collector: RunningCollector
+    site_dir: Path
+    database_url: str
+    receipt: str
+    """As stored (no hyphen)."""
+
+
+@pytest.fixture(scope="module")
+def answered(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answered]:
+    """A real collector with PAROLE_ADMIN_TOKEN set and one stored answer."""
+    folder = tmp_path_factory.mktemp("access")
+    url = f"sqlite:///{folder / 'answers.db'}"
+    with running_collector(example_site, url, folder, args=["--rate-limit", "0"]) as up:
+        stored = up.post(answer_with(example_site, MARKER))
+        assert stored.status == 303, stored.text
+        yield Answered(up, example_site, url, stored.headers["location"].rsplit("/", 1)[1])
+
+
+def answer_with(site_dir: Path, marker: str) -> list[tuple[str, str]]:
+    kept = [pair for pair in VALID_ANSWER if pair[0] != "quartier"]
+    return [*hidden_fields(site_dir), *kept, ("quartier", marker)]
+
+
+def admin_routes_of(in_process: Callable[[bool, bool], InProcess]) -> list[tuple[str, str]]:
+    return admin_paths(in_process(False, True).routes)
+
+
+def test_admin_routes_refuse_every_wrong_credential(
+    answered: Answered, in_process: Callable[[bool, bool], InProcess], tally: Tally
+) -> None:
+    paths = admin_routes_of(in_process)
+    assert paths, "no admin route enumerated"
+    failures = []
+    for method, path in paths:
+        for what, headers in wrong_credentials(ADMIN_TOKEN).items():
+            reply = answered.collector.request(method, path, headers=headers)
+            if reply.status == 401 and MARKER not in reply.body.decode("utf-8", "replace"):
+                tally.refused += 1
+                assert reply.headers.get("www-authenticate", "").startswith("Bearer"), reply
+                continue
+            tally.let_through += 1
+            failures.append(f"{method} {path} with {what}: {reply.status}")
+        right = answered.collector.request(method, path, headers=RIGHT)
+        if right.status != 200:
+            failures.append(f"{method} {path} with the right token: {right.status}, not 200")
+        if method == "GET" and "export" in path and MARKER not in right.text:
+            failures.append(f"GET {path} with the right token does not hold the answer")
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_routes_do_not_exist_without_the_token_setting(
+    example_site: Path, tmp_path: Path, in_process: Callable[[bool, bool], InProcess],
+    tally: Tally
+) -> None:
+    paths = admin_routes_of(in_process)
+    url = f"sqlite:///{tmp_path / 'answers.db'}"
+    failures = []
+    with running_collector(example_site, url, tmp_path,
+                           env={"PAROLE_ADMIN_TOKEN": ""}) as up:
+        for method, path in paths:
+            for headers in ({}, RIGHT):
+                reply = up.request(method, path, headers=headers)
+                if reply.status == 404:
+                    tally.refused += 1
+                else:
+                    tally.let_through += 1
+                    failures.append(f"{method} {path} without the setting: {reply.status}")
+    # parole serve: the admin paths fall through to the site's files, which have none.
+    served = in_process(True, False)
+    for method, path in paths:
+        reply = asgi_request(served.app, method, path, RIGHT)
+        if reply.status != 404:
+            failures.append(f"parole serve, {method} {path} without the setting: {reply.status}")
+    assert not failures, "\n".join(failures)
+
+
+# --- constant time ------------------------------------------------------------------------------
+
+REAL_COMPARE_DIGEST = hmac.compare_digest
+"""Kept before any test patches it: the spy answers as this one does."""
+
+
+class ComparisonSpy:
+    """Stands in for ``compare_digest``: records each call, answers as the real one."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[bytes | str, bytes | str]] = []
+
+    def __call__(self, a: Any, b: Any) -> bool:
+        self.calls.append((a, b))
+        return REAL_COMPARE_DIGEST(a, b)
+
+
+@pytest.mark.parametrize("serve_site", [False, True], ids=["collect", "serve"])
+def test_every_offered_token_goes_through_compare_digest(
+    serve_site: bool, in_process: Callable[[bool, bool], InProcess],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = in_process(serve_site, True)
+    spy = ComparisonSpy()
+    # Wherever the admin module might take it from: hmac, secrets, or its own import.
+    monkeypatch.setattr("hmac.compare_digest", spy)
+    monkeypatch.setattr("secrets.compare_digest", spy)
+    if hasattr(admin, "compare_digest"):
+        monkeypatch.setattr(admin, "compare_digest", spy)
+    token = ADMIN_TOKEN.encode("utf-8")
+    failures = []
+    for method, path in admin_paths(built.routes):
+        for what, headers in [*wrong_credentials(ADMIN_TOKEN).items(), ("the token", RIGHT)]:
+            spy.calls.clear()
+            reply = asgi_request(built.app, method, path, headers)
+            expected = 200 if headers is RIGHT else 401
+            if reply.status != expected:
+                failures.append(f"{method} {path} with {what}: {reply.status}, not {expected}")
+            offered = offered_token(headers)
+            if not offered:
+                continue
+            compared = [sorted([_bytes(a), _bytes(b)]) for a, b in spy.calls]
+            if sorted([offered.encode("utf-8"), token]) not in compared:
+                failures.append(f"{method} {path} with {what}: the offered token was not "
+                                f"compared with compare_digest (calls: {spy.calls})")
+    assert not failures, "\n".join(failures)
+
+
+def _bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("utf-8")
+
+
+SECRET_ATTRIBUTE = "admin_token"
+TIMING_METHODS = frozenset({"startswith", "endswith", "find", "index", "count", "__eq__",
+                            "__ne__", "__contains__"})
+
+
+def secret_comparisons(source: str) -> list[str]:
+    """Comparisons in ``source`` that could end early on the secret: ``==``, ``!=``, ``in``,
+    ``<``… or ``startswith`` and the like, where one side comes from ``.admin_token`` (directly
+    or through names assigned from it). ``is None`` tests are fine."""
+    tree = ast.parse(source)
+    tainted: set[str] = set()
+
+    def secret(node: ast.AST) -> bool:
+        return any((isinstance(sub, ast.Attribute) and sub.attr == SECRET_ATTRIBUTE)
+                   or (isinstance(sub, ast.Name) and sub.id in tainted) for sub in ast.walk(node))
+
+    grew = True
+    while grew:  # names assigned from the secret, from those names, …
+        grew = False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and \
+                    node.value is not None and secret(node.value):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for name in (sub for target in targets for sub in ast.walk(target)):
+                    if isinstance(name, ast.Name) and name.id not in tainted:
+                        tainted.add(name.id)
+                        grew = True
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and not all(
+                isinstance(op, ast.Is | ast.IsNot) for op in node.ops):
+            if any(secret(side) for side in [node.left, *node.comparators]):
+                found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in TIMING_METHODS and secret(node):
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_secret_check_finds_what_it_must() -> None:
+    leaky = ("token = collector.settings.admin_token\n"
+             "if given == token: pass\n"
+             "if collector.settings.admin_token.startswith(given): pass\n"
+             "clean = token.encode()\n"
+             "ok = given in clean\n")
+    assert len(secret_comparisons(leaky)) == 3, secret_comparisons(leaky)
+    safe = ("token = collector.settings.admin_token\n"
+            "if token is None: pass\n"
+            "hmac.compare_digest(given.encode(), token.encode())\n"
+            "if scheme.lower() != 'bearer': pass\n")
+    assert secret_comparisons(safe) == []
+
+
+def test_no_code_compares_the_token_with_an_early_exit() -> None:
+    sources = sorted((REPO / "site_builder").rglob("*.py"))
+    mentions = [path for path in sources if SECRET_ATTRIBUTE in path.read_text("utf-8")]
+    assert REPO / "site_builder" / "collector" / "admin.py" in mentions, mentions
+    found = [f"{path.relative_to(REPO)} {finding}" for path in mentions
+             for finding in secret_comparisons(path.read_text("utf-8"))]
+    assert not found, "the admin token compared with an early exit:\n" + "\n".join(found)
+
+
+# --- receipts -----------------------------------------------------------------------------------
+
+def spellings(code: str) -> dict[str, str]:
+    """How a person may type ``code`` (as stored) and still find the receipt (docs)."""
+    dashed = f"{code[:4]}-{code[4:]}"
+    found = {"as stored": code, "with its hyphen": dashed, "in small letters": dashed.lower(),
+             "with a space": f"{code[:4]}%20{code[4:]}"}
+    if "0" in code:
+        found["O for 0"] = code.replace("0", "O")
+    if "1" in code:
+        found["I and l for 1"] = code.replace("1", "I", 1).replace("1", "l")
+    return found
+
+
+def neighbours(code: str) -> list[str]:
+    """Codes one symbol away from ``code``, and one symbol shorter or longer."""
+    near = []
+    for position, symbol in enumerate(code):
+        other = ALPHABET[(ALPHABET.index(symbol) + 1) % len(ALPHABET)]
+        near.append(code[:position] + other + code[position + 1:])
+    return [*near, code[:-1], code + "0", code[1:] + code[0]]
+
+
+def test_a_receipt_is_found_by_its_code_in_every_spelling(answered: Answered) -> None:
+    shown = f"{answered.receipt[:4]}-{answered.receipt[4:]}"
+    for what, typed in spellings(answered.receipt).items():
+        reply = answered.collector.request("GET", f"/collect/{typed}")
+        assert reply.status == 200, f"the code {what} ({typed}): {reply.status}"
+        assert shown in reply.text and MARKER in reply.text, f"the code {what}: not its receipt"
+        assert reply.headers["cache-control"] == "private, no-store", reply.headers
+        assert "noindex" in reply.headers["x-robots-tag"], reply.headers
+
+
+def test_a_neighbouring_code_finds_nothing(answered: Answered, tally: Tally) -> None:
+    for near in neighbours(answered.receipt):
+        reply = answered.collector.request("GET", f"/collect/{near}")
+        tally.guesses += 1
+        tally.found += reply.status != 404
+        assert reply.status == 404, f"{near}, next to {answered.receipt}: {reply.status}"
+        assert MARKER not in reply.text
+
+
+def test_guessed_codes_find_nothing(answered: Answered, scale: Scale, tally: Tally) -> None:
+    guesses = scale.pick(300, 5000)
+    found = []
+    for _ in range(guesses):
+        code = "".join(secrets.choice(ALPHABET) for _ in range(8))
+        if code == answered.receipt:
+            continue
+        reply = answered.collector.request("GET", f"/collect/{code}")
+        tally.guesses += 1
+        if reply.status != 404:
+            tally.found += 1
+            found.append(f"{code}: {reply.status}")
+    assert not found, f"guessed codes answered other than 404: {found}"
+
+
+def final_reply(collector: RunningCollector, method: str, path: str) -> tuple[Reply, list[str]]:
+    """The reply after Starlette's trailing-slash redirects (307 to the same path without
+    it), and the paths it went through."""
+    reply, visited = collector.request(method, path), [path]
+    while reply.status in (307, 308) and len(visited) < 3:
+        location = urlsplit(reply.headers["location"])
+        assert location.hostname in (None, "127.0.0.1"), f"{path} redirects away: {location}"
+        visited.append(location.path)
+        reply = collector.request(method, location.path)
+    return reply, visited
+
+
+def test_there_is_no_listing_and_no_other_way_in(answered: Answered) -> None:
+    attempts = [("GET", "/collect"), ("GET", "/collect/"), ("HEAD", "/collect/"),
+                ("GET", "/collect//"), ("GET", "/collect/*"), ("GET", "/collect/%2A"),
+                ("GET", "/collect/.."), ("GET", "/collect/%2e%2e/admin/stats"),
+                ("GET", "/collect/" + "0" * 64), ("GET", f"/collect/{answered.receipt}%00"),
+                ("POST", f"/collect/{answered.receipt}"),
+                ("DELETE", f"/collect/{answered.receipt}"), ("GET", "/admin"),
+                ("GET", "/admin/"), ("GET", "/admin/export/"), ("GET", "/admin/answers")]
+    failures = []
+    for method, path in attempts:
+        reply, visited = final_reply(answered.collector, method, path)
+        shows = answered.receipt in reply.text or MARKER in reply.text
+        if reply.status not in (401, 404, 405) or shows:
+            failures.append(f"{method} {' → '.join(visited)}: {reply.status}"
+                            f"{', shows the answer' * shows}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_purged_answer_has_no_receipt_any_more(answered: Answered) -> None:
+    stored = answered.collector.post(answer_with(answered.site_dir, "à purger"))
+    assert stored.status == 303, stored.text
+    code = stored.headers["location"].rsplit("/", 1)[1]
+    assert answered.collector.request("GET", f"/collect/{code}").status == 200
+    # Its retention ends in the past: what `parole purge`, run daily, deletes.
+    raw_sql(answered.database_url, "UPDATE answers SET expires_at = ? WHERE receipt = ?",
+            ("2000-01-01T00:00:00.000000Z", code))
+    done = subprocess.run([str(PAROLE), "purge", "--db", answered.database_url],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    after = answered.collector.request("GET", f"/collect/{code}")
+    assert after.status == 404, f"the purged answer's receipt: {after.status}"
+    assert answered.collector.request("GET", f"/collect/{answered.receipt}").status == 200
