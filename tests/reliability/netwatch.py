@@ -184,12 +184,26 @@ _REQUEST = struct.Struct("=BBBBI48x")
 """inet_diag_req_v2: family, protocol, extensions, pad, states, an empty inet_diag_sockid."""
 
 
+ROUTE_PROBES = frozenset({("udp", "2001:4860:4860::8888", 443), ("udp", "8.8.8.8", 443)})
+"""Chromium's reachability probes (``IsGloballyReachable`` in its host resolver): to learn
+whether this machine has a route to the internet, it ``connect()``s a UDP socket to Google's
+public DNS address and reads back the local address the kernel chose. Connecting a UDP socket
+sends no packet, so nothing leaves the machine; the sampler does not report those sockets. A
+TCP connection there, or a UDP socket to any other port or address, is still reported."""
+
+
 @dataclass(frozen=True)
 class Connection:
     protocol: str
     remote: str
     port: int
     inode: int
+
+    @property
+    def leaves(self) -> bool:
+        """Whether the socket talks to another machine (a route probe does not)."""
+        return (not is_local(self.remote)
+                and (self.protocol, self.remote, self.port) not in ROUTE_PROBES)
 
 
 def live_connections() -> Iterator[Connection]:
@@ -315,7 +329,7 @@ class Sampler:
             outside = []
             for connection in live_connections():
                 self.connections_seen.add((connection.protocol, connection.inode))
-                if (not is_local(connection.remote) and connection.inode not in self._reported
+                if (connection.leaves and connection.inode not in self._reported
                         and connection.inode not in self._foreign):
                     outside.append(connection)
             if not outside:

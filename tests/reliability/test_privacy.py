@@ -36,7 +36,7 @@ from tests.collector_support import (
 )
 from tests.postgres_support import PostgresServer
 from tests.reliability.figures import Figures
-from tests.reliability.netwatch import NetWatch, is_local, verdict
+from tests.reliability.netwatch import Connection, NetWatch, is_local, verdict
 from tests.reliability.nginx_support import running_nginx, send
 from tests.storage_support import raw_sql
 from tests.support import build_site, write_site
@@ -81,6 +81,12 @@ def test_what_counts_as_leaving_the_machine() -> None:
                "localhost.example.org", "10.0.0.1", b"example.org"]
     assert [host for host in local if not is_local(host)] == []
     assert [host for host in outside if is_local(host)] == []
+    # Chromium's route probe (a UDP connect, which sends nothing) is not a connection out;
+    # anything else to that address is.
+    assert not Connection("udp", "2001:4860:4860::8888", 443, 1).leaves
+    assert Connection("tcp", "2001:4860:4860::8888", 443, 1).leaves
+    assert Connection("udp", "2001:4860:4860::8888", 53, 1).leaves
+    assert not Connection("tcp", "127.0.0.1", 443, 1).leaves
     # A lookup is reported when it may ask a DNS server: a name, not an address.
     lookups = {host: verdict("socket.getaddrinfo", (host, 80, 0, 0, 0)) is not None
                for host in ("example.org", "localhost", "203.0.113.1", "::1")}
