@@ -46,10 +46,11 @@ class MissingFiguresError(Exception):
 
 
 def intro_of(existing: str | None, default: str) -> str:
-    """The hand-written part of an existing page (above :data:`MARKER`), or ``default``."""
-    if existing and MARKER in existing:
-        return existing.split(MARKER, 1)[0].rstrip()
-    return default
+    """The hand-written part of an existing page: above :data:`MARKER`, or the whole page when
+    it has no figures yet (never lose what someone wrote); ``default`` when there is no page."""
+    if not existing:
+        return default
+    return existing.split(MARKER, 1)[0].rstrip()
 
 
 def page(intro: str, figures: Mapping[str, Sequence[Row]], *, date: str,

@@ -69,3 +69,9 @@ def test_a_suite_without_figures_leaves_the_page_alone() -> None:
 def test_every_suite_has_its_test_module() -> None:
     for suite in report.SUITES:
         assert (REPO / suite.test).is_file(), f"{suite.key}: {suite.test} does not exist"
+
+
+def test_a_hand_written_page_without_figures_is_kept_whole() -> None:
+    assert report.intro_of("# Reliability\n\nWritten by hand.\n", "default") == (
+        "# Reliability\n\nWritten by hand.")
+    assert report.intro_of(None, "default") == "default"
