@@ -24,11 +24,11 @@ runs only when the browser can render, so it is measured the same way for every 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Request
 
 from bench.browser import FCP_SCRIPT, Network
+from site_builder.collector.paths import origin as origin_of
 
 SUBMIT_BUTTON = "form button[type=submit], form input[type=submit]"
 USABLE_FORM_INIT = """(() => {
@@ -96,8 +96,7 @@ class RequestLog:
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return origin_of(url) or ""
 
 
 def first_visit(browser: Browser, network: Network, url: str, *, form: bool) -> PageLoad:

@@ -11,7 +11,7 @@ import posixpath
 from urllib.parse import urljoin, urlsplit
 
 
-def _folder(url: str) -> str:
+def page_folder(url: str) -> str:
     """The folder a page's relative links start from: "faq/" → "faq", "a/b.html" → "a"."""
     folder = url if url.endswith("/") or not url else posixpath.dirname(url)
     return folder.strip("/") or "."
@@ -22,7 +22,7 @@ def relative_url(target: str, page: str) -> str:
     if urlsplit(target).scheme or target.startswith(("/", "#")):
         return target
     path, hash_mark, fragment = target.partition("#")
-    relative = posixpath.relpath(path.strip("/") or ".", _folder(page))
+    relative = posixpath.relpath(path.strip("/") or ".", page_folder(page))
     if path.endswith("/") or not path:
         relative = "./" if relative == "." else relative + "/"
     return relative + hash_mark + fragment

@@ -71,6 +71,15 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def _wait(self, hits: deque[float], now: float) -> int | None:
+        """Drop ``hits`` older than the window; None if fewer than the limit remain, else the
+        whole seconds until the oldest leaves it."""
+        while hits and hits[0] <= now - WINDOW_SECONDS:
+            hits.popleft()
+        if len(hits) < self.per_minute:
+            return None
+        return max(1, math.ceil(hits[0] + WINDOW_SECONDS - now))
+
     def waiting(self, client: str) -> int | None:
         """Like :meth:`retry_after` without recording anything: None if ``client`` may go on,
         else the whole seconds it must wait."""
@@ -78,10 +87,7 @@ class RateLimiter:
             return None
         now = self._clock()
         with self._lock:
-            recent = [hit for hit in self._hits.get(client, ()) if hit > now - WINDOW_SECONDS]
-        if len(recent) < self.per_minute:
-            return None
-        return max(1, math.ceil(recent[0] + WINDOW_SECONDS - now))
+            return self._wait(self._hits.get(client, deque()), now)
 
     def retry_after(self, client: str) -> int | None:
         """Record an answer from ``client``; None if it may go on, else the whole seconds to
@@ -91,11 +97,10 @@ class RateLimiter:
         now = self._clock()
         with self._lock:
             hits = self._hits.pop(client, deque())
-            while hits and hits[0] <= now - WINDOW_SECONDS:
-                hits.popleft()
             self._hits[client] = hits  # re-inserted: the dict stays in order of last use
-            if len(hits) >= self.per_minute:
-                return max(1, math.ceil(hits[0] + WINDOW_SECONDS - now))
+            wait = self._wait(hits, now)
+            if wait is not None:
+                return wait
             hits.append(now)
             while len(self._hits) > self._max_clients:
                 del self._hits[next(iter(self._hits))]

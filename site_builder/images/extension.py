@@ -58,13 +58,14 @@ class ImagesExtension(Extension):
         self.problems: list[Problem] = []
         self.page_file = ""
         self.page_url = ""
-        self.page_source = ""
+        self.page_lines: list[str] = []
         self.lazy_tags: set[str] = set()
 
     def start_page(self, page_file: str, page_url: str, source: str) -> None:
         """The page about to render: its path in the docs folder, its URL (MkDocs'
         ``page.url``) and its source file's text (for line numbers)."""
-        self.page_file, self.page_url, self.page_source = page_file, page_url, source
+        self.page_file, self.page_url = page_file, page_url
+        self.page_lines = source.splitlines()  # split once: every picture looks up its line
         self.problems = []
         self.lazy_tags = set()
 
@@ -179,7 +180,7 @@ class PictureTreeprocessor(Treeprocessor):
         for the previous picture with the same path, so repeated pictures get their own."""
         if not src:
             return None
-        lines = self.extension.page_source.splitlines()
+        lines = self.extension.page_lines
         after = self._lines_used.get(src, 0)
         for start in (after, 0):
             for number, text in enumerate(lines[start:], start + 1):

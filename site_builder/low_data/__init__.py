@@ -55,7 +55,7 @@ from site_builder.low_data.forms import (
 )
 from site_builder.precompress import gzip_bytes
 from site_builder.site import SiteInfo
-from site_builder.urls import absolute_url
+from site_builder.urls import absolute_url, page_folder
 
 TEMPLATE = "low-data.html"
 PAGE_PREFIX = "page-"
@@ -113,10 +113,6 @@ def _key(site_path: str) -> str:
     return "" if path == "." else path
 
 
-def _folder(page_url: str) -> str:
-    return page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
-
-
 class _Addresses:
     """Where each link of a page leads in the file: in-file anchors, absolute addresses."""
 
@@ -139,7 +135,7 @@ class _Addresses:
             inside = path.startswith(self.site_path)
             target = path[len(self.site_path):] if inside else None
         else:
-            target = posixpath.normpath(posixpath.join(_folder(page_url), path))
+            target = posixpath.normpath(posixpath.join(page_folder(page_url), path))
         found = self.by_key.get(_key(target)) if target is not None else None
         if found is not None:
             if not fragment and found.form_anchor:
