@@ -11,6 +11,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from site_builder import navigation
 from tests.support import build_site, write_site
 
 PAGES = {
@@ -185,3 +186,21 @@ def test_only_theme_files_a_page_loads_are_published(
     assert (site / "assets" / "parole.css").exists() is published
     assert not (site / "components").exists()
     assert not list(site.rglob("*.yml"))
+
+
+@pytest.mark.parametrize(("theme", "computed"), [("parole", True), ("mkdocs", False)])
+def test_the_local_navigation_is_worked_out_only_for_parole_s_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str, computed: bool
+) -> None:
+    """Only parole's templates show it: other themes do not pay for it on every page."""
+    calls: list[str] = []
+    real = navigation.local_nav
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("called")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(navigation, "local_nav", counting)
+    config = write_site(tmp_path, PAGES, theme={"name": theme, "language": "fr"})
+    build_site(config, tmp_path / "site", strict=False)
+    assert bool(calls) is computed
