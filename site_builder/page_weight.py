@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,11 +180,12 @@ class SiteReport:
 
 
 class _Sizes:
-    """Transferred size of each site file, computed once per build (a stylesheet is shared)."""
+    """Transferred size of each site file, computed once per build (a stylesheet is shared),
+    or taken from ``known`` (``precompress_site`` has just worked them out)."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, known: Mapping[str, int]) -> None:
         self.site_dir = site_dir
-        self._sizes: dict[str, int | None] = {}
+        self._sizes: dict[str, int | None] = dict(known)
 
     def __call__(self, site_path: str) -> int | None:
         """Bytes sent for ``site_path``, or None when the site has no such file."""
@@ -243,23 +244,28 @@ def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/")
 
 
 def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
-                 downloads: Collection[str] = ()) -> SiteReport:
+                 downloads: Collection[str] = (), sent: Mapping[str, int] | None = None
+                 ) -> SiteReport:
     """Measure every ``*.html`` under ``site_dir``; ``budget`` is the limit per page, in bytes.
 
     ``site_path``: where the site is published on its host (the path of MkDocs' ``site_url``,
     e.g. ``/consultation/``), to read the root-absolute URLs of the 404 page. ``downloads``:
     site-relative paths of HTML files that are downloads, not pages (the low-data edition).
+    ``sent``: the bytes sent for text files, by site-relative path, as
+    :func:`~site_builder.precompress.precompress_site` returns them for the same site; the
+    other files are measured here.
     """
     if not site_dir.is_dir():
         raise FileNotFoundError(
             f"cannot measure page weight: {site_dir} is not a folder. Build the site first "
             f"(parole build), or set plugins.parole.page_weight.enabled to false."
         )
-    sizes = _Sizes(site_dir)
+    sizes = _Sizes(site_dir, sent or {})
     paths = sorted(file.relative_to(site_dir).as_posix() for file in site_dir.rglob("*.html")
                    if file.is_file())
-    with ThreadPoolExecutor() as pool:  # zlib releases the GIL: gzip the pages on every core
-        list(pool.map(sizes, paths))
+    if sent is None:
+        with ThreadPoolExecutor() as pool:  # zlib releases the GIL: gzip pages on every core
+            list(pool.map(sizes, paths))
     pages = [measure_page(site_dir, path, sizes, site_path) for path in paths
              if path not in downloads]
     measured = [DownloadReport(path, (site_dir / path).stat().st_size, sizes(path) or 0)

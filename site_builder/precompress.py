@@ -124,22 +124,25 @@ class BackgroundGzips:
             raise self._errors[0]
 
 
-def precompress_file(path: Path) -> bool:
-    """Write ``path.gz`` when gzip makes ``path`` smaller (True), else remove a stale one."""
+def precompress_file(path: Path) -> int:
+    """Write ``path.gz`` when gzip makes ``path`` smaller, else remove a stale one; returns the
+    bytes a server sends for ``path`` (the ``.gz``'s size, or the file's own)."""
     data = path.read_bytes()
     compressed = gzip_bytes(data)
     target = path.with_name(path.name + ".gz")
     if len(compressed) >= len(data):
         target.unlink(missing_ok=True)
-        return False
+        return len(data)
     temporary = path.with_name(path.name + ".gz.tmp")
     temporary.write_bytes(compressed)
     temporary.replace(target)  # atomic: a server never sends a half-written file
-    return True
+    return len(compressed)
 
 
-def precompress_site(site_dir: Path) -> int:
-    """Precompress every eligible file under ``site_dir``; returns how many ``.gz`` were written."""
+def precompress_site(site_dir: Path) -> dict[str, int]:
+    """Precompress every eligible file under ``site_dir``; returns the bytes a server sends for
+    each of them, by path in the site (``faq/index.html``): the page-weight report needs them,
+    and so does not read and compress the pages again."""
     if not site_dir.is_dir():
         raise FileNotFoundError(
             f"cannot precompress {site_dir}: no such folder. Build the site first "
@@ -150,4 +153,6 @@ def precompress_site(site_dir: Path) -> int:
     # zlib and file I/O release the GIL: threads compress on every core (the .gz bytes do not
     # depend on the order), which halves this step on two cores for a 1000-page site.
     with ThreadPoolExecutor() as pool:
-        return sum(pool.map(precompress_file, files))
+        sent = pool.map(precompress_file, files)
+        return {file.relative_to(site_dir).as_posix(): size
+                for file, size in zip(files, sent, strict=True)}

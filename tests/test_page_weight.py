@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort
 
 from site_builder.page_resources import Kind, resolve, srcset_urls
 from site_builder.page_weight import REPORT_NAME, SiteReport, kib, measure_site
+from site_builder.precompress import precompress_site
 from tests.support import build_site, serve_site
 
 CSS = ("body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto; }\n" * 40)
@@ -84,6 +85,20 @@ def test_counts_each_resource_once_resolved_relative_to_the_page(site: Path) -> 
         gz(faq), gz(CSS), len(BIG_PNG), gz(page("carte")))
     assert pages["faq/index.html"].url == "/faq/"
     assert all(not page.missing and not page.external for page in report.pages)
+
+
+def test_sizes_from_the_gz_pass_give_the_same_report(site: Path) -> None:
+    """The build writes the .gz files first and hands their sizes to the report, which then
+    reads no page twice: the report must be the one it would have measured itself."""
+    write(site, "index.html", page('<img src="img/plan.png"><script src="assets/app.js">'
+                                   "</script>", '<link rel="stylesheet" href="assets/site.css">'))
+    write(site, "faq/index.html", page("<p>Oui.</p>" * 50))
+    measured = measure_site(site, 1024).to_dict()
+    sent = precompress_site(site)
+    assert "img/plan.png" not in sent  # an image is measured by the report, raw
+    assert measure_site(site, 1024, sent=sent).to_dict() == measured
+    lighter = {**sent, "index.html": 1}
+    assert measure_site(site, 1024, sent=lighter).pages[-1].html == 1  # the sizes given are used
 
 
 def test_records_external_and_missing_resources_without_measuring_them(site: Path) -> None:

@@ -35,12 +35,14 @@ def eligible(site: Path) -> list[Path]:
 
 
 def test_every_eligible_file_gets_a_faithful_gz(site: Path) -> None:
-    written = precompress_site(site)
+    sent = precompress_site(site)
     files = eligible(site)
     assert len(files) == 11
-    assert written == 11
+    assert sorted(sent) == [file.relative_to(site).as_posix() for file in files]
     for file in files:
-        assert gzip.decompress(file.with_name(file.name + ".gz").read_bytes()) == file.read_bytes()
+        compressed = file.with_name(file.name + ".gz").read_bytes()
+        assert gzip.decompress(compressed) == file.read_bytes()
+        assert sent[file.relative_to(site).as_posix()] == len(compressed)
     assert not (site / "img/plan.png.gz").exists()
     assert not list(site.rglob("*.gz.gz"))
     # a .gz without its file may be a download put there on purpose: left as it was
@@ -83,9 +85,10 @@ def test_tiny_file_keeps_no_gz(site: Path) -> None:
     tiny.write_text("ok", encoding="utf-8")
     (site / "tiny.txt.gz").write_bytes(gzip_bytes(b"an older, longer version of tiny.txt"))
     assert len(gzip_bytes(b"ok")) > 2  # gzip would make it bigger
-    written = precompress_site(site)
+    sent = precompress_site(site)
     assert not (site / "tiny.txt.gz").exists()  # the server would send the stale one otherwise
-    assert written == 11
+    assert sent["tiny.txt"] == 2  # the file itself is sent
+    assert len(list(site.rglob("*.gz"))) == 12  # 11 written + the download.csv.gz
 
 
 def test_pages_gzipped_in_the_background_are_not_gzipped_again(
@@ -131,4 +134,8 @@ def test_example_site_is_precompressed(example_site: Path) -> None:
                if len(gzip_bytes(file.read_bytes())) < file.stat().st_size
                and not file.with_name(file.name + ".gz").is_file()]
     assert not lacking, f"files without their .gz: {lacking}"
-    assert (example_site / "page-weight.json.gz").is_file()
+    stale = [str(file.relative_to(example_site)) for file in files
+             if file.with_name(file.name + ".gz").is_file() and gzip.decompress(
+                 file.with_name(file.name + ".gz").read_bytes()) != file.read_bytes()]
+    assert not stale, f".gz files that are not their file: {stale}"
+    assert (example_site / "page-weight.json.gz").is_file()  # written after the others

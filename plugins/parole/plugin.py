@@ -316,12 +316,17 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             self.forms.write(site_dir, site=self.site_info(config),
                              dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url)
         edition = self._write_low_data(config) if self.config.low_data else None
+        # The .gz files first: the report then has every text file's size as sent.
+        sent = precompress.precompress_site(site_dir) if self.config.precompress else None
         if self.config.page_weight.enabled:
             budget = self.config.page_weight.budget * 1024
             site_path = urlsplit(config.site_url or "/").path
             report = page_weight.measure_site(site_dir, budget, site_path=site_path,
-                                              downloads=[edition.path] if edition else [])
+                                              downloads=[edition.path] if edition else [],
+                                              sent=sent)
             report.write_json(site_dir / page_weight.REPORT_NAME)
+            if self.config.precompress:  # written after the others: its own .gz now
+                precompress.precompress_file(site_dir / page_weight.REPORT_NAME)
             log.info("Page weight (transferred, gzip):\n%s", report.table())
             over = report.over_budget()
             for page_report in over[:LISTED_PAGES]:
@@ -335,9 +340,6 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                             len(over) - LISTED_PAGES, page_weight.kib(budget),
                             page_weight.REPORT_NAME)
             self._warn_about_resources(report, config)
-        if self.config.precompress:
-            precompress.precompress_site(site_dir)
-
 
     def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
         """The one-file edition (before page weight and precompression: measured, gzipped)."""
