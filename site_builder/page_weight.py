@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from site_builder.fetch_markup import fetching_markup
+from site_builder.fetch_markup import scan_pages
 from site_builder.page_resources import Kind, page_fetches, resolve
 from site_builder.precompress import gzip_bytes, is_compressible
 
@@ -207,10 +207,12 @@ def page_url(path: str) -> str:
     return "/" + path
 
 
-def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/") -> PageReport:
-    """Measure the page at ``path`` (site-relative) and what it loads."""
+def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/",
+                 markup: str | None = None) -> PageReport:
+    """Measure the page at ``path`` (site-relative) and what it loads; ``markup``: the page's
+    :func:`~site_builder.fetch_markup.fetching_markup`, when already scanned."""
     # Only the tags that can fetch: the same downloads, read several times faster.
-    html = fetching_markup(site_dir.joinpath(*path.split("/")).read_bytes())
+    html = scan_pages(site_dir, [path])[0] if markup is None else markup
     counted: dict[str, str] = {}  # file → category; a file is counted once per page
     external: set[str] = set()
     missing: set[str] = set()
@@ -243,9 +245,15 @@ def measure_page(site_dir: Path, path: str, sizes: _Sizes, site_path: str = "/")
     )
 
 
+def page_paths(site_dir: Path) -> list[str]:
+    """Every ``*.html`` file under ``site_dir``, by its path there, sorted."""
+    return sorted(file.relative_to(site_dir).as_posix() for file in site_dir.rglob("*.html")
+                  if file.is_file())
+
+
 def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
-                 downloads: Collection[str] = (), sent: Mapping[str, int] | None = None
-                 ) -> SiteReport:
+                 downloads: Collection[str] = (), sent: Mapping[str, int] | None = None,
+                 markup: Mapping[str, str] | None = None) -> SiteReport:
     """Measure every ``*.html`` under ``site_dir``; ``budget`` is the limit per page, in bytes.
 
     ``site_path``: where the site is published on its host (the path of MkDocs' ``site_url``,
@@ -253,7 +261,8 @@ def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
     site-relative paths of HTML files that are downloads, not pages (the low-data edition).
     ``sent``: the bytes sent for text files, by site-relative path, as
     :func:`~site_builder.precompress.precompress_site` returns them for the same site; the
-    other files are measured here.
+    other files are measured here. ``markup``: pages already scanned (``fetch_markup.SiteScan``),
+    by path; the others are scanned here.
     """
     if not site_dir.is_dir():
         raise FileNotFoundError(
@@ -261,12 +270,12 @@ def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
             f"(parole build), or set plugins.parole.page_weight.enabled to false."
         )
     sizes = _Sizes(site_dir, sent or {})
-    paths = sorted(file.relative_to(site_dir).as_posix() for file in site_dir.rglob("*.html")
-                   if file.is_file())
+    paths = page_paths(site_dir)
     if sent is None:
         with ThreadPoolExecutor() as pool:  # zlib releases the GIL: gzip pages on every core
             list(pool.map(sizes, paths))
-    pages = [measure_page(site_dir, path, sizes, site_path) for path in paths
+    markup = markup or {}
+    pages = [measure_page(site_dir, path, sizes, site_path, markup.get(path)) for path in paths
              if path not in downloads]
     measured = [DownloadReport(path, (site_dir / path).stat().st_size, sizes(path) or 0)
                 for path in sorted(downloads) if (site_dir / path).is_file()]

@@ -8,6 +8,10 @@ recent results by content, so the page-weight report and the ``.gz`` files compr
 from __future__ import annotations
 
 import gzip
+import json
+import os
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -18,7 +22,7 @@ from hypothesis import strategies as st
 from site_builder import precompress
 from site_builder.fetch_markup import FETCHING_TAGS, fetching_markup
 from site_builder.page_resources import page_fetches
-from tests.support import build_site, write_site
+from tests.support import REPO, build_site, write_site
 
 TRICKY = {
     "comment": '<!-- <img src="in-comment.png"> --><img src="a.png"><!-- unclosed -- >x',
@@ -189,3 +193,54 @@ def test_remembered_gzips_stay_within_their_limit() -> None:
     assert (recent.get(b"a"), recent.get(b"b"), recent.get(b"c")) == (b"1234", None, b"90ab")
     recent.add(b"d", b"x" * 11)  # larger than the limit: not kept, nothing evicted
     assert (recent.get(b"d"), recent.get(b"a")) == (None, b"1234")
+
+
+SCAN_SCRIPT = """
+import json, os, sys, threading, time
+from pathlib import Path
+from site_builder import fetch_markup
+
+site, case = Path(sys.argv[1]), sys.argv[2]
+paths = sorted(file.relative_to(site).as_posix() for file in site.rglob("*.html"))
+main = os.getpid()
+if case == "a worker dies":
+    real = fetch_markup.scan_pages
+    def dying(site_dir, chunk):
+        if os.getpid() != main:
+            os._exit(1)  # as if the system killed it
+        return real(site_dir, chunk)
+    fetch_markup.scan_pages = dying
+if case == "another thread runs":
+    threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
+parallel_from = 10**12 if case == "small site" else 0
+scan = fetch_markup.SiteScan.start(site, paths, parallel_from=parallel_from)
+in_processes = scan.in_processes
+markup = scan.result()
+print(json.dumps({"in_processes": in_processes, "markup": markup}))
+"""
+
+
+@pytest.mark.parametrize(("case", "in_processes"), [
+    ("big site", True), ("a worker dies", True), ("another thread runs", False),
+    ("small site", False)])
+def test_pages_scanned_in_other_processes_give_the_same_markup(
+        tmp_path: Path, case: str, in_processes: bool) -> None:
+    """A real process, with only its main thread (as ``mkdocs build``), scans a site of 120
+    pages in forked processes; when one dies, when another thread runs (forking is not safe
+    then) or when the site is small, the pages are scanned in the process itself."""
+    site = tmp_path / "site"
+    expected = {}
+    for number in range(120):
+        path = f"page-{number}/index.html" if number else "index.html"
+        html = (f'<html><head><link rel="stylesheet" href="s{number % 3}.css"></head><body>'
+                f'<p>{number}</p><img src="i{number}.png" alt=""></body></html>')
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(html, encoding="utf-8")
+        expected[path] = fetching_markup(html.encode())
+    if os.cpu_count() == 1 and in_processes:
+        pytest.skip("one core: the pages are always scanned in the build's own process")
+    run = subprocess.run([sys.executable, "-c", SCAN_SCRIPT, str(site), case],
+                         capture_output=True, text=True, check=True, cwd=REPO, timeout=60)
+    found = json.loads(run.stdout)
+    assert found["in_processes"] is in_processes
+    assert found["markup"] == expected

@@ -27,6 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from site_builder import calendar, calendar_options, faq, navigation, page_weight, precompress
 from site_builder.errors import ConfigError, ContentError, Problem
+from site_builder.fetch_markup import SiteScan
 from site_builder.forms.fence import FormsExtension
 from site_builder.i18n import (
     DEFAULT_LANGUAGE,
@@ -315,31 +316,45 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if self.forms is not None:
             self.forms.write(site_dir, site=self.site_info(config),
                              dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url)
-        edition = self._write_low_data(config) if self.config.low_data else None
-        # The .gz files first: the report then has every text file's size as sent.
-        sent = precompress.precompress_site(site_dir) if self.config.precompress else None
-        if self.config.page_weight.enabled:
-            budget = self.config.page_weight.budget * 1024
-            site_path = urlsplit(config.site_url or "/").path
-            report = page_weight.measure_site(site_dir, budget, site_path=site_path,
-                                              downloads=[edition.path] if edition else [],
-                                              sent=sent)
-            report.write_json(site_dir / page_weight.REPORT_NAME)
-            if self.config.precompress:  # written after the others: its own .gz now
-                precompress.precompress_file(site_dir / page_weight.REPORT_NAME)
-            log.info("Page weight (transferred, gzip):\n%s", report.table())
-            over = report.over_budget()
-            for page_report in over[:LISTED_PAGES]:
-                log.warning(
-                    "%s weighs %s transferred, over the budget of %s. Make the page shorter, "
-                    "split it, or lighten its images; or raise plugins.parole.page_weight.budget.",
-                    page_report.path, page_weight.kib(page_report.total), page_weight.kib(budget),
-                )
-            if len(over) > LISTED_PAGES:
-                log.warning("%d more pages are over the budget of %s: see %s.",
-                            len(over) - LISTED_PAGES, page_weight.kib(budget),
-                            page_weight.REPORT_NAME)
-            self._warn_about_resources(report, config)
+        edition_name = file_name(self.catalogue) if self.config.low_data else None
+        scan = None
+        if self.config.page_weight.enabled:  # scanned in other processes meanwhile
+            pages = [path for path in page_weight.page_paths(site_dir) if path != edition_name]
+            scan = SiteScan.start(site_dir, pages)
+        try:
+            edition = self._write_low_data(config) if self.config.low_data else None
+            # The .gz files first: the report then has every text file's size as sent.
+            sent = precompress.precompress_site(site_dir) if self.config.precompress else None
+            if scan is not None:
+                self._report_page_weight(config, edition, sent, scan.result())
+        finally:
+            if scan is not None:
+                scan.close()
+
+    def _report_page_weight(self, config: MkDocsConfig, edition: LowDataFile | None,
+                            sent: dict[str, int] | None, markup: dict[str, str]) -> None:
+        site_dir = Path(config.site_dir)
+        budget = self.config.page_weight.budget * 1024
+        site_path = urlsplit(config.site_url or "/").path
+        report = page_weight.measure_site(site_dir, budget, site_path=site_path,
+                                          downloads=[edition.path] if edition else [],
+                                          sent=sent, markup=markup)
+        report.write_json(site_dir / page_weight.REPORT_NAME)
+        if sent is not None:  # written after the others: its own .gz now
+            precompress.precompress_file(site_dir / page_weight.REPORT_NAME)
+        log.info("Page weight (transferred, gzip):\n%s", report.table())
+        over = report.over_budget()
+        for page_report in over[:LISTED_PAGES]:
+            log.warning(
+                "%s weighs %s transferred, over the budget of %s. Make the page shorter, "
+                "split it, or lighten its images; or raise plugins.parole.page_weight.budget.",
+                page_report.path, page_weight.kib(page_report.total), page_weight.kib(budget),
+            )
+        if len(over) > LISTED_PAGES:
+            log.warning("%d more pages are over the budget of %s: see %s.",
+                        len(over) - LISTED_PAGES, page_weight.kib(budget),
+                        page_weight.REPORT_NAME)
+        self._warn_about_resources(report, config)
 
     def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
         """The one-file edition (before page weight and precompression: measured, gzipped)."""
