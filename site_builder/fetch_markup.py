@@ -19,14 +19,12 @@ read differently: html.parser and browsers already disagree about them.
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_all_start_methods, get_context
+from functools import partial
 from pathlib import Path
+
+from site_builder.forked import Forked, spare_cores
 
 FETCHING_TAGS = ("link", "script", "img", "input", "source", "picture", "video", "iframe",
                  "embed", "object")
@@ -77,82 +75,43 @@ def scan_pages(site_dir: Path, paths: Sequence[str]) -> list[str]:
 
 
 class SiteScan:
-    """The fetching markup of a site's pages, scanned in other processes while the build goes
-    on (see :meth:`start`); pages must not change until :meth:`result`.
+    """The fetching markup of a site's pages, scanned in forked processes while the build goes
+    on (``site_builder.forked``); pages must not change until :meth:`result`.
 
     Why: the scan is the page-weight report's biggest cost on a big site (0.7 s for the 140 MB
     of 1000 pages in MkDocs' theme), and a regular expression holds Python's lock, so only
     another process can run it beside the build's own work (the low-data edition, the ``.gz``
-    files). Processes are forked, which is quick and imports nothing; where forking is not safe
-    or not possible (another thread is running, as under ``mkdocs serve``; no ``fork`` on the
-    platform; one core) or not worth it (under :data:`PARALLEL_FROM` bytes of pages), or when a
-    process fails, the pages are scanned here, in :meth:`result`: the same markup either way.
+    files). Each spare core scans a share of the pages; under :data:`PARALLEL_FROM` bytes of
+    pages, or where forking is not safe, the pages are scanned here, in :meth:`result`.
     """
 
     PARALLEL_FROM = 8 * 1024 * 1024
-    """Bytes of pages from which other processes are used (below, starting them costs more)."""
-    CHUNK = 50
-    """Pages per task: enough to make a task worth sending, few enough to share the work."""
+    """Bytes of pages from which other processes scan them (below, forking costs more)."""
 
-    def __init__(self, site_dir: Path, paths: Sequence[str]) -> None:
-        self.site_dir = site_dir
-        self.paths = list(paths)
-        self._pool: ProcessPoolExecutor | None = None
-        self._tasks: list[tuple[list[str], Future[list[str]]]] = []
-
-    @classmethod
-    def start(cls, site_dir: Path, paths: Sequence[str], *,
-              parallel_from: int = PARALLEL_FROM) -> SiteScan:
+    def __init__(self, site_dir: Path, paths: Sequence[str], *,
+                 parallel_from: int = PARALLEL_FROM) -> None:
         """Start scanning the pages at ``paths`` (relative to ``site_dir``)."""
-        scan = cls(site_dir, paths)
-        workers = min(_spare_cores(), -(-len(scan.paths) // cls.CHUNK))
-        size = sum(site_dir.joinpath(*path.split("/")).stat().st_size for path in scan.paths)
-        if workers and size >= parallel_from and _can_fork():
-            try:
-                scan._pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
-                for start in range(0, len(scan.paths), cls.CHUNK):
-                    chunk = scan.paths[start:start + cls.CHUNK]
-                    scan._tasks.append((chunk, scan._pool.submit(scan_pages, site_dir, chunk)))
-            except OSError:  # no process could start (limits, no /dev/shm): scan here
-                scan.close()
-        return scan
+        self.paths = list(paths)
+        size = sum(site_dir.joinpath(*path.split("/")).stat().st_size for path in self.paths)
+        shares = max(1, min(spare_cores(), len(self.paths))) if size >= parallel_from else 1
+        self._scans = [
+            (share, Forked(partial(scan_pages, site_dir, share), fork=size >= parallel_from))
+            for share in (self.paths[number::shares] for number in range(shares))
+        ]
 
     @property
     def in_processes(self) -> bool:
         """Whether other processes are scanning the pages."""
-        return bool(self._tasks)
+        return any(scan.forked for _, scan in self._scans)
 
     def result(self) -> dict[str, str]:
-        """Each page's fetching markup, by its path; waits for the other processes."""
-        if not self._tasks:
-            return dict(zip(self.paths, scan_pages(self.site_dir, self.paths), strict=True))
+        """Each page's fetching markup, by its path."""
         markup: dict[str, str] = {}
-        for chunk, task in self._tasks:
-            try:
-                found = task.result()
-            except (BrokenProcessPool, OSError):  # a process died (out of memory…): redo here
-                found = scan_pages(self.site_dir, chunk)
-            markup.update(zip(chunk, found, strict=True))
-        self.close()
+        for share, scan in self._scans:
+            markup.update(zip(share, scan.result(), strict=True))
         return markup
 
     def close(self) -> None:
-        """Stop the other processes (a failed build may not ask for the result)."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _spare_cores() -> int:
-    """Cores beside the one this process works on (those it may run on, where known)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        cores = os.cpu_count() or 1
-    return cores - 1
-
-
-def _can_fork() -> bool:
-    """Forking copies only the calling thread: a lock another thread holds would stay locked
-    in the child forever."""
-    return "fork" in get_all_start_methods() and threading.active_count() == 1
+        """Stop the other processes (a failed build does not ask for the result)."""
+        for _, scan in self._scans:
+            scan.close()

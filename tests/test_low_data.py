@@ -10,7 +10,10 @@ import gzip
 import itertools
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -453,3 +456,39 @@ def test_two_builds_write_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
     assert first.read_bytes() == second.read_bytes()
     assert (first.with_name(f"{EDITION}.gz").read_bytes()
             == second.with_name(f"{EDITION}.gz").read_bytes())
+
+
+FORKED_BUILD = """
+import json, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from site_builder import forked
+from site_builder.plugins.parole import low_data
+
+low_data.FORK_FROM = 0  # the example is small: make its edition in a forked process all the same
+made: list[bool] = []
+real_init = forked.Forked.__init__
+
+def recording(self, work, *, fork=True):
+    real_init(self, work, fork=fork)
+    made.append(self.forked)
+
+forked.Forked.__init__ = recording
+build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+print(json.dumps(made))
+"""
+
+
+def test_an_edition_made_in_a_forked_process_is_the_same(
+        example: tuple[Path, list[str]], tmp_path: Path) -> None:
+    """A big site's edition is made in a forked process while MkDocs renders the pages (only
+    the main thread runs then, as in a fresh ``mkdocs build``): the same bytes."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the edition is always made in the build's own process")
+    site = tmp_path / "site"
+    finished = subprocess.run(
+        [sys.executable, "-c", FORKED_BUILD, str(REPO / "mkdocs.yml"), str(site)],
+        capture_output=True, text=True, check=True, cwd=REPO, timeout=120,
+        env={**os.environ, "PAROLE_BUILD_DATE": TODAY.isoformat()})
+    assert json.loads(finished.stdout)[0] is True  # the edition's, the first one started
+    assert (site / EDITION).read_bytes() == (example[0] / EDITION).read_bytes()

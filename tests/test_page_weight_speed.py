@@ -213,7 +213,7 @@ if case == "a worker dies":
 if case == "another thread runs":
     threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
 parallel_from = 10**12 if case == "small site" else 0
-scan = fetch_markup.SiteScan.start(site, paths, parallel_from=parallel_from)
+scan = fetch_markup.SiteScan(site, paths, parallel_from=parallel_from)
 in_processes = scan.in_processes
 markup = scan.result()
 print(json.dumps({"in_processes": in_processes, "markup": markup}))

@@ -1,12 +1,15 @@
 """The low-data edition part of the ``parole`` plugin: MkDocs' pages in, ``site_builder.low_data``
-out. After the build, every page's rendered text (``page.content``) is gathered in navigation
-order and the core writes the one-file edition beside the home page.
+out. Once MkDocs has read every page (``on_env``), their rendered text (``page.content``) is
+gathered in navigation order and the core makes the one-file edition; on a big site a forked
+process makes it while MkDocs renders the pages. It is written beside the home page after the
+build.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from site_builder import calendar, low_data, page_weight
+from site_builder.forked import Forked
 from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
 from site_builder.low_data.forms import offline_forms
@@ -38,7 +42,20 @@ def edition_pages(nav: Navigation, more: Iterable[File], left_out: str | None) -
     return [page for page in pages if page.url != left_out and page.content is not None]
 
 
-def write_edition(
+FORK_FROM = 512 * 1024
+"""Characters of page text from which the edition is made in a forked process while MkDocs
+renders the pages (``site_builder.forked``): 0.5 s of the build's own time at 1000 pages."""
+
+
+@dataclass(frozen=True)
+class StartedEdition:
+    """The edition being made: its HTML when :attr:`html` has it, of :attr:`pages` pages."""
+
+    html: Forked[str]
+    pages: int
+
+
+def start_edition(
     config: MkDocsConfig,
     *,
     pages: list[Page],
@@ -48,27 +65,39 @@ def write_edition(
     today: date,
     site_forms: SiteForms | None,
     help_url: str | None,
-) -> low_data.LowDataFile:
-    """Render and write the edition; log its size (and, once, what a missing ``site_url``
-    leaves out)."""
-    html = low_data.render_low_data(
-        [low_data.EditionPage(src_uri=page.file.src_uri, url=page.url,
-                              title=Markup(page.title or "").striptags(),
-                              content=page.content or "", calendar=bool(page.meta.get("calendar")))
-         for page in pages],
-        catalogue=catalogue,
-        site=site,
-        consultation=calendar.view(consultation, today, catalogue),
-        forms=offline_forms(site_forms) if site_forms is not None else [],
-        site_url=config.site_url,
-        help_url=help_url,
-        dropoff=consultation.paper_dropoff,
-        today=today,
-    )
+) -> StartedEdition:
+    """Start making the edition's HTML from ``pages``' text (``page.content``: the pages must
+    have been read, as they are from MkDocs' ``on_env`` event)."""
+
+    def render() -> str:
+        return low_data.render_low_data(
+            [low_data.EditionPage(src_uri=page.file.src_uri, url=page.url,
+                                  title=Markup(page.title or "").striptags(),
+                                  content=page.content or "",
+                                  calendar=bool(page.meta.get("calendar")))
+             for page in pages],
+            catalogue=catalogue,
+            site=site,
+            consultation=calendar.view(consultation, today, catalogue),
+            forms=offline_forms(site_forms) if site_forms is not None else [],
+            site_url=config.site_url,
+            help_url=help_url,
+            dropoff=consultation.paper_dropoff,
+            today=today,
+        )
+
+    text = sum(len(page.content or "") for page in pages)
+    return StartedEdition(Forked(render, fork=text >= FORK_FROM), len(pages))
+
+
+def write_edition(config: MkDocsConfig, html: str, *, catalogue: Catalogue,
+                  pages: int) -> low_data.LowDataFile:
+    """Write the edition of ``pages`` pages; log its size (and, once, what a missing
+    ``site_url`` leaves out)."""
     edition = low_data.write_low_data(Path(config.site_dir), low_data.file_name(catalogue), html)
     log.info("Low-data edition: %s, %s (%s gzip), %d pages in one file to share offline; "
              "no page budget applies to it.", edition.path, page_weight.kib(edition.raw),
-             page_weight.kib(edition.gzip), len(pages))
+             page_weight.kib(edition.gzip), pages)
     if not config.site_url:
         log.info("Low-data edition: mkdocs.yml has no site_url, so %s gives no web address "
                  "(not the online form's, nor the paper version's); it says to answer on the "

@@ -44,7 +44,7 @@ from site_builder.site_map import site_map_markdown
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
-from .low_data import edition_pages, write_edition
+from .low_data import StartedEdition, edition_pages, start_edition, write_edition
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
@@ -63,6 +63,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     def __init__(self) -> None:
         self.gzips: precompress.BackgroundGzips | None = None
+        self.edition: StartedEdition | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -78,6 +79,13 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.images: ImagesAdapter | None = None
         self.today = date.today()  # the build date, read again by every build (on_config)
         self._finish_gzips()
+        self._stop_edition()
+
+    def _stop_edition(self) -> None:
+        """Stop making the low-data edition (a failed build does not write it)."""
+        edition, self.edition = self.edition, None
+        if edition is not None:
+            edition.html.close()
 
     def _finish_gzips(self) -> None:
         """Wait for the pages still being gzipped (a failed build leaves some behind)."""
@@ -182,6 +190,15 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         env.globals["t"] = self.catalogue
         env.globals["parole"] = self.site_info(config)
         env.globals["parole_calendar"] = calendar.view(self.calendar, self.today, self.catalogue)
+        if self.config.low_data and self.nav is not None:  # every page is read: start it now
+            help_page = self.footer_files.get("help_page")
+            self.edition = start_edition(
+                config,
+                pages=edition_pages(self.nav, self.footer_files.values(), self.site_map_url),
+                catalogue=self.catalogue, site=self.site_info(config), consultation=self.calendar,
+                today=self.today, site_forms=self.forms.site_forms if self.forms else None,
+                help_url=help_page.url if help_page else None,
+            )
         return env
 
     def site_info(self, config: MkDocsConfig) -> SiteInfo:
@@ -305,6 +322,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     # -- after the build --------------------------------------------------------------------
 
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_edition()
+
     @event_priority(-100)  # last: measure and compress what every other plugin wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         problems = (self.problems + (self.forms.problems if self.forms else [])
@@ -320,9 +340,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         scan = None
         if self.config.page_weight.enabled:  # scanned in other processes meanwhile
             pages = [path for path in page_weight.page_paths(site_dir) if path != edition_name]
-            scan = SiteScan.start(site_dir, pages)
+            scan = SiteScan(site_dir, pages)
         try:
-            edition = self._write_low_data(config) if self.config.low_data else None
+            edition = self._write_low_data(config)
             # The .gz files first: the report then has every text file's size as sent.
             sent = precompress.precompress_site(site_dir) if self.config.precompress else None
             if scan is not None:
@@ -358,15 +378,11 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
         """The one-file edition (before page weight and precompression: measured, gzipped)."""
-        if self.nav is None:
+        edition, self.edition = self.edition, None
+        if edition is None:
             return None
-        help_page = self.footer_files.get("help_page")
-        return write_edition(
-            config, pages=edition_pages(self.nav, self.footer_files.values(), self.site_map_url),
-            catalogue=self.catalogue, site=self.site_info(config), consultation=self.calendar,
-            today=self.today, site_forms=self.forms.site_forms if self.forms else None,
-            help_url=help_page.url if help_page else None,
-        )
+        return write_edition(config, edition.html.result(), catalogue=self.catalogue,
+                             pages=edition.pages)
 
     @staticmethod
     def _warn_about_resources(report: page_weight.SiteReport, config: MkDocsConfig) -> None:
