@@ -26,7 +26,9 @@ import os
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map"})
@@ -77,9 +79,15 @@ class _RecentGzips:
 _recent = _RecentGzips(32 * 1024 * 1024)
 
 
-def gzip_bytes(data: bytes) -> bytes:
-    """``data`` gzipped at level 9 with a reproducible header (mtime 0, no name, OS unknown)."""
-    key = hashlib.blake2b(data, digest_size=20).digest()
+def digest(data: bytes) -> bytes:
+    """What tells contents apart: gzips are remembered, and ``.gz`` files checked, by it."""
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def gzip_bytes(data: bytes, key: bytes | None = None) -> bytes:
+    """``data`` gzipped at level 9 with a reproducible header (mtime 0, no name, OS unknown);
+    ``key``: ``data``'s :func:`digest`, when known already."""
+    key = key or digest(data)
     found = _recent.get(key)
     if found is not None:
         return found
@@ -90,14 +98,18 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 class BackgroundGzips:
-    """Gzip pages on the spare cores while the build renders the next ones.
+    """Gzip pages, and write their ``.gz`` files, on the spare cores while the build renders
+    the next pages.
 
     Why: MkDocs renders pages one after the other in one thread, so on a machine with two cores
     one of them idles during the rendering, and then the page-weight report and
     :func:`precompress_site` had to gzip every page after it (3 s for the 140 MB of a 1000-page
-    site in MkDocs' theme, bench/README.md). Started as each page is rendered, zlib (which
-    releases the GIL) runs beside the rendering, and both later passes find each page's gzip by
-    its content among the recent ones. At most ``pending`` pages wait in memory at once.
+    site in MkDocs' theme, bench/README.md), and write 1000 ``.gz`` files (1 s more). Started
+    as each page is rendered, zlib and the writing (which release the GIL) run beside the
+    rendering; both later passes find each page's gzip by its content among the recent ones,
+    and :func:`precompress_site` keeps a ``.gz`` written here only if its page, read again
+    then, is still what was gzipped (:attr:`written`). At most ``pending`` pages wait in
+    memory at once.
     """
 
     def __init__(self, pending: int = 64) -> None:
@@ -105,13 +117,23 @@ class BackgroundGzips:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parole-gzip")
         self._slots = threading.BoundedSemaphore(pending)
         self._errors: list[BaseException] = []
+        self.written: dict[Path, Written] = {}
+        """The ``.gz`` files written, by their page's path."""
 
-    def add(self, data: bytes) -> None:
-        """Start gzipping ``data``; waits while ``pending`` pages are already waiting."""
+    def add(self, data: bytes, page: Path | None = None) -> None:
+        """Start gzipping ``data``, and when ``page`` is given (the file ``data`` will be
+        written to), writing ``page.gz``; waits while ``pending`` pages are already waiting."""
         self._slots.acquire()
-        self._pool.submit(gzip_bytes, data).add_done_callback(self._done)
+        self._pool.submit(self._gzip, data, page).add_done_callback(self._done)
 
-    def _done(self, future: Future[bytes]) -> None:
+    def _gzip(self, data: bytes, page: Path | None) -> None:
+        key = digest(data)
+        compressed = gzip_bytes(data, key)
+        if page is not None:
+            page.parent.mkdir(parents=True, exist_ok=True)  # the build may not have made it yet
+            self.written[page] = Written(key, write_gz(page, len(data), compressed))
+
+    def _done(self, future: Future[None]) -> None:
         self._slots.release()
         error = future.exception()
         if error is not None:
@@ -124,25 +146,45 @@ class BackgroundGzips:
             raise self._errors[0]
 
 
-def precompress_file(path: Path) -> int:
-    """Write ``path.gz`` when gzip makes ``path`` smaller, else remove a stale one; returns the
-    bytes a server sends for ``path`` (the ``.gz``'s size, or the file's own)."""
-    data = path.read_bytes()
-    compressed = gzip_bytes(data)
+@dataclass(frozen=True)
+class Written:
+    """A ``.gz`` written before its file was: the :func:`digest` of the content it was made
+    from, and the bytes a server sends for the file (the ``.gz``'s size, or the file's own)."""
+
+    digest: bytes
+    sent: int
+
+
+def write_gz(path: Path, size: int, compressed: bytes) -> int:
+    """Write ``path.gz`` when ``compressed`` is smaller than ``size`` (``path``'s), else remove
+    a stale one; returns the bytes a server sends for ``path``."""
     target = path.with_name(path.name + ".gz")
-    if len(compressed) >= len(data):
+    if len(compressed) >= size:
         target.unlink(missing_ok=True)
-        return len(data)
+        return size
     temporary = path.with_name(path.name + ".gz.tmp")
     temporary.write_bytes(compressed)
     temporary.replace(target)  # atomic: a server never sends a half-written file
     return len(compressed)
 
 
-def precompress_site(site_dir: Path) -> dict[str, int]:
+def precompress_file(path: Path, written: Written | None = None) -> int:
+    """Write ``path.gz`` when gzip makes ``path`` smaller, else remove a stale one; returns the
+    bytes a server sends for ``path``. ``written``: a ``.gz`` already written for it, kept when
+    ``path`` is still what it was made from."""
+    data = path.read_bytes()
+    key = digest(data)
+    if written is not None and written.digest == key:
+        return written.sent
+    return write_gz(path, len(data), gzip_bytes(data, key))
+
+
+def precompress_site(site_dir: Path, written: Mapping[Path, Written] | None = None
+                     ) -> dict[str, int]:
     """Precompress every eligible file under ``site_dir``; returns the bytes a server sends for
     each of them, by path in the site (``faq/index.html``): the page-weight report needs them,
-    and so does not read and compress the pages again."""
+    and so does not read and compress the pages again. ``written``: ``.gz`` files written
+    already (:attr:`BackgroundGzips.written`), kept when their file has not changed since."""
     if not site_dir.is_dir():
         raise FileNotFoundError(
             f"cannot precompress {site_dir}: no such folder. Build the site first "
@@ -152,7 +194,8 @@ def precompress_site(site_dir: Path) -> dict[str, int]:
              and is_compressible(path)]
     # zlib and file I/O release the GIL: threads compress on every core (the .gz bytes do not
     # depend on the order), which halves this step on two cores for a 1000-page site.
+    written = written or {}
     with ThreadPoolExecutor() as pool:
-        sent = pool.map(precompress_file, files)
+        sent = pool.map(lambda file: precompress_file(file, written.get(file)), files)
         return {file.relative_to(site_dir).as_posix(): size
                 for file, size in zip(files, sent, strict=True)}

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.precompress import COMPRESSIBLE, BackgroundGzips, gzip_bytes, precompress_site
+from tests.support import build_site, write_site
 
 TEXT = "Bienvenue sur la consultation de Belval. " * 20
 
@@ -111,6 +112,40 @@ def test_pages_gzipped_in_the_background_are_not_gzipped_again(
     assert len(compressed) == len(pages), "the report's and the .gz pass's gzip found in memory"
 
 
+def test_a_gz_written_while_rendering_is_kept_while_its_page_is_the_same(
+        tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    page = site / "nouvelle" / "index.html"  # its folder does not exist yet
+    data = TEXT.encode()
+    gzips = BackgroundGzips()
+    gzips.add(data, page)
+    gzips.add(b"ok", site / "tiny.html")  # gzip would make it bigger: no .gz
+    page.parent.mkdir(parents=True, exist_ok=True)  # as MkDocs writes the page after handing
+    page.write_bytes(data)  # it to the plugin
+    (site / "tiny.html").write_bytes(b"ok")
+    gzips.finish()
+    target = site / "nouvelle" / "index.html.gz"
+    assert gzip.decompress(target.read_bytes()) == data
+    assert not (site / "tiny.html.gz").exists()
+    before = target.stat()
+    sent = precompress_site(site, gzips.written)
+    assert sent == {"nouvelle/index.html": before.st_size, "tiny.html": 2}
+    assert target.stat().st_ino == before.st_ino  # kept, not written again
+
+
+def test_a_page_changed_after_its_gz_was_written_gets_a_new_one(tmp_path: Path) -> None:
+    """Another plugin may rewrite pages after the build (MkDocs' on_post_build, before
+    parole's): the .gz written while rendering is then stale and must be replaced."""
+    page = tmp_path / "site" / "index.html"
+    gzips = BackgroundGzips()
+    gzips.add(TEXT.encode(), page)
+    gzips.finish()
+    changed = (TEXT + "Version 2.").encode()
+    page.write_bytes(changed)
+    precompress_site(tmp_path / "site", gzips.written)
+    assert gzip.decompress((tmp_path / "site" / "index.html.gz").read_bytes()) == changed
+
+
 def test_an_error_in_a_background_gzip_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
     def failing_compress(data: bytes, /, level: int = -1, wbits: int = 15) -> bytes:
         raise MemoryError("no memory left")
@@ -139,3 +174,20 @@ def test_example_site_is_precompressed(example_site: Path) -> None:
                  file.with_name(file.name + ".gz").read_bytes()) != file.read_bytes()]
     assert not stale, f".gz files that are not their file: {stale}"
     assert (example_site / "page-weight.json.gz").is_file()  # written after the others
+
+
+def test_a_page_another_plugin_rewrites_after_the_build_gets_a_faithful_gz(
+        tmp_path: Path) -> None:
+    hook = tmp_path / "version.py"
+    hook.write_text(
+        "from pathlib import Path\n\n"
+        "def on_post_build(config):  # runs before parole's, which comes last\n"
+        "    page = Path(config.site_dir) / 'index.html'\n"
+        "    page.write_text(page.read_text().replace('VERSION', '2.0.1'))\n",
+        encoding="utf-8")
+    config = write_site(tmp_path, {"index.md": "# Accueil\n\nVersion VERSION.\n"},
+                        hooks=[str(hook)])
+    site = build_site(config, tmp_path / "site")
+    page = (site / "index.html").read_bytes()
+    assert b"2.0.1" in page
+    assert gzip.decompress((site / "index.html.gz").read_bytes()) == page

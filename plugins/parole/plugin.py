@@ -87,11 +87,14 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if edition is not None:
             edition.html.close()
 
-    def _finish_gzips(self) -> None:
-        """Wait for the pages still being gzipped (a failed build leaves some behind)."""
+    def _finish_gzips(self) -> dict[Path, precompress.Written]:
+        """Wait for the pages still being gzipped (a failed build leaves some behind); returns
+        the ``.gz`` files written meanwhile."""
         gzips, self.gzips = self.gzips, None
-        if gzips is not None:
-            gzips.finish()
+        if gzips is None:
+            return {}
+        gzips.finish()
+        return gzips.written
 
     # -- configuration and files ------------------------------------------------------------
 
@@ -317,7 +320,10 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     @event_priority(-100)  # last: the page as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.gzips is not None:  # measured and compressed after the build: start now
-            self.gzips.add(output.encode("utf-8", errors="xmlcharrefreplace"))
+            # its .gz too, when MkDocs writes the page (not when the page is empty)
+            gz_for = (Path(page.file.abs_dest_path) if self.config.precompress and output.strip()
+                      else None)
+            self.gzips.add(output.encode("utf-8", errors="xmlcharrefreplace"), gz_for)
         return output
 
     # -- after the build --------------------------------------------------------------------
@@ -331,7 +337,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                     + (self.images.problems if self.images else []))
         if problems:
             raise PluginError(str(ContentError(problems)))
-        self._finish_gzips()
+        written = self._finish_gzips()
         site_dir = Path(config.site_dir)
         if self.forms is not None:
             self.forms.write(site_dir, site=self.site_info(config),
@@ -344,7 +350,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         try:
             edition = self._write_low_data(config)
             # The .gz files first: the report then has every text file's size as sent.
-            sent = precompress.precompress_site(site_dir) if self.config.precompress else None
+            sent = (precompress.precompress_site(site_dir, written) if self.config.precompress
+                    else None)
             if scan is not None:
                 self._report_page_weight(config, edition, sent, scan.result())
         finally:
