@@ -165,9 +165,10 @@ def decisions(results: Results) -> list[str]:
         "1.6 Mbit/s/750 kbit/s).",
         f"- **Builds**: `mkdocs build` in a child process (`bench/build_child.py`; imports "
         f"included, as an organizer waits), the median of {results.build_runs}, builds "
-        "interleaved; peak memory is the child's own peak resident set size (`VmHWM`). All in "
-        "the same run, so the ratios compare like with like. A page's weight \"does not grow\" "
-        f"within {tolerance}.",
+        "interleaved; peak memory is the child's own peak resident set size (`VmHWM`), without "
+        "the processes parole forks for a big site (the low-data edition, the page-weight "
+        "scan: they share its memory). All in the same run, so the ratios compare like with "
+        f"like. A page's weight \"does not grow\" within {tolerance}.",
     ]
 
 
