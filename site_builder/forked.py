@@ -6,11 +6,12 @@ the child starts with the build's memory as it is, so the work needs no setup an
 never copied through a pipe; only the result comes back (pickled).
 
 Forking is done only where it is safe and useful (:func:`can_fork`): ``fork`` exists, this is the
-process's only thread (a lock another thread holds would stay locked forever in the child; under
-``mkdocs serve`` the server's threads run), and a core is spare. Otherwise, and whenever the child
-fails (killed, out of memory, an error in the work), the work is done in this process when its
-result is asked for: the same result either way, and a real error is raised here, where the
-build reports it. The work must not log: MkDocs counts warnings (``--strict``) in this process.
+process's only thread (a lock another thread holds would stay locked forever in the child; a
+rebuild of ``mkdocs serve`` or ``parole serve`` runs beside the server's threads), and a core is
+spare. Otherwise, and whenever the child fails (killed, out of memory, an error in the work),
+the work is done in this process when its result is asked for: the same result either way, and
+a real error is raised here, where the build reports it. The work must not log: MkDocs counts
+warnings (``--strict``) in this process.
 """
 
 from __future__ import annotations
