@@ -33,7 +33,7 @@ candidates). An element it starts to read must be added here, or its downloads g
 
 _RAW_TEXT = ("script", "style")  # html.parser's CDATA_CONTENT_ELEMENTS
 # A quote starts a value only after "=" (elsewhere it is part of a name, as in browsers); a run
-# of other characters is one step of the loop, not one step per character (2x faster).
+# of other characters is one step of the loop, not one step per character (about 30 % faster).
 _ATTRIBUTES = rb"""(?:[^'">=]++|=\s*+(?:"[^"]*+"|'[^']*+')?+|['"])*+"""
 _NAME_END = rb"(?=[\s/>])"
 _KEPT = b"|".join(name.encode() for name in FETCHING_TAGS)
