@@ -91,13 +91,12 @@ class SiteScan:
     def __init__(self, site_dir: Path, paths: Sequence[str], *,
                  parallel_from: int = PARALLEL_FROM) -> None:
         """Start scanning the pages at ``paths`` (relative to ``site_dir``)."""
-        self.paths = list(paths)
-        size = sum(site_dir.joinpath(*path.split("/")).stat().st_size for path in self.paths)
-        shares = max(1, min(spare_cores(), len(self.paths))) if size >= parallel_from else 1
-        self._scans = [
-            (share, Forked(partial(scan_pages, site_dir, share), fork=size >= parallel_from))
-            for share in (self.paths[number::shares] for number in range(shares))
-        ]
+        pages = list(paths)
+        size = sum(site_dir.joinpath(*path.split("/")).stat().st_size for path in pages)
+        worth_it = size >= parallel_from
+        shares = max(1, min(spare_cores(), len(pages))) if worth_it else 1
+        self._scans = [(share, Forked(partial(scan_pages, site_dir, share), fork=worth_it))
+                       for share in (pages[number::shares] for number in range(shares))]
 
     @property
     def in_processes(self) -> bool:

@@ -22,7 +22,6 @@ Rules:
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import zlib
 from collections import OrderedDict
@@ -30,6 +29,8 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from site_builder.forked import spare_cores
 
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map"})
 """Suffixes of the files that get a ``.gz`` and that the page weight counts gzipped."""
@@ -113,7 +114,7 @@ class BackgroundGzips:
     """
 
     def __init__(self, pending: int = 64) -> None:
-        workers = max(1, (os.cpu_count() or 2) - 1)  # one core renders
+        workers = max(1, spare_cores())  # one core renders
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parole-gzip")
         self._slots = threading.BoundedSemaphore(pending)
         self._errors: list[BaseException] = []
