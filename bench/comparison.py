@@ -5,7 +5,9 @@ ways of ``bench/builds.py``, times the builds of each size (median of ``build_ru
 interleaved), serves every loaded build like nginx with ``gzip_static``, loads the brief, the
 FAQ and the form page of each on a first visit over 2G and 3G (median of ``runs``, interleaved),
 measures a real collector on SQLite and PostgreSQL, and writes ``docs/PERFORMANCE.md``
-(``bench/performance_page.py``) with the targets computed from the numbers.
+(``bench/performance_page.py``) with the targets computed from the numbers. Every raw number is
+written to :data:`RAW_LOG` as soon as it is measured (``bench/raw_log.py``), and the page is
+computed from that file.
 
     .venv/bin/python -m bench comparison                  # the full run (long)
     .venv/bin/python -m bench comparison --quick --runs 1 # a rough one; printed, not written
@@ -16,11 +18,11 @@ from __future__ import annotations
 import datetime
 import os
 import platform
-import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
@@ -28,18 +30,11 @@ from playwright.sync_api import sync_playwright
 
 from bench import collector_load
 from bench.browser import NETWORKS
-from bench.builds import BUILDS, PAROLE, BuildRun, run_build, write_config
-from bench.comparison_results import (
-    EXAMPLE,
-    FORM_PAGE,
-    PAGES,
-    BuildRow,
-    CollectorRow,
-    LoadRow,
-    Results,
-)
-from bench.page_loads import PageLoad, first_visit
-from bench.performance_page import intro_of, markdown
+from bench.builds import BUILDS, PAROLE, run_build, write_config
+from bench.comparison_results import EXAMPLE, FORM_PAGE, PAGES, Results, results_from
+from bench.page_loads import first_visit
+from bench.performance_page import RAW_NUMBERS, intro_of, markdown
+from bench.raw_log import RawLog
 from bench.sites import SIZES, write_consultation
 from site_builder.precompress import precompress_site
 from tests.support import CHROMIUM, CHROMIUM_ARGS, serve_site
@@ -47,6 +42,7 @@ from tests.support import CHROMIUM, CHROMIUM_ARGS, serve_site
 NAME = "comparison"
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "docs" / "PERFORMANCE.md"
+RAW_LOG = REPO / RAW_NUMBERS
 BUILD_RUNS = 5  # the issue asks for 3; on a shared virtual machine 3 were too few to be stable
 QUICK_SIZES = (10, 40)
 
@@ -55,30 +51,24 @@ def _say(message: str) -> None:
     print(f"{NAME}: {message}", file=sys.stderr, flush=True)
 
 
-def time_builds(root: Path, sizes: tuple[int, ...], build_runs: int
-                ) -> tuple[list[BuildRow], dict[str, dict[str, Path]]]:
+def time_builds(root: Path, sizes: tuple[int, ...], build_runs: int, log: RawLog
+                ) -> dict[str, dict[str, Path]]:
     """Build every size in every way ``build_runs`` times (the order of the builds rotates
-    from one run to the next); returns the rows and the last site of each loaded build."""
-    rows: list[BuildRow] = []
+    from one run to the next), logging each; returns the last site of each loaded build."""
     sites: dict[str, dict[str, Path]] = {}
     for pages in sizes:
         folder = root / str(pages)
         docs, nav = write_consultation(folder, pages)
         configs = {build.name: write_config(folder, build, docs, nav) for build in BUILDS}
-        runs: dict[str, list[BuildRun]] = {build.name: [] for build in BUILDS}
         for run in range(build_runs):
             order = BUILDS[run % len(BUILDS):] + BUILDS[:run % len(BUILDS)]
             for build in order:
                 _say(f"build {pages} pages, {build.name}, run {run + 1}/{build_runs}")
-                runs[build.name].append(run_build(configs[build.name],
-                                                  folder / f"site-{build.name}"))
-        for name, done in runs.items():
-            seconds = [item.seconds for item in done]
-            rows.append(BuildRow(pages, name, statistics.median(seconds), tuple(seconds),
-                                 max(item.max_rss_kib for item in done)))
+                built = run_build(configs[build.name], folder / f"site-{build.name}")
+                log.add("build", pages=pages, build=build.name, run=run + 1, **asdict(built))
         sites[str(pages)] = {build.name: folder / f"site-{build.name}" for build in BUILDS
                              if build.loaded}
-    return rows, sites
+    return sites
 
 
 def build_example(root: Path) -> dict[str, Path]:
@@ -102,10 +92,9 @@ def _targets(urls: dict[str, dict[str, str]]) -> Iterator[tuple[str, str, str, s
                 yield site, build, page, base + path
 
 
-def load_pages(sites: dict[str, dict[str, Path]], runs: int) -> tuple[list[LoadRow], str]:
-    """First visits of every page of every loaded build, ``runs`` times per network; returns
-    the median rows and the Chromium version."""
-    loads: dict[tuple[str, str, str, str], list[PageLoad]] = {}
+def load_pages(sites: dict[str, dict[str, Path]], runs: int, log: RawLog) -> None:
+    """First visits of every page of every loaded build, ``runs`` times per network, each
+    logged with the Chromium version."""
     with ExitStack() as stack, sync_playwright() as playwright:
         for built in sites.values():
             for folder in built.values():
@@ -114,29 +103,17 @@ def load_pages(sites: dict[str, dict[str, Path]], runs: int) -> tuple[list[LoadR
                        for build, path in built.items()} for site, built in sites.items()}
         browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                              args=CHROMIUM_ARGS)
+        log.add("browser", chromium=browser.version)
         for _site, _build, page, url in _targets({EXAMPLE: urls[EXAMPLE]}):  # warm-up
             first_visit(browser, NETWORKS[-1], url, form=page == FORM_PAGE)
         for network in NETWORKS:
             for run in range(runs):
                 _say(f"loads on {network.name}, run {run + 1}/{runs}")
                 for site, build, page, url in _targets(urls):
-                    loads.setdefault((site, build, page, network.name), []).append(
-                        first_visit(browser, network, url, form=page == FORM_PAGE))
-        version = browser.version
+                    visit = first_visit(browser, network, url, form=page == FORM_PAGE)
+                    log.add("load", site=site, build=build, page=page, network=network.name,
+                            run=run + 1, **asdict(visit))
         browser.close()
-    return [_median(*key, values) for key, values in loads.items()], version
-
-
-def _median(site: str, build: str, page: str, network: str, loads: list[PageLoad]) -> LoadRow:
-    usable = [load.usable_form_ms for load in loads if load.usable_form_ms is not None]
-    return LoadRow(
-        site, build, page, network,
-        fcp_ms=statistics.median(load.fcp_ms for load in loads),
-        usable_form_ms=statistics.median(usable) if usable else None,
-        bytes=round(statistics.median(load.bytes for load in loads)),
-        requests=round(statistics.median(load.requests for load in loads)),
-        third_party=round(statistics.median(load.third_party for load in loads)),
-    )
 
 
 def _versions() -> str:
@@ -155,28 +132,36 @@ def _machine() -> str:
     return f"{os.cpu_count()} CPUs{', ' + model if model else ''}"
 
 
-def measure(runs: int, *, quick: bool = False, collector: bool = True) -> Results:
-    """Everything the page shows. ``quick``: small sites and one build each, for development."""
+def measure(runs: int, *, quick: bool = False, collector: bool = True,
+            raw_log: Path = RAW_LOG) -> Results:
+    """Everything the page shows, each raw number written to ``raw_log`` as it is measured.
+    ``quick``: small sites and one build each, for development."""
     sizes = QUICK_SIZES if quick else SIZES
     build_runs = 1 if quick else BUILD_RUNS
-    with tempfile.TemporaryDirectory(prefix="parole-bench-comparison-") as temporary:
+    command = f".venv/bin/python -m bench {NAME}" + ("" if runs == 5 else f" --runs {runs}")
+    with RawLog(raw_log) as log, tempfile.TemporaryDirectory(
+            prefix="parole-bench-comparison-") as temporary:
+        log.add("run", date=datetime.date.today().isoformat(), versions=_versions(),
+                machine=_machine(), runs=runs, build_runs=build_runs, sizes=list(sizes),
+                command=command)
         root = Path(temporary)
-        builds, sites = time_builds(root, sizes, build_runs)
+        sites = time_builds(root, sizes, build_runs, log)
         sites = {EXAMPLE: build_example(root), **sites}
-        loads, chromium = load_pages(sites, runs)
-        collected: tuple[CollectorRow, ...] = ()
+        load_pages(sites, runs, log)
         if collector:
             _say("collector: SQLite and PostgreSQL")
-            collected = collector_load.measure(sites[EXAMPLE][PAROLE.name],
-                                               seconds=3.0 if quick else 10.0)
-    command = f".venv/bin/python -m bench {NAME}" + ("" if runs == 5 else f" --runs {runs}")
-    return Results(
-        date=datetime.date.today().isoformat(), chromium=chromium, versions=_versions(),
-        machine=_machine(), runs=runs, build_runs=build_runs, sizes=sizes,
-        loads=tuple(loads), builds=tuple(builds), collector=collected, command=command)
+            for row in collector_load.measure(sites[EXAMPLE][PAROLE.name],
+                                              seconds=3.0 if quick else 10.0):
+                log.add("collector", **asdict(row))
+    return results_from(log.records)
 
 
 def run(runs: int, quick: bool = False) -> str:
     """Measure and return the page, keeping the hand-written introduction of ``OUTPUT``."""
     existing = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else None
-    return markdown(measure(runs, quick=quick), intro_of(existing))
+    if quick:  # a rough run leaves the committed raw numbers alone
+        with tempfile.TemporaryDirectory(prefix="parole-bench-quick-") as temporary:
+            results = measure(runs, quick=True, raw_log=Path(temporary) / RAW_LOG.name)
+    else:
+        results = measure(runs)
+    return markdown(results, intro_of(existing))

@@ -7,8 +7,10 @@ busier machine moves both sides alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 PAGES = {"brief": "", "faq": "faq/", "form": "donner-mon-avis/"}
 """The pages loaded in each build: their name and URL path."""
@@ -87,6 +89,53 @@ class Results:
     def sites(self) -> list[str]:
         return [site for site in [EXAMPLE, *map(str, self.sizes)]
                 if any(row.site == site for row in self.loads)]
+
+
+def results_from(records: Iterable[dict[str, Any]]) -> Results:
+    """The medians of a run's raw records (``bench/raw_log.py``), in the order measured."""
+    settings: dict[str, Any] = {}
+    chromium = ""
+    builds: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    loads: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    collector = []
+    for record in records:
+        kind = record["kind"]
+        if kind == "run":
+            settings = {key: value for key, value in record.items() if key != "kind"}
+        elif kind == "browser":
+            chromium = record["chromium"]
+        elif kind == "build":
+            builds.setdefault((record["pages"], record["build"]), []).append(record)
+        elif kind == "load":
+            key = (record["site"], record["build"], record["page"], record["network"])
+            loads.setdefault(key, []).append(record)
+        elif kind == "collector":
+            collector.append(CollectorRow(record["backend"], record["answers"],
+                                          record["seconds"], record["clients"],
+                                          record["refused"]))
+    return Results(
+        **{**settings, "sizes": tuple(settings["sizes"])}, chromium=chromium,
+        builds=tuple(_build_median(pages, build, runs) for (pages, build), runs in builds.items()),
+        loads=tuple(_load_median(*key, runs) for key, runs in loads.items()),
+        collector=tuple(collector))
+
+
+def _build_median(pages: int, build: str, runs: list[dict[str, Any]]) -> BuildRow:
+    seconds = tuple(run["seconds"] for run in runs)
+    return BuildRow(pages, build, statistics.median(seconds), seconds,
+                    max(run["max_rss_kib"] for run in runs))
+
+
+def _load_median(site: str, build: str, page: str, network: str,
+                 loads: list[dict[str, Any]]) -> LoadRow:
+    def median(field: str) -> float:
+        return float(statistics.median(load[field] for load in loads))
+
+    usable = [load["usable_form_ms"] for load in loads if load["usable_form_ms"] is not None]
+    return LoadRow(site, build, page, network, fcp_ms=median("fcp_ms"),
+                   usable_form_ms=statistics.median(usable) if usable else None,
+                   bytes=round(median("bytes")), requests=round(median("requests")),
+                   third_party=round(median("third_party")))
 
 
 @dataclass(frozen=True)

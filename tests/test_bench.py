@@ -3,18 +3,27 @@ and that a results page is written correctly from numbers."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench import __main__ as runner
-from bench import comparison, css_delivery, performance_page
+from bench import comparison, css_delivery, performance_page, raw_log
 from bench.browser import NETWORKS
 from bench.builds import BUILDS
-from bench.comparison_results import PAGES, BuildRow, CollectorRow, LoadRow, targets
+from bench.comparison_results import (
+    PAGES,
+    BuildRow,
+    CollectorRow,
+    LoadRow,
+    results_from,
+    targets,
+)
 from bench.comparison_results import Results as ComparisonResults
 from bench.css_delivery import Results, Row
+from bench.raw_log import RawLog
 from tests.support import REPO
 
 
@@ -165,6 +174,10 @@ def test_performance_page_from_fake_numbers() -> None:
     page = performance_page.markdown(fake_comparison(), intro="# Performance\n\nÀ la main.")
     assert page.startswith("# Performance\n\nÀ la main.\n\n" + performance_page.MARKER)
     assert "```sh\n.venv/bin/python -m bench comparison\n```" in page
+    assert ("Every build and page load behind the medians below, as measured: "
+            "[`bench/results/comparison-raw.jsonl`](../bench/results/comparison-raw.jsonl)."
+            ) in page
+    assert comparison.RAW_LOG == REPO / "bench" / "results" / "comparison-raw.jsonl"
     assert ("| First contentful paint on emulated 2G: ≤ 1/3 of mkdocs-material's defaults | "
             "brief, the example: 400 ms against 1600 ms | 0.250 | 0.333 | met |") in page
     assert "## First visits: the example consultation (`content/`, 8 pages)" in page
@@ -197,3 +210,66 @@ def test_the_committed_page_is_the_benchmark_s_output() -> None:
     page = (REPO / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
     assert page.count(performance_page.MARKER) == 1
     assert "## Targets" in page.split(performance_page.MARKER, 1)[1]
+
+
+# -- the raw numbers of a comparison run (bench/results/comparison-raw.jsonl) -----------------
+
+def fake_records(results: ComparisonResults) -> list[dict[str, Any]]:
+    """Raw records whose medians are ``results``: each median measured three times, with one
+    lower and one higher run around it."""
+    records: list[dict[str, Any]] = [{
+        "kind": "run", "date": results.date, "versions": results.versions,
+        "machine": results.machine, "runs": results.runs, "build_runs": results.build_runs,
+        "sizes": list(results.sizes), "command": results.command}]
+    for row in results.builds:
+        for run, seconds in enumerate(row.runs, start=1):
+            records.append({"kind": "build", "pages": row.pages, "build": row.build, "run": run,
+                            "seconds": seconds, "max_rss_kib": row.max_rss_kib - run + 1})
+    records.append({"kind": "browser", "chromium": results.chromium})
+    for run, spread in enumerate((0.5, 1.0, 2.0), start=1):
+        for load in results.loads:
+            records.append({
+                "kind": "load", "site": load.site, "build": load.build, "page": load.page,
+                "network": load.network, "run": run, "fcp_ms": load.fcp_ms * spread,
+                "usable_form_ms": None if load.usable_form_ms is None
+                else load.usable_form_ms * spread,
+                "bytes": load.bytes * spread, "requests": load.requests,
+                "third_party": load.third_party})
+    for collected in results.collector:
+        records.append({"kind": "collector", **asdict(collected)})
+    return records
+
+
+def test_the_results_are_the_medians_of_the_raw_records() -> None:
+    expected = fake_comparison()
+    assert results_from(fake_records(expected)) == expected
+
+
+def test_a_build_row_keeps_every_run_and_the_largest_peak() -> None:
+    records = [record for record in fake_records(fake_comparison())
+               if record["kind"] != "build"]
+    records += [{"kind": "build", "pages": 1000, "build": "parole", "run": run,
+                 "seconds": seconds, "max_rss_kib": peak}
+                for run, (seconds, peak) in enumerate([(9.0, 10), (7.5, 30), (8.0, 20)], 1)]
+    assert results_from(records).builds == (BuildRow(1000, "parole", 8.0, (9.0, 7.5, 8.0), 30),)
+
+
+def test_the_raw_log_is_on_disk_as_soon_as_a_number_is_measured(tmp_path: Path) -> None:
+    path = tmp_path / "results" / "raw.jsonl"
+    records = fake_records(fake_comparison())
+    with RawLog(path) as log:
+        for record in records[:5]:
+            log.add(**record)
+        assert raw_log.read(path) == records[:5]  # before the run ends, say in a crash
+    with RawLog(path) as log:  # a new run starts a new file
+        log.add("run", date="2026-11-23")
+    assert raw_log.read(path) == [{"kind": "run", "date": "2026-11-23"}]
+
+
+def test_a_half_written_last_line_is_left_out_and_a_broken_one_named(tmp_path: Path) -> None:
+    path = tmp_path / "raw.jsonl"
+    path.write_text('{"kind": "browser", "chromium": "1"}\n{"kind": "lo', encoding="utf-8")
+    assert raw_log.read(path) == [{"kind": "browser", "chromium": "1"}]
+    path.write_text('{"kind": "lo\n{"kind": "browser", "chromium": "1"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"raw\.jsonl, line 1: not a JSON record"):
+        raw_log.read(path)
