@@ -10,13 +10,13 @@ from typing import Any, cast
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Request, sync_playwright
+from playwright.sync_api import Browser, Request
 
 from bench import builds, sites
 from bench.browser import NETWORKS
 from bench.build_child import peak_kib
 from bench.page_loads import SUBMIT_BUTTON, RequestLog, first_visit
-from tests.support import CHROMIUM, CHROMIUM_ARGS, build_site, serve_site
+from tests.support import build_site, serve_site
 
 
 def nav_pages(nav: list[Any]) -> Iterator[str]:
@@ -142,18 +142,9 @@ def test_requests_are_counted_by_origin() -> None:
     assert log.count("http://127.0.0.1:8000") == (5200, 2, 2)
 
 
-@pytest.fixture(scope="module")
-def blocking_browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
 def test_a_first_visit_counts_bytes_third_parties_and_the_usable_form(
-    tmp_path: Path, blocking_browser: Browser
+    tmp_path: Path, browser: Browser
 ) -> None:
     site = tmp_path / "site"
     (site / "form").mkdir(parents=True)
@@ -166,8 +157,8 @@ def test_a_first_visit_counts_bytes_third_parties_and_the_usable_form(
         '<form method="post" action="/collect"><label>Nom <input name="n"></label>'
         '<button type="submit">Envoyer</button></form></body></html>', encoding="utf-8")
     with serve_site(site) as base:
-        home = first_visit(blocking_browser, NETWORKS[-1], base, form=False)
-        form = first_visit(blocking_browser, NETWORKS[-1], base + "form/", form=True)
+        home = first_visit(browser, NETWORKS[-1], base, form=False)
+        form = first_visit(browser, NETWORKS[-1], base + "form/", form=True)
     assert (home.requests, home.third_party, home.usable_form_ms) == (1, 1, None)
     assert home.bytes > len("<p>Bonjour</p>")
     assert (form.requests, form.third_party) == (1, 0)
