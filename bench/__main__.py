@@ -3,6 +3,7 @@
     .venv/bin/python -m bench                    # all, 5 loads per measure
     .venv/bin/python -m bench css-delivery --runs 9
     .venv/bin/python -m bench comparison --quick --runs 1   # rough, printed, nothing written
+    .venv/bin/python -m bench comparison --from-raw         # the page again, measuring nothing
 
 A benchmark is a module with ``NAME`` and ``run(runs: int, quick: bool) -> str`` (its results
 page, in markdown); add it to :data:`BENCHMARKS`. Its page goes to ``bench/results/<NAME>.md``,
@@ -25,6 +26,8 @@ BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
 }
 OUTPUTS: dict[str, Path] = {comparison.NAME: comparison.OUTPUT}
 """Benchmarks whose page lives elsewhere than ``bench/results/``."""
+FROM_RAW: dict[str, Callable[[], str]] = {comparison.NAME: comparison.page_from_raw}
+"""Benchmarks that keep their raw numbers, and how each writes its page again from them."""
 
 
 def output_path(name: str) -> Path:
@@ -39,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a rough run for development (smaller sites, one build each); "
                         "the page is printed, no results page is rewritten")
+    parser.add_argument("--from-raw", action="store_true",
+                        help="write the page again from the last run's raw numbers, measuring "
+                        "nothing (after a change to how the page is written); for: "
+                        f"{', '.join(FROM_RAW)}")
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.names) - set(BENCHMARKS))
     if unknown:
@@ -46,17 +53,39 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"there are: {', '.join(BENCHMARKS)}")
     if arguments.runs < 1:
         parser.error("--runs must be 1 or more")
+    if arguments.from_raw:
+        return _pages_from_raw(parser, arguments.names or list(FROM_RAW), arguments.quick)
     for name in arguments.names or BENCHMARKS:
         print(f"{name}: running…", file=sys.stderr, flush=True)
         page = BENCHMARKS[name](arguments.runs, arguments.quick)
         if arguments.quick:
             print(page)
             continue
-        path = output_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
-        print(f"{name}: wrote {path}", file=sys.stderr)
+        _write(name, page)
     return 0
+
+
+def _pages_from_raw(parser: argparse.ArgumentParser, names: list[str], quick: bool) -> int:
+    if quick:
+        parser.error("--from-raw measures nothing: it cannot be --quick")
+    without = [name for name in names if name not in FROM_RAW]
+    if without:
+        parser.error(f"{', '.join(without)} keeps no raw numbers; --from-raw works for: "
+                     f"{', '.join(FROM_RAW)}")
+    for name in names:
+        try:
+            page = FROM_RAW[name]()
+        except FileNotFoundError as error:
+            parser.error(str(error))
+        _write(name, page)
+    return 0
+
+
+def _write(name: str, page: str) -> None:
+    path = output_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    print(f"{name}: wrote {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

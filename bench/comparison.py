@@ -11,6 +11,7 @@ computed from that file.
 
     .venv/bin/python -m bench comparison                  # the full run (long)
     .venv/bin/python -m bench comparison --quick --runs 1 # a rough one; printed, not written
+    .venv/bin/python -m bench comparison --from-raw       # the page again from the raw numbers
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench import collector_load
+from bench import collector_load, raw_log
 from bench.browser import NETWORKS
 from bench.builds import BUILDS, PAROLE, run_build, write_config
 from bench.comparison_results import EXAMPLE, FORM_PAGE, PAGES, Results, results_from
@@ -157,11 +158,24 @@ def measure(runs: int, *, quick: bool = False, collector: bool = True,
 
 
 def run(runs: int, quick: bool = False) -> str:
-    """Measure and return the page, keeping the hand-written introduction of ``OUTPUT``."""
+    """Measure and return the page."""
+    if not quick:
+        return page(measure(runs))
+    with tempfile.TemporaryDirectory(prefix="parole-bench-quick-") as temporary:
+        # a rough run leaves the committed raw numbers alone
+        return page(measure(runs, quick=True, raw_log=Path(temporary) / RAW_LOG.name))
+
+
+def page_from_raw() -> str:
+    """The page computed again from the last run's raw numbers (:data:`RAW_LOG`), measuring
+    nothing: after a change to how the page is written."""
+    if not RAW_LOG.is_file():
+        raise FileNotFoundError(f"{RAW_LOG} does not exist: run the benchmark first "
+                                f"(.venv/bin/python -m bench {NAME})")
+    return page(results_from(raw_log.read(RAW_LOG)))
+
+
+def page(results: Results) -> str:
+    """The page of ``results``, keeping the hand-written introduction of ``OUTPUT``."""
     existing = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else None
-    if quick:  # a rough run leaves the committed raw numbers alone
-        with tempfile.TemporaryDirectory(prefix="parole-bench-quick-") as temporary:
-            results = measure(runs, quick=True, raw_log=Path(temporary) / RAW_LOG.name)
-    else:
-        results = measure(runs)
     return markdown(results, intro_of(existing))

@@ -273,3 +273,28 @@ def test_a_half_written_last_line_is_left_out_and_a_broken_one_named(tmp_path: P
     path.write_text('{"kind": "lo\n{"kind": "browser", "chromium": "1"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"raw\.jsonl, line 1: not a JSON record"):
         raw_log.read(path)
+
+
+def test_the_page_is_written_again_from_the_raw_numbers_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output, raw = tmp_path / "PERFORMANCE.md", tmp_path / "raw.jsonl"
+    output.write_text("# Perf\n\nÀ la main.\n\n" + performance_page.MARKER + "\nold numbers\n",
+                      encoding="utf-8")
+    monkeypatch.setattr(comparison, "OUTPUT", output)
+    monkeypatch.setattr(runner, "OUTPUTS", {"comparison": output})
+    monkeypatch.setattr(comparison, "RAW_LOG", raw)
+    monkeypatch.setattr(comparison, "measure", None)  # measuring anything would fail
+    with pytest.raises(SystemExit):
+        runner.main(["--from-raw"])
+    assert f"{raw} does not exist: run the benchmark first" in capsys.readouterr().err
+    with RawLog(raw) as log:
+        for record in fake_records(fake_comparison()):
+            log.add(**record)
+    assert runner.main(["--from-raw"]) == 0
+    assert output.read_text(encoding="utf-8") == performance_page.markdown(
+        fake_comparison(), intro="# Perf\n\nÀ la main.")
+    for refused in (["css-delivery", "--from-raw"], ["--from-raw", "--quick"]):
+        with pytest.raises(SystemExit):
+            runner.main(refused)
+    assert "css-delivery keeps no raw numbers" in capsys.readouterr().err
