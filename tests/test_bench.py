@@ -205,11 +205,16 @@ def test_the_hand_written_introduction_is_kept() -> None:
     assert performance_page.intro_of("# Sans marqueur") == performance_page.DEFAULT_INTRO
 
 
-def test_the_committed_page_is_the_benchmark_s_output() -> None:
-    """docs/PERFORMANCE.md is written by the benchmark: its results start at the marker."""
-    page = (REPO / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
+def test_the_committed_page_is_computed_from_the_committed_raw_numbers() -> None:
+    """docs/PERFORMANCE.md below its marker is exactly what the benchmark computes from
+    bench/results/comparison-raw.jsonl: no number edited by hand, none left from another run.
+    After a change to how the page is written: ``python -m bench comparison --from-raw``."""
+    page = comparison.OUTPUT.read_text(encoding="utf-8")
     assert page.count(performance_page.MARKER) == 1
-    assert "## Targets" in page.split(performance_page.MARKER, 1)[1]
+    results = results_from(raw_log.read(comparison.RAW_LOG))
+    assert performance_page.markdown(results, performance_page.intro_of(page)) == page
+    assert (results.runs, results.build_runs, results.sizes) == (5, comparison.BUILD_RUNS,
+                                                                 (10, 200, 1000))
 
 
 # -- the raw numbers of a comparison run (bench/results/comparison-raw.jsonl) -----------------
