@@ -133,13 +133,19 @@ def _machine() -> str:
     return f"{os.cpu_count()} CPUs{', ' + model if model else ''}"
 
 
+def command_line(runs: int, *, quick: bool) -> str:
+    """The command that measures again what a run with these settings measured."""
+    return (f".venv/bin/python -m bench {NAME}" + (" --quick" if quick else "")
+            + ("" if runs == 5 else f" --runs {runs}"))
+
+
 def measure(runs: int, *, quick: bool = False, collector: bool = True,
             raw_log: Path = RAW_LOG) -> Results:
     """Everything the page shows, each raw number written to ``raw_log`` as it is measured.
     ``quick``: small sites and one build each, for development."""
     sizes = QUICK_SIZES if quick else SIZES
     build_runs = 1 if quick else BUILD_RUNS
-    command = f".venv/bin/python -m bench {NAME}" + ("" if runs == 5 else f" --runs {runs}")
+    command = command_line(runs, quick=quick)
     with RawLog(raw_log) as log, tempfile.TemporaryDirectory(
             prefix="parole-bench-comparison-") as temporary:
         log.add("run", date=datetime.date.today().isoformat(), versions=_versions(),

@@ -178,6 +178,9 @@ def test_performance_page_from_fake_numbers() -> None:
             "[`bench/results/comparison-raw.jsonl`](../bench/results/comparison-raw.jsonl)."
             ) in page
     assert comparison.RAW_LOG == REPO / "bench" / "results" / "comparison-raw.jsonl"
+    assert comparison.command_line(5, quick=False) == ".venv/bin/python -m bench comparison"
+    assert (comparison.command_line(1, quick=True)
+            == ".venv/bin/python -m bench comparison --quick --runs 1")
     assert ("| First contentful paint on emulated 2G: ≤ 1/3 of mkdocs-material's defaults | "
             "brief, the example: 400 ms against 1600 ms | 0.250 | 0.333 | met |") in page
     assert "## First visits: the example consultation (`content/`, 8 pages)" in page
