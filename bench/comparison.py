@@ -140,13 +140,13 @@ def command_line(runs: int, *, quick: bool) -> str:
 
 
 def measure(runs: int, *, quick: bool = False, collector: bool = True,
-            raw_log: Path = RAW_LOG) -> Results:
-    """Everything the page shows, each raw number written to ``raw_log`` as it is measured.
-    ``quick``: small sites and one build each, for development."""
+            raw_file: Path = RAW_LOG) -> Results:
+    """Everything the page shows, each raw number written to ``raw_file`` as it is measured,
+    then computed from that file. ``quick``: small sites and one build each, for development."""
     sizes = QUICK_SIZES if quick else SIZES
     build_runs = 1 if quick else BUILD_RUNS
     command = command_line(runs, quick=quick)
-    with RawLog(raw_log) as log, tempfile.TemporaryDirectory(
+    with RawLog(raw_file) as log, tempfile.TemporaryDirectory(
             prefix="parole-bench-comparison-") as temporary:
         log.add("run", date=datetime.date.today().isoformat(), versions=_versions(),
                 machine=_machine(), runs=runs, build_runs=build_runs, sizes=list(sizes),
@@ -160,7 +160,7 @@ def measure(runs: int, *, quick: bool = False, collector: bool = True,
             for row in collector_load.measure(sites[EXAMPLE][PAROLE.name],
                                               seconds=3.0 if quick else 10.0):
                 log.add("collector", **asdict(row))
-    return results_from(log.records)
+    return results_from(raw_log.read(raw_file))
 
 
 def run(runs: int, quick: bool = False) -> str:
@@ -169,7 +169,7 @@ def run(runs: int, quick: bool = False) -> str:
         return page(measure(runs))
     with tempfile.TemporaryDirectory(prefix="parole-bench-quick-") as temporary:
         # a rough run leaves the committed raw numbers alone
-        return page(measure(runs, quick=True, raw_log=Path(temporary) / RAW_LOG.name))
+        return page(measure(runs, quick=True, raw_file=Path(temporary) / RAW_LOG.name))
 
 
 def page_from_raw() -> str:

@@ -101,7 +101,7 @@ def results_from(records: Iterable[dict[str, Any]]) -> Results:
     for record in records:
         kind = record["kind"]
         if kind == "run":
-            settings = {key: value for key, value in record.items() if key != "kind"}
+            settings = _fields(record)
         elif kind == "browser":
             chromium = record["chromium"]
         elif kind == "build":
@@ -110,14 +110,16 @@ def results_from(records: Iterable[dict[str, Any]]) -> Results:
             key = (record["site"], record["build"], record["page"], record["network"])
             loads.setdefault(key, []).append(record)
         elif kind == "collector":
-            collector.append(CollectorRow(record["backend"], record["answers"],
-                                          record["seconds"], record["clients"],
-                                          record["refused"]))
+            collector.append(CollectorRow(**_fields(record)))
     return Results(
         **{**settings, "sizes": tuple(settings["sizes"])}, chromium=chromium,
         builds=tuple(_build_median(pages, build, runs) for (pages, build), runs in builds.items()),
         loads=tuple(_load_median(*key, runs) for key, runs in loads.items()),
         collector=tuple(collector))
+
+
+def _fields(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key != "kind"}
 
 
 def _build_median(pages: int, build: str, runs: list[dict[str, Any]]) -> BuildRow:

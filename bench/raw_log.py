@@ -27,12 +27,9 @@ class RawLog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._file: IO[str] = path.open("w", encoding="utf-8")
-        self.records: list[Record] = []
 
     def add(self, kind: str, **fields: Any) -> None:
-        record = {"kind": kind, **fields}
-        self.records.append(record)
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.write(json.dumps({"kind": kind, **fields}, ensure_ascii=False) + "\n")
         self._file.flush()  # on disk now: a crash later keeps it
 
     def close(self) -> None:
