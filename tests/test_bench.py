@@ -12,7 +12,7 @@ import pytest
 from bench import __main__ as runner
 from bench import comparison, css_delivery, performance_page, raw_log
 from bench.browser import NETWORKS
-from bench.builds import BUILDS
+from bench.builds import BUILDS, BuildRun
 from bench.comparison_results import (
     PAGES,
     BuildRow,
@@ -23,6 +23,7 @@ from bench.comparison_results import (
 )
 from bench.comparison_results import Results as ComparisonResults
 from bench.css_delivery import Results, Row
+from bench.page_loads import PageLoad
 from bench.raw_log import RawLog
 from tests.support import REPO
 
@@ -306,3 +307,43 @@ def test_the_page_is_written_again_from_the_raw_numbers_alone(
         with pytest.raises(SystemExit):
             runner.main(refused)
     assert "css-delivery keeps no raw numbers" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_a_run_keeps_each_number_as_it_is_measured_and_its_page_comes_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole comparison with made-up builds and visits (Chromium starts, nothing is
+    timed): stopped by a crash, the raw file keeps what came before it; finished, the results
+    are the raw file's."""
+    def fake_build(config_file: Path, site_dir: Path) -> BuildRun:
+        site_dir.mkdir(parents=True, exist_ok=True)
+        (site_dir / "index.html").write_text("<p>Bonjour</p>", encoding="utf-8")
+        return BuildRun(1.5, 40_960)
+
+    warm_up = len(PAGES) * sum(build.loaded for build in BUILDS)
+    visits: list[str] = []
+
+    def fake_visit(browser: object, network: object, url: str, *, form: bool) -> PageLoad:
+        if len(visits) == crash_at:
+            raise RuntimeError("Chromium crashed")
+        visits.append(url)
+        return PageLoad(100.0, 150.0 if form else None, 500, 1, 0)
+
+    monkeypatch.setattr(comparison, "run_build", fake_build)
+    monkeypatch.setattr(comparison, "first_visit", fake_visit)
+    raw = tmp_path / "raw.jsonl"
+    crash_at = warm_up + 2
+    with pytest.raises(RuntimeError, match="Chromium crashed"):
+        comparison.measure(1, quick=True, collector=False, raw_file=raw)
+    builds = len(comparison.QUICK_SIZES) * len(BUILDS)
+    assert [record["kind"] for record in raw_log.read(raw)] == [
+        "run", *["build"] * builds, "browser", "load", "load"]
+
+    visits.clear()
+    crash_at = -1
+    results = comparison.measure(1, quick=True, collector=False, raw_file=raw)
+    assert results == results_from(raw_log.read(raw))
+    assert len(results.builds) == builds
+    assert len(results.loads) == (1 + len(comparison.QUICK_SIZES)) * len(PAGES) * len(
+        NETWORKS) * sum(build.loaded for build in BUILDS)
