@@ -1,5 +1,6 @@
-"""Benchmarks are run by hand (``python -m bench``), never timed in tests; this checks they load
-and that a results page is written correctly from numbers."""
+"""Benchmarks are run by hand (``python -m bench``), never timed in tests; this checks they load,
+that a results page is written correctly from numbers, that the comparison keeps its raw numbers
+as it goes, and that the committed page is what its committed raw numbers give."""
 
 from __future__ import annotations
 
