@@ -30,6 +30,7 @@ from site_builder.collector.data_commands import (
     database_url,
     run_data_command,
 )
+from site_builder.collector.secret import CollectorSecret, load_secret
 from site_builder.collector.settings import (
     DEFAULT_RATE_LIMIT,
     Settings,
@@ -145,9 +146,15 @@ def serve(config_file: str, *, host: str, port: int, database: str) -> None:
     config = load_config(config_file)
     watched = [Path(config.docs_dir), Path(config_file), *map(Path, config.theme.dirs)]
     settings = Settings(site_dir=Path(), admin_token=admin_token_from_environment(),
-                        preview=True)
+                        preview=True, secret=_secret())
     run.serve(lambda folder: build(config_file, site_dir=str(folder), strict=False),
               lambda: watched, settings, database, host=host, port=port)
+
+
+def _secret() -> CollectorSecret:
+    secret, source = load_secret()
+    log.info("The collector's secret (pseudonyms, receipt links) comes from %s", source)
+    return secret
 
 
 def collect(arguments: argparse.Namespace) -> None:
@@ -155,6 +162,7 @@ def collect(arguments: argparse.Namespace) -> None:
         site_dir=arguments.site, limits=Limits(), rate_limit=arguments.rate_limit,
         admin_token=admin_token_from_environment(),
         allowed_origins=tuple(origin.rstrip("/") for origin in arguments.allow_origin),
+        secret=_secret(),
     )
     run.collect(settings, database_url(arguments.db), host=arguments.host, port=arguments.port)
 

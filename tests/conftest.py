@@ -1,14 +1,30 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from site_builder.collector.secret import SECRET_FILE_VARIABLE
 from tests.pa11y_support import require_tools
 from tests.postgres_support import PostgresServer, postgres_server
 from tests.support import CHROMIUM, CHROMIUM_ARGS, REPO, build_site
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collector_secret_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Collectors started by the tests (in this process or as ``parole`` processes, which
+    inherit the environment) keep their secret in a file of the session's, never in the home
+    folder of whoever runs the tests."""
+    saved = os.environ.get(SECRET_FILE_VARIABLE)
+    os.environ[SECRET_FILE_VARIABLE] = str(tmp_path_factory.mktemp("secret") / "secret")
+    yield
+    if saved is None:
+        os.environ.pop(SECRET_FILE_VARIABLE, None)
+    else:
+        os.environ[SECRET_FILE_VARIABLE] = saved
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,8 +3,8 @@ limit that uses them.
 
 The collector never stores or logs an IP address. It keeps ``HMAC(key of the day, address)``
 instead: enough to recognise a double click or a robot sending hundreds of answers, useless to
-find a person. Keys live in the database (shared by every collector on it) and are deleted two
-days later (``Storage.client_key``), after which a pseudonym can no longer be linked to anything.
+find a person. The keys are derived from the collector's secret (``secret.CollectorSecret``),
+which is never in the database: a copy of the database holds no key to try addresses with.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from site_builder.storage.base import Storage
+from site_builder.collector.secret import CollectorSecret
 
 WINDOW_SECONDS = 60.0
 """The rate limit counts answers over this sliding window."""
@@ -25,27 +25,15 @@ WINDOW_SECONDS = 60.0
 
 class Pseudonyms:
     """Turns a client address into today's pseudonym (and yesterday's, to recognise a
-    resubmission across midnight). Keys are fetched from storage once per day and cached."""
+    resubmission across midnight)."""
 
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-        self._keys: dict[date, bytes] = {}
-        self._lock = threading.Lock()
-
-    def _key(self, day: date) -> bytes:
-        with self._lock:
-            key = self._keys.get(day)
-            if key is None:
-                key = self._storage.client_key(day)
-                # keep only the days still in use, so a long-running collector forgets old keys
-                self._keys = {known: value for known, value in self._keys.items()
-                              if known >= day - timedelta(days=1)}
-                self._keys[day] = key
-            return key
+    def __init__(self, secret: CollectorSecret) -> None:
+        self._secret = secret
 
     def of(self, address: str, day: date) -> str:
         """The pseudonym of ``address`` on ``day`` (UTC)."""
-        digest = hmac.new(self._key(day), address.encode("utf-8"), hashlib.sha256)
+        digest = hmac.new(self._secret.client_key(day), address.encode("utf-8"),
+                          hashlib.sha256)
         return digest.hexdigest()[:32]
 
     def recent(self, address: str, day: date) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from site_builder.calendar import build_date
 from site_builder.collector.body import Limits
 from site_builder.collector.clients import Pseudonyms, RateLimiter
 from site_builder.collector.paths import origin
+from site_builder.collector.secret import CollectorSecret
 from site_builder.collector.site import PublishedSite
 from site_builder.forms.manifest import Manifest, manifest_path
 from site_builder.i18n import Catalogue
@@ -51,6 +52,9 @@ class Settings:
     """The day the consultation's dates are checked against: the server's local day, or
     ``PAROLE_BUILD_DATE`` like the build (to try a site as it will be on another day)."""
     monotonic: Callable[[], float] = time.monotonic
+    secret: CollectorSecret = field(default_factory=CollectorSecret)
+    """The key of pseudonyms and receipt links (``secret.load_secret``); random by default,
+    which suits a collector whose receipt links need not outlive it (tests)."""
 
 
 def admin_token_from_environment() -> str | None:
@@ -80,7 +84,7 @@ class Collector:
         self.settings = settings
         self.storage = storage
         self.site = PublishedSite(settings.site_dir)
-        self.pseudonyms = Pseudonyms(storage)
+        self.pseudonyms = Pseudonyms(settings.secret)
         self.limiter = RateLimiter(settings.rate_limit, clock=settings.monotonic)
         self.receipt_misses = RateLimiter(settings.rate_limit, clock=settings.monotonic)
         """Receipt codes a client tried that match no answer: past the limit, every lookup
