@@ -139,18 +139,15 @@ def load_secret(environ: Mapping[str, str] | None = None) -> tuple[CollectorSecr
 
 
 def _read_or_create(path: Path) -> str:
-    how = (f"set {SECRET_VARIABLE} in the collector's environment (e.g. "
-           f"{SECRET_VARIABLE}=$({GENERATE_HINT})), or {SECRET_FILE_VARIABLE} to a file "
-           "this user may read and write")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # O_EXCL: two collectors starting together never both write one; the loser reads it.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        pass
+        if not path.is_file():  # mkdir's: a file stands where a folder of the path should be
+            raise _file_error("create", path, "something else stands in its way") from None
     except OSError as error:
-        raise SecretError(f"cannot create the secret file {path}: {error.strerror}.\n"
-                          f"    How to fix: {how}") from error
+        raise _file_error("create", path, error.strerror) from error
     else:
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(secrets.token_urlsafe(32) + "\n")
@@ -161,8 +158,7 @@ def _read_or_create(path: Path) -> str:
         try:
             value = path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError) as error:
-            raise SecretError(f"cannot read the secret file {path}: {error}.\n"
-                              f"    How to fix: {how}") from error
+            raise _file_error("read", path, str(error)) from error
         if value:
             break
         time.sleep(0.05)
@@ -170,3 +166,11 @@ def _read_or_create(path: Path) -> str:
     if problem:
         raise SecretError(problem)
     return value
+
+
+def _file_error(action: str, path: Path, reason: str | None) -> SecretError:
+    return SecretError(
+        f"cannot {action} the secret file {path}: {reason}.\n    How to fix: set "
+        f"{SECRET_VARIABLE} in the collector's environment (e.g. "
+        f"{SECRET_VARIABLE}=$({GENERATE_HINT})), or {SECRET_FILE_VARIABLE} to a file this user "
+        "may read and write")

@@ -38,6 +38,8 @@ SUITES = (
     Suite("access", "Access: every route", "tests/reliability/test_access.py"),
     Suite("privacy", "Privacy", "tests/reliability/test_privacy.py"),
     Suite("nginx", "Behind nginx (deploy/nginx.conf)", "tests/reliability/test_nginx.py"),
+    Suite("probe", "Probed from outside: what an attacker or an unlucky citizen tried",
+          "tests/reliability/test_probe_*.py"),
 )
 
 
