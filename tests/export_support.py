@@ -154,8 +154,8 @@ class MemoryStorage:
     def form_schemas(self, form_id: str) -> list[FormSchema]:
         return [schema for schema in self.schemas if schema.form_id == form_id]
 
-    def client_key(self, day: date) -> bytes:
-        return day.isoformat().encode()
+    def bind_secret(self, check: str, *, replace: bool = False) -> bool:
+        return True
 
     def purge(self, now: datetime) -> int:
         kept = [row for row in self.rows if row.expires_at is None or row.expires_at > now]

@@ -25,7 +25,7 @@ from tests.storage_support import raw_sql
 def dump_database(url: str) -> str:
     """Every row of every table the collector writes, as text."""
     return "\n".join(repr(raw_sql(url, f"SELECT * FROM {table}"))
-                     for table in ("answers", "forms", "client_keys", "schema_migrations"))
+                     for table in ("answers", "forms", "secret_check", "schema_migrations"))
 
 
 RECEIPT_PATH = re.compile(r"^/collect/([0-9A-Z]{8})$")

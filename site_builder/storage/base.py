@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from site_builder.errors import ParoleError
@@ -52,8 +52,9 @@ class NewAnswer:
     """A hash of form id, version and values: two submissions with the same fingerprint from
     the same client are one answer sent twice."""
     client: str | None = None
-    """The client's pseudonym of the day (an HMAC of its IP address, see ``client_key``), never
-    the address itself; None for answers typed in by a mediator."""
+    """The client's pseudonym of the day (an HMAC of its IP address keyed by the collector's
+    secret, never kept in the database), never the address itself; None for answers typed in by
+    a mediator. Cleared once the answer is older than ``DUPLICATE_WINDOW``."""
     quarantined: bool = False
     """The honeypot was filled: kept apart from the answers, never exported as one."""
 
@@ -95,7 +96,8 @@ class FormSchema:
 class Duplicates:
     """Which earlier answers count as the same submission: same fingerprint, from one of
     ``clients`` (today's and yesterday's pseudonyms of the same address), received after
-    ``since``."""
+    ``since``. ``store`` clears the pseudonyms of the answers received before ``since``: that
+    window is their only use."""
 
     clients: Sequence[str] = field(default_factory=tuple)
     since: datetime | None = None
@@ -130,14 +132,18 @@ class Storage(Protocol):
         """The versions of a form seen so far, oldest first."""
         ...
 
-    def client_key(self, day: date) -> bytes:
-        """The secret key that makes client pseudonyms on ``day`` (UTC): created at random the
-        first time it is asked for, shared by every collector on this database, and deleted two
-        days later so that old pseudonyms can no longer be linked to an address."""
+    def bind_secret(self, check: str, *, replace: bool = False) -> bool:
+        """Tie this database to the collector secret whose digest is ``check``
+        (``CollectorSecret.check``): the first call stores it and returns True; later calls
+        return whether ``check`` is the stored one. ``replace=True`` stores ``check`` whatever
+        was there (the old secret is lost) and returns True. Collectors starting at the same
+        moment agree: one stores, the others compare."""
         ...
 
     def purge(self, now: datetime) -> int:
-        """Delete the answers whose ``expires_at`` is past; return how many."""
+        """Delete the answers whose ``expires_at`` is past; return how many. Also clear the
+        client pseudonym of the answers received before ``now - DUPLICATE_WINDOW`` (no longer
+        needed to recognise a resubmission), so that even quiet days end with none kept."""
         ...
 
     def delete(self, receipt: str) -> bool:

@@ -12,9 +12,6 @@ from site_builder.storage.base import CHANNELS, NewAnswer, Values
 RECEIPT_ATTEMPTS = 20
 """Codes drawn before giving up on a store. With 2**40 codes, even a billion stored answers
 make one collision a 1-in-1000 event, so running out means the random source is broken."""
-CLIENT_KEY_BYTES = 32
-CLIENT_KEY_DAYS_KEPT = 2
-"""``client_key(day)`` deletes the keys of days before ``day - CLIENT_KEY_DAYS_KEPT``."""
 
 
 def utc(moment: datetime) -> datetime:

@@ -10,6 +10,13 @@ width (``2025-03-01T09:30:00.000000Z``, so text order is time order) and boolean
 PostgreSQL uses ``timestamptz``, ``boolean``, ``date`` and ``bytea``. Answer values are JSON
 text in both, and in PostgreSQL the ``json`` type, not ``jsonb``: ``jsonb`` reorders an
 object's keys, and the values must come back in the form's order.
+
+Migration 2 (issue #13) drops migration 1's daily client keys: with them in the database, a copy
+of it was enough to find who sent an answer by trying every address of a range. The keys now
+derive from the collector's secret, kept outside the database. ``secret_check`` holds one row, a
+digest that tells secrets apart without revealing them (``Storage.bind_secret``), so that a
+collector started with another secret than its peers is refused. ``answers.client`` is cleared
+once past the duplicate window, and the partial index finds the rows still to clear.
 """
 
 from __future__ import annotations
@@ -60,6 +67,17 @@ SQLITE: list[Migration] = [
             key BLOB NOT NULL
         )""",
     ),
+    (  # 2: no key in the database (issue #13); see the module's docstring
+        "DROP TABLE client_keys",
+        # Pseudonyms made with the dropped keys can match nothing any more: none is kept.
+        "UPDATE answers SET client = NULL WHERE client IS NOT NULL",
+        """CREATE TABLE secret_check (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            digest TEXT NOT NULL,
+            bound_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX answers_client_received ON answers (received_at) WHERE client IS NOT NULL",
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -91,6 +109,16 @@ POSTGRES: list[Migration] = [
             day date PRIMARY KEY,
             key bytea NOT NULL
         )""",
+    ),
+    (  # 2: no key in the database (issue #13); see the module's docstring
+        "DROP TABLE client_keys",
+        "UPDATE answers SET client = NULL WHERE client IS NOT NULL",
+        """CREATE TABLE secret_check (
+            id integer PRIMARY KEY CHECK (id = 1),
+            digest text NOT NULL,
+            bound_at timestamptz NOT NULL DEFAULT now()
+        )""",
+        "CREATE INDEX answers_client_received ON answers (received_at) WHERE client IS NOT NULL",
     ),
 ]
 

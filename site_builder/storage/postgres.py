@@ -8,10 +8,9 @@ around the migrations at open, one per answer fingerprint around the duplicate c
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -21,6 +20,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from site_builder.storage import migrations, receipts
 from site_builder.storage.base import (
+    DUPLICATE_WINDOW,
     Duplicates,
     FormSchema,
     NewAnswer,
@@ -30,8 +30,6 @@ from site_builder.storage.base import (
     StoreResult,
 )
 from site_builder.storage.common import (
-    CLIENT_KEY_BYTES,
-    CLIENT_KEY_DAYS_KEPT,
     RECEIPT_ATTEMPTS,
     check_new_answer,
     redact_url,
@@ -152,6 +150,8 @@ class PostgresStorage:
     def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
         check_new_answer(answer)
         with self._transaction() as connection:
+            if duplicates.since is not None:
+                self._forget_clients(connection, duplicates.since)
             original = self._find_duplicate(connection, answer, duplicates)
             if original is not None:
                 return StoreResult(original, created=False)
@@ -252,36 +252,41 @@ class PostgresStorage:
         return [FormSchema(form_id, version, manifest, utc(registered_at))
                 for form_id, version, manifest, registered_at in rows]
 
-    def client_key(self, day: date) -> bytes:
+    def bind_secret(self, check: str, *, replace: bool = False) -> bool:
         with self._transaction() as connection:
-            row = connection.execute(
-                "SELECT key FROM client_keys WHERE day = %s", (day,)
-            ).fetchone()
-        if row is not None:  # made by the day's first request, which also deleted old keys
-            return bytes(row[0])
-        with self._transaction() as connection:
-            # If another collector inserts the same day concurrently, this INSERT waits for
-            # its commit and does nothing; the SELECT, a new statement under READ COMMITTED,
-            # then sees that collector's key.
+            if replace:
+                connection.execute(
+                    "INSERT INTO secret_check (id, digest) VALUES (1, %s) ON CONFLICT (id)"
+                    " DO UPDATE SET digest = excluded.digest, bound_at = now()", (check,))
+                return True
+            # Two collectors starting at once: the second INSERT waits for the first one's
+            # commit and does nothing; the SELECT, a new statement under READ COMMITTED, then
+            # sees the first one's digest.
             connection.execute(
-                "INSERT INTO client_keys (day, key) VALUES (%s, %s) ON CONFLICT (day) DO NOTHING",
-                (day, secrets.token_bytes(CLIENT_KEY_BYTES)),
-            )
-            found = connection.execute(
-                "SELECT key FROM client_keys WHERE day = %s", (day,)
-            ).fetchone()
-            connection.execute(
-                "DELETE FROM client_keys WHERE day < %s",
-                (day - timedelta(days=CLIENT_KEY_DAYS_KEPT),),
-            )
-        assert found is not None  # inserted or already there, in this very transaction
-        return bytes(found[0])
+                "INSERT INTO secret_check (id, digest) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
+                (check,))
+            row = connection.execute("SELECT digest FROM secret_check WHERE id = 1").fetchone()
+        assert row is not None  # inserted or already there, in this very transaction
+        return bool(row[0] == check)
+
+    @staticmethod
+    def _forget_clients(connection: Connection, before: datetime) -> None:
+        """Clear the pseudonyms of answers received before ``before`` (past the duplicate
+        window, their only use); the partial index makes this cheap when none is left.
+        SKIP LOCKED: rows another collector's store is clearing right now are left to it, so
+        that concurrent stores never wait on each other (nor deadlock) here."""
+        connection.execute(
+            "UPDATE answers SET client = NULL WHERE id IN (SELECT id FROM answers"
+            " WHERE client IS NOT NULL AND received_at < %s FOR UPDATE SKIP LOCKED)",
+            (utc(before),),
+        )
 
     def purge(self, now: datetime) -> int:
         with self._transaction() as connection:
             deleted = connection.execute(
                 "DELETE FROM answers WHERE expires_at <= %s", (utc(now),)
             )
+            self._forget_clients(connection, now - DUPLICATE_WINDOW)
             return deleted.rowcount
 
     def delete(self, receipt: str) -> bool:

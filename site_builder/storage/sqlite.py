@@ -7,23 +7,30 @@ go through one connection under a lock, each in a ``BEGIN IMMEDIATE`` transactio
 write lock at the start, so two writers never deadlock halfway); other processes on the file
 wait up to ``BUSY_TIMEOUT_MS`` for it. Reads use a small pool of their own connections, which
 WAL lets run while a write is in progress.
+
+A committed write is on disk only if the file is still the one at the database's path: with the
+file deleted (``rm -rf`` of its folder) or replaced by another one (``mv``), SQLite carries on
+writing into a file nobody will ever open again. So every write checks, before it begins and
+after it commits, that the path still leads to the files opened at start
+(``_check_files``); if not, it raises ``StorageUnavailable`` and the collector answers 503.
 """
 
 from __future__ import annotations
 
+import os
 import queue
-import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from site_builder.storage import migrations, receipts
 from site_builder.storage.base import (
+    DUPLICATE_WINDOW,
     Duplicates,
     FormSchema,
     NewAnswer,
@@ -33,8 +40,6 @@ from site_builder.storage.base import (
     StoreResult,
 )
 from site_builder.storage.common import (
-    CLIENT_KEY_BYTES,
-    CLIENT_KEY_DAYS_KEPT,
     RECEIPT_ATTEMPTS,
     check_new_answer,
     utc,
@@ -55,6 +60,8 @@ _PASSING_FAILURES = {
 }
 """Primary result codes of failures that are the machine's, not the program's: reported as
 ``StorageUnavailable`` so the citizen is asked to try again."""
+FileIdentity = tuple[int, int]
+"""``(st_dev, st_ino)``: which file a path leads to."""
 _ANSWER_COLUMNS = (
     "receipt, form_id, form_version, values_json, channel, received_at, expires_at, quarantined"
 )
@@ -67,6 +74,23 @@ def _to_text(moment: datetime) -> str:
 
 def _from_text(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _identity(path: Path) -> FileIdentity:
+    status = path.stat()
+    return status.st_dev, status.st_ino
+
+
+def _lost_file_message(path: Path, gone: bool) -> str:
+    what = "was deleted" if gone else "was replaced by another file"
+    return (
+        f"the database file {path} {what} while the collector ran: answers written now would "
+        "go to a file nobody can open again, so none is accepted.\n    How to fix: restart the "
+        f"collector, which opens {path} again (or creates it). If the file was deleted by "
+        f"mistake, first copy back the files this process (pid {os.getpid()}) still holds "
+        f"open: `ls -l /proc/{os.getpid()}/fd` lists the database and its -wal as (deleted); "
+        "copy both, side by side, under their old names"
+    )
 
 
 def _answer(row: tuple[Any, ...]) -> StoredAnswer:
@@ -89,6 +113,8 @@ class SQLiteStorage:
         self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        self._files: dict[Path, FileIdentity] = {}
+        """The files this object writes to, as opened: the database, then its WAL."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -99,8 +125,14 @@ class SQLiteStorage:
             ) from error
         try:
             self._writer = self._connect()
+            self._files[self.path] = _identity(self.path)
             self._use_wal()
             self._migrate()
+            # Our open connections keep the WAL in place (the last connection to close deletes
+            # it, and that is never someone else's while ours are open).
+            wal = Path(f"{self.path}-wal")
+            if wal.exists():
+                self._files[wal] = _identity(wal)
         except (sqlite3.DatabaseError, StorageUnavailable) as error:
             self.close()
             raise StorageError(
@@ -136,6 +168,9 @@ class SQLiteStorage:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows and cleared pseudonyms are overwritten with zeros, not left in the file's
+        # free space, where a copy of the file would still hold them.
+        connection.execute("PRAGMA secure_delete = ON")
         return connection
 
     @contextmanager
@@ -152,10 +187,12 @@ class SQLiteStorage:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with self._write_lock, self._unavailable_on_failure():
             connection = self._writer
+            self._check_files()  # gone already: write nothing at all
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
                 connection.execute("COMMIT")
+                self._check_files()  # gone meanwhile: committed into a lost file
             except BaseException:
                 # SQLite may already have rolled back (e.g. on a full disk); a failing
                 # ROLLBACK must not hide the error that caused it.
@@ -163,6 +200,16 @@ class SQLiteStorage:
                     with suppress(sqlite3.Error):
                         connection.execute("ROLLBACK")
                 raise
+
+    def _check_files(self) -> None:
+        """Raise ``StorageUnavailable`` unless each path still leads to the file opened."""
+        for path, opened in self._files.items():
+            try:
+                found: FileIdentity | None = _identity(path)
+            except OSError:
+                found = None
+            if found != opened:
+                raise StorageUnavailable(_lost_file_message(path, found is None))
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -204,6 +251,8 @@ class SQLiteStorage:
     def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
         check_new_answer(answer)
         with self._write() as connection:
+            if duplicates.since is not None:
+                self._forget_clients(connection, duplicates.since)
             original = self._find_duplicate(connection, answer, duplicates)
             if original is not None:
                 return StoreResult(original, created=False)
@@ -292,28 +341,28 @@ class SQLiteStorage:
         return [FormSchema(form_id, version, manifest, _from_text(registered_at))
                 for form_id, version, manifest, registered_at in rows]
 
-    def client_key(self, day: date) -> bytes:
-        # Fast path without a write: the key exists once the day's first request made it, and
-        # that same transaction deleted the keys that had to go.
-        with self._read() as connection:
-            row = connection.execute(
-                "SELECT key FROM client_keys WHERE day = ?", (day.isoformat(),)
-            ).fetchone()
-        if row is not None:
-            return bytes(row[0])
+    def bind_secret(self, check: str, *, replace: bool = False) -> bool:
+        # BEGIN IMMEDIATE: two collectors starting at once read and write one after the other.
         with self._write() as connection:
+            row = connection.execute("SELECT digest FROM secret_check WHERE id = 1").fetchone()
+            if row is not None and not replace:
+                return bool(row[0] == check)
             connection.execute(
-                "INSERT INTO client_keys (day, key) VALUES (?, ?) ON CONFLICT (day) DO NOTHING",
-                (day.isoformat(), secrets.token_bytes(CLIENT_KEY_BYTES)),
+                "INSERT INTO secret_check (id, digest, bound_at) VALUES (1, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET digest = excluded.digest,"
+                " bound_at = excluded.bound_at",
+                (check, _to_text(datetime.now(UTC))),
             )
-            (key,) = connection.execute(
-                "SELECT key FROM client_keys WHERE day = ?", (day.isoformat(),)
-            ).fetchone()
-            oldest_kept = day - timedelta(days=CLIENT_KEY_DAYS_KEPT)
-            connection.execute(
-                "DELETE FROM client_keys WHERE day < ?", (oldest_kept.isoformat(),)
-            )
-        return bytes(key)
+            return True
+
+    @staticmethod
+    def _forget_clients(connection: sqlite3.Connection, before: datetime) -> None:
+        """Clear the pseudonyms of answers received before ``before`` (past the duplicate
+        window, their only use); the partial index makes this cheap when none is left."""
+        connection.execute(
+            "UPDATE answers SET client = NULL WHERE client IS NOT NULL AND received_at < ?",
+            (_to_text(before),),
+        )
 
     def purge(self, now: datetime) -> int:
         with self._write() as connection:
@@ -321,6 +370,7 @@ class SQLiteStorage:
                 "DELETE FROM answers WHERE expires_at IS NOT NULL AND expires_at <= ?",
                 (_to_text(now),),
             )
+            self._forget_clients(connection, now - DUPLICATE_WINDOW)
             return deleted.rowcount
 
     def delete(self, receipt: str) -> bool:
