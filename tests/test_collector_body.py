@@ -29,7 +29,9 @@ LIMITS = Limits()
     (b"a;b=1", [("a;b", "1")]),  # ';' separates nothing
     (b"a=100%&b=%zz&c=%4", [("a", "100%"), ("b", "%zz"), ("c", "%4")]),  # bad escapes stay
     (b"t=un%09deux%0D%0Atrois%0Dquatre%0Acinq", [("t", "un\tdeux\r\ntrois\rquatre\ncinq")]),
-    (b"t=%7F%C2%85", [("t", "\x7f\x85")]),  # DEL and C1 controls: text, shown escaped
+    # Line and paragraph separators and bidi controls are text (pasted from a document):
+    # kept, and escaped wherever they reach a terminal (``terminal.py``).
+    (b"t=%E2%80%A8%E2%80%A9%E2%80%AE", [("t", "\u2028\u2029\u202e")]),
     (b"=", [("", "")]),
 ], ids=repr)
 def test_a_body_becomes_pairs(body: bytes, pairs: list[tuple[str, str]]) -> None:
@@ -55,6 +57,12 @@ def test_a_body_becomes_pairs(body: bytes, pairs: list[tuple[str, str]]) -> None
     (b"idees=%0C", "control character U+000C in the value of 'idees'"),  # form feed
     (b"idees=%1B%5B2J", "control character U+001B in the value of 'idees'"),  # terminal escape
     (b"idees=%1F", "control character U+001F in the value of 'idees'"),
+    # DEL and C1: no keyboard types them, and a terminal runs them (U+009B starts an escape).
+    (b"idees=a%7F", "control character U+007F in the value of 'idees'"),
+    (b"idees=%C2%80", "control character U+0080 in the value of 'idees'"),
+    (b"idees=%C2%85", "control character U+0085 in the value of 'idees'"),  # NEL
+    (b"idees=%C2%9B2J", "control character U+009B in the value of 'idees'"),  # CSI
+    (b"idees=%C2%9F", "control character U+009F in the value of 'idees'"),
     (b"id%00ees=1", "control character U+0000 in the field name 'id\\x00ees'"),
     (b"id%09ees=1", "control character U+0009 in the field name"),
     (b"id%0Aees=1", "control character U+000A in the field name"),

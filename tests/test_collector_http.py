@@ -110,6 +110,39 @@ def test_a_filled_honeypot_is_quarantined_and_answered_like_a_success(
     assert code.group(1) in stored(module_storage_url, quarantined=True)
 
 
+@pytest.mark.parametrize(("field", "length"), [("idee", 60_000), ("quartier", 201),
+                                               ("courriel", 300), ("age", 51)])
+def test_a_filled_honeypot_is_held_to_the_lengths_of_a_persons_answer(
+    collector: RunningCollector, example_site: Path, module_storage_url: str, field: str,
+    length: int,
+) -> None:
+    # A robot is answered like a person: a person gets the form again for an answer too long
+    # (an address or a number too, whatever it holds), and so does it; nothing is stored.
+    before = stored(module_storage_url, quarantined=True)
+    value = "a" * (length - 12) + "@exemple.fr" if field == "courriel" else "9" * length
+    reply = collector.post(answer(example_site, (field, value), ("_website", "http://x.example"),
+                                  ("jeux", "ecole")))
+    assert reply.status == 400, f"{length} characters in '{field}', honeypot filled: {reply.status}"
+    assert stored(module_storage_url, quarantined=True) == before
+
+
+def test_a_filled_honeypot_with_mistakes_within_bounds_is_still_quarantined(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    before = stored(module_storage_url, quarantined=True)
+    reply = collector.post(answer(example_site, ("age", "500"), ("idee", "a\r\nb"),
+                                  ("_website", "x"), drop=("frequence",)))
+    assert reply.status == 303
+    [code] = set(stored(module_storage_url, quarantined=True)) - set(before)
+    storage = open_storage(module_storage_url)
+    try:
+        kept = storage.get(code)
+    finally:
+        storage.close()
+    assert kept is not None and kept.values["age"] == ["500"]
+    assert kept.values["idee"] == ["a\nb"]  # line breaks as in any stored answer
+
+
 def test_unknown_receipt_is_a_404_page(collector: RunningCollector) -> None:
     reply = collector.request("GET", "/collect/ZZZZZZZZ")
     assert reply.status == 404

@@ -208,7 +208,9 @@ def test_a_complete_answer_is_stored_verbatim_in_form_order() -> None:
     checked = check(FORM, COMPLETE, FR)
     assert checked.ok
     assert checked.errors == {}
-    assert checked.values == COMPLETE
+    # Verbatim but for the textarea's line break, sent as CRLF, stored as LF.
+    assert checked.values == {
+        **COMPLETE, "idees": ["Plus d'arbres.\n  <script>alert(1)</script> =SOMME(A1)  "]}
     assert list(checked.values) == [field.id for field in FORM.fields]
     assert checked.values["usages"] == ["Les terrasses", "Le marché"]  # as sent
 
@@ -218,7 +220,7 @@ def test_unanswered_questions_are_not_stored_but_shown_again_as_entered() -> Non
                "quartier": [""], "frequence": ["jour"]}
     checked = check(FORM, answers, FR)
     assert checked == Checked(values={"frequence": ["jour"]}, errors={},
-                              values_as_entered=answers)
+                              values_as_entered={**answers, "idees": ["\n"]})
     assert checked.ok
 
 
@@ -233,6 +235,32 @@ def test_values_as_entered_keep_form_order_and_mistakes() -> None:
 def test_answers_may_be_any_mapping_of_sequences() -> None:
     checked = check(FORM, {"frequence": ("jour",), "usages": ("Me promener",)}, FR)
     assert checked.values == {"frequence": ["jour"], "usages": ["Me promener"]}
+
+
+@pytest.mark.parametrize(("sent", "stored"), [
+    ("un\r\ndeux", "un\ndeux"),  # what browsers send for a textarea's line break
+    ("un\rdeux\r\r\ntrois", "un\ndeux\n\ntrois"),  # CR alone too: never stored
+    ("un\ndeux\tcolonne", "un\ndeux\tcolonne"),  # LF and tab as they are
+    ("\u2028\u202eà l'envers", "\u2028\u202eà l'envers"),  # text: escaped where shown
+])
+def test_a_textareas_line_breaks_are_stored_as_lf(sent: str, stored: str) -> None:
+    checked = check(FORM, {"frequence": ["jour"], "idees": [sent]}, FR)
+    assert checked.values["idees"] == [stored]
+    assert checked.values_as_entered["idees"] == [stored]
+
+
+@pytest.mark.parametrize("field_id", ["prenom", "courriel", "age"])
+@pytest.mark.parametrize("value", ["a\rb", "a\nb", "a\r\nb", "\r"])
+def test_a_line_break_in_a_one_line_field_is_refused(field_id: str, value: str) -> None:
+    # An <input> cannot hold one: browsers strip CR and LF from its value.
+    with pytest.raises(Refusal, match=f"field '{field_id}' .*a line break in a one-line field"):
+        check(FORM, {"frequence": ["jour"], field_id: [value]}, FR)
+
+
+def test_a_tab_in_a_one_line_field_is_text() -> None:
+    # Pasted from a spreadsheet, it stays in an <input>: a person's answer, kept.
+    assert check(FORM, {"frequence": ["jour"], "prenom": ["Zoé\tMartin"]}, FR).values[
+        "prenom"] == ["Zoé\tMartin"]
 
 
 # --- a person's mistakes -----------------------------------------------------------------------
@@ -273,7 +301,7 @@ DISTANCE_RULE = "Un nombre, 0,5 ou plus."
     (SHORT, ["😀😀"], None),
     (SHORT, ["😀😀a"], "form.error.too_long|Une remarque|5|4\u00a0caractères au maximum."),
     (SHORT, ["éèêë"], None),
-    (SHORT, ["a\r\nb\r\n"], None),
+    (dataclasses.replace(SHORT, type="textarea"), ["a\r\nb\r\n"], None),
     (dataclasses.replace(SHORT, type="textarea"), ["a\r\nb\r\nc"],
      "form.error.too_long|Une remarque|5|4\u00a0caractères au maximum."),
     (SHORT, ["  abcd  "], "form.error.too_long|Une remarque|8|4\u00a0caractères au maximum."),
@@ -492,7 +520,8 @@ def test_the_example_form_accepts_a_complete_answer() -> None:
     }
     checked = check(form, answers, FR)
     assert checked.errors == {}
-    assert checked.values == answers
+    assert checked.values == {**answers,
+                              "idee": ["Des bancs à l\u2019ombre.\nEt une fontaine à boire."]}
 
 
 def test_the_example_form_asks_for_its_consent_in_plain_words() -> None:

@@ -24,7 +24,12 @@ from site_builder.collector.body import Refusal, parse_body, shown
 from site_builder.collector.paths import action_path, form_page_path, origin, site_url
 from site_builder.collector.responses import html_page, private
 from site_builder.collector.settings import Collector, catalogue
-from site_builder.collector.validate import Submission, check, read_submission
+from site_builder.collector.validate import (
+    Submission,
+    check,
+    over_bounds,
+    read_submission,
+)
 from site_builder.forms.manifest import Manifest
 from site_builder.forms.render import render_form
 from site_builder.storage.base import (
@@ -133,12 +138,15 @@ def _checked_answer(
     except Refusal as refusal:
         raise Answered(_refused(collector, refusal, manifest)) from None
     # A robot that fills the honeypot is answered like a person, whatever it wrote, so that it
-    # learns nothing; what it sent is kept apart (never silently dropped) for the organizer.
+    # learns nothing; what it sent is kept apart (never silently dropped) for the organizer,
+    # within the lengths a person's answer is held to (a person gets the form again then, and
+    # so does the robot: a quarantine is no place to store 60 000 characters).
     quarantined = bool(submission.honeypot)
-    if not checked.ok and not quarantined:
+    if not checked.ok and (not quarantined
+                           or over_bounds(manifest.form, checked.values_as_entered)):
         raise Answered(_form_again(collector, manifest, submission.answers, checked.errors, 400))
     values = checked.values if checked.ok else {
-        name: list(given) for name, given in submission.answers.items() if any(given)}
+        name: list(given) for name, given in checked.values_as_entered.items() if any(given)}
     now = collector.settings.now()
     return NewAnswer(
         form_id=manifest.form.id, form_version=manifest.version, values=values,

@@ -14,7 +14,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")
-"""Control characters a value may hold: a typed tab or line break (browsers send CRLF)."""
+"""Control characters a value may hold: a typed tab or line break (browsers send CRLF). Which
+field may hold a line break is the form's business (``validate.check``): only a textarea."""
 SHOWN_LENGTH = 40
 """How much of a name a ``Refusal.reason`` quotes: enough to recognise it, not a log flood."""
 
@@ -51,7 +52,8 @@ def parse_body(body: bytes, limits: Limits) -> list[tuple[str, str]]:
     Raises ``Refusal``: 413 when ``body`` is over ``limits.max_body_bytes``; 400 for more than
     ``limits.max_fields`` pairs, bytes that are not strict UTF-8 (overlong forms and encoded
     surrogates included), a control character in a name, or one other than tab, LF and CR in
-    a value.
+    a value (DEL and the C1 controls U+0080 to U+009F included: no keyboard types them, and a
+    terminal that shows them runs them, e.g. U+009B starts an escape sequence).
     """
     if len(body) > limits.max_body_bytes:
         raise Refusal(f"body of {len(body)} bytes, over the limit of {limits.max_body_bytes}",
@@ -102,6 +104,7 @@ def _check_name(name: str) -> None:
 
 def _check_value(name: str, value: str) -> None:
     for character in value:
-        if character < " " and character not in ALLOWED_CONTROLS:
+        # Category Cc is exactly C0, DEL and C1.
+        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROLS:
             raise Refusal(f"control character U+{ord(character):04X} in the value of "
                           f"{shown(name)}")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from site_builder.collector.export import FORMATS, iter_export
 from site_builder.collector.stats import all_stats, stats_text
+from site_builder.collector.terminal import for_terminal
 from site_builder.errors import ParoleError
 from site_builder.storage import DEFAULT_DATABASE_URL, open_storage
 from site_builder.storage.base import Storage, StorageUnavailable
@@ -113,14 +114,19 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
     if arguments.command == "export":
         chunks = iter_export(storage, arguments.form_id, arguments.format)
         if arguments.output is None:
+            # To a terminal, what would drive it (escapes, CR, bidi controls) is shown escaped;
+            # to a pipe or a file, every value stays verbatim.
+            shown = for_terminal if sys.stdout.isatty() else str
             for chunk in chunks:
-                sys.stdout.buffer.write(chunk.encode("utf-8"))
+                sys.stdout.buffer.write(shown(chunk).encode("utf-8"))
             sys.stdout.buffer.flush()
         else:
             write_atomically(arguments.output, chunks)
             print(f"Exported the answers of form {arguments.form_id!r} to {arguments.output}.")
     elif arguments.command == "stats":
-        print(stats_text(all_stats(storage)), end="")
+        # A report to read, wherever it goes: labels and values that would drive a terminal
+        # are shown escaped (an option no longer offered is a stored value, as sent).
+        print(for_terminal(stats_text(all_stats(storage))), end="")
     elif arguments.command == "purge":
         count = storage.purge(datetime.now(UTC))
         print(f"Deleted {_answers(count)} past their retention period from {redact_url(url)}.")

@@ -11,7 +11,9 @@ Two kinds of problems, told apart on purpose (DESIGN.md, convention 7):
   in the page's language, written GOV.UK-style: what to do, naming the question.
 
 What is stored is what the person wrote, verbatim: no trimming, no normalisation (dangerous text
-is neutralised where it is shown).
+is neutralised where it is shown), except line breaks: browsers send a textarea's as CRLF, and
+they are stored as LF, the one line break of every other tool (and CR alone, which a terminal
+reads as "back to the start of the line", is never stored).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ from site_builder.i18n import Catalogue
 
 TYPED = frozenset({"text", "textarea", "email", "number"})
 """Types whose answer is typed in: an answer of only spaces is no answer."""
+ONE_LINE = frozenset({"text", "email", "number"})
+"""Types typed into an ``<input>``, which cannot hold a line break (browsers strip CR and LF
+from its value): a CR or LF in their answer comes from a forged page or a robot."""
+_LINE_BREAK = re.compile(r"\r\n?")
 REQUIRED = {
     "text": "form.error.required_text", "textarea": "form.error.required_text",
     "number": "form.error.required_text", "email": "form.error.required_email",
@@ -56,6 +62,9 @@ _EMAIL_SPACE = re.compile(r"\s")
 EMAIL_MAX_LENGTH = 254
 """The longest address mail can carry (RFC 5321's 256-octet path, less its angle brackets):
 anything longer cannot be written to, and would only fill the database."""
+NUMBER_MAX_LENGTH = 50
+"""More characters than any number people write ("-1 000 000 000,25"): a longer answer to a
+number question is a mistake whatever it holds."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue
         if question.id not in answers:
             given: list[str] = []
         else:
-            given = list(answers[question.id])
+            given = _lines_checked(form, question, answers[question.id])
             entered[question.id] = given
         _check_structure(form, question, given)
         answered = [value for value in given if _is_answer(question, value)]
@@ -138,6 +147,17 @@ def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue
 
 
 # --- structure: what the published form cannot send --------------------------------------------
+
+def _lines_checked(form: Form, question: Field, given: Sequence[str]) -> list[str]:
+    """``given`` with a textarea's line breaks as LF (CRLF, or CR alone, as browsers send
+    them); raises ``Refusal`` for a line break in a one-line field."""
+    if question.type == "textarea":
+        return [_LINE_BREAK.sub("\n", value) for value in given]
+    if question.type in ONE_LINE and any("\r" in value or "\n" in value for value in given):
+        raise Refusal(f"field {question.id!r} of the form {form.id!r}: a line break in a "
+                      "one-line field")
+    return list(given)
+
 
 def _check_structure(form: Form, question: Field, given: list[str]) -> None:
     where = f"field {question.id!r} of the form {form.id!r}"
@@ -267,6 +287,26 @@ def plausible_email(text: str) -> bool:
     return (bool(at) and bool(local) and "@" not in domain and len(parts) >= 2
             and all(parts) and _EMAIL_SPACE.search(address) is None
             and len(address) <= EMAIL_MAX_LENGTH)
+
+
+def over_bounds(form: Form, answers: Mapping[str, Sequence[str]]) -> list[str]:
+    """The ids of ``form``'s typed-in questions whose answer in ``answers`` is longer than any
+    answer the form stores: a text over its ``max_length``, an e-mail address over
+    ``EMAIL_MAX_LENGTH``, a number over ``NUMBER_MAX_LENGTH``. Those rules hold even for an
+    answer ``check`` lets through with mistakes (one kept in quarantine)."""
+    too_long = []
+    for question in form.fields:
+        if question.type in ("text", "textarea"):
+            limit = question.max_length or DEFAULT_MAX_LENGTH[question.type]
+        elif question.type == "email":
+            limit = EMAIL_MAX_LENGTH
+        elif question.type == "number":
+            limit = NUMBER_MAX_LENGTH
+        else:
+            continue
+        if any(typed_length(value) > limit for value in answers.get(question.id, ())):
+            too_long.append(question.id)
+    return too_long
 
 
 def typed_length(text: str) -> int:
