@@ -37,6 +37,7 @@ from site_builder.collector.settings import (
     admin_token_from_environment,
 )
 from site_builder.collector.site import SiteError
+from site_builder.collector.startup import NEW_SECRET_OPTION, check_database_place
 from site_builder.errors import ParoleError
 
 log = logging.getLogger("parole")
@@ -101,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                          help="another site allowed to post answers (https://host), repeatable;"
                          " the site's own site_url is always allowed")
+    collect.add_argument(NEW_SECRET_OPTION, action="store_true",
+                         help="make the database go with this collector's secret when it was "
+                         "used with another one that is lost: receipt links already given stop "
+                         "opening (their codes still work for parole delete), and resubmissions "
+                         "of the last 24 hours are not recognised")
     add_data_commands(commands)
     return parser
 
@@ -145,6 +151,9 @@ def serve(config_file: str, *, host: str, port: int, database: str) -> None:
     page, the configuration or the theme changes."""
     config = load_config(config_file)
     watched = [Path(config.docs_dir), Path(config_file), *map(Path, config.theme.dirs)]
+    # MkDocs copies every file of docs_dir into the site, and site_dir is what a server serves.
+    check_database_place(database, {"the pages folder (docs_dir)": Path(config.docs_dir),
+                                    "the site folder (site_dir)": Path(config.site_dir)})
     settings = Settings(site_dir=Path(), admin_token=admin_token_from_environment(),
                         preview=True, secret=_secret())
     run.serve(lambda folder: build(config_file, site_dir=str(folder), strict=False),
@@ -164,7 +173,10 @@ def collect(arguments: argparse.Namespace) -> None:
         allowed_origins=tuple(origin.rstrip("/") for origin in arguments.allow_origin),
         secret=_secret(),
     )
-    run.collect(settings, database_url(arguments.db), host=arguments.host, port=arguments.port)
+    url = database_url(arguments.db)
+    check_database_place(url, {"the site folder given with --site": arguments.site})
+    run.collect(settings, url, host=arguments.host, port=arguments.port,
+                new_secret=arguments.new_secret)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ import uvicorn
 
 from site_builder.collector.app import create_app
 from site_builder.collector.settings import Collector, Settings
+from site_builder.collector.startup import bind_secret
 from site_builder.storage import open_storage
 from site_builder.storage.common import redact_url
 
@@ -29,11 +30,14 @@ POLL_SECONDS = 1.0
 """How often ``parole serve`` looks for changed content to rebuild."""
 
 
-def collect(settings: Settings, database_url: str, *, host: str, port: int) -> None:
-    """Run the collector until interrupted. Raises ``StorageError``, ``SiteError`` or
-    ``ManifestError`` before listening when the database or the site cannot be used."""
+def collect(settings: Settings, database_url: str, *, host: str, port: int,
+            new_secret: bool = False) -> None:
+    """Run the collector until interrupted. Raises ``StorageError``, ``SiteError``,
+    ``ManifestError`` or ``SecretError`` before listening when the database, the site or the
+    secret cannot be used; ``new_secret`` makes the database adopt this collector's secret."""
     storage = open_storage(database_url)
     try:
+        bind_secret(storage, settings.secret, database_url, replace=new_secret)
         collector = Collector(settings, storage)
         collector.load_site()
     except BaseException:
@@ -59,6 +63,12 @@ def serve(
     first = Path(tempfile.mkdtemp(prefix="parole-site-"))
     build(first)
     storage = open_storage(database_url)
+    try:
+        bind_secret(storage, settings.secret, database_url)
+    except BaseException:
+        storage.close()
+        shutil.rmtree(first, ignore_errors=True)
+        raise
     collector = Collector(replace(settings, site_dir=first, serve_site=True), storage)
     collector.load_site()
     stop = threading.Event()

@@ -12,12 +12,11 @@ A committed write is on disk only if the file is still the one at the database's
 file deleted (``rm -rf`` of its folder) or replaced by another one (``mv``), SQLite carries on
 writing into a file nobody will ever open again. So every write checks, before it begins and
 after it commits, that the path still leads to the files opened at start
-(``_check_files``); if not, it raises ``StorageUnavailable`` and the collector answers 503.
+(``sqlite_files.OpenedFiles``); if not, it raises ``StorageUnavailable`` (a 503 "not saved").
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import sqlite3
 import threading
@@ -46,6 +45,7 @@ from site_builder.storage.common import (
     values_from_json,
     values_to_json,
 )
+from site_builder.storage.sqlite_files import OpenedFiles, read_only, read_only_message
 
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process holding the file's write lock."""
@@ -60,8 +60,6 @@ _PASSING_FAILURES = {
 }
 """Primary result codes of failures that are the machine's, not the program's: reported as
 ``StorageUnavailable`` so the citizen is asked to try again."""
-FileIdentity = tuple[int, int]
-"""``(st_dev, st_ino)``: which file a path leads to."""
 _ANSWER_COLUMNS = (
     "receipt, form_id, form_version, values_json, channel, received_at, expires_at, quarantined"
 )
@@ -74,23 +72,6 @@ def _to_text(moment: datetime) -> str:
 
 def _from_text(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def _identity(path: Path) -> FileIdentity:
-    status = path.stat()
-    return status.st_dev, status.st_ino
-
-
-def _lost_file_message(path: Path, gone: bool) -> str:
-    what = "was deleted" if gone else "was replaced by another file"
-    return (
-        f"the database file {path} {what} while the collector ran: answers written now would "
-        "go to a file nobody can open again, so none is accepted.\n    How to fix: restart the "
-        f"collector, which opens {path} again (or creates it). If the file was deleted by "
-        f"mistake, first copy back the files this process (pid {os.getpid()}) still holds "
-        f"open: `ls -l /proc/{os.getpid()}/fd` lists the database and its -wal as (deleted); "
-        "copy both, side by side, under their old names"
-    )
 
 
 def _answer(row: tuple[Any, ...]) -> StoredAnswer:
@@ -113,8 +94,8 @@ class SQLiteStorage:
         self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._files: dict[Path, FileIdentity] = {}
-        """The files this object writes to, as opened: the database, then its WAL."""
+        self._files = OpenedFiles()
+        """The files this object writes to: the database, then its WAL."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -125,21 +106,31 @@ class SQLiteStorage:
             ) from error
         try:
             self._writer = self._connect()
-            self._files[self.path] = _identity(self.path)
+            self._files.remember(self.path)
             self._use_wal()
             self._migrate()
+            self._check_writable()
             # Our open connections keep the WAL in place (the last connection to close deletes
             # it, and that is never someone else's while ours are open).
             wal = Path(f"{self.path}-wal")
             if wal.exists():
-                self._files[wal] = _identity(wal)
+                self._files.remember(wal)
         except (sqlite3.DatabaseError, StorageUnavailable) as error:
             self.close()
+            if read_only(self.path, error):
+                raise StorageError(read_only_message(self.path, error)) from error
             raise StorageError(
                 f"Cannot open the SQLite database {self.path}: {error}. Check that it is a "
                 "parole database, that the disk is not full and that this user may write the "
                 "file and its folder; or choose another path in the database URL."
             ) from error
+
+    def _check_writable(self) -> None:
+        """A read-only file opens, reads and even migrates when there is nothing to migrate:
+        try a write that changes nothing, so that start-up fails rather than the first
+        answer."""
+        with self._write() as connection:
+            connection.execute("UPDATE schema_migrations SET version = version WHERE version < 0")
 
     def _use_wal(self) -> None:
         """Switch the file to WAL. SQLite answers "database is locked" at once, without waiting
@@ -187,12 +178,12 @@ class SQLiteStorage:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with self._write_lock, self._unavailable_on_failure():
             connection = self._writer
-            self._check_files()  # gone already: write nothing at all
+            self._files.check()  # gone already: write nothing at all
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
                 connection.execute("COMMIT")
-                self._check_files()  # gone meanwhile: committed into a lost file
+                self._files.check()  # gone meanwhile: committed into a lost file
             except BaseException:
                 # SQLite may already have rolled back (e.g. on a full disk); a failing
                 # ROLLBACK must not hide the error that caused it.
@@ -200,16 +191,6 @@ class SQLiteStorage:
                     with suppress(sqlite3.Error):
                         connection.execute("ROLLBACK")
                 raise
-
-    def _check_files(self) -> None:
-        """Raise ``StorageUnavailable`` unless each path still leads to the file opened."""
-        for path, opened in self._files.items():
-            try:
-                found: FileIdentity | None = _identity(path)
-            except OSError:
-                found = None
-            if found != opened:
-                raise StorageUnavailable(_lost_file_message(path, found is None))
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
