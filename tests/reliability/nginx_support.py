@@ -6,7 +6,9 @@ it (port, host name, site folder, collector's port), the log folder (``/var/log/
 system's) and, when asked, the client timeouts, so that a short test need not wait ten seconds
 for a stalled client. Around it, :func:`main_config` writes the few lines Debian's
 ``/etc/nginx/nginx.conf`` would give (``events``, ``http`` with the MIME types), with every
-path in the test's folder, so that nginx runs as an ordinary foreground process.
+path in the test's folder, so that nginx runs as an ordinary foreground process. With TLS
+(:class:`Tls`), the server also listens on a second port with a self-signed certificate
+(:func:`self_signed`), as ``certbot --nginx`` adds it to the server block.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import ssl
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -58,6 +61,30 @@ def placeholders(*, port: int, site_dir: Path, collector_port: int) -> dict[str,
     }
 
 
+@dataclass(frozen=True)
+class Tls:
+    """A second ``listen`` with TLS, as ``certbot --nginx`` adds to the server block."""
+
+    port: int
+    certificate: Path
+    key: Path
+
+    def lines(self) -> str:
+        return (f"    listen 127.0.0.1:{self.port} ssl;\n"
+                f"    ssl_certificate {self.certificate};\n"
+                f"    ssl_certificate_key {self.key};\n")
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for ``localhost`` and its key, made with openssl."""
+    folder.mkdir(parents=True, exist_ok=True)
+    certificate, key = folder / "localhost.crt", folder / "localhost.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    return certificate, key
+
+
 def shipped_timeouts(text: str) -> dict[str, int]:
     """The client timeouts the shipped file sets, in seconds, by directive."""
     return {match.group(2): int(match.group(3)) for match in _TIMEOUT_LINE.finditer(text)}
@@ -71,6 +98,7 @@ def configured(
     collector_port: int,
     log_dir: Path,
     timeouts: Mapping[str, int] | None = None,
+    tls: Tls | None = None,
 ) -> str:
     """``shipped`` with its ``CHANGE`` values, its log folder and the given ``timeouts``
     (seconds, by directive) replaced; raises ``AssertionError`` when the file's placeholders
@@ -84,6 +112,8 @@ def configured(
         known = [old for old in values if old in line]
         assert len(known) == 1, f"deploy/nginx.conf marks an unknown value to change: {line}"
         lines.append(line.replace(known[0], values.pop(known[0])))
+        if tls is not None and known[0].startswith("listen "):
+            lines.append(tls.lines())
     assert not values, f"deploy/nginx.conf no longer marks these values CHANGE: {list(values)}"
     text = "".join(lines).replace(SYSTEM_LOG_FOLDER, f"{log_dir}/")
     for directive, seconds in (timeouts or {}).items():
@@ -140,6 +170,7 @@ class RunningNginx:
     folder: Path
     config_text: str
     """The shipped file as this nginx runs it (placeholders replaced)."""
+    tls: Tls | None = None
 
     @property
     def log_dir(self) -> Path:
@@ -153,16 +184,24 @@ class RunningNginx:
                 headers: Mapping[str, str] | None = None, *, source: str = "127.0.0.1") -> Reply:
         return send(self.port, method, path, body, headers, source=source)
 
+    def request_tls(self, method: str, path: str, body: bytes = b"",
+                    headers: Mapping[str, str] | None = None, *,
+                    source: str = "127.0.0.1") -> Reply:
+        """Like :meth:`request`, over HTTPS (the certificate is self-signed: not verified)."""
+        assert self.tls is not None, "this nginx was started without TLS"
+        return send(self.tls.port, method, path, body, headers, source=source, tls=True)
+
 
 def write_config(folder: Path, *, port: int, site_dir: Path, collector_port: int,
-                 timeouts: Mapping[str, int] | None = None) -> Path:
+                 timeouts: Mapping[str, int] | None = None, tls: Tls | None = None) -> Path:
     """Write the configured shipped file and the main configuration into ``folder``; returns
     the main configuration's path."""
     (folder / "logs").mkdir(parents=True, exist_ok=True)
     server = folder / "parole.conf"
     server.write_text(configured(SHIPPED_CONFIG.read_text(encoding="utf-8"), port=port,
                                  site_dir=site_dir, collector_port=collector_port,
-                                 log_dir=folder / "logs", timeouts=timeouts), encoding="utf-8")
+                                 log_dir=folder / "logs", timeouts=timeouts, tls=tls),
+                      encoding="utf-8")
     main = folder / "nginx.conf"
     main.write_text(main_config(folder, server), encoding="utf-8")
     return main
@@ -177,18 +216,21 @@ def nginx_command(folder: Path, main: Path, *extra: str) -> list[str]:
 
 @contextmanager
 def running_nginx(site_dir: Path, collector_port: int, folder: Path, *,
-                  timeouts: Mapping[str, int] | None = None) -> Iterator[RunningNginx]:
+                  timeouts: Mapping[str, int] | None = None,
+                  tls: bool = False) -> Iterator[RunningNginx]:
     """nginx in the foreground on a free port of 127.0.0.1, serving ``site_dir`` and passing
-    the answers to the collector on ``collector_port``; stopped at the end."""
+    the answers to the collector on ``collector_port`` (with ``tls``, also over HTTPS on a
+    second port); stopped at the end."""
     require_nginx()
     port = free_port()
+    secure = Tls(free_port(), *self_signed(folder / "tls")) if tls else None
     main = write_config(folder, port=port, site_dir=site_dir, collector_port=collector_port,
-                        timeouts=timeouts)
+                        timeouts=timeouts, tls=secure)
     output = (folder / "nginx.output").open("wb")
     process = subprocess.Popen(nginx_command(folder, main), stdout=output,
                                stderr=subprocess.STDOUT)
     running = RunningNginx(port, process, folder,
-                           (folder / "parole.conf").read_text(encoding="utf-8"))
+                           (folder / "parole.conf").read_text(encoding="utf-8"), secure)
     try:
         wait_for_port(port, process, "nginx", lambda: (folder / "nginx.output").read_text(
             errors="replace"), timeout=15.0)
@@ -199,11 +241,21 @@ def running_nginx(site_dir: Path, collector_port: int, folder: Path, *,
 
 
 def send(port: int, method: str, path: str, body: bytes = b"",
-         headers: Mapping[str, str] | None = None, *, source: str = "127.0.0.1") -> Reply:
+         headers: Mapping[str, str] | None = None, *, source: str = "127.0.0.1",
+         tls: bool = False) -> Reply:
     """One HTTP request to ``127.0.0.1:port`` from the loopback address ``source`` (any of
-    127.0.0.0/8 works on Linux), so that a server sees distinct clients; no redirect followed."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30,
-                                            source_address=(source, 0))
+    127.0.0.0/8 works on Linux), so that a server sees distinct clients; no redirect followed.
+    With ``tls``, over HTTPS, without checking the certificate (the tests' is self-signed)."""
+    connection: http.client.HTTPConnection
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=30,
+                                                 source_address=(source, 0), context=context)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30,
+                                                source_address=(source, 0))
     try:
         connection.request(method, path, body=body or None, headers=dict(headers or {}))
         response = connection.getresponse()
