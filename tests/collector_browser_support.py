@@ -49,7 +49,8 @@ from tests.test_browser import is_local
 
 COLLECTOR_PATH = "/collect"
 FORM_PAGE = "/donner-mon-avis/"
-RECEIPT_PATH = re.compile(r"/collect/([0-9A-Z]{8})$")
+RECEIPT_PATH = re.compile(r"/collect/([0-9A-Z]{8})/[A-Za-z0-9_-]{22}$")
+"""A receipt's address: its code, then the key that opens it."""
 IDEA = "Des bancs à l'ombre.\nEt <script>alert(1)</script>"
 """Typed in the free-text question: two lines, and markup that must show as text."""
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding",

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.collector.responses import relative_location
 from site_builder.storage import open_storage
 from tests.collector_support import (
     ADMIN_TOKEN,
     VALID_ANSWER,
+    Reply,
     RunningCollector,
     hidden_fields,
     running_collector,
@@ -28,7 +30,20 @@ def dump_database(url: str) -> str:
                      for table in ("answers", "forms", "secret_check", "schema_migrations"))
 
 
-RECEIPT_PATH = re.compile(r"^/collect/([0-9A-Z]{8})$")
+RECEIPT_PATH = re.compile(r"^/collect/([0-9A-Z]{8})/([A-Za-z0-9_-]{22})$")
+"""A receipt's address: its code, then the 22-character key that opens it."""
+
+
+def sent_cookie(reply: Reply) -> str:
+    """``parole_sent=…`` as a browser would send it back, from a 303's ``Set-Cookie``."""
+    return reply.headers["set-cookie"].split(";", 1)[0]
+
+
+def link(reply: Reply) -> tuple[str, str]:
+    """The code and key of the receipt a 303 leads to."""
+    match = RECEIPT_PATH.match(reply.headers["location"])
+    assert match, reply.headers.get("location")
+    return match.group(1), match.group(2)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +91,8 @@ def test_a_valid_answer_is_stored_then_303_to_its_receipt(
     assert page.status == 200
     code = match.group(1)
     assert f"{code[:4]}-{code[4:]}" in page.text
+    assert "n\u2022\u2022\u2022@exemple.fr" in page.text  # contact details masked
+    assert "nom@exemple.fr" not in page.text
     assert "Les Tilleuls" not in page.text  # this answer said La Gare 1
     assert "La Gare 1" in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
@@ -86,16 +103,73 @@ def test_a_valid_answer_is_stored_then_303_to_its_receipt(
     assert page.headers["cache-control"] == "private, no-store"
 
 
-def test_the_same_answer_sent_twice_gives_the_same_receipt_and_one_row(
+def test_the_receipt_sets_a_strict_short_lived_cookie_of_the_browsers_receipts(
+    collector: RunningCollector, example_site: Path
+) -> None:
+    first = collector.post(answer(example_site, ("quartier", "Cookie 1")))
+    cookie = first.headers["set-cookie"]
+    code, key = link(first)
+    assert cookie.startswith(f"parole_sent={code}.{key};")
+    attributes = {part.strip().split("=")[0].lower(): part.strip()
+                  for part in cookie.split(";")[1:]}
+    assert attributes["path"] == "Path=/collect"
+    assert attributes["samesite"].lower() == "samesite=strict"
+    assert "httponly" in attributes
+    assert attributes["max-age"] == "Max-Age=900"
+    assert "secure" not in attributes  # plain HTTP here; behind nginx's HTTPS, see below
+    second = collector.post(answer(example_site, ("quartier", "Cookie 2")),
+                            headers={"Cookie": sent_cookie(first)})
+    newer = link(second)
+    assert sent_cookie(second) == f"parole_sent={newer[0]}.{newer[1]}:{code}.{key}"
+    over_https = collector.post(answer(example_site, ("quartier", "Cookie 3")),
+                                headers={"X-Forwarded-Proto": "https"})
+    assert "; secure" in over_https.headers["set-cookie"].lower()
+
+
+def test_the_same_answer_sent_twice_by_one_browser_gives_the_same_receipt_and_one_row(
     collector: RunningCollector, example_site: Path, module_storage_url: str
 ) -> None:
     pairs = answer(example_site, ("quartier", "Double clic"))
     first = collector.post(pairs)
     count = len(stored(module_storage_url))
-    second = collector.post(pairs)
+    second = collector.post(pairs, headers={"Cookie": sent_cookie(first)})
     assert first.status == second.status == 303
     assert first.headers["location"] == second.headers["location"]
     assert len(stored(module_storage_url)) == count
+
+
+def test_the_same_answer_from_another_browser_never_gets_the_first_receipt(
+    collector: RunningCollector, example_site: Path, module_storage_url: str
+) -> None:
+    """Two people behind one address, identical answers: the second is asked to confirm, is
+    shown nothing of the first, and once confirmed is counted too."""
+    pairs = answer(example_site, ("quartier", "Même wifi"))
+    first = collector.post(pairs)
+    code, key = link(first)
+    count = len(stored(module_storage_url))
+    forged = f"parole_sent={code}.{'A' * 22}"  # a cookie must hold the key to count
+    for headers in ({}, {"Cookie": forged}, {"Cookie": "parole_sent=garbage"}):
+        second = collector.post(pairs, headers=headers)
+        assert second.status == 409
+        assert "location" not in second.headers and "set-cookie" not in second.headers
+        assert code not in second.text and key not in second.text
+        assert f"{code[:4]}-{code[4:]}" not in second.text
+        assert '<input type="hidden" name="_again" value="1">' in second.text
+        assert 'value="Même wifi"' in second.text
+        assert len(stored(module_storage_url)) == count
+    confirmed = collector.post([*pairs, ("_again", "1")])
+    assert confirmed.status == 303
+    assert code not in confirmed.headers["location"]
+    assert len(stored(module_storage_url)) == count + 1
+    assert "asked to confirm" in collector.log()
+
+
+@pytest.mark.parametrize("again", ["", "0", "yes"])
+def test_a_confirmation_field_other_than_1_is_refused(
+    collector: RunningCollector, example_site: Path, again: str
+) -> None:
+    reply = collector.post(answer(example_site, ("quartier", "Drôle"), ("_again", again)))
+    assert reply.status == 400
 
 
 def test_a_filled_honeypot_is_quarantined_and_answered_like_a_success(
@@ -144,9 +218,38 @@ def test_a_filled_honeypot_with_mistakes_within_bounds_is_still_quarantined(
 
 
 def test_unknown_receipt_is_a_404_page(collector: RunningCollector) -> None:
-    reply = collector.request("GET", "/collect/ZZZZZZZZ")
+    reply = collector.request("GET", "/collect/ZZZZZZZZ/" + "A" * 22)
     assert reply.status == 404
     assert "<main" in reply.text
+
+
+def test_the_code_alone_shows_nothing_of_the_answer(
+    collector: RunningCollector, example_site: Path
+) -> None:
+    code, key = link(collector.post(answer(example_site, ("quartier", "Code seul"))))
+    for typed in (code, f"{code[:4]}-{code[4:]}", code.lower()):
+        alone = collector.request("GET", f"/collect/{typed}")
+        assert alone.status == 404
+        assert "Ce code seul n\u2019ouvre pas votre réponse" in alone.text
+        assert "Code seul" not in alone.text
+    # the same page whether or not the code exists: it tells nothing
+    assert collector.request("GET", "/collect/ZZZZZZZZ").text == alone.text
+    assert collector.request("GET", f"/collect/{code.lower()}/{key}").status == 200
+    wrong = collector.request("GET", f"/collect/{code}/{key[:-1]}B")
+    assert wrong.status == 404 and "Code seul" not in wrong.text
+
+
+@pytest.mark.parametrize("path", ["/collect/", "/collect/ABCD2345/", "/collect/ABCD2345/"
+                                  + "A" * 22 + "/"])
+def test_no_redirect_goes_to_the_host_a_request_names(
+    collector: RunningCollector, path: str
+) -> None:
+    """Starlette adds or removes a final "/" by a redirect built from the Host header, which
+    anyone may set: the collector's redirects are paths on its own host."""
+    reply = collector.request("GET", path, headers={"Host": "evil.example"})
+    location = reply.headers.get("location", "")
+    assert "evil.example" not in location and not location.startswith("//"), location
+    assert reply.status in (307, 404, 405), reply.status
 
 
 # -- a person's mistakes -----------------------------------------------------------------------
@@ -384,22 +487,57 @@ def test_a_receipt_is_gone_once_its_answer_expires(
     assert "Bientôt effacé" not in gone.text
 
 
-def test_guessing_receipt_codes_is_held_back_per_client(
+def test_wrong_links_are_held_back_per_client_and_a_right_one_always_opens(
     example_site: Path, module_storage_url: str, tmp_path: Path
 ) -> None:
-    """A receipt shows a person's answers; its code is the only lock. Codes that match nothing
-    count against the rate limit, and past it every lookup waits, the right code too (else a
-    guesser would still tell a hit from a miss)."""
+    """Links that open nothing count against the client's limit; past it, failed lookups get
+    429. A link that opens its receipt cannot be guessed, so it is served all the same."""
     with running_collector(example_site, module_storage_url, tmp_path,
                            args=["--rate-limit", "2"]) as up:
         location = up.post(answer(example_site, ("quartier", "Code gardé"))).headers["location"]
         assert up.request("GET", location).status == 200  # a hit costs nothing
-        assert [up.request("GET", f"/collect/{code}").status
-                for code in ("AAAA-AAAA", "BBBB-BBBB")] == [404, 404]
-        held = up.request("GET", location)
-        other_client = up.request("GET", location, headers={"X-Forwarded-For": "203.0.113.9"})
+        wrong = [f"/collect/{code}/{'A' * 22}" for code in ("AAAA-AAAA", "BBBB-BBBB")]
+        assert [up.request("GET", path).status for path in wrong] == [404, 404]
+        held = up.request("GET", wrong[0])
+        still = up.request("GET", location)
+        other_client = up.request("GET", wrong[1], headers={"X-Forwarded-For": "203.0.113.9"})
     assert held.status == 429
     assert 1 <= int(held.headers["retry-after"]) <= 60
-    assert "Trop de codes essayés" in held.text
-    assert "Code gardé" not in held.text
-    assert other_client.status == 200
+    assert "Trop de liens essayés" in held.text
+    assert still.status == 200 and "Code gardé" in still.text
+    assert other_client.status == 404
+
+
+def test_wrong_links_from_every_address_together_meet_one_limit(
+    example_site: Path, module_storage_url: str, tmp_path: Path
+) -> None:
+    """An attacker changing address for each guess meets the limit shared by every client,
+    while people's own links still open, and the log says so once, not once a request."""
+    with running_collector(example_site, module_storage_url, tmp_path,
+                           args=["--rate-limit", "0"]) as up:
+        location = up.post(answer(example_site, ("quartier", "Limite commune"))).headers[
+            "location"]
+        statuses = [up.request("GET", f"/collect/ABCD{n:04d}/{'A' * 22}",
+                               headers={"X-Forwarded-For": f"198.51.100.{n % 250}"}).status
+                    for n in range(130)]
+        held = up.request("GET", f"/collect/ZZZZZZZZ/{'B' * 22}",
+                          headers={"X-Forwarded-For": "203.0.113.200"})
+        opens = up.request("GET", location, headers={"X-Forwarded-For": "203.0.113.201"})
+        log = up.log()
+    assert statuses[:120] == [404] * 120 and set(statuses[120:]) == {429}
+    assert held.status == 429 and 1 <= int(held.headers["retry-after"]) <= 60
+    assert "Trop de liens erronés en ce moment" in held.text
+    assert opens.status == 200 and "Limite commune" in opens.text
+    assert log.count("failed lookups in a minute from all clients together") == 1
+
+
+@pytest.mark.parametrize(("location", "relative"), [
+    ("http://evil.example/collect/ABCD2345", "/collect/ABCD2345"),
+    ("https://evil.example:8443/faq/?a=1#b", "/faq/?a=1#b"),
+    ("//evil.example/x", "/x"),
+    ("/\\evil.example/x", "/evil.example/x"),
+    ("http://127.0.0.1//evil.example/", "/evil.example/"),
+    ("/collect/ABCD2345/key", "/collect/ABCD2345/key"),
+])
+def test_every_redirect_is_a_path_on_this_host(location: str, relative: str) -> None:
+    assert relative_location(location) == relative

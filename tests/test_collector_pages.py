@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import re
 from datetime import UTC, date, datetime
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,7 +32,9 @@ from site_builder.collector.pages import (
     message_page,
     not_open_page,
     receipt_page,
+    sent_already_page,
 )
+from site_builder.collector.receipt import mask_email, mask_phone
 from site_builder.collector.shell import ROBOTS, absolute_urls
 from site_builder.forms.manifest import Manifest, read_manifest
 from site_builder.forms.render import render_form
@@ -181,6 +184,89 @@ def test_message_page_matches_its_golden(
 def test_minimal_shell_matches_its_golden(request: pytest.FixtureRequest) -> None:
     page = message_page(Shell.minimal("fr"), FR, "not_found")
     _golden("minimal-not-found.html", page, request)
+
+
+def _sent_already(form_shell: Shell, manifest: Manifest) -> str:
+    # the golden is read back with universal newlines: no "\r" in what it holds
+    values = {name: [value.replace("\r\n", "\n") for value in given]
+              for name, given in ANSWER.values.items()}
+    form_html = render_form(manifest.form, catalogue=FR, action=manifest.action,
+                            values=values, again=True)
+    return sent_already_page(form_shell, manifest.form.id, form_html, FR)
+
+
+def test_sent_already_page_matches_its_golden(
+    form_shell: Shell, manifest: Manifest, request: pytest.FixtureRequest
+) -> None:
+    _golden("sent-already.html", _sent_already(form_shell, manifest), request)
+
+
+def test_code_alone_page_matches_its_golden(
+    not_found_shell: Shell, request: pytest.FixtureRequest
+) -> None:
+    _golden("code-alone.html", message_page(not_found_shell, FR, "code_alone"), request)
+
+
+# --- an identical answer from the same connection, another browser ------------------------------
+
+def test_sent_already_says_both_cases_keeps_the_values_and_asks_to_confirm(
+    form_shell: Shell, manifest: Manifest
+) -> None:
+    page = _sent_already(form_shell, manifest)
+    main = _main(page)
+    assert _title(page).startswith(FR("collector.sent.prefix") + " ")
+    for key in ("collector.sent.heading", "collector.sent.yours", "collector.sent.other"):
+        assert escape(FR(key), quote=False) in main, key
+    # the notice comes before the form, and the form sends _again with every value kept
+    assert main.index(FR("collector.sent.heading")) < main.index("<form")
+    assert '<input type="hidden" name="_again" value="1">' in main
+    assert 'value="Les Tilleuls"' not in main  # the values are this answer's own
+    assert 'value="&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in main
+    assert 'value="nom@exemple.fr"' in main  # the person's own form: nothing to mask
+    assert "p-error-summary" not in main and "Erreur" not in _title(page)
+    _assert_headings_in_order(page)
+
+
+def test_the_form_carries_again_only_when_asked(manifest: Manifest) -> None:
+    assert "_again" not in render_form(manifest.form, catalogue=FR)
+    assert render_form(manifest.form, catalogue=FR, again=True).count('name="_again"') == 1
+
+
+# --- contact details masked on the receipt ------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("marie.dupont@exemple.fr", "m\u2022\u2022\u2022@exemple.fr"),
+    (" a@b.fr ", "a\u2022\u2022\u2022@b.fr"),
+    ("@exemple.fr", "\u2022\u2022\u2022@exemple.fr"),
+    ("pas-un-mail", "p\u2022\u2022\u2022"),
+    ("x@y@exemple.fr", "x\u2022\u2022\u2022@exemple.fr"),
+])
+def test_an_email_address_shows_its_first_character_and_domain_only(
+    typed: str, shown: str
+) -> None:
+    assert mask_email(typed) == shown
+
+
+def test_a_phone_number_shows_its_last_two_digits_only() -> None:
+    assert mask_phone("06 12 34 56 78") == "\u2022\u2022\u202278"
+    assert mask_phone("+33 (0)6 12") == "\u2022\u2022\u202212"
+
+
+def test_the_receipt_masks_contact_details_even_of_questions_the_form_lost(
+    form_shell: Shell, manifest: Manifest
+) -> None:
+    phone = dataclasses.replace(manifest.form.fields[0], id="telephone", type="text",
+                                label="Téléphone", label_html="Téléphone", options=())
+    form = dataclasses.replace(manifest.form, fields=(*manifest.form.fields, phone))
+    answer = dataclasses.replace(ANSWER, values={
+        **ANSWER.values, "telephone": ["06 12 34 56 78"], "ancien_courriel": ["zoe@ailleurs.fr"],
+        "ancienne_note": ["sans arobase"]})
+    main = _main(receipt_page(form_shell, dataclasses.replace(manifest, form=form), answer, FR,
+                              today=TODAY))
+    assert "nom@exemple.fr" not in main and "n\u2022\u2022\u2022@exemple.fr" in main
+    assert "06 12 34" not in main and "\u2022\u2022\u202278" in main
+    assert "zoe@" not in main and "z\u2022\u2022\u2022@ailleurs.fr" in main
+    assert "sans arobase" in main
 
 
 def _error_page(shell: Shell, manifest: Manifest) -> str:

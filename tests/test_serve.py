@@ -84,6 +84,11 @@ def test_the_example_form_can_be_filled_in_and_sent(
 def test_the_site_s_own_files_are_served(serving: tuple[RunningCollector, Path]) -> None:
     server, _ = serving
     assert server.request("GET", "/faq/").status == 200
+    # a folder without its final "/" is redirected, to a path: never to the host the request
+    # named (Starlette builds the address from the Host header, which anyone may set)
+    folder = server.request("GET", "/faq", headers={"Host": "evil.example"})
+    assert folder.status in (301, 307, 308)
+    assert folder.headers["location"] == "/faq/"
     missing = server.request("GET", "/pas-de-page/")
     assert missing.status == 404
     assert "Page introuvable" in missing.text

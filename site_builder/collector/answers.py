@@ -21,8 +21,10 @@ from starlette.responses import RedirectResponse, Response
 
 from site_builder.collector import pages, views
 from site_builder.collector.body import Refusal, parse_body, shown
+from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE, client_pseudonyms, receipt_path
 from site_builder.collector.paths import action_path, form_page_path, origin, site_url
 from site_builder.collector.responses import html_page, private
+from site_builder.collector.sent import remember_sent, sent_receipts
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.collector.validate import (
     Submission,
@@ -37,16 +39,12 @@ from site_builder.storage.base import (
     Duplicates,
     NewAnswer,
     StorageUnavailable,
-    StoredAnswer,
     Values,
 )
-from site_builder.storage.receipts import normalise_receipt
 
 log = logging.getLogger("parole.collector")
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-RETRY_AFTER_UNAVAILABLE = 60
-"""Seconds a citizen is asked to wait when the database could not take an answer."""
 
 
 class TooLargeError(Exception):
@@ -71,7 +69,8 @@ async def receive_answer(request: Request) -> Response:
                 collector, Refusal(f"unknown form {shown(submission.form_id)}"), None))
         _check_dates(collector, manifest)
         answer = _checked_answer(collector, manifest, submission, clients[0])
-        return await _store(collector, manifest, answer, clients)
+        return await _store(request, collector, manifest, answer,
+                            () if submission.again else clients)
     except Answered as answered:
         return answered.response
 
@@ -93,12 +92,7 @@ async def _read_request(
         raise Answered(views.message(collector, "too_large", 413)) from None
     except ClientDisconnect:
         raise Answered(Response(status_code=400)) from None
-    try:
-        # The day's pseudonym key comes from the database the first time it is needed (the
-        # collector's first answer, each day's first): it may be down then, like for a store.
-        clients = await _pseudonyms(request, collector)
-    except StorageUnavailable as error:
-        raise Answered(_unavailable(collector, None, error)) from None
+    clients = client_pseudonyms(request, collector)
     wait = collector.limiter.retry_after(clients[0])
     if wait is not None:
         log.warning("answer refused (429): a client sent too many answers in a minute")
@@ -156,57 +150,33 @@ def _checked_answer(
 
 
 async def _store(
-    collector: Collector, manifest: Manifest, answer: NewAnswer, clients: tuple[str, str]
+    request: Request,
+    collector: Collector,
+    manifest: Manifest,
+    answer: NewAnswer,
+    clients: tuple[str, ...],
 ) -> Response:
-    """Store (or find the earlier copy of) the answer, then 303 to its receipt."""
+    """Store the answer, or find an identical one from ``clients`` (none: the person said
+    theirs is another answer), then 303 to its receipt; but an identical answer this browser
+    was not sent the receipt of is never revealed (``sent``): the form comes back, saying so."""
     duplicates = Duplicates(clients=clients, since=answer.received_at - DUPLICATE_WINDOW)
     try:
         await run_in_threadpool(collector.remember_form, manifest)
         result = await run_in_threadpool(collector.storage.store, answer, duplicates)
     except StorageUnavailable as error:
         return _unavailable(collector, manifest, error)
+    secret = collector.settings.secret
+    code = result.answer.receipt
+    ours = result.created or code in sent_receipts(request, secret)
     log.info("answer to %r %s", manifest.form.id,
-             "quarantined (honeypot filled)" if answer.quarantined
-             else "stored" if result.created else "sent again: original receipt returned")
-    receipt_url = f"{action_path(manifest)}/{result.answer.receipt}"
-    return private(RedirectResponse(receipt_url, status_code=303))
-
-
-async def show_receipt(request: Request) -> Response:
-    """The receipt page of the answer whose code is in the address. A code that matches no
-    answer (or an expired one) counts against the client's rate limit, which then holds every
-    lookup: a receipt shows a person's answers, and its code is its only lock."""
-    collector: Collector = request.app.state.collector
-    try:
-        client = (await _pseudonyms(request, collector))[0]
-        wait = collector.receipt_misses.waiting(client)
-        if wait is not None:
-            log.warning("receipt refused (429): a client tried too many codes in a minute")
-            return views.message(collector, "too_many_codes", 429,
-                                 headers={"Retry-After": str(wait)},
-                                 minutes=max(1, -(-wait // 60)))
-        code = normalise_receipt(request.path_params["code"])
-        answer = await run_in_threadpool(collector.storage.get, code) if code else None
-    except StorageUnavailable as error:
-        log.error("receipt not shown (503): %s", error)
-        return views.message(collector, "error", 503,
-                             headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
-    manifest = collector.site.manifest(answer.form_id) if answer else None
-    if answer is None or manifest is None or _expired(answer, collector):
-        collector.receipt_misses.retry_after(client)
-        return views.message(collector, "not_found", 404)
-    shell = views.form_shell(collector, manifest)
-    html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
-                              today=collector.settings.today())
-    return html_page(html, 200)
-
-
-async def _pseudonyms(request: Request, collector: Collector) -> tuple[str, str]:
-    """The client's pseudonyms of today and yesterday (the day's key may come from storage:
-    raises ``StorageUnavailable``)."""
-    address = request.client.host if request.client else "unknown"
-    return await run_in_threadpool(collector.pseudonyms.recent, address,
-                                   collector.settings.now().date())
+             "quarantined (honeypot filled)" if answer.quarantined and result.created
+             else "stored" if result.created
+             else "sent again: original receipt returned" if ours
+             else "identical to one just sent from the same address: asked to confirm")
+    if not ours:
+        return _form_again(collector, manifest, answer.values, {}, 409, sent_already=True)
+    redirect = RedirectResponse(receipt_path(manifest, code, secret), status_code=303)
+    return private(remember_sent(redirect, request, code, secret, action_path(manifest)))
 
 
 # -- answers -------------------------------------------------------------------------------------
@@ -219,14 +189,6 @@ def expiry(manifest: Manifest, now: datetime) -> datetime:
     if manifest.closes is None:
         return now + retention
     return datetime.combine(manifest.closes + retention, time.min, UTC)
-
-
-def _expired(answer: StoredAnswer, collector: Collector) -> bool:
-    """Whether the answer's deletion day (the one its receipt announced) has come, whether or
-    not ``parole purge`` has deleted it yet."""
-    expires = answer.expires_at
-    return expires is not None and (expires.date() <= collector.settings.today()
-                                    or expires <= collector.settings.now())
 
 
 def fingerprint(manifest: Manifest, values: Values) -> str:
@@ -257,18 +219,27 @@ def _form_again(
     values: dict[str, list[str]],
     errors: dict[str, str],
     status: int,
+    *,
+    sent_already: bool = False,
 ) -> Response:
     """The form's page again, with the errors and every value entered (400, or 409 when the
-    form changed since the person opened it)."""
+    form changed since the person opened it); or, ``sent_already`` (409), with every value
+    and the notice that an identical answer was just sent from this connection, the form
+    carrying ``_again`` so that sending it stores this one too. 409: nothing was stored, and
+    the person's confirmation is needed, as when the form changed."""
     words = catalogue(manifest.language)
     form_html = render_form(
         manifest.form, catalogue=words, action=manifest.action, values=values, errors=errors,
         paper_url=site_url(manifest, manifest.paper_url),
-        help_url=site_url(manifest, manifest.help_url),
+        help_url=site_url(manifest, manifest.help_url), again=sent_already,
     )
     shell = views.form_shell(collector, manifest)
-    html = pages.form_with_errors(shell, manifest.form.id, form_html, words,
-                                  page_path=form_page_path(manifest))
+    if sent_already:
+        html = pages.sent_already_page(shell, manifest.form.id, form_html, words,
+                                       page_path=form_page_path(manifest))
+    else:
+        html = pages.form_with_errors(shell, manifest.form.id, form_html, words,
+                                      page_path=form_page_path(manifest))
     return html_page(html, status, form_origins=_form_origins(manifest))
 
 

@@ -4,7 +4,8 @@
 the routes follow the forms' action paths (``collector_url``, ``/collect`` by default):
 
 - ``POST <action>``: an answer (``answers.receive_answer``);
-- ``GET <action>/<receipt code>``: its receipt;
+- ``GET <action>/<receipt code>/<key>``: its receipt (``lookup``); ``GET <action>/<code>``:
+  a page saying that the code alone opens nothing;
 - ``/admin/…`` when ``PAROLE_ADMIN_TOKEN`` is set (``admin``);
 - with ``serve_site`` (``parole serve``), every other path is a file of the built site.
 """
@@ -25,9 +26,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from site_builder.collector import admin, answers, views
+from site_builder.collector import admin, answers, lookup, views
 from site_builder.collector.paths import action_path
-from site_builder.collector.responses import SecurityHeaders
+from site_builder.collector.responses import RelativeRedirects, SecurityHeaders
 from site_builder.collector.settings import Collector
 from site_builder.forms.model import DEFAULT_ACTION
 
@@ -41,7 +42,8 @@ def create_app(collector: Collector) -> Starlette:
         paths.add(DEFAULT_ACTION)  # a form may be added while the preview runs
     for path in sorted(paths):
         routes.append(Route(path, answers.receive_answer, methods=["POST"]))
-        routes.append(Route(path + "/{code}", answers.show_receipt, methods=["GET"]))
+        routes.append(Route(path + "/{code}/{key}", lookup.show_receipt, methods=["GET"]))
+        routes.append(Route(path + "/{code}", lookup.code_alone, methods=["GET"]))
     if collector.settings.admin_token:
         routes.extend(admin.routes())
     if collector.settings.serve_site:
@@ -56,11 +58,13 @@ def create_app(collector: Collector) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(RelativeRedirects)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
     app.state.collector = collector
+    app.state.failed_lookups = lookup.FailedLookups(collector.settings.receipt_miss_limit,
+                                                    clock=collector.settings.monotonic)
     return app
 
 

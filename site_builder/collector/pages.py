@@ -34,12 +34,14 @@ __all__ = [
     "message_page",
     "not_open_page",
     "receipt_page",
+    "sent_already_page",
     "site_path",
     "site_url",
 ]
 
 MessageKind = Literal["refused", "forbidden", "not_found", "too_large", "unsupported",
-                      "too_many", "too_many_codes", "unavailable", "error"]
+                      "too_many", "too_many_codes", "too_many_links", "code_alone",
+                      "unavailable", "error"]
 """The messages ``message_page`` knows; each has ``collector.<kind>.title``, ``.what``
 (what happened to the answer) and ``.next`` (what to do) in every catalogue."""
 _FORM_TITLE = re.compile(r'<h2 class="p-form__title"[^>]*>(.*?)</h2>', re.DOTALL)
@@ -48,7 +50,8 @@ _STATUS = re.compile(r'<p class="p-status\b[^"]*">.*?</p>\n?', re.DOTALL)
 """The status banner of theme/partials/status.html."""
 MESSAGE_KINDS: tuple[MessageKind, ...] = ("refused", "forbidden", "not_found", "too_large",
                                           "unsupported", "too_many", "too_many_codes",
-                                          "unavailable", "error")
+                                          "too_many_links", "code_alone", "unavailable",
+                                          "error")
 _MESSAGE_PARAMS = frozenset({"form_url", "home_url", "help_url", "minutes"})
 
 
@@ -71,6 +74,34 @@ def form_with_errors(
     title = _FORM_TITLE.search(form_html)
     return _replace_form(shell, form_id, unescape(title.group(1)) if title else form_id,
                          form_html, prefix)
+
+
+def sent_already_page(
+    shell: Shell,
+    form_id: str,
+    form_html: str,
+    catalogue: Catalogue,
+    *,
+    page_path: str | None = None,
+) -> str:
+    """The form's page when an identical answer was just sent from the same connection by
+    another browser: a notice saying that, if it was this person, the answer is saved, and if
+    it was someone else, to send theirs too; then ``form_html`` (the form with every value and
+    ``_again``). Nothing of the earlier answer is shown: it may be another person's."""
+    form_html = absolute_urls(form_html, page_path or shell.page_path)
+    title = _FORM_TITLE.search(form_html)
+    heading_id = f"form-{form_id}-sent"
+    notice = (
+        # autofocus, like the error summary: the browser scrolls here and screen readers
+        # start here, with no script
+        f'<div class="p-status" role="region" aria-labelledby="{escape(heading_id)}" '
+        f'tabindex="-1" autofocus>\n'
+        f'<h2 id="{escape(heading_id)}">{_text(catalogue, "collector.sent.heading")}</h2>\n'
+        f'<p>{_text(catalogue, "collector.sent.yours")}</p>\n'
+        f'<p>{_text(catalogue, "collector.sent.other")}</p>\n</div>\n'
+    )
+    return _replace_form(shell, form_id, unescape(title.group(1)) if title else form_id,
+                         notice + form_html, catalogue("collector.sent.prefix"))
 
 
 def closed_page(shell: Shell, manifest: Manifest, catalogue: Catalogue) -> str:

@@ -4,6 +4,10 @@ It says that the answer is saved, gives the receipt code and why to keep it, sho
 as the person saw them in the form (option labels, not the values the database keeps), and says
 what happens next: until when the consultation runs, where the results will be, and when the
 answer will be deleted. Everything a person typed is escaped: an answer may hold ``<script>``.
+
+Contact details are masked (``m•••@exemple.fr``, ``•••78``): the page is the person's own, but
+it is printed, left open on a shared computer, reached again from the browser's history. The
+person knows what they typed; the organizer's exports keep the full values.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from site_builder.collector.paths import form_page_path, site_path, site_url
 from site_builder.collector.shell import Shell, absolute_urls
 from site_builder.forms.manifest import Manifest
 from site_builder.forms.model import Field
-from site_builder.forms.render import CONSENT_VALUE
+from site_builder.forms.render import AUTOCOMPLETE, CONSENT_VALUE
 from site_builder.i18n import Catalogue
 from site_builder.storage.base import StoredAnswer
 from site_builder.storage.receipts import format_receipt
@@ -29,6 +33,8 @@ PRINT_SCRIPT = (
 )
 """Shows the print button, which exists only where a script can print; the sentence beside it
 says how to print without it. Allowed by its hash in the page's CSP."""
+MASK = "\u2022\u2022\u2022"
+"""Stands for the hidden part of a contact detail: three bullets."""
 
 
 def receipt_page(
@@ -80,7 +86,10 @@ def answers_list(manifest: Manifest, answer: StoredAnswer, catalogue: Catalogue)
     known = {field.id for field in fields}
     for field_id, values in answer.values.items():
         if field_id not in known:
-            shown = "<br>\n".join(_lines(value) for value in values if value) or escape(
+            # a question the form no longer has: its type is unknown, so anything that looks
+            # like an e-mail address is masked as one
+            shown = "<br>\n".join(_lines(mask_email(value) if "@" in value else value)
+                                   for value in values if value) or escape(
                 catalogue("collector.receipt.no_answer"), quote=False)
             items.append(f"<dt>{escape(field_id)}</dt>\n<dd>{shown}</dd>")
     return '<dl class="p-answers">\n' + "\n".join(items) + "\n</dl>"
@@ -95,10 +104,29 @@ def _answer(field: Field, values: Sequence[str], catalogue: Catalogue) -> str:
     if field.type == "consent":
         key = "collector.receipt.yes" if CONSENT_VALUE in given else "collector.receipt.no_answer"
         return escape(catalogue(key), quote=False)
+    if field.type == "email":
+        given = [mask_email(value) for value in given]
+    elif field.type == "text" and AUTOCOMPLETE.get(field.id) == "tel":
+        given = [mask_phone(value) for value in given]
     shown = [_lines(_label(field, value)) for value in given]
     if field.multiple and len(shown) > 1:
         return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in shown) + "\n</ul>"
     return "<br>\n".join(shown)
+
+
+def mask_email(value: str) -> str:
+    """``marie.dupont@exemple.fr`` → ``m•••@exemple.fr``: the first character and the domain,
+    enough for a person to recognise their address, not enough to write to them."""
+    local, at, domain = value.strip().rpartition("@")
+    if not at:
+        return f"{domain[:1]}{MASK}"
+    return f"{local[:1]}{MASK}@{domain}"
+
+
+def mask_phone(value: str) -> str:
+    """``06 12 34 56 78`` → ``•••78``: the last two digits only."""
+    digits = [character for character in value if character.isdigit()]
+    return f"{MASK}{''.join(digits[-2:])}"
 
 
 def _label(field: Field, value: str) -> str:

@@ -7,7 +7,9 @@ cache, never indexed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +26,7 @@ SECURITY_HEADERS = {
 """Added to every response that does not set them itself."""
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 """The policy of a response that is data (CSV, JSON, plain text): nothing may run or load."""
+_LEADING_SLASHES = re.compile(r"^[/\\]+")
 
 
 def html_page(
@@ -79,3 +82,41 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def relative_location(location: str) -> str:
+    """``location`` as a path on this host: ``http://any.host/a/?b`` → ``/a/?b``. The only
+    absolute redirects the collector makes are Starlette's (a missing or extra final ``/``,
+    a folder of the site in ``parole serve``), built from the request's ``Host`` header, which
+    anyone can set: left absolute, they would send people to any host. Leading slashes and
+    backslashes are collapsed, since ``//host/`` and ``/\\host/`` leave the site too."""
+    parts = urlsplit(location)
+    path = _LEADING_SLASHES.sub("/", parts.path) or "/"
+    if not path.startswith("/"):
+        path = f"/{path}"
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
+class RelativeRedirects:
+    """ASGI middleware: every ``Location`` header becomes a path on this host
+    (``relative_location``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, relative_location(value.decode("latin-1")).encode("latin-1")
+                     if name.lower() == b"location" else value)
+                    for name, value in message.get("headers", [])
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_relative)

@@ -26,6 +26,9 @@ DEFAULT_RATE_LIMIT = 20
 """Answers per minute per client. Many people may share one address (a town hall's wifi, a
 mobile operator's NAT), so it is generous: it stops floods, not people."""
 MIN_ADMIN_TOKEN_LENGTH = 16
+DEFAULT_RECEIPT_MISS_LIMIT = 120
+"""Failed receipt lookups per minute from all clients together: nobody mistypes a link that
+often, and an attacker changing address for each guess meets this limit, not the per-client one."""
 
 
 def _utc_now() -> datetime:
@@ -39,6 +42,9 @@ class Settings:
     site_dir: Path
     limits: Limits = field(default_factory=Limits)
     rate_limit: int = DEFAULT_RATE_LIMIT
+    receipt_miss_limit: int = DEFAULT_RECEIPT_MISS_LIMIT
+    """Failed receipt lookups (wrong link, unknown code) per minute across every client, past
+    which failed lookups get 429 (links that open a receipt never do); 0 turns it off."""
     admin_token: str | None = None
     allowed_origins: tuple[str, ...] = ()
     """Origins besides the site's own (``site_url``) and the collector's that may post answers."""
@@ -87,8 +93,8 @@ class Collector:
         self.pseudonyms = Pseudonyms(settings.secret)
         self.limiter = RateLimiter(settings.rate_limit, clock=settings.monotonic)
         self.receipt_misses = RateLimiter(settings.rate_limit, clock=settings.monotonic)
-        """Receipt codes a client tried that match no answer: past the limit, every lookup
-        waits, so that guessing codes to read other people's answers takes years."""
+        """Receipt links a client tried that open nothing: past the limit, its failed lookups
+        get 429 (``lookup``); a link that opens its receipt is always served."""
         self.origins: frozenset[str] = frozenset(settings.allowed_origins)
         self._registered: set[tuple[str, str]] = set()
         self.manifests: list[Manifest] = []

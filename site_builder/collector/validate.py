@@ -27,6 +27,8 @@ from decimal import Decimal
 from site_builder.collector.body import Refusal, shown
 from site_builder.forms.model import DEFAULT_MAX_LENGTH, Field, Form
 from site_builder.forms.render import (
+    AGAIN_NAME,
+    AGAIN_VALUE,
     CONSENT_VALUE,
     FORM_ID_NAME,
     FORM_VERSION_NAME,
@@ -78,6 +80,9 @@ class Submission:
     """The hidden field's value: anything but "" means a robot filled it in."""
     answers: dict[str, list[str]]
     """Every other name → its values, in body order."""
+    again: bool = False
+    """``_again`` was sent: the person confirmed, on the collector's page saying an identical
+    answer was just sent from their connection, that this one is theirs (store it anew)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,8 @@ class Checked:
 
 def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
     """The submission in ``pairs`` (``parse_body``'s result). Raises ``Refusal`` when the form
-    id or version is missing or repeated, or the honeypot is repeated."""
+    id or version is missing or repeated, or the honeypot or ``_again`` is repeated or
+    ``_again`` holds anything but ``1``."""
     answers: dict[str, list[str]] = {}
     for name, value in pairs:
         answers.setdefault(name, []).append(value)
@@ -107,14 +113,17 @@ def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
     for name in (FORM_ID_NAME, FORM_VERSION_NAME):
         if not reserved[name]:
             raise Refusal(f"field {name!r} missing")
-    for name in (FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME):
+    for name in (FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME, AGAIN_NAME):
         if len(reserved[name]) > 1:
             raise Refusal(f"field {name!r} repeated")
+    if reserved[AGAIN_NAME] not in ([], [AGAIN_VALUE]):
+        raise Refusal(f"field {AGAIN_NAME!r} is not {AGAIN_VALUE!r}")
     return Submission(
         form_id=reserved[FORM_ID_NAME][0],
         version=reserved[FORM_VERSION_NAME][0],
         honeypot=next(iter(reserved[HONEYPOT_NAME]), ""),
         answers=answers,
+        again=bool(reserved[AGAIN_NAME]),
     )
 
 

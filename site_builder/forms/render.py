@@ -30,7 +30,11 @@ FORM_VERSION_NAME = "_version"
 """Hidden input: ``Form.version``, to tell an answer to yesterday's questions from today's."""
 HONEYPOT_NAME = "_website"
 """The honeypot: people never reach it, so an answer that fills it comes from a robot."""
-RESERVED_NAMES = frozenset({FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME})
+AGAIN_NAME = "_again"
+"""Hidden input of the form the collector shows when an identical answer was just sent from
+the same connection by another browser: the person confirms that theirs is another answer."""
+AGAIN_VALUE = "1"
+RESERVED_NAMES = frozenset({FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME, AGAIN_NAME})
 """Names every form adds. They start with '_', which no field id may (``parse.FIELD_ID``), so
 they can never be confused with a question's answer."""
 CONSENT_VALUE = "yes"
@@ -69,6 +73,7 @@ def render_form(
     paper_url: str | None = None,
     help_url: str | None = None,
     focus_errors: bool = True,
+    again: bool = False,
 ) -> str:
     """The HTML section of ``form``: a ``<section class="p-form" id="form-<id>">``.
 
@@ -78,12 +83,15 @@ def render_form(
     form by the closed notice; ``help_url`` is then where to get help. ``paper_url`` adds the link
     to the paper version. ``focus_errors`` moves focus to the error summary when the page loads
     (the collector's answer to a submission); a page showing errors for another reason (the
-    component gallery) turns it off, so that its skip link stays the first stop of Tab. Raises
+    component gallery) turns it off, so that its skip link stays the first stop of Tab.
+    ``again`` adds the hidden ``_again`` input: the collector's "send yours too" form. Raises
     ``ContentError`` when two questions would share an HTML id.
     """
     params = form_params(form, catalogue=catalogue, action=action, values=values or {},
                          errors=errors or {}, closed=closed, paper_url=paper_url,
                          help_url=help_url, focus_errors=focus_errors)
+    if again:
+        params["hidden"]["again"] = {"name": AGAIN_NAME, "value": AGAIN_VALUE}
     return render_component("form", params, catalogue)
 
 

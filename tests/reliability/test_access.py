@@ -12,9 +12,10 @@ What it proves:
 - **the comparison is constant-time**: every token a request offers reaches
   ``hmac.compare_digest`` (a spy records it), and no ``==``, ``in`` or ``startswith`` touches the
   secret anywhere in ``site_builder`` (read from the code's syntax tree); no timing is measured;
-- **receipts are reachable only by their code**: the code typed in any forgiven spelling finds
-  the receipt, a neighbouring code, a guessed code or the bare ``/collect`` finds nothing, and a
-  purged answer's code is 404.
+- **receipts are reachable only by their link**: the link (code and key) finds the receipt with
+  the code typed in any forgiven spelling; the code alone, a neighbouring code, a guessed code
+  or key, or the bare ``/collect`` finds nothing (404, or 429 once failed lookups pass the
+  limit every client shares), and a purged answer's link is 404.
 
 The HTTP checks run against a real ``parole collect``; the router and the spy use the same app
 in this process, called through ASGI.
@@ -38,7 +39,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 
-from site_builder.collector import admin, answers
+from site_builder.collector import admin, answers, lookup
 from site_builder.collector.app import SiteFiles, create_app
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
@@ -63,7 +64,8 @@ MARKER = "accès-marqueur"
 ADMIN = "admin"
 ENDPOINT_KINDS: dict[Callable[..., Any], str] = {
     answers.receive_answer: "answer",
-    answers.show_receipt: "receipt",
+    lookup.show_receipt: "receipt",
+    lookup.code_alone: "receipt code alone",
     admin.export_answers: ADMIN,
     admin.show_stats: ADMIN,
 }
@@ -278,6 +280,8 @@ class Answered:
     database_url: str
     receipt: str
     """As stored (no hyphen)."""
+    key: str
+    """The key in its link."""
 
 
 @pytest.fixture(scope="module")
@@ -288,7 +292,8 @@ def answered(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     with running_collector(example_site, url, folder, args=["--rate-limit", "0"]) as up:
         stored = up.post(answer_with(example_site, MARKER))
         assert stored.status == 303, stored.text
-        yield Answered(up, example_site, url, stored.headers["location"].rsplit("/", 1)[1])
+        code, key = stored.headers["location"].rsplit("/", 2)[1:]
+        yield Answered(up, example_site, url, code, key)
 
 
 def answer_with(site_dir: Path, marker: str) -> list[tuple[str, str]]:
@@ -486,38 +491,53 @@ def neighbours(code: str) -> list[str]:
     return [*near, code[:-1], code + "0", code[1:] + code[0]]
 
 
-def test_a_receipt_is_found_by_its_code_in_every_spelling(answered: Answered) -> None:
+REFUSED = (404, 429)
+"""A lookup that finds nothing: 404, or 429 once failed lookups pass the shared limit."""
+
+
+def test_a_receipt_is_found_by_its_link_with_the_code_in_every_spelling(
+    answered: Answered
+) -> None:
     shown = f"{answered.receipt[:4]}-{answered.receipt[4:]}"
     for what, typed in spellings(answered.receipt).items():
-        reply = answered.collector.request("GET", f"/collect/{typed}")
+        reply = answered.collector.request("GET", f"/collect/{typed}/{answered.key}")
         assert reply.status == 200, f"the code {what} ({typed}): {reply.status}"
         assert shown in reply.text and MARKER in reply.text, f"the code {what}: not its receipt"
         assert reply.headers["cache-control"] == "private, no-store", reply.headers
         assert "noindex" in reply.headers["x-robots-tag"], reply.headers
+        alone = answered.collector.request("GET", f"/collect/{typed}")
+        assert alone.status == 404, f"the code {what} alone: {alone.status}"
+        assert MARKER not in alone.text and shown not in alone.text, f"the code {what} alone"
 
 
-def test_a_neighbouring_code_finds_nothing(answered: Answered, tally: Tally) -> None:
-    for near in neighbours(answered.receipt):
-        reply = answered.collector.request("GET", f"/collect/{near}")
+def test_a_neighbouring_code_or_key_finds_nothing(answered: Answered, tally: Tally) -> None:
+    key = answered.key
+    wrong_keys = [key[:-1], key + "A", key.swapcase(), key[1:] + key[0], "A" * 22]
+    paths = [f"/collect/{near}/{key}" for near in neighbours(answered.receipt)] + [
+        f"/collect/{answered.receipt}/{wrong}" for wrong in wrong_keys]
+    for path in paths:
+        reply = answered.collector.request("GET", path)
         tally.guesses += 1
-        tally.found += reply.status != 404
-        assert reply.status == 404, f"{near}, next to {answered.receipt}: {reply.status}"
+        tally.found += reply.status not in REFUSED
+        assert reply.status in REFUSED, f"{path}, next to {answered.receipt}: {reply.status}"
         assert MARKER not in reply.text
 
 
 def test_guessed_codes_find_nothing(answered: Answered, scale: Scale, tally: Tally) -> None:
     guesses = scale.pick(300, 5000)
     found = []
-    for _ in range(guesses):
+    for number in range(guesses):
         code = "".join(secrets.choice(ALPHABET) for _ in range(8))
         if code == answered.receipt:
-            continue
-        reply = answered.collector.request("GET", f"/collect/{code}")
+            code = answered.receipt  # its link with a guessed key: must find nothing either
+        # half the guesses are a code alone, half a code with a guessed key
+        path = f"/collect/{code}" if number % 2 else f"/collect/{code}/{secrets.token_urlsafe(16)}"
+        reply = answered.collector.request("GET", path)
         tally.guesses += 1
-        if reply.status != 404:
+        if reply.status not in REFUSED or MARKER in reply.text:
             tally.found += 1
-            found.append(f"{code}: {reply.status}")
-    assert not found, f"guessed codes answered other than 404: {found}"
+            found.append(f"{path}: {reply.status}")
+    assert not found, f"guesses answered other than 404 or 429: {found}"
 
 
 def final_reply(collector: RunningCollector, method: str, path: str) -> tuple[Reply, list[str]]:
@@ -538,13 +558,18 @@ def test_there_is_no_listing_and_no_other_way_in(answered: Answered) -> None:
                 ("GET", "/collect/.."), ("GET", "/collect/%2e%2e/admin/stats"),
                 ("GET", "/collect/" + "0" * 64), ("GET", f"/collect/{answered.receipt}%00"),
                 ("POST", f"/collect/{answered.receipt}"),
-                ("DELETE", f"/collect/{answered.receipt}"), ("GET", "/admin"),
+                ("DELETE", f"/collect/{answered.receipt}"), ("GET", f"/collect/{answered.receipt}"),
+                ("GET", f"/collect/{answered.receipt}/"),
+                ("POST", f"/collect/{answered.receipt}/{answered.key}"),
+                ("DELETE", f"/collect/{answered.receipt}/{answered.key}"),
+                ("GET", f"/collect/{answered.receipt}/{answered.key}/more"),
+                ("GET", f"/collect/{answered.receipt}/{answered.key[:-1]}"), ("GET", "/admin"),
                 ("GET", "/admin/"), ("GET", "/admin/export/"), ("GET", "/admin/answers")]
     failures = []
     for method, path in attempts:
         reply, visited = final_reply(answered.collector, method, path)
         shows = answered.receipt in reply.text or MARKER in reply.text
-        if reply.status not in (401, 404, 405) or shows:
+        if reply.status not in (401, 404, 405, 429) or shows:
             failures.append(f"{method} {' → '.join(visited)}: {reply.status}"
                             f"{', shows the answer' * shows}")
     assert not failures, "\n".join(failures)
@@ -553,14 +578,17 @@ def test_there_is_no_listing_and_no_other_way_in(answered: Answered) -> None:
 def test_a_purged_answer_has_no_receipt_any_more(answered: Answered) -> None:
     stored = answered.collector.post(answer_with(answered.site_dir, "à purger"))
     assert stored.status == 303, stored.text
-    code = stored.headers["location"].rsplit("/", 1)[1]
-    assert answered.collector.request("GET", f"/collect/{code}").status == 200
+    location = stored.headers["location"]
+    code = location.rsplit("/", 2)[1]
+    assert answered.collector.request("GET", location).status == 200
     # Its retention ends in the past: what `parole purge`, run daily, deletes.
     raw_sql(answered.database_url, "UPDATE answers SET expires_at = ? WHERE receipt = ?",
             ("2000-01-01T00:00:00.000000Z", code))
     done = subprocess.run([str(PAROLE), "purge", "--db", answered.database_url],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    after = answered.collector.request("GET", f"/collect/{code}")
-    assert after.status == 404, f"the purged answer's receipt: {after.status}"
-    assert answered.collector.request("GET", f"/collect/{answered.receipt}").status == 200
+    after = answered.collector.request("GET", location)
+    assert after.status in REFUSED, f"the purged answer's receipt: {after.status}"
+    assert "à purger" not in after.text
+    kept = answered.collector.request("GET", f"/collect/{answered.receipt}/{answered.key}")
+    assert kept.status == 200

@@ -1,0 +1,144 @@
+"""Receipt pages: ``GET <action>/<code>/<key>``, and what the short code alone gets.
+
+The receipt code (8 symbols, 40 bits) is for people: read out, written on paper, given to the
+organizer to have an answer deleted. 40 bits is not a lock when an attacker can change address
+for every guess, so the page that shows an answer is at ``<action>/<code>/<key>``, where
+``key`` is 128 bits derived from the code by the collector's secret (``CollectorSecret``). A
+link whose key does not open its code is refused before any database access: it cannot be
+guessed, and a stolen database cannot make one. The code alone (``<action>/<code>``) shows a
+page saying so, the same for every code, so it tells nobody whether an answer exists.
+
+Failed lookups (a wrong key, or a right one whose answer is gone) count against the client's
+limit (``Collector.receipt_misses``) and against one limit shared by every client
+(``FailedLookups``); past either, failed lookups get 429. A link that opens its receipt is
+served whatever the counts: nobody can forge one, so an attacker cannot deny people theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from site_builder.collector import pages, views
+from site_builder.collector.clients import WINDOW_SECONDS, RateLimiter
+from site_builder.collector.paths import action_path
+from site_builder.collector.responses import html_page
+from site_builder.collector.secret import CollectorSecret
+from site_builder.collector.settings import Collector, catalogue
+from site_builder.forms.manifest import Manifest
+from site_builder.storage.base import StorageUnavailable, StoredAnswer
+from site_builder.storage.receipts import normalise_receipt
+
+log = logging.getLogger("parole.collector")
+
+RETRY_AFTER_UNAVAILABLE = 60
+"""Seconds a citizen is asked to wait when the database could not take an answer."""
+EVERYONE = "*"
+"""The one key of ``FailedLookups``' limiter: every client counts together."""
+
+
+def receipt_path(manifest: Manifest, code: str, secret: CollectorSecret) -> str:
+    """The address of the receipt page of ``code``: ``/collect/ABCDEFGH/<key>``."""
+    return f"{action_path(manifest)}/{code}/{secret.receipt_key(code)}"
+
+
+class FailedLookups:
+    """The limit on failed receipt lookups from all clients together (``per_minute`` over a
+    sliding minute; 0 turns it off). It logs when it starts refusing, then at most once a
+    minute with how many it refused meanwhile: an attack must not flood the log."""
+
+    def __init__(self, per_minute: int, *, clock: Callable[[], float]) -> None:
+        self._limiter = RateLimiter(per_minute, clock=clock, max_clients=1)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_log = -math.inf
+        self._refused = 0
+
+    def retry_after(self) -> int | None:
+        """Record a failed lookup: None if it may be answered as such (404), else the whole
+        seconds until failed lookups are answered again (429)."""
+        wait = self._limiter.retry_after(EVERYONE)
+        if wait is None:
+            return None
+        now = self._clock()
+        with self._lock:
+            self._refused += 1
+            if now < self._next_log:
+                return wait
+            refused, self._refused = self._refused, 0
+            self._next_log = now + WINDOW_SECONDS
+        log.warning("receipt lookups refused (429): more than %d failed lookups in a minute "
+                    "from all clients together (%d refused since the last such line)",
+                    self._limiter.per_minute, refused)
+        return wait
+
+
+async def show_receipt(request: Request) -> Response:
+    """The receipt page of the answer whose code and key are in the address."""
+    collector: Collector = request.app.state.collector
+    code = normalise_receipt(request.path_params["code"])
+    if code is None or not collector.settings.secret.opens(code, request.path_params["key"]):
+        return _missed(request, collector)
+    try:
+        answer = await run_in_threadpool(collector.storage.get, code)
+    except StorageUnavailable as error:
+        log.error("receipt not shown (503): %s", error)
+        return views.message(collector, "error", 503,
+                             headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
+    manifest = collector.site.manifest(answer.form_id) if answer else None
+    if answer is None or manifest is None or expired(answer, collector):
+        return _missed(request, collector)
+    shell = views.form_shell(collector, manifest)
+    html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
+                              today=collector.settings.today())
+    return html_page(html, 200)
+
+
+async def code_alone(request: Request) -> Response:
+    """``<action>/<code>``: a page saying that the code alone opens nothing and how to see the
+    receipt again, the same whether or not the code exists (404: no answer at this address).
+    Anything that cannot be a code is the plain not-found page."""
+    collector: Collector = request.app.state.collector
+    if normalise_receipt(request.path_params["code"]) is None:
+        return views.message(collector, "not_found", 404)
+    return views.message(collector, "code_alone", 404)
+
+
+def _missed(request: Request, collector: Collector) -> Response:
+    """A failed lookup: 404, or 429 once this client, or every client together, failed too
+    often in the last minute."""
+    client = client_pseudonyms(request, collector)[0]
+    wait = collector.receipt_misses.retry_after(client)
+    if wait is not None:
+        log.warning("receipt refused (429): a client tried too many links in a minute")
+        return views.message(collector, "too_many_codes", 429,
+                             headers={"Retry-After": str(wait)},
+                             minutes=max(1, -(-wait // 60)))
+    failed: FailedLookups = request.app.state.failed_lookups
+    wait = failed.retry_after()
+    if wait is not None:
+        return views.message(collector, "too_many_links", 429,
+                             headers={"Retry-After": str(wait)},
+                             minutes=max(1, -(-wait // 60)))
+    return views.message(collector, "not_found", 404)
+
+
+def client_pseudonyms(request: Request, collector: Collector) -> tuple[str, str]:
+    """The client's pseudonyms of today and yesterday (HMACs keyed by the secret: no database
+    access)."""
+    address = request.client.host if request.client else "unknown"
+    return collector.pseudonyms.recent(address, collector.settings.now().date())
+
+
+def expired(answer: StoredAnswer, collector: Collector) -> bool:
+    """Whether the answer's deletion day (the one its receipt announced) has come, whether or
+    not ``parole purge`` has deleted it yet."""
+    expires = answer.expires_at
+    return expires is not None and (expires.date() <= collector.settings.today()
+                                     or expires <= collector.settings.now())
