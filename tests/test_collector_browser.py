@@ -7,19 +7,23 @@ main flows, since the form must work without it.
   and PostgreSQL); no request leaves 127.0.0.1.
 - Mistakes give the form again (400): "Erreur :" title, error summary first with links to
   fields that exist, focus on it on load, every value kept; corrected, the answer goes through.
-- Sent twice (Back, then Send again): the same receipt, one row.
+- Sent twice (Back, then Send again): the same receipt, one row. Two people behind one address
+  with identical answers: the second never sees the first's receipt, confirms, and both count.
+  A first post stored but whose response is lost: sent again, one row, "it is saved".
 - The receipt's print button shows only where a script runs, without any CSP violation.
 - The structural checks of test_browser.py on the receipt, error, 404 and 410 pages.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Page, Response, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from site_builder.i18n import Catalogue
 from tests.collector_browser_support import (
@@ -217,6 +221,106 @@ def test_the_same_form_sent_twice_gives_the_same_receipt_and_one_row(
     assert page.url == first_receipt
     assert browse.requests.count(f"POST {site.url}/collect") == 2
     assert [row.receipt for row in site.stored()][before:] == [receipt_code(page)]
+
+
+def _everything_received(page: Page) -> list[str]:
+    """Record, from now on, every response ``page``'s browser receives: its status, URL and
+    headers, and its body when it is a page."""
+    received: list[str] = []
+
+    def keep(response: Response) -> None:
+        body = response.text() if response.status < 300 and "html" in (
+            response.headers.get("content-type", "")) else ""
+        received.append(f"{response.status} {response.url}\n{response.all_headers()}\n{body}")
+
+    page.on("response", keep)
+    return received
+
+
+def test_two_people_behind_one_address_with_identical_answers_are_both_counted(
+    browse: Browsing, site: Site
+) -> None:
+    """A shared wifi: the same answers from the same address in two browsers. The second
+    person is never given the first one's receipt; asked to confirm, they are counted too."""
+    first = browse.page()
+    first.goto(site.url + FORM_PAGE)
+    fill_the_form(first, quartier="Même wifi")
+    before = len(site.stored())
+    assert send(first).status == 200
+    code = receipt_code(first)
+    key = first.url.rsplit("/", 1)[1]
+
+    second = browse.page()
+    received = _everything_received(second)
+    second.goto(site.url + FORM_PAGE)
+    fill_the_form(second, quartier="Même wifi")
+    response = send(second)
+    assert response.status == 409
+    assert second.url == site.url + "/collect"
+    notice = second.get_by_role("region", name=FRENCH("collector.sent.heading"))
+    expect(notice).to_be_visible()
+    expect(notice).to_be_focused()  # autofocus: read first, no script needed
+    assert FRENCH("collector.sent.other") in notice.inner_text()
+    # every value is kept: sending is all the person has to do
+    assert second.get_by_label(re.compile("^Dans quel quartier")).input_value() == "Même wifi"
+    assert len(site.stored()) == before + 1
+
+    assert send(second).status == 200
+    own = receipt_code(second)
+    assert own != code
+    assert answers_shown(second) == {
+        **EXPECTED_SUMMARY, "Dans quel quartier de Belval habitez-vous ?": "Même wifi"}
+    assert len(site.stored()) == before + 2
+    shown_to_second = "\n".join([*received, second.content(),
+                                  repr(second.context.cookies())])
+    for secret in (code, f"{code[:4]}-{code[4:]}", key):
+        assert secret not in shown_to_second, f"the first person's {secret} reached the second"
+
+
+def test_a_first_post_whose_response_is_lost_is_stored_once(
+    browse: Browsing, site: Site
+) -> None:
+    """A slow link: the first post reaches the collector and is stored, but its response
+    never reaches the browser; the person sends again. One row, and a page saying it is
+    saved, without any receipt code."""
+    page = browse.page()
+    lost: list[int] = []
+
+    def lose_the_first_response(route: Route) -> None:
+        if route.request.method != "POST" or lost:
+            route.continue_()
+            return
+        response = route.fetch(max_redirects=0)  # the collector stores it and answers 303
+        lost.append(response.status)
+        # Playwright's fetch keeps the reply's cookies in the browser's jar; this reply never
+        # reached the browser, so neither did its cookie (the context held none before)
+        page.context.clear_cookies()
+        route.abort("connectionreset")
+
+    page.route(site.url + "/collect", lose_the_first_response)
+    received = _everything_received(page)
+    page.goto(site.url + FORM_PAGE)
+    fill_the_form(page, quartier="Réseau lent")
+    before = len(site.stored())
+    with contextlib.suppress(PlaywrightError):
+        send(page)
+    assert lost == [303]
+    assert len(site.stored()) == before + 1
+    (row,) = [row for row in site.stored() if row.values["quartier"] == ["Réseau lent"]]
+
+    # The person opens the form again and sends the same answers.
+    page.goto(site.url + FORM_PAGE)
+    fill_the_form(page, quartier="Réseau lent")
+    assert send(page).status == 409
+    assert FRENCH("collector.sent.yours") in page.get_by_role(
+        "region", name=FRENCH("collector.sent.heading")).inner_text()
+    assert len(site.stored()) == before + 1
+    assert not RECEIPT_CODE_SHOWN.search(page.inner_text("main"))
+    shown = "\n".join([*received, page.content()])
+    assert row.receipt not in shown and f"{row.receipt[:4]}-{row.receipt[4:]}" not in shown
+
+
+RECEIPT_CODE_SHOWN = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
 # --- 4. printing the receipt --------------------------------------------------------------------

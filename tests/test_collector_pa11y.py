@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.collector.settings import DEFAULT_RECEIPT_MISS_LIMIT
 from tests.collector_support import (
     VALID_ANSWER,
     Reply,
@@ -29,6 +30,8 @@ from tests.support import serve_site
 pytestmark = pytest.mark.pa11y
 
 PAGES_FOLDER = "collector-pages"
+WRONG_LINK = "/collect/ZZZZZZZZ/" + "A" * 22
+"""A receipt link whose key opens nothing."""
 FORM_BODY = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -42,8 +45,10 @@ def answer(site_dir: Path, *changes: tuple[str, str],
 
 def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
     """``(file name, expected status, reply)`` for every kind of page the collector sends:
-    the receipt, the form again with errors, an unknown receipt, the form closed, the form not
-    yet open, and message pages (answer too large, too many answers or receipt codes)."""
+    the receipt, the form again with errors, the form again after an identical answer from the
+    same connection, a receipt code alone, an unknown receipt, the form closed, the form not
+    yet open, and message pages (answer too large, too many answers, too many wrong links from
+    one client or from all of them)."""
     database = f"sqlite:///{log_dir / 'answers.db'}"
     with ExitStack() as stack:
         def collector(day: str | None = None, rate_limit: int = 0) -> RunningCollector:
@@ -61,7 +66,9 @@ def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, R
         mistakes = answer(site_dir, ("age", "deux cents"), ("courriel", "pas-un-mail"),
                           drop=("frequence",))
         yield "errors.html", 400, open_.post(mistakes)
-        yield "unknown-receipt.html", 404, open_.request("GET", "/collect/ZZZZZZZZ")
+        yield "sent-already.html", 409, open_.post(answer(site_dir, ("quartier", "pa11y")))
+        yield "code-alone.html", 404, open_.request("GET", "/collect/ZZZZZZZZ")
+        yield "unknown-receipt.html", 404, open_.request("GET", WRONG_LINK)
         yield "too-large.html", 413, open_.request("POST", "/collect", b"idee=" + b"a" * 70_000,
                                                    FORM_BODY)
         yield "closed.html", 410, collector("2027-03-05").post(answer(site_dir))
@@ -69,8 +76,12 @@ def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, R
         limited = collector(rate_limit=1)
         assert limited.post(answer(site_dir, ("quartier", "une"))).status == 303
         yield "too-many-answers.html", 429, limited.post(answer(site_dir, ("quartier", "deux")))
-        assert limited.request("GET", "/collect/ZZZZZZZZ").status == 404
-        yield "too-many-codes.html", 429, limited.request("GET", "/collect/ZZZZZZZZ")
+        assert limited.request("GET", WRONG_LINK).status == 404
+        yield "too-many-codes.html", 429, limited.request("GET", WRONG_LINK)
+        # the limit every client shares (120 a minute): many addresses, one page past it
+        for number in range(DEFAULT_RECEIPT_MISS_LIMIT):
+            open_.request("GET", WRONG_LINK, headers={"X-Forwarded-For": f"198.51.100.{number}"})
+        yield "too-many-links.html", 429, open_.request("GET", WRONG_LINK)
 
 
 def test_every_collector_page_passes_pa11y(example_site: Path, tmp_path: Path) -> None:

@@ -665,6 +665,7 @@ def methods_and_paths(version: str) -> list[Case]:
                       405, None, Outcome.EMPTY, header=allow))
     elsewhere = {
         "a receipt's address": ("/collect/ABCDEFGH", 405),
+        "a receipt's link": ("/collect/ABCDEFGH/" + "A" * 22, 405),
         "the admin statistics": ("/admin/stats", 405),
         "the admin export": ("/admin/export/avis-place.csv", 405),
         "the site's root": ("/", 404),

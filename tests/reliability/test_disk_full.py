@@ -120,7 +120,7 @@ def answer(site_dir: Path, marker: str) -> list[tuple[str, str]]:
 
 def receipt_of(reply: Reply) -> str:
     """The receipt code a 303 sends the person to (as stored: no hyphen)."""
-    return reply.headers["location"].rsplit("/", 1)[1]
+    return reply.headers["location"].rsplit("/", 2)[1]
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ MEMORY_BOUND_MB = 50
 BIG_BODY = 50 * 2**20
 """The size of the bodies of the memory test: far over the 64 KB limit."""
 PIECE = 64 * 1024
-RECEIPT_LOCATION = re.compile(r"^/collect/([0-9A-Z]{8})$")
+RECEIPT_LOCATION = re.compile(r"^/collect/([0-9A-Z]{8})/[A-Za-z0-9_-]{22}$")
 TRACEBACK = "Traceback (most recent call last)"
 REFLECTED = b"<script>alert("
 """Markup many cases carry: it must come back escaped, if at all."""

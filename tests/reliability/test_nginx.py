@@ -200,11 +200,11 @@ def test_an_answer_through_nginx_gets_its_receipt(front: Front) -> None:
     origin = {"Origin": f"http://127.0.0.1:{front.nginx.port}"}
     status, location = front.post(front.answer("Par nginx."), client="127.0.0.2", headers=origin)
     assert status == 303, f"an answer through nginx got {status}, expected 303"
-    assert re.fullmatch(r"/collect/[0-9A-Z]{8}", location), location
+    assert re.fullmatch(r"/collect/[0-9A-Z]{8}/[A-Za-z0-9_-]{22}", location), location
     assert front.stored() == before + 1
 
     receipt = front.nginx.request("GET", location, source="127.0.0.2")
-    code = location.rsplit("/", 1)[1]
+    code = location.rsplit("/", 2)[1]
     assert receipt.status == 200, f"the receipt page through nginx: {receipt.status}"
     assert f"{code[:4]}-{code[4:]}" in receipt.text, "the receipt page does not show its code"
     assert receipt.headers.get("cache-control") == "private, no-store", receipt.headers

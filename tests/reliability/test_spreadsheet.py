@@ -228,7 +228,7 @@ def send(collector: RunningCollector, site_dir: Path, values: dict[str, str]) ->
     stored = collector.post(answer(site_dir, values))
     assert stored.status == 303, f"{values!r} was not stored ({stored.status}):\n{stored.text}"
     location = stored.headers["location"]
-    return location.rsplit("/", 1)[1], form_again, collector.request("GET", location)
+    return location.rsplit("/", 2)[1], form_again, collector.request("GET", location)
 
 
 def parole(*args: str) -> str:
