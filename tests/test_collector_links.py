@@ -4,18 +4,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
-from site_builder.collector.lookup import FailedLookups, receipt_path
+from site_builder.collector.app import create_app
+from site_builder.collector.lookup import FailedLookups, receipt_path, show_receipt
 from site_builder.collector.secret import CollectorSecret
 from site_builder.collector.sent import MAX_SENT, SENT_COOKIE, remember_sent, sent_receipts
+from site_builder.collector.settings import Collector, Settings
 from site_builder.forms.manifest import read_manifest
+from site_builder.storage import open_storage
+from site_builder.storage.base import Storage
 
 SECRET = CollectorSecret(b"k" * 32)
 CODES = ["ABCD2345", "BCDE3456", "CDEF4567", "DEFG5678", "EFGH6789", "FGHJ7890"]
@@ -121,3 +127,43 @@ def test_failed_lookups_of_every_client_meet_one_limit_logged_once_a_minute(
 def test_a_limit_of_0_never_refuses() -> None:
     limit = FailedLookups(0, clock=Clock())
     assert all(limit.retry_after() is None for _ in range(1000))
+
+
+class CountingStorage:
+    """A storage that counts the lookups it is asked for and finds nothing."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.lookups = 0
+
+    def get(self, receipt: str) -> None:
+        self.lookups += 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.storage, name)
+
+
+def test_a_link_whose_key_does_not_open_its_code_never_reaches_the_database(
+    example_site: Path, tmp_path: Path
+) -> None:
+    storage = CountingStorage(open_storage(f"sqlite:///{tmp_path / 'answers.db'}"))
+    collector = Collector(Settings(site_dir=example_site, secret=SECRET), storage)
+    collector.load_site()
+    app = create_app(collector)
+
+    def get(code: str, key: str) -> int:
+        scope = {"type": "http", "method": "GET", "path": f"/collect/{code}/{key}",
+                 "headers": [], "query_string": b"", "client": ("127.0.0.1", 40000),
+                 "server": ("127.0.0.1", 80), "scheme": "http", "app": app,
+                 "path_params": {"code": code, "key": key}}
+        return asyncio.run(show_receipt(Request(scope))).status_code
+
+    try:
+        assert get(CODES[0], "A" * 22) == 404
+        assert get(CODES[0], SECRET.receipt_key(CODES[1])) == 404
+        assert get("pas-un-code", SECRET.receipt_key(CODES[0])) == 404
+        assert storage.lookups == 0
+        assert get(CODES[0].lower(), SECRET.receipt_key(CODES[0])) == 404  # opens; no answer
+        assert storage.lookups == 1
+    finally:
+        storage.close()

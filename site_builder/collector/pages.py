@@ -143,7 +143,8 @@ def message_page(shell: Shell, catalogue: Catalogue, kind: str, **params: object
 
     ``kind`` is one of ``MESSAGE_KINDS``. ``params`` (each optional): ``form_url``,
     ``home_url`` (else the shell's home link) and ``help_url`` are linked when given;
-    ``minutes`` says how long to wait (``too_many``, ``too_many_codes``). Raises
+    ``minutes`` says how long to wait (``too_many``, ``too_many_codes``,
+    ``too_many_links``). Raises
     ``ValueError`` for an unknown kind or parameter: a programming error, not something a
     person did."""
     if kind not in MESSAGE_KINDS:

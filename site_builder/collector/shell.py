@@ -1,6 +1,6 @@
 """A built page of the site used as the frame of the collector's pages.
 
-The collector answers at its own URLs (``/collect``, ``/collect/<code>``), yet its pages must
+The collector answers at its own URLs (``/collect``, ``/collect/<code>/<key>``), yet its pages must
 look like the site: same header, menu, footer, stylesheet, language and direction. So it takes a
 page the build made (the form's page, or ``404.html``), keeps everything but the title and the
 inside of ``<main>``, and fills those. Relative URLs are made absolute paths against where the
