@@ -2,13 +2,16 @@
 
 They exist only when ``PAROLE_ADMIN_TOKEN`` is set, and answer 401 to any request without
 ``Authorization: Bearer <that token>``. The token is compared in constant time, so response times
-say nothing about how much of a guess was right.
+say nothing about how much of a guess was right, and wrong tokens count against the client
+(``settings.ADMIN_MISS_LIMIT`` a minute): past the limit, every request from it gets 429 for the
+rest of the minute, the right token too, so that a guess cannot be confirmed either.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,6 +21,8 @@ from starlette.routing import Route
 from site_builder.collector import export, stats
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector
+
+log = logging.getLogger("parole.collector")
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -38,6 +43,26 @@ def _authorised(request: Request) -> bool:
     return hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
 
 
+def _refusal(request: Request) -> Response | None:
+    """None when the request carries the token, else the answer: 401, or 429 once the client
+    has sent too many wrong tokens this minute."""
+    collector: Collector = request.app.state.collector
+    # The client's pseudonym of the day, as for answers: no address is kept, even here.
+    address = request.client.host if request.client else "unknown"
+    client = collector.pseudonyms.of(address, collector.settings.now().date())
+    wait = collector.admin_misses.waiting(client)
+    if wait is None and _authorised(request):
+        return None
+    if wait is None:
+        wait = collector.admin_misses.retry_after(client)
+        if wait is None:
+            return _unauthorised()
+    log.warning("admin request refused (429): a client sent too many wrong tokens in a minute")
+    return private(JSONResponse(
+        {"error": f"too many wrong tokens from your address: wait {wait} s"},
+        status_code=429, headers={"Retry-After": str(wait)}))
+
+
 def _unauthorised() -> Response:
     return private(JSONResponse(
         {"error": "this route needs the header 'Authorization: Bearer <PAROLE_ADMIN_TOKEN>'"},
@@ -46,8 +71,8 @@ def _unauthorised() -> Response:
 
 
 async def export_answers(request: Request) -> Response:
-    if not _authorised(request):
-        return _unauthorised()
+    if (refused := _refusal(request)) is not None:
+        return refused
     collector: Collector = request.app.state.collector
     form_id, _, extension = request.path_params["name"].rpartition(".")
     if extension not in EXPORT_TYPES or not form_id:
@@ -66,8 +91,8 @@ async def export_answers(request: Request) -> Response:
 
 
 async def show_stats(request: Request) -> Response:
-    if not _authorised(request):
-        return _unauthorised()
+    if (refused := _refusal(request)) is not None:
+        return refused
     collector: Collector = request.app.state.collector
     report = await run_in_threadpool(stats.all_stats, collector.storage)
     body = json.dumps([stats.stats_json(form) for form in report], ensure_ascii=False, indent=2)

@@ -3,22 +3,23 @@ serves the site) and ``parole serve`` (the site and the collector on one port, f
 consultation out on one's own machine).
 
 uvicorn's access log is off: it would write every client's address. The collector logs what
-it did with each answer instead, without any address or receipt code.
+it did with each answer instead, without any address or receipt code. How uvicorn serves
+(deadlines, connection limit) is in ``server``.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import uvicorn
-
 from site_builder.collector.app import create_app
+from site_builder.collector.server import Terminated, run_server
 from site_builder.collector.settings import Collector, Settings
 from site_builder.collector.startup import bind_secret
 from site_builder.storage import open_storage
@@ -59,7 +60,11 @@ def serve(
 ) -> None:
     """Build the site with ``build(folder)``, serve it and the collector on host:port, and build
     again (into a fresh folder, swapped in once complete) when a file under ``watched()``
-    changes."""
+    changes. The build folders are deleted when it stops, by SIGTERM too: the preview
+    database may be among them."""
+    # uvicorn ends on SIGTERM as on Ctrl-C, then sends SIGTERM again to the process, whose
+    # default handler would end it there, before the finally below: Terminated unwinds it.
+    signal.signal(signal.SIGTERM, _terminated)
     first = Path(tempfile.mkdtemp(prefix="parole-site-"))
     build(first)
     storage = open_storage(database_url)
@@ -84,10 +89,12 @@ def serve(
         shutil.rmtree(collector.site.root, ignore_errors=True)
 
 
+def _terminated(signal_number: int, frame: object) -> None:
+    raise Terminated
+
+
 def _run(collector: Collector, *, host: str, port: int) -> None:
-    app = create_app(collector)
-    uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
-                log_config=None, timeout_graceful_shutdown=10)
+    run_server(create_app(collector), host=host, port=port)
 
 
 def _rebuild_on_change(

@@ -14,7 +14,7 @@ from site_builder.calendar import build_date
 from site_builder.collector.body import Limits
 from site_builder.collector.clients import Pseudonyms, RateLimiter
 from site_builder.collector.paths import origin
-from site_builder.collector.secret import CollectorSecret
+from site_builder.collector.secret import CollectorSecret, weakness
 from site_builder.collector.site import PublishedSite
 from site_builder.forms.manifest import Manifest, manifest_path
 from site_builder.i18n import Catalogue
@@ -25,7 +25,10 @@ ADMIN_TOKEN_VARIABLE = "PAROLE_ADMIN_TOKEN"
 DEFAULT_RATE_LIMIT = 20
 """Answers per minute per client. Many people may share one address (a town hall's wifi, a
 mobile operator's NAT), so it is generous: it stops floods, not people."""
-MIN_ADMIN_TOKEN_LENGTH = 16
+ADMIN_MISS_LIMIT = 10
+"""Wrong admin tokens per minute from one client; past it, every ``/admin/`` request from that
+client gets 429 for the rest of the minute, the right token too. Not ``--rate-limit``: turning
+the answers' limit off for a load test must not open the exports to guessing."""
 DEFAULT_RECEIPT_MISS_LIMIT = 120
 """Failed receipt lookups per minute from all clients together: nobody mistypes a link that
 often, and an attacker changing address for each guess meets this limit, not the per-client one."""
@@ -64,17 +67,18 @@ class Settings:
 
 
 def admin_token_from_environment() -> str | None:
-    """``PAROLE_ADMIN_TOKEN``, or None when unset or empty. A short token is refused: it guards
-    every answer."""
+    """``PAROLE_ADMIN_TOKEN``, or None when unset or empty. A token that is easy to guess
+    (``secret.weakness``: under 128 bits, one character repeated) is refused, and so is one
+    with other characters than visible ASCII, which an HTTP header does not carry intact (the
+    right token would then never match): it guards every answer."""
     token = os.environ.get(ADMIN_TOKEN_VARIABLE, "").strip()
     if not token:
         return None
-    if len(token) < MIN_ADMIN_TOKEN_LENGTH:
-        raise ValueError(
-            f"{ADMIN_TOKEN_VARIABLE} is {len(token)} characters long; use at least "
-            f"{MIN_ADMIN_TOKEN_LENGTH} random ones, e.g. the output of "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
+    problem = weakness(token, ADMIN_TOKEN_VARIABLE)
+    if problem:
+        raise ValueError(f"{problem}.\n    How to fix: set {ADMIN_TOKEN_VARIABLE} to such a "
+                         "token in the collector's environment (docs/deploy.md, step 3) and "
+                         "start it again")
     return token
 
 
@@ -92,6 +96,8 @@ class Collector:
         self.site = PublishedSite(settings.site_dir)
         self.pseudonyms = Pseudonyms(settings.secret)
         self.limiter = RateLimiter(settings.rate_limit, clock=settings.monotonic)
+        self.admin_misses = RateLimiter(ADMIN_MISS_LIMIT, clock=settings.monotonic)
+        """Wrong admin tokens, per client (``admin._refusal``)."""
         self.receipt_misses = RateLimiter(settings.rate_limit, clock=settings.monotonic)
         """Receipt links a client tried that open nothing: past the limit, its failed lookups
         get 429 (``lookup``); a link that opens its receipt is always served."""

@@ -55,6 +55,7 @@ from tests.collector_support import (
     running_collector,
 )
 from tests.reliability.figures import Figures, Scale
+from tests.reliability.nginx_support import send
 from tests.storage_support import raw_sql
 from tests.support import REPO
 
@@ -161,8 +162,10 @@ def in_process(example_site: Path, tmp_path: Path) -> Iterator[Callable[[bool, b
 
 
 def asgi_request(app: Starlette, method: str, path: str,
-                 headers: Mapping[str, str] | None = None) -> Reply:
-    """One request through the app's ASGI interface, in this process (no server)."""
+                 headers: Mapping[str, str] | None = None, *,
+                 client: str = "127.0.0.1") -> Reply:
+    """One request through the app's ASGI interface, in this process (no server), from the
+    address ``client``."""
     sent: list[dict[str, Any]] = []
     requested = False
     done = asyncio.Event()
@@ -185,7 +188,7 @@ def asgi_request(app: Starlette, method: str, path: str,
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
         "scheme": "http", "path": path, "raw_path": path.encode("ascii"), "root_path": "",
-        "query_string": b"", "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 80),
+        "query_string": b"", "client": (client, 40000), "server": ("127.0.0.1", 80),
         "headers": [(b"host", b"127.0.0.1")] + [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in (headers or {}).items()],
@@ -311,9 +314,12 @@ def test_admin_routes_refuse_every_wrong_credential(
     paths = admin_routes_of(in_process)
     assert paths, "no admin route enumerated"
     failures = []
-    for method, path in paths:
-        for what, headers in wrong_credentials(ADMIN_TOKEN).items():
-            reply = answered.collector.request(method, path, headers=headers)
+    for route, (method, path) in enumerate(paths):
+        for number, (what, headers) in enumerate(wrong_credentials(ADMIN_TOKEN).items()):
+            # Each from its own address: wrong tokens count against the client, and past
+            # ADMIN_MISS_LIMIT the answer is 429 (test_probe_http.py checks that).
+            reply = send(answered.collector.port, method, path, headers=headers,
+                         source=f"127.0.{route + 10}.{number + 1}")
             if reply.status == 401 and MARKER not in reply.body.decode("utf-8", "replace"):
                 tally.refused += 1
                 assert reply.headers.get("www-authenticate", "").startswith("Bearer"), reply
@@ -385,10 +391,13 @@ def test_every_offered_token_goes_through_compare_digest(
         monkeypatch.setattr(admin, "compare_digest", spy)
     token = ADMIN_TOKEN.encode("utf-8")
     failures = []
-    for method, path in admin_paths(built.routes):
-        for what, headers in [*wrong_credentials(ADMIN_TOKEN).items(), ("the token", RIGHT)]:
+    for route, (method, path) in enumerate(admin_paths(built.routes)):
+        credentials = [*wrong_credentials(ADMIN_TOKEN).items(), ("the token", RIGHT)]
+        for number, (what, headers) in enumerate(credentials):
             spy.calls.clear()
-            reply = asgi_request(built.app, method, path, headers)
+            # Each from its own address, below the limit of wrong tokens per client.
+            reply = asgi_request(built.app, method, path, headers,
+                                 client=f"127.0.{route + 10}.{number + 1}")
             expected = 200 if headers is RIGHT else 401
             if reply.status != expected:
                 failures.append(f"{method} {path} with {what}: {reply.status}, not {expected}")
