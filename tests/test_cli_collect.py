@@ -71,7 +71,7 @@ def test_a_database_url_it_does_not_know(
 ])
 def test_an_admin_token_easy_to_guess_or_not_ascii_is_refused(
     built_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch, token: str, said: str,
+    monkeypatch: pytest.MonkeyPatch, *, token: str, said: str,
 ) -> None:
     monkeypatch.setenv("PAROLE_ADMIN_TOKEN", token)
     assert collect(built_copy, tmp_path) == 1
