@@ -176,6 +176,13 @@ def test_a_read_only_database_says_what_to_fix(
     assert listened == []
 
 
-def test_a_read_only_database_is_refused_at_open(immutable_database: Path) -> None:
-    with pytest.raises(StorageError, match="cannot be written"):
-        open_storage(f"sqlite:///{immutable_database}")
+def test_a_read_only_database_still_opens_for_reading(immutable_database: Path) -> None:
+    """``parole export`` or ``stats`` on a copy one may only read must keep working."""
+    url = f"sqlite:///{immutable_database}"
+    storage = open_storage(url)
+    try:
+        assert list(storage.answers("budget")) == []
+        with pytest.raises(StorageError, match="cannot be written by this collector"):
+            startup.bind_secret(storage, CollectorSecret(), url)
+    finally:
+        storage.close()

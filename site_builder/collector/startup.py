@@ -24,6 +24,7 @@ from site_builder.collector.secret import (
 from site_builder.errors import ParoleError
 from site_builder.storage.base import Storage, StorageError, StorageUnavailable
 from site_builder.storage.common import redact_url
+from site_builder.storage.sqlite_files import read_only, read_only_message
 
 log = logging.getLogger("parole.collector")
 
@@ -39,10 +40,15 @@ def bind_secret(storage: Storage, secret: CollectorSecret, database_url: str, *,
                 replace: bool = False) -> None:
     """Tie the database to ``secret`` (``Storage.bind_secret``), or raise ``SecretError`` when
     it was used with another secret and ``replace`` is not set; ``StorageError`` when the
-    database cannot be written (the collector's first write: a traceback otherwise)."""
+    database cannot be written. This is the collector's first write: a read-only SQLite file
+    opens, reads and even migrates when there is nothing to migrate (so ``parole export`` works
+    on one), and only a write tells."""
     try:
         bound = storage.bind_secret(secret.check, replace=replace)
     except StorageUnavailable as error:
+        path = sqlite_path(database_url)
+        if path is not None and read_only(path, error):
+            raise StorageError(read_only_message(path, error)) from error
         raise StorageError(
             f"the database {redact_url(database_url)} could not be written at start: {error}\n"
             "    How to fix: check that the database server is running and reachable, or that "

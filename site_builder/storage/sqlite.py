@@ -109,7 +109,6 @@ class SQLiteStorage:
             self._files.remember(self.path)
             self._use_wal()
             self._migrate()
-            self._check_writable()
             # Our open connections keep the WAL in place (the last connection to close deletes
             # it, and that is never someone else's while ours are open).
             wal = Path(f"{self.path}-wal")
@@ -124,13 +123,6 @@ class SQLiteStorage:
                 "parole database, that the disk is not full and that this user may write the "
                 "file and its folder; or choose another path in the database URL."
             ) from error
-
-    def _check_writable(self) -> None:
-        """A read-only file opens, reads and even migrates when there is nothing to migrate:
-        try a write that changes nothing, so that start-up fails rather than the first
-        answer."""
-        with self._write() as connection:
-            connection.execute("UPDATE schema_migrations SET version = version WHERE version < 0")
 
     def _use_wal(self) -> None:
         """Switch the file to WAL. SQLite answers "database is locked" at once, without waiting

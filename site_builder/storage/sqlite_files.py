@@ -5,7 +5,8 @@ write it? Both are questions SQLite does not ask (issue #13).
   writing into the file it has open, which nobody will ever open again, and every answer would
   get a receipt and be lost when the collector stops. ``OpenedFiles`` notices.
 - A read-only file (permissions, ``chattr +i``, a read-only mount) opens and reads fine; only the
-  first write fails. ``read_only_message`` says what to fix at start instead of a traceback.
+  first write fails. ``read_only_message`` says what to fix (``collector.startup`` makes a
+  write at start, and the opening says it when SQLite cannot even open the file).
 """
 
 from __future__ import annotations
