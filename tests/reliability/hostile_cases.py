@@ -55,6 +55,7 @@ class Outcome(enum.Enum):
     PAGE = "an accessible HTML page of the collector, nothing stored"
     EMPTY = "no body (a HEAD request), nothing stored"
     QUARANTINED = "303 to a receipt, the answer stored in quarantine only"
+    STORED = "303 to a receipt, the answer stored and counted: text a person may paste"
     PROTOCOL = "uvicorn's plain-text 400 before the collector sees the request, nothing stored"
 
 
@@ -306,8 +307,10 @@ def bad_bytes(category: str, table: dict[str, bytes]) -> CaseMaker:
 
 
 def control_characters(version: str) -> list[Case]:
-    """NUL anywhere, and any control character but tab, LF and CR in a value (none in a
-    name): 400. (DEL and the C1 controls are text in a value, kept and shown escaped.)"""
+    """NUL anywhere, any control character but tab, LF and CR in a value (none in a name), DEL
+    and the C1 controls included, and a line break in a one-line field: 400. Line and paragraph
+    separators and bidi controls are text a person may paste (from a word processor, in Arabic
+    or Hebrew): stored, and escaped wherever they reach a terminal (issue #13)."""
     category = "NUL and control characters"
     in_values = {
         "NUL percent-encoded in a text answer": b"quartier=Les%00Tilleuls",
@@ -323,6 +326,15 @@ def control_characters(version: str) -> list[Case]:
         "SUB (Ctrl-Z) in a text answer": b"quartier=%1A",
         "a terminal escape (clear screen) in a text answer": b"quartier=%1B%5B2J",
         "unit separator in a text answer": b"quartier=%1F",
+        "DEL in a text answer": b"quartier=Centre%7F",
+        "the C1 control PAD in a text answer": b"quartier=%C2%80",
+        "the C1 control NEL (U+0085) in a text answer": b"quartier=Centre%C2%85Faux",
+        "the C1 control CSI (U+009B) in a text answer": b"quartier=%C2%9B2J",
+        "the C1 control APC (U+009F) in a text answer": b"quartier=%C2%9F",
+        "CR alone in a one-line field (an <input> cannot hold one)": b"quartier=Centre%0DFaux",
+        "LF in a one-line field": b"quartier=Centre%0AFaux",
+        "CR LF in a one-line field (a fake log line)": b"quartier=Centre%0D%0AINFO+stored",
+        "U+009B in the multi-line field": b"quartier=Centre&jeux=fontaine&idee=a%C2%9B31m",
     }
     cases = [Case(category, name, RawRequest(encoded(answer(version, drop=["quartier", "jeux"]),
                                                      raw)), 400, REFUSED)
@@ -342,6 +354,22 @@ def control_characters(version: str) -> list[Case]:
     cases += [Case(category, f"{what} in a field name",
                    RawRequest(encoded(answer(version), b"quartier" + raw + b"x=1")), 400, REFUSED)
               for what, raw in in_names.items()]
+    cases.append(Case(category, "CR LF and a Bcc header in the e-mail address (one line)",
+                      RawRequest(encoded(answer(version, drop=["courriel"],
+                                                extra=[("courriel", "nom@exemple.fr\r\nBcc: "
+                                                        "a@b.fr")]))), 400, REFUSED))
+    pasted = {
+        "a line separator (U+2028) in a text answer": ("quartier", "Centre\u2028Nord"),
+        "a paragraph separator (U+2029) in the idea": ("idee", "Un.\u2029Deux."),
+        "a right-to-left override (U+202E) in a text answer": ("quartier", "\u202eertneC"),
+        "bidi isolates (U+2066, U+2069) in the idea": ("idee", "\u2066\u05e9\u05dc\u05d5\u05dd"
+                                                              "\u2069 et merci"),
+        "a right-to-left mark (U+200F) in a text answer": ("quartier", "\u200fحي"),
+        "a lone CR in the idea (stored as LF)": ("idee", "Une ligne\rune autre"),
+    }
+    cases += [Case(category, f"{what}: stored", RawRequest(encoded(answer(
+        version, drop=[field], extra=[(field, value)]))), 303, None, Outcome.STORED)
+        for what, (field, value) in pasted.items()]
     return cases
 
 
@@ -490,7 +518,7 @@ def out_of_range_numbers(version: str) -> list[Case]:
 BAD_EMAILS = (
     "nom", "nom@", "@exemple.fr", "nom@exemple", "nom@@exemple.fr", "nom@exemple@fr",
     "nom @exemple.fr", "nom@exemple .fr", "nom@exemple..fr", "nom@.exemple.fr",
-    "nom@exemple.fr.", "nom.exemple.fr", "nom@exemple.fr\tx", "nom@exemple.fr\r\nBcc: a@b.fr",
+    "nom@exemple.fr.", "nom.exemple.fr", "nom@exemple.fr\tx",
     "nom@exem\u00a0ple.fr", "nom@exemple.fr autre@exemple.fr", ".", "@", "@@",
 )
 
@@ -588,6 +616,16 @@ def honeypot_filled(version: str) -> list[Case]:
                    robot(10 + number, "http://spam.example", drop=drop, extra=extra),
                    303, None, Outcome.QUARANTINED)
               for number, (what, (drop, extra)) in enumerate(mistakes.items())]
+    # Held to a person's lengths: over them, the form again like a person (issue #13).
+    cases.append(Case(category, "the honeypot filled, with a 60 KB idea (the form again)",
+                      robot(22, "x", drop=["idee"], extra=[("idee", "r" * 60_000)]),
+                      400, TOO_LONG_TEXT))
+    cases.append(Case(category, "the honeypot filled, with a 300-character address",
+                      robot(23, "x", drop=["courriel"],
+                            extra=[("courriel", "r" * 289 + "@exemple.fr")]), 400, EMAIL))
+    cases.append(Case(category, "the honeypot filled, with a 60-digit age",
+                      robot(24, "x", drop=["age"], extra=[("age", "9" * 60)]), 400,
+                      NUMBER_LARGE))
     cases.append(Case(category, "the honeypot filled, with an unknown field (400 first)",
                       robot(20, "x", extra=[("nom", "1")]), 400, REFUSED))
     cases.append(Case(category, "the honeypot filled, with a value no option has (400 first)",

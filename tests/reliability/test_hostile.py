@@ -5,7 +5,7 @@ SQLite, rate limit off).
 What it proves, case by case: the status is the one ``docs/collector.md`` documents, never a 5xx;
 the person gets the collector's accessible HTML page saying what happened (not a traceback, not
 a reflected ``<script>``); and nothing is stored, except a filled honeypot, which is stored in
-quarantine only. Then that memory stays bounded: the collector's peak resident memory after the
+quarantine only, and text a person may paste (line separators, bidi controls), stored once. Then that memory stays bounded: the collector's peak resident memory after the
 whole corpus and six 50 MB bodies (declared, and chunked without a length) has grown by less than
 ``MEMORY_BOUND_MB``, because a body over 64 KB is refused without being read or kept.
 """
@@ -256,16 +256,20 @@ def receipt_problems(case: Case, reply: Reply) -> list[str]:
 OUTCOME_CHECKS = {
     Outcome.PAGE: page_problems, Outcome.EMPTY: empty_problems,
     Outcome.PROTOCOL: protocol_problems, Outcome.QUARANTINED: receipt_problems,
+    Outcome.STORED: receipt_problems,
 }
 
 
 def storage_problems(target: Target, result: Result) -> list[str]:
-    """Nothing stored; a filled honeypot stored once, in quarantine only."""
+    """Nothing stored; a filled honeypot stored once, in quarantine only; text a person may
+    paste stored once."""
     before, after = result.before, result.after
     quarantined = result.case.outcome is Outcome.QUARANTINED
+    counted = 1 if result.case.outcome is Outcome.STORED else 0
     found = []
-    if after.counted != before.counted:
-        found.append(f"{after.counted - before.counted} answer(s) stored as counted, expected 0")
+    if after.counted - before.counted != counted:
+        found.append(f"{after.counted - before.counted} answer(s) stored as counted, "
+                     f"expected {counted}")
     expected = 1 if quarantined else 0
     if after.quarantined - before.quarantined != expected:
         found.append(f"{after.quarantined - before.quarantined} answer(s) quarantined, "
