@@ -37,7 +37,11 @@ from site_builder.collector.settings import (
     admin_token_from_environment,
 )
 from site_builder.collector.site import SiteError
-from site_builder.collector.startup import NEW_SECRET_OPTION, check_database_place
+from site_builder.collector.startup import (
+    NEW_SECRET_HELP,
+    NEW_SECRET_OPTION,
+    check_database_place,
+)
 from site_builder.errors import ParoleError
 
 log = logging.getLogger("parole")
@@ -85,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="the site's configuration (default: mkdocs.yml)")
     _add_address(serve)
     serve.add_argument("--db", help=f"where answers go (default: {PREVIEW_DATABASE_URL})")
+    serve.add_argument(NEW_SECRET_OPTION, action="store_true", help=NEW_SECRET_HELP)
 
     collect = commands.add_parser(
         "collect", help="run the collector: take the answers of a built site's forms",
@@ -102,11 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                          help="another site allowed to post answers (https://host), repeatable;"
                          " the site's own site_url is always allowed")
-    collect.add_argument(NEW_SECRET_OPTION, action="store_true",
-                         help="make the database go with this collector's secret when it was "
-                         "used with another one that is lost: receipt links already given stop "
-                         "opening (their codes still work for parole delete), and resubmissions "
-                         "of the last 24 hours are not recognised")
+    collect.add_argument(NEW_SECRET_OPTION, action="store_true", help=NEW_SECRET_HELP)
     add_data_commands(commands)
     return parser
 
@@ -146,7 +147,8 @@ def build(config_file: str, *, site_dir: str | None = None, strict: bool = True)
         config.plugins.on_shutdown()
 
 
-def serve(config_file: str, *, host: str, port: int, database: str) -> None:
+def serve(config_file: str, *, host: str, port: int, database: str,
+          new_secret: bool = False) -> None:
     """Build, serve the site and its forms on http://host:port/, and build again whenever a
     page, the configuration or the theme changes."""
     config = load_config(config_file)
@@ -157,7 +159,7 @@ def serve(config_file: str, *, host: str, port: int, database: str) -> None:
     settings = Settings(site_dir=Path(), admin_token=admin_token_from_environment(),
                         preview=True, secret=_secret())
     run.serve(lambda folder: build(config_file, site_dir=str(folder), strict=False),
-              lambda: watched, settings, database, host=host, port=port)
+              lambda: watched, settings, database, host=host, port=port, new_secret=new_secret)
 
 
 def _secret() -> CollectorSecret:
@@ -191,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             collect(arguments)
         else:
             serve(arguments.config_file, host=arguments.host, port=arguments.port,
-                  database=arguments.db or PREVIEW_DATABASE_URL)
+                  database=arguments.db or PREVIEW_DATABASE_URL, new_secret=arguments.new_secret)
     except (Abort, ConfigurationError, ParoleError, SiteError, ValueError) as error:
         log.error("%s", error)
         return 1

@@ -14,7 +14,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.collector import run, startup
-from site_builder.collector.secret import CollectorSecret, load_secret
+from site_builder.collector.secret import CollectorSecret, SecretError, load_secret
 from site_builder.storage import open_storage
 from site_builder.storage.base import StorageError, StorageUnavailable
 from tests.export_support import MemoryStorage
@@ -92,6 +92,25 @@ def test_the_first_collector_binds_its_secret_and_the_next_one_matches(
     assert raw_sql(url, "SELECT digest FROM secret_check") == [(the_secret_check(),)]
     assert collect(site, url) == 0
     assert listened == ["listening", "listening"]
+
+
+def test_serve_tells_to_run_itself_with_new_secret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = open_storage(f"sqlite:///{tmp_path / 'preview.db'}")
+    try:
+        storage.bind_secret(CollectorSecret().check)
+        with pytest.raises(SecretError, match=r"`parole serve --new-secret`"):
+            startup.bind_secret(storage, CollectorSecret(), "sqlite:///preview.db",
+                                command="serve")
+    finally:
+        storage.close()
+    passed: list[bool] = []
+    monkeypatch.setattr(run, "serve", lambda *_, new_secret, **__: passed.append(new_secret))
+    config = write_site(tmp_path / "preview", {"index.md": "# Accueil\n"})
+    database = f"sqlite:///{tmp_path / 'preview.db'}"
+    assert main(["serve", "-f", str(config), "--db", database, "--new-secret"]) == 0
+    assert main(["serve", "-f", str(config), "--db", database]) == 0
+    assert passed == [True, False]
 
 
 def test_a_database_that_cannot_be_written_at_start_is_an_error_for_people() -> None:

@@ -57,6 +57,7 @@ def serve(
     *,
     host: str,
     port: int,
+    new_secret: bool = False,
 ) -> None:
     """Build the site with ``build(folder)``, serve it and the collector on host:port, and build
     again (into a fresh folder, swapped in once complete) when a file under ``watched()``
@@ -69,7 +70,7 @@ def serve(
     build(first)
     storage = open_storage(database_url)
     try:
-        bind_secret(storage, settings.secret, database_url)
+        bind_secret(storage, settings.secret, database_url, replace=new_secret, command="serve")
     except BaseException:
         storage.close()
         shutil.rmtree(first, ignore_errors=True)

@@ -29,6 +29,10 @@ from site_builder.storage.sqlite_files import read_only, read_only_message
 log = logging.getLogger("parole.collector")
 
 NEW_SECRET_OPTION = "--new-secret"
+NEW_SECRET_HELP = (
+    "make the database go with this collector's secret when it was used with another one that "
+    "is lost: receipt links already given stop opening (their codes still work for parole "
+    "delete), and resubmissions of the last 24 hours are not recognised")
 _SQLITE_PREFIX = "sqlite:///"
 
 
@@ -37,12 +41,13 @@ class DatabasePlaceError(ParoleError):
 
 
 def bind_secret(storage: Storage, secret: CollectorSecret, database_url: str, *,
-                replace: bool = False) -> None:
+                replace: bool = False, command: str = "collect") -> None:
     """Tie the database to ``secret`` (``Storage.bind_secret``), or raise ``SecretError`` when
     it was used with another secret and ``replace`` is not set; ``StorageError`` when the
     database cannot be written. This is the collector's first write: a read-only SQLite file
     opens, reads and even migrates when there is nothing to migrate (so ``parole export`` works
-    on one), and only a write tells."""
+    on one), and only a write tells. ``command`` (``collect`` or ``serve``) is the one the
+    message tells to run with ``--new-secret``."""
     try:
         bound = storage.bind_secret(secret.check, replace=replace)
     except StorageUnavailable as error:
@@ -68,7 +73,7 @@ def bind_secret(storage: Storage, secret: CollectorSecret, database_url: str, *,
         f"    How to fix: give this collector the same secret as the others: the same "
         f"{SECRET_VARIABLE} in its environment, or a copy of their secret file (set "
         f"{SECRET_FILE_VARIABLE} to it). If the old secret is lost for good, start one collector "
-        f"with `parole collect {NEW_SECRET_OPTION}` to adopt this one; that costs every receipt "
+        f"with `parole {command} {NEW_SECRET_OPTION}` to adopt this one; that costs every receipt "
         "link already given (the pages stop opening; the receipt codes still work for "
         "`parole delete`) and the duplicate detection of the last 24 hours. Then give the "
         f"other collectors this secret. To make a new one: {SECRET_VARIABLE}=$({GENERATE_HINT})"
