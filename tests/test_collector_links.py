@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,10 @@ def test_a_link_whose_key_does_not_open_its_code_never_reaches_the_database(
                  "headers": [], "query_string": b"", "client": ("127.0.0.1", 40000),
                  "server": ("127.0.0.1", 80), "scheme": "http", "app": app,
                  "path_params": {"code": code, "key": key}}
-        return asyncio.run(show_receipt(Request(scope))).status_code
+        # in a thread of its own: Playwright's sync API (the browser tests of the same
+        # session) keeps an event loop running in this one
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, show_receipt(Request(scope))).result().status_code
 
     try:
         assert get(CODES[0], "A" * 22) == 404

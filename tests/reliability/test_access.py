@@ -30,6 +30,7 @@ import hmac
 import secrets
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,7 +197,10 @@ def asgi_request(app: Starlette, method: str, path: str,
     async def call() -> None:
         await app(scope, receive, send)  # type: ignore[arg-type]
 
-    asyncio.run(call())
+    # in a thread of its own: Playwright's sync API (the browser tests of the same session)
+    # keeps an event loop running in this one, where asyncio.run refuses to start another
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, call()).result()
     start = next(message for message in sent if message["type"] == "http.response.start")
     body = b"".join(message.get("body", b"") for message in sent
                     if message["type"] == "http.response.body")
