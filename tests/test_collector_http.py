@@ -501,6 +501,11 @@ def test_wrong_links_are_held_back_per_client_and_a_right_one_always_opens(
         held = up.request("GET", wrong[0])
         still = up.request("GET", location)
         other_client = up.request("GET", wrong[1], headers={"X-Forwarded-For": "203.0.113.9"})
+        held_again = [up.request("GET", wrong[1]).status for _ in range(5)]
+        log = up.log()
+    assert held_again == [429] * 5
+    # logged once, not once a request: a guesser must not flood the log
+    assert log.count("a client tried too many links in a minute") == 1, log
     assert held.status == 429
     assert 1 <= int(held.headers["retry-after"]) <= 60
     assert "Trop de liens essayés" in held.text

@@ -48,34 +48,48 @@ def receipt_path(manifest: Manifest, code: str, secret: CollectorSecret) -> str:
     return f"{action_path(manifest)}/{code}/{secret.receipt_key(code)}"
 
 
-class FailedLookups:
-    """The limit on failed receipt lookups from all clients together (``per_minute`` over a
-    sliding minute; 0 turns it off). It logs when it starts refusing, then at most once a
-    minute with how many it refused meanwhile: an attack must not flood the log."""
+class QuietWarning:
+    """A warning logged the first time it is due, then at most once a minute with how many
+    times it was due meanwhile: an attack of thousands of requests must not flood the log."""
 
-    def __init__(self, per_minute: int, *, clock: Callable[[], float]) -> None:
-        self._limiter = RateLimiter(per_minute, clock=clock, max_clients=1)
+    def __init__(self, message: str, *, clock: Callable[[], float]) -> None:
+        self._message = message
         self._clock = clock
         self._lock = threading.Lock()
         self._next_log = -math.inf
-        self._refused = 0
+        self._due = 0
+
+    def due(self) -> None:
+        now = self._clock()
+        with self._lock:
+            self._due += 1
+            if now < self._next_log:
+                return
+            due, self._due = self._due, 0
+            self._next_log = now + WINDOW_SECONDS
+        log.warning("%s (%d refused since the last such line)", self._message, due)
+
+
+class FailedLookups:
+    """The limit on failed receipt lookups from all clients together (``per_minute`` over a
+    sliding minute; 0 turns it off), and the quiet warnings of both limits."""
+
+    def __init__(self, per_minute: int, *, clock: Callable[[], float]) -> None:
+        self._limiter = RateLimiter(per_minute, clock=clock, max_clients=1)
+        self._everyone = QuietWarning(
+            f"receipt lookups refused (429): more than {per_minute} failed lookups in a "
+            "minute from all clients together", clock=clock)
+        self.one_client = QuietWarning(
+            "receipt lookups refused (429): a client tried too many links in a minute",
+            clock=clock)
+        """Logged when a client passes its own limit (``Collector.receipt_misses``)."""
 
     def retry_after(self) -> int | None:
         """Record a failed lookup: None if it may be answered as such (404), else the whole
         seconds until failed lookups are answered again (429)."""
         wait = self._limiter.retry_after(EVERYONE)
-        if wait is None:
-            return None
-        now = self._clock()
-        with self._lock:
-            self._refused += 1
-            if now < self._next_log:
-                return wait
-            refused, self._refused = self._refused, 0
-            self._next_log = now + WINDOW_SECONDS
-        log.warning("receipt lookups refused (429): more than %d failed lookups in a minute "
-                    "from all clients together (%d refused since the last such line)",
-                    self._limiter.per_minute, refused)
+        if wait is not None:
+            self._everyone.due()
         return wait
 
 
@@ -114,13 +128,13 @@ def _missed(request: Request, collector: Collector) -> Response:
     """A failed lookup: 404, or 429 once this client, or every client together, failed too
     often in the last minute."""
     client = client_pseudonyms(request, collector)[0]
+    failed: FailedLookups = request.app.state.failed_lookups
     wait = collector.receipt_misses.retry_after(client)
     if wait is not None:
-        log.warning("receipt refused (429): a client tried too many links in a minute")
+        failed.one_client.due()
         return views.message(collector, "too_many_codes", 429,
                              headers={"Retry-After": str(wait)},
                              minutes=max(1, -(-wait // 60)))
-    failed: FailedLookups = request.app.state.failed_lookups
     wait = failed.retry_after()
     if wait is not None:
         return views.message(collector, "too_many_links", 429,
