@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -389,13 +390,17 @@ def closed_site(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def collector_pages(browser: Browser, site: Site, closed_site: Site) -> SiteVisit:
-    """The receipt, error (400), unknown receipt (404) and closed (410) pages, each seen scripts
-    on then off, with the facts test_browser.py gathers on static pages."""
+    """The receipt, error (400), unknown receipt and code alone (404), identical answer (409)
+    and closed (410) pages, each seen scripts on then off, with the facts test_browser.py
+    gathers on static pages."""
     receipt = a_receipt(site, "Structure")
     loads: list[tuple[str, Callable[[Page], Response | None]]] = [
         ("receipt (200)", lambda page: page.goto(site.url + receipt)),
         ("error (400)", lambda page: send_empty_form(page, site)),
-        ("unknown receipt (404)", lambda page: page.goto(site.url + "/collect/ZZZZZZZZ")),
+        ("unknown receipt (404)",
+         lambda page: page.goto(site.url + "/collect/ZZZZZZZZ/" + "A" * 22)),
+        ("code alone (404)", lambda page: page.goto(site.url + "/collect/ZZZZZZZZ")),
+        ("identical answer (409)", lambda page: send_twice_as_two_people(page, site)),
         ("closed (410)", lambda page: send_empty_form(page, closed_site)),
     ]
     visit = SiteVisit(pages=[], expected_h1={})
@@ -413,6 +418,18 @@ def collector_pages(browser: Browser, site: Site, closed_site: Site) -> SiteVisi
     return visit
 
 
+def send_twice_as_two_people(page: Page, site: Site) -> Response:
+    """The page after sending an answer identical to one just sent from the same address by
+    another browser (this one, its cookies forgotten)."""
+    quartier = f"Structure {secrets.token_hex(4)}"
+    for _ in range(2):
+        page.context.clear_cookies()
+        page.goto(site.url + FORM_PAGE)
+        fill_the_form(page, quartier=quartier)
+        response = send(page)
+    return response
+
+
 def send_empty_form(page: Page, site: Site) -> Response:
     page.goto(site.url + FORM_PAGE)
     return send(page)
@@ -421,6 +438,7 @@ def send_empty_form(page: Page, site: Site) -> Response:
 def test_collector_pages_answer_with_their_status(collector_pages: SiteVisit) -> None:
     statuses = {(facts.file, facts.status) for facts in collector_pages.facts}
     assert statuses == {("receipt (200)", 200), ("error (400)", 400),
+                        ("code alone (404)", 404), ("identical answer (409)", 409),
                         ("unknown receipt (404)", 404), ("closed (410)", 410)}
 
 
@@ -434,4 +452,4 @@ def test_collector_pages_keep_the_structure_of_the_site(
     first, ``<html lang>``: what test_browser.py asks of every static page."""
     problems = promise(collector_pages)
     assert not problems, "\n".join(problems)
-    assert len(collector_pages.facts) == 8
+    assert len(collector_pages.facts) == 12
