@@ -22,7 +22,7 @@ class Suite:
     """The name its tests record rows under."""
     title: str
     test: str
-    """The test module, from the repository root."""
+    """The test module, or a pattern of modules, from the repository root."""
 
 
 SUITES = (

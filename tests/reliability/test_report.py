@@ -67,8 +67,8 @@ def test_a_suite_without_figures_leaves_the_page_alone() -> None:
 
 
 def test_every_suite_has_its_test_module() -> None:
-    for suite in report.SUITES:
-        assert (REPO / suite.test).is_file(), f"{suite.key}: {suite.test} does not exist"
+    for suite in report.SUITES:  # a suite's tests may be one module or a pattern of several
+        assert list(REPO.glob(suite.test)), f"{suite.key}: no test module {suite.test}"
 
 
 def test_a_hand_written_page_without_figures_is_kept_whole() -> None:
