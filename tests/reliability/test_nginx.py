@@ -286,7 +286,8 @@ def test_the_collector_tells_clients_apart_by_the_address_nginx_passes(front: Fr
 HSTS = "max-age=31536000"
 
 
-def test_strict_transport_security_is_sent_over_https_only(front: Front) -> None:
+def test_strict_transport_security_is_sent_over_https_only(front: Front,
+                                                            figures: Figures) -> None:
     # Pages, the site's 404, and the collector's replies (a 405 here) each come from another
     # location of the file, and a location with add_header of its own inherits none.
     replies = {path: (front.nginx.request_tls("GET", path), front.nginx.request("GET", path))
@@ -298,6 +299,13 @@ def test_strict_transport_security_is_sent_over_https_only(front: Front) -> None
         assert "strict-transport-security" not in plain.headers, (path, plain.headers)
         assert secure.status == plain.status, path
     front.row["HSTS over HTTPS"] = f"{len(replies)} of {len(replies)} addresses"
+    figures.add("probe", {
+        "finding": "no HSTS",
+        "probe": "pages, the 404, the collector's and the admin replies over HTTPS and plain "
+                 "HTTP through the shipped nginx with a certificate, as certbot sets it up",
+        "result": f"Strict-Transport-Security: {HSTS} on all {len(replies)} over HTTPS, none "
+                  "over plain HTTP (browsers ignore it there)",
+    })
     _passed(front)
 
 
