@@ -38,6 +38,7 @@ from urllib.parse import urlencode
 import pytest
 
 from site_builder.cli import _parser
+from site_builder.collector.server import KEEP_ALIVE_SECONDS
 from tests.collector_support import (
     PAROLE,
     VALID_ANSWER,
@@ -156,6 +157,18 @@ def test_the_shipped_timeouts_are_present_and_sane(front: Front) -> None:
     assert f"client_body_timeout {front.client_timeout}s;" in front.nginx.config_text
     front.row["client timeouts (s)"] = front.client_timeout
     _passed(front)
+
+
+def test_nginx_drops_idle_collector_connections_before_the_collector_does() -> None:
+    # Were the collector to close an idle connection as nginx reuses it for a post, nginx
+    # could not retry the post (not idempotent) and would answer 502.
+    upstream = re.search(r"upstream parole_collector \{(.*?)\}", _shipped(), re.S)
+    assert upstream, "deploy/nginx.conf has no upstream parole_collector"
+    idle = re.search(r"keepalive_timeout (\d+)s;", upstream.group(1))
+    assert idle, "the upstream sets no keepalive_timeout (nginx's default is 60 s)"
+    assert int(idle.group(1)) < KEEP_ALIVE_SECONDS, (
+        f"nginx keeps idle connections to the collector {idle.group(1)} s, the collector "
+        f"{KEEP_ALIVE_SECONDS} s: nginx's must be shorter")
 
 
 # -- the static site -----------------------------------------------------------------------------
