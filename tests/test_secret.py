@@ -27,6 +27,7 @@ GOOD = "kT3q9ZfVx0bR7mWc2LpN8sHd4YgJ6uAe1oQi5EzKtXw"
     GOOD,
     "3f9a1c7e5b2d8f0a6c4e1b9d7f3a5c2e",  # openssl rand -hex 16: 128 bits
     "test-token-0123456789abcdef",
+    "3f9a1c7e5b2d8f0a6c4e1b9d7f3a5c23",  # 128 bits ending as it starts: not a repetition
 ])
 def test_random_tokens_are_strong_enough(value: str) -> None:
     assert weakness(value, "PAROLE_ADMIN_TOKEN") is None
@@ -35,6 +36,9 @@ def test_random_tokens_are_strong_enough(value: str) -> None:
 @pytest.mark.parametrize(("value", "said"), [
     ("a" * 16, "too easy to guess (16 characters, 1 different)"),
     ("ab" * 40, "too easy to guess (80 characters, 2 different)"),
+    # Enough characters, all different, but repeated: worth one repetition (issue #13).
+    ("abcdefgh" * 6, "too easy to guess (48 characters, 8 different)"),
+    ("kT3q9ZfVx0bR" * 4 + "kT3", "too easy to guess"),  # cut short at the end too
     ("0123456789abcdef", "too easy to guess"),  # 64 bits of hex
     ("é" * 16, "other than visible ASCII (U+00E9)"),
     ("tab\tin" + GOOD, "U+0009"),

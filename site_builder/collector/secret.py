@@ -73,12 +73,21 @@ def weakness(value: str, name: str) -> str | None:
         return (f"{name} holds characters other than visible ASCII ({shown}): they do not "
                 f"survive an HTTP header intact; {how}")
     size = next((len(alphabet) for alphabet in _ALPHABETS if set(value) <= set(alphabet)), 94)
-    bits = len(value) * math.log2(size)
+    # A value that repeats a shorter one ("abcdefgh" five times) is worth that shorter one.
+    bits = _period(value) * math.log2(size)
     distinct = len(set(value))
     if bits < MIN_SECRET_BITS or distinct < min(8, len(value) // 2):
         return (f"{name} is too easy to guess ({len(value)} characters, {distinct} different): "
                 f"{how}")
     return None
+
+
+def _period(value: str) -> int:
+    """The length of the shortest string that ``value`` repeats at least twice (the last
+    repetition may be cut short), or ``len(value)``. Only whole repetitions count: a random
+    token often ends with the character it starts with, which says nothing of its worth."""
+    return next((size for size in range(1, len(value) // 2 + 1)
+                 if value[size:] == value[:-size]), len(value))
 
 
 @dataclass(frozen=True, repr=False)
