@@ -5,8 +5,9 @@ SQLite, rate limit off).
 What it proves, case by case: the status is the one ``docs/collector.md`` documents, never a 5xx;
 the person gets the collector's accessible HTML page saying what happened (not a traceback, not
 a reflected ``<script>``); and nothing is stored, except a filled honeypot, which is stored in
-quarantine only, and text a person may paste (line separators, bidi controls), stored once. Then that memory stays bounded: the collector's peak resident memory after the
-whole corpus and six 50 MB bodies (declared, and chunked without a length) has grown by less than
+quarantine only, and text a person may paste (line separators, bidi controls), stored once.
+Then that memory stays bounded: the collector's peak resident memory after the whole corpus and
+six 50 MB bodies (declared, and chunked without a length) has grown by less than
 ``MEMORY_BOUND_MB``, because a body over 64 KB is refused without being read or kept.
 """
 
