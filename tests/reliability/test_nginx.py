@@ -8,10 +8,8 @@ nginx gets its receipt, and the receipt page works; a body over the collector's 
 gets the collector's own, accessible 413 page, while a body far bigger is refused by nginx
 before the collector sees it; slow clients are cut off by nginx's timeouts; the collector tells
 clients apart by the address nginx passes (its rate limit counts each separately, and a client
-cannot pick another address by writing its own X-Forwarded-For); over HTTPS (a self-signed
-certificate, as certbot would set one up) every reply carries Strict-Transport-Security, over
-plain HTTP none does; nginx's own rate limits, shared by every collector behind it, answer
-429 with the site's own page in its language. The systemd units shipped
+cannot pick another address by writing its own X-Forwarded-For). HTTPS and the rate limits
+nginx shares between collectors are in test_probe_nginx.py. The systemd units shipped
 beside it are checked too: systemd accepts them, and they call parole with real options and the
 port and site folder the nginx configuration expects.
 
@@ -67,10 +65,6 @@ shows whether the collector tells clients apart."""
 SHORT_TIMEOUT = 1
 """Seconds, for the client header and body timeouts in the short run."""
 COLLECTOR_LIMIT = 64 * 1024
-ANSWERS_BURST = 20
-"""``burst=`` of the answers' limit_req in deploy/nginx.conf."""
-LOOKUPS_BURST = 30
-"""``burst=`` of the receipt pages' and exports' limit_req."""
 FORM_BODY = {"Content-Type": "application/x-www-form-urlencoded"}
 PAGES = ("/", "/donner-mon-avis/", "/faq/", "/consultation-hors-ligne.html")
 UNITS = REPO / "deploy"
@@ -115,7 +109,7 @@ def front(example_site: Path, tmp_path_factory: pytest.TempPathFactory, scale: S
     with (running_collector(example_site, database, folder,
                             args=["--rate-limit", str(RATE_LIMIT)]) as collector,
           running_nginx(example_site, collector.port, folder / "nginx",
-                        timeouts=timeouts, tls=True) as nginx):
+                        timeouts=timeouts) as nginx):
         front = Front(example_site, database, collector, nginx, timeout,
                       {"nginx": nginx_version(), "checks passed": 0})
         yield front
@@ -292,76 +286,6 @@ def test_the_collector_tells_clients_apart_by_the_address_nginx_passes(front: Fr
     front.row["answers through nginx"] = (int(front.row.get("answers through nginx", 0))
                                           + RATE_LIMIT + 1)
     _passed(front)
-
-
-# -- HTTPS ---------------------------------------------------------------------------------------
-
-HSTS = "max-age=31536000"
-
-
-def test_strict_transport_security_is_sent_over_https_only(front: Front,
-                                                            figures: Figures) -> None:
-    # Pages, the site's 404, and the collector's replies (a 405 here) each come from another
-    # location of the file, and a location with add_header of its own inherits none.
-    replies = {path: (front.nginx.request_tls("GET", path), front.nginx.request("GET", path))
-               for path in ("/", "/donner-mon-avis/", "/nulle-part/", "/collect",
-                            "/collect/ABCDEFGH", "/admin/stats")}
-    for path, (secure, plain) in replies.items():
-        assert secure.headers.get("strict-transport-security") == HSTS, (path, secure.headers)
-        # Browsers ignore it over plain HTTP (RFC 6797): nginx does not send it there.
-        assert "strict-transport-security" not in plain.headers, (path, plain.headers)
-        assert secure.status == plain.status, path
-    front.row["HSTS over HTTPS"] = f"{len(replies)} of {len(replies)} addresses"
-    figures.add("probe", {
-        "finding": "no HSTS",
-        "probe": "pages, the 404, the collector's and the admin replies over HTTPS and plain "
-                 "HTTP through the shipped nginx with a certificate, as certbot sets it up",
-        "result": f"Strict-Transport-Security: {HSTS} on all {len(replies)} over HTTPS, none "
-                  "over plain HTTP (browsers ignore it there)",
-    })
-    _passed(front)
-
-
-# -- rate limits shared by every collector -------------------------------------------------------
-
-def test_nginx_limits_each_address_for_every_collector_behind_it(
-    example_site: Path, tmp_path: Path, figures: Figures,
-) -> None:
-    # The collector's own limit is off, as if many collectors shared the load: nginx's is the
-    # one that holds, per address, with the site's page in its language.
-    database = f"sqlite:///{tmp_path / 'answers.db'}"
-    with (running_collector(example_site, database, tmp_path,
-                            args=["--rate-limit", "0"]) as collector,
-          running_nginx(example_site, collector.port, tmp_path / "nginx") as nginx):
-        shared = Front(example_site, database, collector, nginx, SHORT_TIMEOUT)
-        statuses = [shared.post(shared.answer(f"Réunion publique {n}"), client="127.0.0.9")[0]
-                    for n in range(ANSWERS_BURST + 4)]
-        refused = nginx.request("POST", "/collect", urlencode(shared.answer("Une de plus"))
-                                .encode(), FORM_BODY, source="127.0.0.9")
-        other, _ = shared.post(shared.answer("Quelqu'un d'autre"), client="127.0.0.10")
-        lookups = [nginx.request("GET", f"/collect/ZZZZZZ{n:02d}", source="127.0.0.11").status
-                   for n in range(LOOKUPS_BURST + 4)]
-        stored = shared.stored()
-    accepted = statuses.count(303)
-    # 1 at once plus the burst, maybe one more as the bucket refills (1 every 3 s).
-    assert statuses[:ANSWERS_BURST + 1] == [303] * (ANSWERS_BURST + 1), statuses
-    assert accepted <= ANSWERS_BURST + 2 and statuses[-1] == 429, statuses
-    assert stored == accepted + 1, "nginx let through answers it answered 429 to"
-    assert refused.status == 429
-    assert '<html lang="fr"' in refused.text and "Trop de réponses en peu de temps" in \
-        refused.text, refused.text[:300]
-    assert refused.headers.get("retry-after") == "60", refused.headers
-    assert other == 303, f"another address, under the limit, got {other}"
-    assert lookups[:LOOKUPS_BURST + 1] == [404] * (LOOKUPS_BURST + 1), lookups
-    assert lookups[-1] == 429, lookups
-    figures.add("probe", {
-        "finding": "rate limit per collector process",
-        "probe": f"{len(statuses) + 1} answers in a few seconds from one address through nginx "
-                 "to a collector whose own limit is off (as N collectors would count apart)",
-        "result": f"nginx let {accepted} through (its burst) and answered the rest 429 with the "
-                  "site's own page in French, for every collector behind it; another address "
-                  "was not held back",
-    })
 
 
 # -- slow clients --------------------------------------------------------------------------------
