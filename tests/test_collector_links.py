@@ -1,6 +1,7 @@
 """Receipt links and what a browser keeps of them, in this process: the ``parole_sent`` cookie
-(``collector.sent``) and the limit on failed lookups every client shares
-(``collector.lookup.FailedLookups``). Over HTTP: tests/test_collector_http.py."""
+(``collector.sent``) and the limits on failed lookups, among them the one every client shares
+(``Collector.everyones_receipt_misses``), whose refusals are logged quietly
+(``clients.QuietWarning``). Over HTTP: tests/test_collector_http.py."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from site_builder.collector.app import create_app
-from site_builder.collector.lookup import FailedLookups, receipt_path, show_receipt
+from site_builder.collector.clients import RateLimiter
+from site_builder.collector.lookup import EVERYONE, receipt_path, show_receipt
 from site_builder.collector.secret import CollectorSecret
 from site_builder.collector.sent import MAX_SENT, SENT_COOKIE, remember_sent, sent_receipts
 from site_builder.collector.settings import Collector, Settings
@@ -103,31 +105,32 @@ class Clock:
         return self.now
 
 
-def test_failed_lookups_of_every_client_meet_one_limit_logged_once_a_minute(
+def test_a_limit_logs_its_refusals_at_most_once_a_minute(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = Clock()
-    limit = FailedLookups(3, clock=clock)
+    limit = RateLimiter(3, clock=clock, max_clients=1, refused="lookups refused")
     caplog.set_level(logging.WARNING, logger="parole.collector")
-    assert [limit.retry_after() for _ in range(3)] == [None, None, None]
-    waits = [limit.retry_after() for _ in range(50)]
+    assert [limit.retry_after(EVERYONE) for _ in range(3)] == [None, None, None]
+    waits = [limit.retry_after(EVERYONE) for _ in range(50)]
     assert all(wait is not None and 1 <= wait <= 60 for wait in waits), waits
     assert len(caplog.records) == 1
     clock.now += 30  # still refusing: no new line within the minute
-    assert limit.retry_after() is not None
+    assert limit.waiting(EVERYONE) is not None
     assert len(caplog.records) == 1
     clock.now += 31  # the window has passed: failed lookups are answered again
-    assert limit.retry_after() is None
+    assert limit.retry_after(EVERYONE) is None
     for _ in range(3):
-        limit.retry_after()
+        limit.retry_after(EVERYONE)
     assert len(caplog.records) == 2
-    assert "(1 refused since the last such line)" in caplog.records[0].getMessage()
+    assert caplog.records[0].getMessage() == (
+        "lookups refused (1 refused since the last such line)")
     assert "(51 refused since the last such line)" in caplog.records[1].getMessage()
 
 
 def test_a_limit_of_0_never_refuses() -> None:
-    limit = FailedLookups(0, clock=Clock())
-    assert all(limit.retry_after() is None for _ in range(1000))
+    limit = RateLimiter(0, clock=Clock(), max_clients=1, refused="never")
+    assert all(limit.retry_after(EVERYONE) is None for _ in range(1000))
 
 
 class CountingStorage:

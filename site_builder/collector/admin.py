@@ -57,7 +57,6 @@ def _refusal(request: Request) -> Response | None:
         wait = collector.admin_misses.retry_after(client)
         if wait is None:
             return _unauthorised()
-    log.warning("admin request refused (429): a client sent too many wrong tokens in a minute")
     return private(JSONResponse(
         {"error": f"too many wrong tokens from your address: wait {wait} s"},
         status_code=429, headers={"Retry-After": str(wait)}))

@@ -95,7 +95,6 @@ async def _read_request(
     clients = client_pseudonyms(request, collector)
     wait = collector.limiter.retry_after(clients[0])
     if wait is not None:
-        log.warning("answer refused (429): a client sent too many answers in a minute")
         raise Answered(views.message(collector, "too_many", 429,
                                      headers={"Retry-After": str(wait)},
                                      minutes=max(1, -(-wait // 60))))

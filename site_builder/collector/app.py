@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from site_builder.collector import admin, answers, lookup, views
 from site_builder.collector.paths import action_path
-from site_builder.collector.responses import RelativeRedirects, SecurityHeaders
+from site_builder.collector.responses import SecurityHeaders
 from site_builder.collector.settings import Collector
 from site_builder.forms.model import DEFAULT_ACTION
 
@@ -58,13 +58,11 @@ def create_app(collector: Collector) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(RelativeRedirects)],
+        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
     app.state.collector = collector
-    app.state.failed_lookups = lookup.FailedLookups(collector.settings.receipt_miss_limit,
-                                                    clock=collector.settings.monotonic)
     return app
 
 

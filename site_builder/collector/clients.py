@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import threading
 from collections import deque
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from site_builder.collector.secret import CollectorSecret
+
+log = logging.getLogger("parole.collector")
 
 WINDOW_SECONDS = 60.0
 """The rate limit counts answers over this sliding window."""
@@ -43,18 +46,21 @@ class Pseudonyms:
 
 
 class RateLimiter:
-    """At most ``per_minute`` events (answers, or receipt codes that match nothing) per client
-    over a sliding minute; 0 turns it off.
+    """At most ``per_minute`` events (answers, failed receipt lookups, wrong admin tokens) per
+    client over a sliding minute; 0 turns it off.
 
-    Counts live in memory: each collector process limits on its own. Memory stays bounded:
+    Counts live in memory: each collector process limits on its own (behind nginx,
+    ``limit_req`` is the limit shared by every collector; docs/deploy.md). Memory stays bounded:
     a client's count is dropped once its window is empty, and ``max_clients`` caps the table
     (past it, the oldest clients are forgotten, which only ever lets more answers through).
     """
 
     def __init__(self, per_minute: int, *, clock: Callable[[], float],
-                 max_clients: int = 100_000) -> None:
+                 max_clients: int = 100_000, refused: str | None = None) -> None:
         self.per_minute = per_minute
         self._clock = clock
+        self._refused = QuietWarning(refused, clock=clock) if refused else None
+        """Logged when the limit refuses, quietly (``QuietWarning``)."""
         self._max_clients = max_clients
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -70,16 +76,17 @@ class RateLimiter:
 
     def waiting(self, client: str) -> int | None:
         """Like :meth:`retry_after` without recording anything: None if ``client`` may go on,
-        else the whole seconds it must wait."""
+        else the whole seconds it must wait (a refusal, logged as such)."""
         if self.per_minute <= 0:
             return None
         now = self._clock()
         with self._lock:
-            return self._wait(self._hits.get(client, deque()), now)
+            wait = self._wait(self._hits.get(client, deque()), now)
+        return self._noted(wait)
 
     def retry_after(self, client: str) -> int | None:
-        """Record an answer from ``client``; None if it may go on, else the whole seconds to
-        wait before the next one is accepted (for ``Retry-After``)."""
+        """Record an event from ``client``; None if it may go on, else the whole seconds to
+        wait before the next one is accepted (for ``Retry-After``; a refusal, logged as such)."""
         if self.per_minute <= 0:
             return None
         now = self._clock()
@@ -87,9 +94,35 @@ class RateLimiter:
             hits = self._hits.pop(client, deque())
             self._hits[client] = hits  # re-inserted: the dict stays in order of last use
             wait = self._wait(hits, now)
-            if wait is not None:
-                return wait
-            hits.append(now)
-            while len(self._hits) > self._max_clients:
-                del self._hits[next(iter(self._hits))]
-            return None
+            if wait is None:
+                hits.append(now)
+                while len(self._hits) > self._max_clients:
+                    del self._hits[next(iter(self._hits))]
+        return self._noted(wait)
+
+    def _noted(self, wait: int | None) -> int | None:
+        if wait is not None and self._refused is not None:
+            self._refused.due()
+        return wait
+
+
+class QuietWarning:
+    """A warning logged the first time it is due, then at most once a minute with how many
+    times it was due meanwhile: an attack of thousands of requests must not flood the log."""
+
+    def __init__(self, message: str, *, clock: Callable[[], float]) -> None:
+        self._message = message
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_log = -math.inf
+        self._due = 0
+
+    def due(self) -> None:
+        now = self._clock()
+        with self._lock:
+            self._due += 1
+            if now < self._next_log:
+                return
+            due, self._due = self._due, 0
+            self._next_log = now + WINDOW_SECONDS
+        log.warning("%s (%d refused since the last such line)", self._message, due)

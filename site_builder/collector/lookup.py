@@ -10,23 +10,20 @@ page saying so, the same for every code, so it tells nobody whether an answer ex
 
 Failed lookups (a wrong key, or a right one whose answer is gone) count against the client's
 limit (``Collector.receipt_misses``) and against one limit shared by every client
-(``FailedLookups``); past either, failed lookups get 429. A link that opens its receipt is
-served whatever the counts: nobody can forge one, so an attacker cannot deny people theirs.
+(``Collector.everyones_receipt_misses``); past either, failed lookups get 429. A link that
+opens its receipt is served whatever the counts: nobody can forge one, so an attacker cannot
+deny people theirs.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import threading
-from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from site_builder.collector import pages, views
-from site_builder.collector.clients import WINDOW_SECONDS, RateLimiter
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import html_page
 from site_builder.collector.secret import CollectorSecret
@@ -40,57 +37,12 @@ log = logging.getLogger("parole.collector")
 RETRY_AFTER_UNAVAILABLE = 60
 """Seconds a citizen is asked to wait when the database could not take an answer."""
 EVERYONE = "*"
-"""The one key of ``FailedLookups``' limiter: every client counts together."""
+"""The one key of ``Collector.everyones_receipt_misses``: every client counts together."""
 
 
 def receipt_path(manifest: Manifest, code: str, secret: CollectorSecret) -> str:
     """The address of the receipt page of ``code``: ``/collect/ABCDEFGH/<key>``."""
     return f"{action_path(manifest)}/{code}/{secret.receipt_key(code)}"
-
-
-class QuietWarning:
-    """A warning logged the first time it is due, then at most once a minute with how many
-    times it was due meanwhile: an attack of thousands of requests must not flood the log."""
-
-    def __init__(self, message: str, *, clock: Callable[[], float]) -> None:
-        self._message = message
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._next_log = -math.inf
-        self._due = 0
-
-    def due(self) -> None:
-        now = self._clock()
-        with self._lock:
-            self._due += 1
-            if now < self._next_log:
-                return
-            due, self._due = self._due, 0
-            self._next_log = now + WINDOW_SECONDS
-        log.warning("%s (%d refused since the last such line)", self._message, due)
-
-
-class FailedLookups:
-    """The limit on failed receipt lookups from all clients together (``per_minute`` over a
-    sliding minute; 0 turns it off), and the quiet warnings of both limits."""
-
-    def __init__(self, per_minute: int, *, clock: Callable[[], float]) -> None:
-        self._limiter = RateLimiter(per_minute, clock=clock, max_clients=1)
-        self._everyone = QuietWarning(
-            f"receipt lookups refused (429): more than {per_minute} failed lookups in a "
-            "minute from all clients together", clock=clock)
-        self.one_client = QuietWarning(
-            "receipt lookups refused (429): a client tried too many links in a minute",
-            clock=clock)
-        """Logged when a client passes its own limit (``Collector.receipt_misses``)."""
-
-    def retry_after(self) -> int | None:
-        """Record a failed lookup: None if it may be answered as such (404), else the whole
-        seconds until failed lookups are answered again (429)."""
-        wait = self._limiter.retry_after(EVERYONE)
-        if wait is not None:
-            self._everyone.due()
-        return wait
 
 
 async def show_receipt(request: Request) -> Response:
@@ -128,14 +80,12 @@ def _missed(request: Request, collector: Collector) -> Response:
     """A failed lookup: 404, or 429 once this client, or every client together, failed too
     often in the last minute."""
     client = client_pseudonyms(request, collector)[0]
-    failed: FailedLookups = request.app.state.failed_lookups
     wait = collector.receipt_misses.retry_after(client)
     if wait is not None:
-        failed.one_client.due()
         return views.message(collector, "too_many_codes", 429,
                              headers={"Retry-After": str(wait)},
                              minutes=max(1, -(-wait // 60)))
-    wait = failed.retry_after()
+    wait = collector.everyones_receipt_misses.retry_after(EVERYONE)
     if wait is not None:
         return views.message(collector, "too_many_links", 429,
                              headers={"Retry-After": str(wait)},

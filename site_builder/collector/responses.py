@@ -54,9 +54,10 @@ def private(response: Response) -> Response:
 
 
 class SecurityHeaders:
-    """ASGI middleware: ``SECURITY_HEADERS`` on every response, and ``DATA_CSP`` on every
-    response that is not HTML and has no policy (HTML pages of the collector set their own;
-    the static site ``parole serve`` shows is served as built)."""
+    """ASGI middleware: ``SECURITY_HEADERS`` on every response, ``DATA_CSP`` on every response
+    that is not HTML and has no policy (HTML pages of the collector set their own; the static
+    site ``parole serve`` shows is served as built), and every ``Location`` a path on this host
+    (``relative_location``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -68,20 +69,24 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                for name, value in SECURITY_HEADERS.items():
-                    if name.lower().encode() not in present:
-                        headers.append((name.lower().encode(), value.encode()))
-                content_type = next((value for name, value in headers
-                                     if name.lower() == b"content-type"), b"")
-                if (b"content-security-policy" not in present
-                        and not content_type.startswith(b"text/html")):
-                    headers.append((b"content-security-policy", DATA_CSP.encode()))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": _secured(message.get("headers", []))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _secured(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    secured = [(name, relative_location(value.decode("latin-1")).encode("latin-1")
+                if name.lower() == b"location" else value) for name, value in headers]
+    present = {name.lower() for name, _ in secured}
+    for name, value in SECURITY_HEADERS.items():
+        if name.lower().encode() not in present:
+            secured.append((name.lower().encode(), value.encode()))
+    content_type = next((value for name, value in secured if name.lower() == b"content-type"),
+                        b"")
+    if b"content-security-policy" not in present and not content_type.startswith(b"text/html"):
+        secured.append((b"content-security-policy", DATA_CSP.encode()))
+    return secured
 
 
 def relative_location(location: str) -> str:
@@ -95,28 +100,3 @@ def relative_location(location: str) -> str:
     if not path.startswith("/"):
         path = f"/{path}"
     return urlunsplit(("", "", path, parts.query, parts.fragment))
-
-
-class RelativeRedirects:
-    """ASGI middleware: every ``Location`` header becomes a path on this host
-    (``relative_location``)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_relative(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    (name, relative_location(value.decode("latin-1")).encode("latin-1")
-                     if name.lower() == b"location" else value)
-                    for name, value in message.get("headers", [])
-                ]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_relative)

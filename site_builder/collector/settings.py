@@ -95,12 +95,25 @@ class Collector:
         self.storage = storage
         self.site = PublishedSite(settings.site_dir)
         self.pseudonyms = Pseudonyms(settings.secret)
-        self.limiter = RateLimiter(settings.rate_limit, clock=settings.monotonic)
-        self.admin_misses = RateLimiter(ADMIN_MISS_LIMIT, clock=settings.monotonic)
+        clock = settings.monotonic
+        self.limiter = RateLimiter(
+            settings.rate_limit, clock=clock,
+            refused="answers refused (429): a client sent too many answers in a minute")
+        self.admin_misses = RateLimiter(
+            ADMIN_MISS_LIMIT, clock=clock,
+            refused="admin requests refused (429): a client sent too many wrong tokens in a "
+                    "minute")
         """Wrong admin tokens, per client (``admin._refusal``)."""
-        self.receipt_misses = RateLimiter(settings.rate_limit, clock=settings.monotonic)
+        self.receipt_misses = RateLimiter(
+            settings.rate_limit, clock=clock,
+            refused="receipt lookups refused (429): a client tried too many links in a minute")
         """Receipt links a client tried that open nothing: past the limit, its failed lookups
         get 429 (``lookup``); a link that opens its receipt is always served."""
+        self.everyones_receipt_misses = RateLimiter(
+            settings.receipt_miss_limit, clock=clock, max_clients=1,
+            refused=f"receipt lookups refused (429): more than {settings.receipt_miss_limit} "
+                    "failed lookups in a minute from all clients together")
+        """The same, every client counting together (one key, ``lookup.EVERYONE``)."""
         self.origins: frozenset[str] = frozenset(settings.allowed_origins)
         self._registered: set[tuple[str, str]] = set()
         self.manifests: list[Manifest] = []
