@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.collector.secret import SECRET_FILE_VARIABLE
+from site_builder.storage import open_storage
+from site_builder.storage.base import Storage
 from tests.pa11y_support import require_tools
 from tests.postgres_support import PostgresServer, postgres_server
 from tests.support import CHROMIUM, CHROMIUM_ARGS, REPO, build_site
@@ -73,3 +75,25 @@ def module_storage_url(request: pytest.FixtureRequest,
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'answers.db'}"
     server: PostgresServer = request.getfixturevalue("postgres")
     return server.new_database()
+
+
+@pytest.fixture
+def storage(storage_url: str) -> Iterator[Storage]:
+    """The database of ``storage_url``, opened (and closed after the test)."""
+    opened = open_storage(storage_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def open_collector(storage_url: str) -> Iterator[Callable[[], Storage]]:
+    """Opens more storages on the same database (as several collectors would), closed after."""
+    opened: list[Storage] = []
+
+    def open_another() -> Storage:
+        opened.append(open_storage(storage_url))
+        return opened[-1]
+
+    yield open_another
+    for each in opened:
+        each.close()

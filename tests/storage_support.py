@@ -10,9 +10,14 @@ from typing import Any
 
 import psycopg
 
-from site_builder.storage.base import NewAnswer
+from site_builder.storage import migrations
+from site_builder.storage.base import DUPLICATE_WINDOW, Duplicates, NewAnswer
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+SAME_CLIENT = Duplicates(clients=("client-a", "client-a-yesterday"), since=T0 - DUPLICATE_WINDOW)
+"""Today's and yesterday's pseudonyms of ``new_answer``'s client, over the duplicate window."""
+LATEST = len(migrations.SQLITE)
+"""The schema version this parole migrates to."""
 
 
 def new_answer(**changes: Any) -> NewAnswer:

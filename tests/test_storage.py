@@ -20,31 +20,7 @@ from site_builder.storage.base import (
     StoreResult,
 )
 from site_builder.storage.receipts import format_receipt
-from tests.storage_support import T0, new_answer, raw_sql
-
-SAME_CLIENT = Duplicates(clients=("client-a", "client-a-yesterday"), since=T0 - DUPLICATE_WINDOW)
-LATEST = len(migrations.SQLITE)
-
-
-@pytest.fixture
-def storage(storage_url: str) -> Iterator[Storage]:
-    opened = open_storage(storage_url)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def open_collector(storage_url: str) -> Iterator[Callable[[], Storage]]:
-    """Opens more storages on the same database (as several collectors would), closed after."""
-    opened: list[Storage] = []
-
-    def open_another() -> Storage:
-        opened.append(open_storage(storage_url))
-        return opened[-1]
-
-    yield open_another
-    for each in opened:
-        each.close()
+from tests.storage_support import LATEST, SAME_CLIENT, T0, new_answer, raw_sql
 
 
 def row_count(url: str, table: str = "answers") -> int:

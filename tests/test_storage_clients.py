@@ -5,7 +5,7 @@ window. Every test runs once per backend through the ``storage_url`` fixture (co
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -13,32 +13,7 @@ import pytest
 
 from site_builder.storage import migrations, open_storage
 from site_builder.storage.base import DUPLICATE_WINDOW, Duplicates, Storage
-from tests.storage_support import T0, new_answer, raw_sql
-
-SAME_CLIENT = Duplicates(clients=("client-a", "client-a-yesterday"), since=T0 - DUPLICATE_WINDOW)
-LATEST = len(migrations.SQLITE)
-
-
-@pytest.fixture
-def storage(storage_url: str) -> Iterator[Storage]:
-    opened = open_storage(storage_url)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def open_collector(storage_url: str) -> Iterator[Callable[[], Storage]]:
-    """Opens storages on the same database (as several collectors would), closed after."""
-    opened: list[Storage] = []
-
-    def open_another() -> Storage:
-        opened.append(open_storage(storage_url))
-        return opened[-1]
-
-    yield open_another
-    for each in opened:
-        each.close()
-
+from tests.storage_support import LATEST, SAME_CLIENT, T0, new_answer, raw_sql
 
 # The collector's secret and client pseudonyms (issue #13)
 
