@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import logging
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,10 +18,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from site_builder.collector import export, stats
+from site_builder.collector.lookup import client_pseudonyms
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector
-
-log = logging.getLogger("parole.collector")
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -48,8 +46,7 @@ def _refusal(request: Request) -> Response | None:
     has sent too many wrong tokens this minute."""
     collector: Collector = request.app.state.collector
     # The client's pseudonym of the day, as for answers: no address is kept, even here.
-    address = request.client.host if request.client else "unknown"
-    client = collector.pseudonyms.of(address, collector.settings.now().date())
+    client = client_pseudonyms(request, collector)[0]
     wait = collector.admin_misses.waiting(client)
     if wait is None and _authorised(request):
         return None

@@ -69,11 +69,7 @@ def form_with_errors(
     ``page_path`` is where the form's page is published, against which the form's relative
     links (a consent label's) are resolved: the shell's own path by default, which is right
     unless the shell is another page (the form's page was not found)."""
-    prefix = catalogue("form.error_prefix")
-    form_html = absolute_urls(form_html, page_path or shell.page_path)
-    title = _FORM_TITLE.search(form_html)
-    return _replace_form(shell, form_id, unescape(title.group(1)) if title else form_id,
-                         form_html, prefix)
+    return _form_page(shell, form_id, form_html, catalogue("form.error_prefix"), page_path)
 
 
 def sent_already_page(
@@ -88,8 +84,6 @@ def sent_already_page(
     another browser: a notice saying that, if it was this person, the answer is saved, and if
     it was someone else, to send theirs too; then ``form_html`` (the form with every value and
     ``_again``). Nothing of the earlier answer is shown: it may be another person's."""
-    form_html = absolute_urls(form_html, page_path or shell.page_path)
-    title = _FORM_TITLE.search(form_html)
     heading_id = f"form-{form_id}-sent"
     notice = (
         # autofocus, like the error summary: the browser scrolls here and screen readers
@@ -100,8 +94,19 @@ def sent_already_page(
         f'<p>{_text(catalogue, "collector.sent.yours")}</p>\n'
         f'<p>{_text(catalogue, "collector.sent.other")}</p>\n</div>\n'
     )
+    return _form_page(shell, form_id, notice + form_html, catalogue("collector.sent.prefix"),
+                      page_path)
+
+
+def _form_page(shell: Shell, form_id: str, form_html: str, prefix: str,
+               page_path: str | None) -> str:
+    """The form's page with its form replaced by ``form_html``, whose relative links are
+    resolved against ``page_path`` (the shell's own by default), and ``prefix`` before the
+    title, which is the form's own."""
+    form_html = absolute_urls(form_html, page_path or shell.page_path)
+    title = _FORM_TITLE.search(form_html)
     return _replace_form(shell, form_id, unescape(title.group(1)) if title else form_id,
-                         notice + form_html, catalogue("collector.sent.prefix"))
+                         form_html, prefix)
 
 
 def closed_page(shell: Shell, manifest: Manifest, catalogue: Catalogue) -> str:

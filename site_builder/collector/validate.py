@@ -227,9 +227,9 @@ def _choices_mistake(question: Field, ticked: int, label: str, t: Catalogue) -> 
 
 
 def _length_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:
-    limit = question.max_length or DEFAULT_MAX_LENGTH[question.type]
+    limit = _longest(question)
     length = typed_length(value)
-    if length <= limit:
+    if limit is None or length <= limit:
         return None
     return t("form.error.too_long", label=label, count=format_number(length, t),
              rule=t("form.max_length", count=format_number(limit, t)))
@@ -303,19 +303,17 @@ def over_bounds(form: Form, answers: Mapping[str, Sequence[str]]) -> list[str]:
     answer the form stores: a text over its ``max_length``, an e-mail address over
     ``EMAIL_MAX_LENGTH``, a number over ``NUMBER_MAX_LENGTH``. Those rules hold even for an
     answer ``check`` lets through with mistakes (one kept in quarantine)."""
-    too_long = []
-    for question in form.fields:
-        if question.type in ("text", "textarea"):
-            limit = question.max_length or DEFAULT_MAX_LENGTH[question.type]
-        elif question.type == "email":
-            limit = EMAIL_MAX_LENGTH
-        elif question.type == "number":
-            limit = NUMBER_MAX_LENGTH
-        else:
-            continue
-        if any(typed_length(value) > limit for value in answers.get(question.id, ())):
-            too_long.append(question.id)
-    return too_long
+    return [question.id for question in form.fields
+            if (limit := _longest(question)) is not None
+            and any(typed_length(value) > limit for value in answers.get(question.id, ()))]
+
+
+def _longest(question: Field) -> int | None:
+    """The longest answer ``question`` takes (``typed_length``), None for a question whose
+    answers are options."""
+    if question.type in ("text", "textarea"):
+        return question.max_length or DEFAULT_MAX_LENGTH[question.type]
+    return {"email": EMAIL_MAX_LENGTH, "number": NUMBER_MAX_LENGTH}.get(question.type)
 
 
 def typed_length(text: str) -> int:
