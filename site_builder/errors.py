@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from site_builder.messages import say, say_count
+
 
 class ParoleError(Exception):
     """Base of every error parole reports to an organizer."""
@@ -25,29 +27,29 @@ class Problem:
         where = ":".join(part for part in (self.file, line) if part)
         located = f"{where}: " if where else ""
         field = f"[{self.field}] " if self.field else ""
-        return f"{located}{field}{self.message}\n    How to fix: {self.fix}"
+        return f"{located}{field}{self.message}\n    {say('problem.how_to_fix', fix=self.fix)}"
 
 
 class _ProblemsError(ParoleError):
     """An error carrying every problem found, so an organizer fixes them all in one go."""
 
-    kind = "problem"
+    kind = "generic"
+    """Which ``problems.<kind>`` message introduces the list."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
-        plural = "s" if count > 1 else ""
         body = "\n".join(f"  {index}. {problem}" for index, problem in enumerate(self.problems, 1))
-        super().__init__(f"parole found {count} {self.kind}{plural} to fix:\n{body}")
+        heading = say_count(f"problems.{self.kind}", len(self.problems))
+        super().__init__(f"{heading}\n{body}")
 
 
 class ConfigError(_ProblemsError):
     """The configuration (mkdocs.yml, plugin options) is wrong."""
 
-    kind = "configuration problem"
+    kind = "config"
 
 
 class ContentError(_ProblemsError):
     """A content file (markdown page, front matter) is wrong."""
 
-    kind = "content problem"
+    kind = "content"

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.collector.secret import SECRET_FILE_VARIABLE
+from site_builder.messages import use_language
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage
 from tests.pa11y_support import require_tools
@@ -27,6 +28,12 @@ def _collector_secret_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         os.environ.pop(SECRET_FILE_VARIABLE, None)
     else:
         os.environ[SECRET_FILE_VARIABLE] = saved
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_the_environment_language() -> None:
+    """A French build earlier in the session must not leave its language to the next test."""
+    use_language(None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -197,7 +197,7 @@ def test_every_calendar_problem_is_reported_at_once_with_its_field_path() -> Non
         "plugins.parole.retention_days",
     ]
     text = str(error.value)
-    assert "parole found 8 configuration problems to fix" in text
+    assert "parole a trouvé 8 problèmes de configuration à corriger" in text
     assert "closes (2027-02-28) is before opens (2027-03-01)" in text
     assert ("phase 'Contributions' starts (2027-01-10) before phase 'Information' ends "
             "(2027-01-17)") in text
@@ -365,7 +365,7 @@ def test_every_configuration_problem_stops_the_build_at_once(
         _build(tmp_path, monkeypatch, "2027 01 04", opens="4 janvier",
                phases=[{"name": "A", "start": CLOSES, "end": OPENS}])
     text = "\n".join(record.getMessage() for record in caplog.records)
-    assert "parole found 3 configuration problems" in text
+    assert "parole a trouvé 3 problèmes de configuration" in text
     for where in ("mkdocs.yml: [plugins.parole.opens] opens is '4 janvier'",
                   "mkdocs.yml: [plugins.parole.phases[0].end]",
                   "[PAROLE_BUILD_DATE]"):

@@ -130,10 +130,10 @@ def test_every_broken_form_of_the_site_is_listed_with_file_line_and_fix(
         build_site(write_site(tmp_path, {"index.md": "# A\n", "b.md": "# B\n\n" + broken,
                                          "c.md": other}), tmp_path / "site")
     errors = _errors(caplog)
-    assert "2 content problems" in errors
+    assert "2 problèmes de contenu" in errors
     assert "b.md:8: [avis/avis/type] unknown type 'paragraph'" in errors
     assert "c.md:7: [Avis/id] the id 'Avis' of the form is not valid" in errors
-    assert errors.count("How to fix:") == 2
+    assert errors.count("Pour corriger :") == 2
 
 
 def test_a_link_to_a_missing_page_in_a_form_is_an_error(

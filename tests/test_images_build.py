@@ -149,7 +149,7 @@ def test_every_picture_problem_of_the_build_is_reported_at_once(
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
     errors = _errors(caplog)
-    assert "parole found 5 content problems to fix" in errors
+    assert "parole a trouvé 5 problèmes de contenu à corriger" in errors
     assert ("index.md:3: the picture 'marche.jpg' has no text alternative" in errors)
     assert '![""](photos/marche.jpg)' in errors
     assert ("projet/plan.md:6: the picture plan.png does not exist (looked for projet/plan.png"
@@ -169,7 +169,7 @@ def test_wrong_image_options_stop_the_build(
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
     errors = _errors(caplog)
-    assert "2 configuration problems" in errors
+    assert "2 problèmes de configuration" in errors
     assert "mkdocs.yml: [plugins.parole.images.widths]" in errors
     assert "[plugins.parole.images.quality]" in errors
 

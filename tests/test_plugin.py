@@ -133,7 +133,7 @@ def test_every_problem_is_reported_before_aborting(
     with pytest.raises(Abort):
         build_site(write_site(tmp_path, pages), tmp_path / "site")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "2 content problems" in text and "a.md:2" in text and "b.md:2" in text
+    assert "2 problèmes de contenu" in text and "a.md:2" in text and "b.md:2" in text
 
 
 def test_a_rebuild_starts_from_a_clean_state(tmp_path: Path) -> None:

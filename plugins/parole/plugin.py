@@ -38,6 +38,7 @@ from site_builder.i18n import (
 )
 from site_builder.images.extension import ImagesExtension
 from site_builder.low_data import LowDataFile, file_name
+from site_builder.messages import use_language
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
@@ -107,6 +108,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             # locale would only warn that the theme has no .mo files (and stop a strict build).
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
+        use_language(self.catalogue.language)  # organizers read the build's messages in it too
         try:
             self.calendar, self.today = calendar_options.load(
                 self.config, file=_config_name(config))
