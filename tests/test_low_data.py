@@ -196,6 +196,23 @@ def test_every_id_is_unique_and_every_link_lands() -> None:
     assert 'for="page-autre-faq--qui"' in html
 
 
+def test_references_to_what_was_dropped_go_and_the_words_stay() -> None:
+    """Form markup outside a form block (the component gallery) loses its inputs: a label must
+    not keep naming one (the W3C checker's error), nor any reference an id that is gone."""
+    page = EditionPage("index.md", "", "Accueil", """<h1>Galerie</h1>
+<div><label for="q">Votre quartier</label><p id="q-hint">Par exemple : Centre</p>
+<input id="q" name="q" aria-describedby="q-hint q-error"></div>
+<label><input type="checkbox" name="ok"> J'accepte</label>
+<label for="jauge">Remplissage</label><meter id="jauge" value="0.5">moitié</meter>
+<p aria-describedby="q-error q-hint" aria-labelledby="parti">Aide</p>
+""")
+    html = render([page])
+    facts = Facts(html)
+    assert facts.all("label") == [{}, {}, {"for": "page-index--jauge"}]
+    assert "<label>Votre quartier</label>" in html and "J'accepte</label>" in html
+    assert '<p aria-describedby="page-index--q-hint">Aide</p>' in html
+
+
 def test_nothing_is_fetched_and_pictures_become_notes() -> None:
     small_svg = ('<svg viewBox="0 0 10 10" role="img" aria-label="un rond">'
                  '<circle cx="5" cy="5" r="4"/></svg>')

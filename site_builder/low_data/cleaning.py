@@ -12,7 +12,9 @@ A page's rendered content is parsed into a small tree (:class:`Element`), then:
   ``<details>`` to open (prints whole, reads by heading, finds with the browser's search);
   any other ``<details>`` is opened;
 - headings go down one level (the file's one ``h1`` is the consultation's title, each page is
-  an ``h2``), and every ``id`` gets the page's prefix, so ids stay unique across pages.
+  an ``h2``), and every ``id`` gets the page's prefix, so ids stay unique across pages;
+  a reference to an id that went with what was removed (a ``<label for>`` whose input was
+  dropped) goes too.
 
 Links are rewritten afterwards by the caller (:func:`rewrite_links`), once every page's ids are
 known. No MkDocs here; the caller serializes with :func:`serialize`.
@@ -254,7 +256,12 @@ def demote_headings(root: Element) -> None:
 def prefix_ids(root: Element, prefix: str, taken: set[str]) -> dict[str, str]:
     """Give every ``id`` the page's ``prefix`` (``page-faq--``), unique among ``taken`` (which
     grows), and point the page's references (``for``, ``aria-*``, ``href="#…"``) at the new
-    ids. Returns the page's old → new ids, for links from other pages."""
+    ids. Returns the page's old → new ids, for links from other pages.
+
+    A reference to an id the page no longer has goes (the attribute too when nothing is left):
+    a ``<label for>`` whose input was dropped by :func:`clean` would otherwise name a control
+    that is not there, which is invalid HTML (the W3C checker's error) and which screen readers
+    cannot follow. The label's words stay."""
     renamed: dict[str, str] = {}
     for node in root.walk():
         old = node.attrs.get("id")
@@ -265,9 +272,13 @@ def prefix_ids(root: Element, prefix: str, taken: set[str]) -> dict[str, str]:
         node.attrs["id"] = new
     for node in root.walk():
         for name in ID_REFERENCES:
-            value = node.attrs.get(name)
-            if value:
-                node.attrs[name] = " ".join(renamed.get(ref, ref) for ref in value.split())
+            if name not in node.attrs:
+                continue
+            kept = [renamed[ref] for ref in (node.attrs[name] or "").split() if ref in renamed]
+            if kept:
+                node.attrs[name] = " ".join(kept)
+            else:
+                del node.attrs[name]
     return renamed
 
 
