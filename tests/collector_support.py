@@ -9,11 +9,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from site_builder.collector.settings import DEFAULT_RECEIPT_MISS_LIMIT
 from tests.support import free_port, stop_process, wait_for_port
 
 PAROLE = Path(sys.executable).with_name("parole")
@@ -106,3 +107,59 @@ def running_collector(
         yield running
     finally:
         stop_process(process)
+
+
+# --- every kind of page the collector sends (pa11y and the HTML checker read them) -----------
+
+WRONG_LINK = "/collect/ZZZZZZZZ/" + "A" * 22
+"""A receipt link whose key opens nothing."""
+FORM_BODY = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def answer(site_dir: Path, *changes: tuple[str, str],
+           drop: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The example's valid answer with ``changes`` in place of the fields they name."""
+    replaced = set(drop) | {name for name, _ in changes}
+    kept = [pair for pair in VALID_ANSWER if pair[0] not in replaced]
+    return [*hidden_fields(site_dir), *kept, *changes]
+
+
+def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
+    """``(file name, expected status, reply)`` for every kind of page the collector sends:
+    the receipt, the form again with errors, the form again after an identical answer from the
+    same connection, a receipt code alone, an unknown receipt, the form closed, the form not
+    yet open, and message pages (answer too large, too many answers, too many wrong links from
+    one client or from all of them)."""
+    database = f"sqlite:///{log_dir / 'answers.db'}"
+    with ExitStack() as stack:
+        def collector(day: str | None = None, rate_limit: int = 0) -> RunningCollector:
+            args = ["--rate-limit", str(rate_limit)]
+            if day is None:
+                return stack.enter_context(running_collector(site_dir, database, log_dir,
+                                                             args=args))
+            return stack.enter_context(running_collector(site_dir, database, log_dir,
+                                                         day=day, args=args))
+
+        open_ = collector()
+        stored = open_.post(answer(site_dir, ("quartier", "pa11y")))
+        assert stored.status == 303, stored.text
+        yield "receipt.html", 200, open_.request("GET", stored.headers["location"])
+        mistakes = answer(site_dir, ("age", "deux cents"), ("courriel", "pas-un-mail"),
+                          drop=("frequence",))
+        yield "errors.html", 400, open_.post(mistakes)
+        yield "sent-already.html", 409, open_.post(answer(site_dir, ("quartier", "pa11y")))
+        yield "code-alone.html", 404, open_.request("GET", "/collect/ZZZZZZZZ")
+        yield "unknown-receipt.html", 404, open_.request("GET", WRONG_LINK)
+        yield "too-large.html", 413, open_.request("POST", "/collect", b"idee=" + b"a" * 70_000,
+                                                   FORM_BODY)
+        yield "closed.html", 410, collector("2027-03-05").post(answer(site_dir))
+        yield "not-open.html", 403, collector("2026-12-01").post(answer(site_dir))
+        limited = collector(rate_limit=1)
+        assert limited.post(answer(site_dir, ("quartier", "une"))).status == 303
+        yield "too-many-answers.html", 429, limited.post(answer(site_dir, ("quartier", "deux")))
+        assert limited.request("GET", WRONG_LINK).status == 404
+        yield "too-many-codes.html", 429, limited.request("GET", WRONG_LINK)
+        # the limit every client shares (120 a minute): many addresses, one page past it
+        for number in range(DEFAULT_RECEIPT_MISS_LIMIT):
+            open_.request("GET", WRONG_LINK, headers={"X-Forwarded-For": f"198.51.100.{number}"})
+        yield "too-many-links.html", 429, open_.request("GET", WRONG_LINK)
