@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder import __version__
@@ -36,13 +37,15 @@ from site_builder.collector.settings import (
     Settings,
     admin_token_from_environment,
 )
-from site_builder.collector.site import SiteError
+from site_builder.collector.site import PublishedSite, SiteError
 from site_builder.collector.startup import (
     NEW_SECRET_HELP,
     NEW_SECRET_OPTION,
     check_database_place,
 )
 from site_builder.errors import ParoleError
+from site_builder.i18n import DEFAULT_LANGUAGE
+from site_builder.messages import say, use_language
 
 log = logging.getLogger("parole")
 
@@ -57,10 +60,7 @@ ones (``parole collect``'s database)."""
 def _config_file(value: str) -> str:
     path = Path(value)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(
-            f"no configuration file at {path.resolve()}: run parole in the folder that holds "
-            f"mkdocs.yml, or name it with --config-file"
-        )
+        raise argparse.ArgumentTypeError(say("cli.no_config_file", path=path.resolve()))
     return str(path)
 
 
@@ -121,8 +121,7 @@ def _add_address(command: argparse.ArgumentParser) -> None:
 
 def _rate_limit(value: str) -> int:
     if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of answers per "
-                                         "minute (0 turns the limit off)")
+        raise argparse.ArgumentTypeError(say("cli.not_a_rate_limit", value=value))
     return int(value)
 
 
@@ -140,6 +139,7 @@ def build(config_file: str, *, site_dir: str | None = None, strict: bool = True)
     """Build the site described by ``config_file``; raises MkDocs' ``Abort`` on failure."""
     options = {"site_dir": site_dir} if site_dir else {}
     config = load_config(config_file, strict=strict, **options)
+    _speak_the_language_of(config)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
@@ -152,23 +152,31 @@ def serve(config_file: str, *, host: str, port: int, database: str,
     """Build, serve the site and its forms on http://host:port/, and build again whenever a
     page, the configuration or the theme changes."""
     config = load_config(config_file)
+    _speak_the_language_of(config)
     watched = [Path(config.docs_dir), Path(config_file), *map(Path, config.theme.dirs)]
     # MkDocs copies every file of docs_dir into the site, and site_dir is what a server serves.
-    check_database_place(database, {"the pages folder (docs_dir)": Path(config.docs_dir),
-                                    "the site folder (site_dir)": Path(config.site_dir)})
+    check_database_place(database, {say("cli.pages_folder"): Path(config.docs_dir),
+                                    say("cli.site_folder"): Path(config.site_dir)})
     settings = Settings(site_dir=Path(), admin_token=admin_token_from_environment(),
                         preview=True, secret=_secret())
     run.serve(lambda folder: build(config_file, site_dir=str(folder), strict=False),
               lambda: watched, settings, database, host=host, port=port, new_secret=new_secret)
 
 
+def _speak_the_language_of(config: MkDocsConfig) -> None:
+    """Say what follows in the site's ``theme.language`` (French by default, as the build)."""
+    use_language(str(config.theme.get("language") or DEFAULT_LANGUAGE))
+
+
 def _secret() -> CollectorSecret:
     secret, source = load_secret()
-    log.info("The collector's secret (pseudonyms, receipt links) comes from %s", source)
+    log.info("%s", say("cli.secret_from", source=source))
     return secret
 
 
 def collect(arguments: argparse.Namespace) -> None:
+    # The built site's language, from its forms' manifests; none readable: the environment's.
+    use_language(PublishedSite(arguments.site).language())
     settings = Settings(
         site_dir=arguments.site, limits=Limits(), rate_limit=arguments.rate_limit,
         admin_token=admin_token_from_environment(),
@@ -176,12 +184,13 @@ def collect(arguments: argparse.Namespace) -> None:
         secret=_secret(),
     )
     url = database_url(arguments.db)
-    check_database_place(url, {"the site folder given with --site": arguments.site})
+    check_database_place(url, {say("cli.site_folder_given"): arguments.site})
     run.collect(settings, url, host=arguments.host, port=arguments.port,
                 new_secret=arguments.new_secret)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_language(None)  # the environment's, until a command knows its site
     arguments = _parser().parse_args(argv)
     if arguments.command in DATA_COMMANDS:
         return run_data_command(arguments)

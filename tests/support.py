@@ -6,6 +6,7 @@ import email.utils
 import functools
 import gzip
 import http.server
+import json
 import socket
 import subprocess
 import threading
@@ -40,6 +41,17 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> Pat
     """Build ``config_file`` into ``site_dir`` exactly as ``parole build`` does."""
     build(str(config_file), site_dir=str(site_dir), strict=strict)
     return site_dir
+
+
+def form_site(example_site: Path, folder: Path, *, language: str = "en") -> Path:
+    """A built site in ``folder`` with the example's form ``avis-place`` alone, its manifest
+    saying ``language`` (not part of the form's version): ``parole collect`` speaks it to
+    organizers, English unless a test is about French."""
+    manifest = json.loads((example_site / "forms" / "avis-place.json").read_text(encoding="utf-8"))
+    (folder / "forms").mkdir(parents=True)
+    (folder / "forms" / "avis-place.json").write_text(
+        json.dumps({**manifest, "language": language}, ensure_ascii=False), encoding="utf-8")
+    return folder
 
 
 FOOTER_PAGES = {

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from tests.support import form_site
 
 
 def collect(site: Path, tmp_path: Path, *extra: str) -> int:
@@ -18,11 +19,8 @@ def collect(site: Path, tmp_path: Path, *extra: str) -> int:
 
 @pytest.fixture
 def built_copy(example_site: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    (copy / "forms").mkdir(parents=True)
-    source = example_site / "forms" / "avis-place.json"
-    (copy / "forms" / "avis-place.json").write_bytes(source.read_bytes())
-    return copy
+    """An English site: its collector speaks English (the French ones: test_cli_language)."""
+    return form_site(example_site, tmp_path / "site")
 
 
 def test_a_missing_site_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

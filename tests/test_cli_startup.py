@@ -19,16 +19,13 @@ from site_builder.storage import open_storage
 from site_builder.storage.base import StorageError, StorageUnavailable
 from tests.export_support import MemoryStorage
 from tests.storage_support import raw_sql
-from tests.support import write_site
+from tests.support import form_site, write_site
 
 
 @pytest.fixture
 def site(example_site: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    (copy / "forms").mkdir(parents=True)
-    source = example_site / "forms" / "avis-place.json"
-    (copy / "forms" / "avis-place.json").write_bytes(source.read_bytes())
-    return copy
+    """An English site: its collector speaks English (the French ones: test_cli_language)."""
+    return form_site(example_site, tmp_path / "site")
 
 
 @pytest.fixture
@@ -156,7 +153,8 @@ def test_a_database_next_to_the_site_is_fine(site: Path, tmp_path: Path,
 def test_serve_refuses_a_database_in_the_pages_or_the_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         folder: str, what: str) -> None:
-    config = write_site(tmp_path, {"index.md": "# Accueil\n"}, site_dir="built")
+    config = write_site(tmp_path, {"index.md": "# Accueil\n"}, site_dir="built",
+                        theme={"name": "parole", "language": "en"})
     monkeypatch.setattr(run, "serve", lambda *_, **__: pytest.fail("serve started"))
     database = tmp_path / folder / "preview.db"
     assert main(["serve", "-f", str(config), "--db", f"sqlite:///{database}"]) == 1

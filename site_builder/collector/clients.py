@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from site_builder.collector.secret import CollectorSecret
+from site_builder.messages import say
 
 log = logging.getLogger("parole.collector")
 
@@ -125,4 +126,4 @@ class QuietWarning:
                 return
             due, self._due = self._due, 0
             self._next_log = now + WINDOW_SECONDS
-        log.warning("%s (%d refused since the last such line)", self._message, due)
+        log.warning("%s", say("collector.refused_since", message=self._message, count=due))

@@ -16,6 +16,7 @@ from typing import Any
 
 from site_builder.errors import ParoleError
 from site_builder.forms.model import Option
+from site_builder.messages import say
 from site_builder.storage.base import FormSchema, Storage, StoredAnswer
 
 COUNTED_TYPES = ("choice", "choices", "select", "scale")
@@ -28,12 +29,8 @@ class UnknownForm(ParoleError):  # noqa: N818 (the name the data commands' contr
     def __init__(self, form_id: str, known: Sequence[str]) -> None:
         self.form_id = form_id
         self.known = tuple(known)
-        listed = ", ".join(self.known) if self.known else "none yet"
-        super().__init__(
-            f"no form {form_id!r} in this database (forms it knows: {listed})\n"
-            "    How to fix: use one of those ids, or point --db at the database the collector "
-            "writes to"
-        )
+        listed = ", ".join(self.known) if self.known else say("collector.no_form_yet")
+        super().__init__(say("collector.unknown_form", form=form_id, known=listed))
 
 
 class SchemaError(ParoleError):
@@ -110,10 +107,10 @@ def _manifest_data(schema: FormSchema) -> dict[str, Any]:
     try:
         data = json.loads(schema.manifest)
     except json.JSONDecodeError as error:
-        raise _unreadable(schema, f"it is not valid JSON ({error.msg}, line {error.lineno})") \
-            from error
+        reason = say("collector.version_not_json", error=error.msg, line=error.lineno)
+        raise _unreadable(schema, reason) from error
     if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
-        raise _unreadable(schema, "it is not a JSON object with a list of 'fields'")
+        raise _unreadable(schema, say("collector.version_not_object"))
     return data
 
 
@@ -121,7 +118,7 @@ def _questions(schema: FormSchema, data: dict[str, Any]) -> list[Question]:
     questions = []
     for index, item in enumerate(data["fields"], 1):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            raise _unreadable(schema, f"field {index} has no id")
+            raise _unreadable(schema, say("collector.version_field_without_id", index=index))
         kind, label = item.get("type"), item.get("label")
         kind = kind if isinstance(kind, str) else ""
         label = label if isinstance(label, str) else item["id"]
@@ -157,8 +154,5 @@ def _scale_steps(item: dict[str, Any]) -> tuple[Option, ...]:
 
 
 def _unreadable(schema: FormSchema, reason: str) -> SchemaError:
-    return SchemaError(
-        f"the stored version {schema.version} of form {schema.form_id!r} cannot be read: "
-        f"{reason}\n    How to fix: the database was changed by hand or is damaged; restore it "
-        "from a backup"
-    )
+    return SchemaError(say("collector.unreadable_version", version=schema.version,
+                           form=schema.form_id, reason=reason))

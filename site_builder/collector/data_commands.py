@@ -22,6 +22,7 @@ from site_builder.collector.export import FORMATS, iter_export
 from site_builder.collector.stats import all_stats, stats_text
 from site_builder.collector.terminal import for_terminal
 from site_builder.errors import ParoleError
+from site_builder.messages import say, say_count
 from site_builder.storage import DEFAULT_DATABASE_URL, open_storage
 from site_builder.storage.base import Storage, StorageUnavailable
 from site_builder.storage.common import redact_url
@@ -80,11 +81,9 @@ def run_data_command(arguments: argparse.Namespace) -> int:
         finally:
             storage.close()
     except ParoleError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(say("data.error", error=error), file=sys.stderr)
     except StorageUnavailable as error:
-        print(f"Error: the database {redact_url(url)} is busy or unreachable ({error}).\n"
-              "    How to fix: try again in a moment; if it persists, check the database server "
-              "or the disk", file=sys.stderr)
+        print(say("data.unavailable", url=redact_url(url), error=error), file=sys.stderr)
     return 1
 
 
@@ -102,11 +101,7 @@ def open_existing_storage(url: str) -> Storage:
         return open_storage(url)  # which refuses these URLs with its own explanation
     path = Path(name)
     if not path.exists():
-        raise DataCommandError(
-            f"no database at {path.resolve()}\n    How to fix: run `parole collect` first (it "
-            f"creates the database), run this command in the folder you run the collector in, "
-            f"or pass --db (or set {DATABASE_ENV}) with the collector's database URL"
-        )
+        raise DataCommandError(say("data.no_database", path=path.resolve(), variable=DATABASE_ENV))
     return open_storage(url)
 
 
@@ -122,14 +117,14 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
             sys.stdout.buffer.flush()
         else:
             write_atomically(arguments.output, chunks)
-            print(f"Exported the answers of form {arguments.form_id!r} to {arguments.output}.")
+            print(say("data.exported", form=arguments.form_id, path=arguments.output))
     elif arguments.command == "stats":
         # A report to read, wherever it goes: labels and values that would drive a terminal
         # are shown escaped (an option no longer offered is a stored value, as sent).
         print(for_terminal(stats_text(all_stats(storage))), end="")
     elif arguments.command == "purge":
         count = storage.purge(datetime.now(UTC))
-        print(f"Deleted {_answers(count)} past their retention period from {redact_url(url)}.")
+        print(say_count("data.purged", count, url=redact_url(url)))
     else:
         return _delete(storage, arguments.receipt, url)
     return 0
@@ -138,22 +133,12 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
 def _delete(storage: Storage, typed: str, url: str) -> int:
     receipt = normalise_receipt(typed)
     if receipt is None:
-        raise DataCommandError(
-            f"{typed!r} is not a receipt code\n    How to fix: a code has 8 letters and digits, "
-            "like ABCD-EFGH; copy it again from the citizen's receipt"
-        )
+        raise DataCommandError(say("data.not_a_receipt", typed=typed))
     if not storage.delete(receipt):
         raise DataCommandError(
-            f"no answer has the receipt code {format_receipt(receipt)} in {redact_url(url)}\n"
-            "    How to fix: check the code with the person who gave it; the answer may also "
-            "have been deleted already or purged at the end of its retention period"
-        )
-    print(f"Deleted the answer with receipt code {format_receipt(receipt)}.")
+            say("data.no_such_receipt", receipt=format_receipt(receipt), url=redact_url(url)))
+    print(say("data.deleted", receipt=format_receipt(receipt)))
     return 0
-
-
-def _answers(count: int) -> str:
-    return f"{count} answer" if count == 1 else f"{count} answers"
 
 
 def write_atomically(path: Path, chunks: Iterable[str]) -> None:
@@ -181,7 +166,5 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
 
 
 def _cannot_write(path: Path, error: OSError) -> DataCommandError:
-    return DataCommandError(
-        f"cannot write {path}: {error.strerror or error}\n    How to fix: check that the folder "
-        f"{path.parent.resolve()} exists and that you may write in it, or choose another --output"
-    )
+    return DataCommandError(say("data.cannot_write", path=path, reason=error.strerror or error,
+                                folder=path.parent.resolve()))

@@ -9,6 +9,7 @@ it did with each answer instead, without any address or receipt code. How uvicor
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import shutil
 import signal
@@ -22,6 +23,7 @@ from site_builder.collector.app import create_app
 from site_builder.collector.server import Terminated, run_server
 from site_builder.collector.settings import Collector, Settings
 from site_builder.collector.startup import bind_secret
+from site_builder.messages import say
 from site_builder.storage import open_storage
 from site_builder.storage.common import redact_url
 
@@ -44,8 +46,8 @@ def collect(settings: Settings, database_url: str, *, host: str, port: int,
     except BaseException:
         storage.close()
         raise
-    log.info("Collecting answers for %s into %s", settings.site_dir,
-             redact_url(database_url))
+    log.info("%s", say("collector.collecting", site=settings.site_dir,
+                       url=redact_url(database_url)))
     _run(collector, host=host, port=port)
 
 
@@ -78,11 +80,14 @@ def serve(
     collector = Collector(replace(settings, site_dir=first, serve_site=True), storage)
     collector.load_site()
     stop = threading.Event()
-    watcher = threading.Thread(target=_rebuild_on_change,
-                               args=(collector, build, watched, stop), daemon=True)
+    # A thread starts without this one's context: copy it, so the watcher speaks the site's
+    # language (messages.use_language) from its first line.
+    watcher = threading.Thread(target=contextvars.copy_context().run,
+                               args=(_rebuild_on_change, collector, build, watched, stop),
+                               daemon=True)
     watcher.start()
-    log.info("Serving the site and its forms on http://%s:%d/ (answers go to %s)", host, port,
-             redact_url(database_url))
+    log.info("%s", say("collector.serving", host=host, port=port,
+                       url=redact_url(database_url)))
     try:
         _run(collector, host=host, port=port)
     finally:
@@ -110,14 +115,14 @@ def _rebuild_on_change(
         if now == seen:
             continue
         seen = now
-        log.info("A file changed: building the site again")
+        log.info("%s", say("collector.file_changed"))
         fresh = Path(tempfile.mkdtemp(prefix="parole-site-"))
         try:
             build(fresh)
             old = collector.site.root
             collector.load_site(fresh)
         except Exception as error:  # keep serving the last good build
-            log.error("The site was not rebuilt, the previous build is still served: %s", error)
+            log.error("%s", say("collector.not_rebuilt", error=error))
             shutil.rmtree(fresh, ignore_errors=True)
             continue
         shutil.rmtree(old, ignore_errors=True)

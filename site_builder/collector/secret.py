@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder.errors import ParoleError
+from site_builder.messages import say
 
 SECRET_VARIABLE = "PAROLE_SECRET"
 SECRET_FILE_VARIABLE = "PAROLE_SECRET_FILE"
@@ -66,19 +67,17 @@ def weakness(value: str, name: str) -> str | None:
     or None. Only visible ASCII is accepted (an HTTP header carries nothing else intact), and
     the value must be worth ``MIN_SECRET_BITS`` by its length and alphabet, with no character
     repeated over and over (``aaaa…``, ``abab…``)."""
-    how = f"use a random one, e.g. the output of {GENERATE_HINT}"
     odd = sorted({character for character in value if character not in _PRINTABLE})
     if odd:
         shown = ", ".join(f"U+{ord(character):04X}" for character in odd[:3])
-        return (f"{name} holds characters other than visible ASCII ({shown}): they do not "
-                f"survive an HTTP header intact; {how}")
+        return say("secret.not_ascii", name=name, shown=shown, generate=GENERATE_HINT)
     size = next((len(alphabet) for alphabet in _ALPHABETS if set(value) <= set(alphabet)), 94)
     # A value that repeats a shorter one ("abcdefgh" five times) is worth that shorter one.
     bits = _period(value) * math.log2(size)
     distinct = len(set(value))
     if bits < MIN_SECRET_BITS or distinct < min(8, len(value) // 2):
-        return (f"{name} is too easy to guess ({len(value)} characters, {distinct} different): "
-                f"{how}")
+        return say("secret.too_easy", name=name, length=len(value), distinct=distinct,
+                   generate=GENERATE_HINT)
     return None
 
 
@@ -154,9 +153,9 @@ def _read_or_create(path: Path) -> str:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         if not path.is_file():  # mkdir's: a file stands where a folder of the path should be
-            raise _file_error("create", path, "something else stands in its way") from None
+            raise _file_error("secret.cannot_create", path, say("secret.in_the_way")) from None
     except OSError as error:
-        raise _file_error("create", path, error.strerror) from error
+        raise _file_error("secret.cannot_create", path, error.strerror) from error
     else:
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(secrets.token_urlsafe(32) + "\n")
@@ -167,19 +166,17 @@ def _read_or_create(path: Path) -> str:
         try:
             value = path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError) as error:
-            raise _file_error("read", path, str(error)) from error
+            raise _file_error("secret.cannot_read", path, str(error)) from error
         if value:
             break
         time.sleep(0.05)
-    problem = weakness(value, f"the secret file {path}")
+    problem = weakness(value, say("secret.the_file", path=path))
     if problem:
         raise SecretError(problem)
     return value
 
 
-def _file_error(action: str, path: Path, reason: str | None) -> SecretError:
-    return SecretError(
-        f"cannot {action} the secret file {path}: {reason}.\n    How to fix: set "
-        f"{SECRET_VARIABLE} in the collector's environment (e.g. "
-        f"{SECRET_VARIABLE}=$({GENERATE_HINT})), or {SECRET_FILE_VARIABLE} to a file this user "
-        "may read and write")
+def _file_error(key: str, path: Path, reason: str | None) -> SecretError:
+    """``key`` is ``secret.cannot_create`` or ``secret.cannot_read``."""
+    return SecretError(say(key, path=path, reason=reason, variable=SECRET_VARIABLE,
+                           generate=GENERATE_HINT, file_variable=SECRET_FILE_VARIABLE))

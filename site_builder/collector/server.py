@@ -34,6 +34,8 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from site_builder.messages import say
+
 log = logging.getLogger("parole.collector")
 
 KEEP_ALIVE_SECONDS = 5
@@ -96,18 +98,13 @@ class FileAlarm:
             return
         self.raised = True
         soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-        log.error(
-            "The collector has run out of file descriptors (%s, limit %d): new connections "
-            "wait until others close; said once, until it recovers.\n    How to fix: put nginx "
-            "in front of the collector (deploy/nginx.conf), which holds slow and idle clients "
-            "itself, and raise the limit (LimitNOFILE= in parole-collect.service, or ulimit -n)",
-            error.strerror, soft)
+        log.error("%s", say("collector.out_of_files", reason=error.strerror, limit=soft))
 
     def accepted(self) -> None:
         """A connection was accepted: if the alarm was raised long enough ago, it is over."""
         if self.raised and self._clock() - self._last >= RECOVERED_SECONDS:
             self.raised = False
-            log.warning("The collector accepts connections again (file descriptors freed)")
+            log.warning("%s", say("collector.files_again"))
 
 
 ALARM = FileAlarm()

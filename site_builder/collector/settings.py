@@ -18,6 +18,7 @@ from site_builder.collector.secret import CollectorSecret, weakness
 from site_builder.collector.site import PublishedSite
 from site_builder.forms.manifest import Manifest, manifest_path
 from site_builder.i18n import Catalogue
+from site_builder.messages import say
 from site_builder.storage.base import Storage
 
 ADMIN_TOKEN_VARIABLE = "PAROLE_ADMIN_TOKEN"
@@ -76,9 +77,8 @@ def admin_token_from_environment() -> str | None:
         return None
     problem = weakness(token, ADMIN_TOKEN_VARIABLE)
     if problem:
-        raise ValueError(f"{problem}.\n    How to fix: set {ADMIN_TOKEN_VARIABLE} to such a "
-                         "token in the collector's environment (docs/deploy.md, step 3) and "
-                         "start it again")
+        raise ValueError(say("collector.weak_admin_token", problem=problem,
+                             variable=ADMIN_TOKEN_VARIABLE))
     return token
 
 
@@ -98,21 +98,20 @@ class Collector:
         clock = settings.monotonic
         self.limiter = RateLimiter(
             settings.rate_limit, clock=clock,
-            refused="answers refused (429): a client sent too many answers in a minute")
+            refused=say("collector.answers_refused"))
         self.admin_misses = RateLimiter(
             ADMIN_MISS_LIMIT, clock=clock,
-            refused="admin requests refused (429): a client sent too many wrong tokens in a "
-                    "minute")
+            refused=say("collector.admin_refused"))
         """Wrong admin tokens, per client (``admin._refusal``)."""
         self.receipt_misses = RateLimiter(
             settings.rate_limit, clock=clock,
-            refused="receipt lookups refused (429): a client tried too many links in a minute")
+            refused=say("collector.receipts_refused"))
         """Receipt links a client tried that open nothing: past the limit, its failed lookups
         get 429 (``lookup``); a link that opens its receipt is always served."""
         self.everyones_receipt_misses = RateLimiter(
             settings.receipt_miss_limit, clock=clock, max_clients=1,
-            refused=f"receipt lookups refused (429): more than {settings.receipt_miss_limit} "
-                    "failed lookups in a minute from all clients together")
+            refused=say("collector.everyones_receipts_refused",
+                        limit=settings.receipt_miss_limit))
         """The same, every client counting together (one key, ``lookup.EVERYONE``)."""
         self.origins: frozenset[str] = frozenset(settings.allowed_origins)
         self._registered: set[tuple[str, str]] = set()

@@ -10,12 +10,14 @@ and later makes its form answer "refused" rather than validate against half a fo
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.forms.manifest import FOLDER, Manifest, ManifestError, read_manifest
+from site_builder.messages import say
 
 log = logging.getLogger("parole.collector")
 
@@ -53,14 +55,25 @@ class PublishedSite:
         of a site without forms: ``require_forms=False``)."""
         folder = self.root / FOLDER
         if not self.root.is_dir():
-            raise SiteError(f"no site folder at {self.root}: build the site first (parole "
-                            "build), or pass the folder the build wrote with --site")
+            raise SiteError(say("collector.no_site_folder", path=self.root))
         paths = sorted(folder.glob("*.json"))
         if not paths and require_forms:
-            raise SiteError(f"{self.root} has no form manifests ({FOLDER}/*.json): it holds no "
-                            "form, or it was not built by parole. Build the site with the parole "
-                            "plugin and at least one ```form block")
+            raise SiteError(say("collector.no_manifests", path=self.root, folder=FOLDER))
         return [read_manifest(path) for path in paths]
+
+    def language(self) -> str | None:
+        """The language the site is written in, as its first form manifest says it (``fr``), or
+        None when none says (no site, no form, an unreadable manifest): ``parole collect``
+        speaks it to organizers (``messages.use_language``). Read leniently, before the
+        manifests are checked, so that even their errors are said in the site's language."""
+        for path in sorted((self.root / FOLDER).glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("language"), str):
+                return str(data["language"])
+        return None
 
     def manifest(self, form_id: str) -> Manifest | None:
         """The manifest of ``form_id`` as on disk now, or None (no such form, or a manifest

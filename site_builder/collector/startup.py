@@ -22,6 +22,7 @@ from site_builder.collector.secret import (
     SecretError,
 )
 from site_builder.errors import ParoleError
+from site_builder.messages import say
 from site_builder.storage.base import Storage, StorageError, StorageUnavailable
 from site_builder.storage.common import redact_url
 from site_builder.storage.sqlite_files import read_only, read_only_message
@@ -55,29 +56,16 @@ def bind_secret(storage: Storage, secret: CollectorSecret, database_url: str, *,
         if path is not None and read_only(path, error):
             raise StorageError(read_only_message(path, error)) from error
         raise StorageError(
-            f"the database {redact_url(database_url)} could not be written at start: {error}\n"
-            "    How to fix: check that the database server is running and reachable, or that "
-            "the disk is not full, then start the collector again"
-        ) from error
+            say("startup.cannot_write", url=redact_url(database_url), error=error)) from error
     if bound:
         if replace:
-            log.warning("The database %s now goes with this collector's secret (%s): receipt "
-                        "links given before no longer open, and an answer sent before now and sent "
-                        "again is not recognised as a resubmission", redact_url(database_url),
-                        NEW_SECRET_OPTION)
+            log.warning("%s", say("startup.secret_adopted", url=redact_url(database_url),
+                                  option=NEW_SECRET_OPTION))
         return
-    raise SecretError(
-        f"the database {redact_url(database_url)} was used with another collector secret than "
-        "this one: collectors sharing a database need the same secret, or their client "
-        "pseudonyms and receipt links would not match.\n"
-        f"    How to fix: give this collector the same secret as the others: the same "
-        f"{SECRET_VARIABLE} in its environment, or a copy of their secret file (set "
-        f"{SECRET_FILE_VARIABLE} to it). If the old secret is lost for good, start one collector "
-        f"with `parole {command} {NEW_SECRET_OPTION}` to adopt this one; that costs every receipt "
-        "link already given (the pages stop opening; the receipt codes still work for "
-        "`parole delete`) and the duplicate detection of the last 24 hours. Then give the "
-        f"other collectors this secret. To make a new one: {SECRET_VARIABLE}=$({GENERATE_HINT})"
-    )
+    raise SecretError(say(
+        "startup.other_secret", url=redact_url(database_url), variable=SECRET_VARIABLE,
+        file_variable=SECRET_FILE_VARIABLE, command=command, option=NEW_SECRET_OPTION,
+        generate=GENERATE_HINT))
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -100,10 +88,5 @@ def check_database_place(database_url: str, published: Mapping[str, Path]) -> No
     for what, folder in published.items():
         root = Path(os.path.realpath(folder))
         if database.is_relative_to(root):
-            raise DatabasePlaceError(
-                f"the database {path} is inside {what} ({folder}): the web server would hand "
-                f"the answers to anyone asking for {database.name} or {database.name}-wal.\n"
-                "    How to fix: keep the database outside the folders a server publishes, e.g. "
-                "--db sqlite:///parole-data/answers.db (relative to the folder parole runs in) "
-                "or sqlite:////var/lib/parole/answers.db"
-            )
+            raise DatabasePlaceError(say("startup.published", path=path, what=what,
+                                         folder=folder, name=database.name))

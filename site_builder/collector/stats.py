@@ -14,6 +14,7 @@ from datetime import UTC, date
 from typing import Any
 
 from site_builder.collector.columns import COUNTED_TYPES, check_known, form_questions
+from site_builder.messages import say
 from site_builder.storage.base import CHANNELS, Storage
 
 
@@ -103,33 +104,37 @@ def stats_text(stats: FormStats | Sequence[FormStats]) -> str:
     """A plain text report for the terminal, one block per form, numbers right-aligned."""
     forms = _as_list(stats)
     if not forms:
-        return "No forms in this database yet: answers appear here once the collector runs.\n"
+        return say("stats.empty") + "\n"
     return "\n".join(_form_text(form) for form in forms)
 
 
 def _form_text(stats: FormStats) -> str:
-    title = f" — {stats.title}" if stats.title else ""
-    lines = [f"Form {stats.form_id}{title}", *_table(
-        [("answers", stats.answers), ("quarantined (spam trap)", stats.quarantined)], indent=2)]
-    lines += ["", "  Per day (UTC)", *_table(
+    heading = (say("stats.form_titled", form=stats.form_id, title=stats.title) if stats.title
+               else say("stats.form", form=stats.form_id))
+    lines = [heading, *_table(
+        [(say("stats.answers"), stats.answers), (say("stats.quarantined"), stats.quarantined)],
+        indent=2)]
+    lines += ["", "  " + say("stats.per_day"), *_table(
         [(day.isoformat(), count) for day, count in stats.per_day.items()])]
-    lines += ["", "  Per channel", *_table(list(stats.per_channel.items()))]
+    lines += ["", "  " + say("stats.per_channel"), *_table(list(stats.per_channel.items()))]
     for question in stats.questions:
-        lines += ["", f"  {question.field_id} ({question.type}): {question.label}", *_table(
+        line = say("stats.question", field=question.field_id, type=question.type,
+                   label=question.label)
+        lines += ["", f"  {line}", *_table(
             [(option.value, _label_text(option), option.count) for option in question.options])]
     return "\n".join(lines) + "\n"
 
 
 def _label_text(option: OptionCount) -> str:
     if option.label is None:
-        return "(no longer offered)"
+        return say("stats.no_longer_offered")
     return "" if option.label == option.value else option.label
 
 
 def _table(rows: Sequence[tuple[str | int, ...]], *, indent: int = 4) -> list[str]:
     """Rows of words then a count: words left-aligned, counts right-aligned, in columns."""
     if not rows:
-        return [" " * indent + "(none)"]
+        return [" " * indent + say("stats.none")]
     widths = [max(len(str(row[column])) for row in rows) for column in range(len(rows[0]))]
     return [
         " " * indent + "  ".join(

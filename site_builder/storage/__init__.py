@@ -8,6 +8,7 @@ URL, handed to psycopg as it is).
 
 from __future__ import annotations
 
+from site_builder.messages import say
 from site_builder.storage.base import Storage, StorageError
 from site_builder.storage.common import redact_url
 from site_builder.storage.sqlite import SQLiteStorage
@@ -16,11 +17,6 @@ DEFAULT_DATABASE_URL = "sqlite:///parole-data/answers.db"
 
 _SQLITE_PREFIX = "sqlite:///"
 _POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-_ACCEPTED = (
-    "Accepted database URLs: sqlite:///relative/path.db (a file relative to the current "
-    "folder), sqlite:////absolute/path.db (four slashes), or "
-    "postgresql://user:password@host:5432/database."
-)
 
 
 def open_storage(url: str) -> Storage:
@@ -36,27 +32,20 @@ def open_storage(url: str) -> Storage:
             from site_builder.storage.postgres import PostgresStorage  # noqa: PLC0415
         except ImportError as error:
             raise StorageError(
-                f"The database URL {redact_url(url)} is a PostgreSQL one, but the PostgreSQL "
-                f"driver is not installed ({error}). Install it with: "
-                "pip install 'parole[postgresql]'"
-            ) from error
+                say("storage.no_driver", url=redact_url(url), error=error)) from error
         return PostgresStorage(url)
     if url.startswith("sqlite:"):
         raise StorageError(
-            f"The SQLite URL {url!r} has no file path: it must start with three slashes, "
-            f"then the path. {_ACCEPTED}"
-        )
-    raise StorageError(f"parole does not understand the database URL {redact_url(url)!r}. "
-                       f"{_ACCEPTED}")
+            say("storage.sqlite_without_path", url=url, accepted=say("storage.accepted")))
+    raise StorageError(
+        say("storage.unknown_url", url=redact_url(url), accepted=say("storage.accepted")))
 
 
 def _open_sqlite(url: str) -> Storage:
     path = url.removeprefix(_SQLITE_PREFIX)
     if not path or path.endswith("/") or "?" in path or path == ":memory:":
         raise StorageError(
-            f"The SQLite URL {url!r} does not name a database file (a query string or an "
-            f"in-memory database is not supported: answers must survive a restart). {_ACCEPTED}"
-        )
+            say("storage.sqlite_not_a_file", url=url, accepted=say("storage.accepted")))
     return SQLiteStorage(path)
 
 

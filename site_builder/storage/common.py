@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from site_builder.messages import say
 from site_builder.storage.base import CHANNELS, NewAnswer, Values
 
 RECEIPT_ATTEMPTS = 20
@@ -52,4 +53,4 @@ def redact_url(url: str) -> str:
         port = f":{parts.port}" if parts.port else ""
         return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
     except ValueError:
-        return "<a URL that could not be parsed>"
+        return say("storage.unparsable_url")

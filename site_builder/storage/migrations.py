@@ -21,6 +21,7 @@ once past the duplicate window, and the partial index finds the rows still to cl
 
 from __future__ import annotations
 
+from site_builder.messages import say
 from site_builder.storage.base import StorageError
 
 Migration = tuple[str, ...]
@@ -126,8 +127,4 @@ POSTGRES: list[Migration] = [
 def check_not_newer(found: int, known: int, where: str) -> None:
     """Refuse a database migrated by a newer parole: this code would misread its tables."""
     if found > known:
-        raise StorageError(
-            f"The database {where} was created by a newer parole (schema version {found}; "
-            f"this parole knows versions up to {known}). Upgrade parole "
-            "(pip install --upgrade parole) on every machine that uses this database."
-        )
+        raise StorageError(say("storage.newer_schema", where=where, found=found, known=known))

@@ -18,6 +18,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from site_builder.messages import say
 from site_builder.storage import migrations, receipts
 from site_builder.storage.base import (
     DUPLICATE_WINDOW,
@@ -61,11 +62,13 @@ def describe(url: str) -> str:
         parts = conninfo_to_dict(url)
     except psycopg.Error:
         return redact_url(url)
-    database = parts.get("dbname") or "(default database)"
+    database = parts.get("dbname") or say("storage.postgres_default_database")
     host = parts.get("host") or "localhost"
     port = parts.get("port") or "5432"
-    user = f" as user {parts['user']}" if parts.get("user") else ""
-    return f"database {database} on {host}:{port}{user}"
+    if parts.get("user"):
+        return say("storage.postgres_where_user", database=database, host=host, port=port,
+                   user=parts["user"])
+    return say("storage.postgres_where", database=database, host=host, port=port)
 
 
 def _answer(row: tuple[Any, ...]) -> StoredAnswer:
@@ -88,11 +91,8 @@ class PostgresStorage:
                                  connect_timeout=CONNECT_TIMEOUT_S) as connection:
                 self._migrate(connection)
         except psycopg.Error as error:
-            raise StorageError(
-                f"Cannot use the PostgreSQL {self.where}: {str(error).strip()}\n"
-                "Check that the server is running and reachable from this machine, that the "
-                "database exists (createdb), and the user name and password in the URL."
-            ) from error
+            raise StorageError(say("storage.cannot_use_postgres", where=self.where,
+                                   error=str(error).strip())) from error
         self._pool: ConnectionPool[Connection] = ConnectionPool(
             url, min_size=POOL_MIN_SIZE, max_size=POOL_MAX_SIZE, open=True, name="parole",
             timeout=CONNECT_TIMEOUT_S, kwargs={"autocommit": True},
@@ -102,11 +102,8 @@ class PostgresStorage:
             self._pool.wait(timeout=CONNECT_TIMEOUT_S)
         except PoolTimeout as error:
             self._pool.close()
-            raise StorageError(
-                f"Connected once to the PostgreSQL {self.where}, but the connection pool could "
-                f"not open a connection within {CONNECT_TIMEOUT_S} s. Check the server's "
-                "max_connections and its log."
-            ) from error
+            raise StorageError(say("storage.pool_timeout", where=self.where,
+                                   seconds=CONNECT_TIMEOUT_S)) from error
 
     def _migrate(self, connection: Connection) -> None:
         # Two collectors starting at once: the second waits here until the first is done,
@@ -145,7 +142,8 @@ class PostgresStorage:
             with self._pool.connection() as connection, connection.transaction():
                 yield connection
         except psycopg.OperationalError as error:  # PoolTimeout is one too
-            raise StorageUnavailable(f"PostgreSQL {self.where}: {error}") from error
+            raise StorageUnavailable(
+                say("storage.postgres_unavailable", where=self.where, error=error)) from error
 
     def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
         check_new_answer(answer)

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from site_builder.messages import say
 from site_builder.storage import migrations, receipts
 from site_builder.storage.base import (
     DUPLICATE_WINDOW,
@@ -99,11 +100,8 @@ class SQLiteStorage:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StorageError(
-                f"Cannot create the folder {self.path.parent} for the SQLite database: "
-                f"{error.strerror}. Create it yourself, or choose another path in the "
-                "database URL."
-            ) from error
+            raise StorageError(say("storage.cannot_create_folder", folder=self.path.parent,
+                                   reason=error.strerror)) from error
         try:
             self._writer = self._connect()
             self._files.remember(self.path)
@@ -119,10 +117,7 @@ class SQLiteStorage:
             if read_only(self.path, error):
                 raise StorageError(read_only_message(self.path, error)) from error
             raise StorageError(
-                f"Cannot open the SQLite database {self.path}: {error}. Check that it is a "
-                "parole database, that the disk is not full and that this user may write the "
-                "file and its folder; or choose another path in the database URL."
-            ) from error
+                say("storage.cannot_open_sqlite", path=self.path, error=error)) from error
 
     def _use_wal(self) -> None:
         """Switch the file to WAL. SQLite answers "database is locked" at once, without waiting
@@ -162,7 +157,8 @@ class SQLiteStorage:
             yield
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode & 0xFF in _PASSING_FAILURES:
-                raise StorageUnavailable(f"SQLite database {self.path}: {error}") from error
+                raise StorageUnavailable(
+                    say("storage.sqlite_unavailable", path=self.path, error=error)) from error
             raise
 
     @contextmanager

@@ -16,6 +16,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from site_builder.messages import say
 from site_builder.storage.base import StorageUnavailable
 
 FileIdentity = tuple[int, int]
@@ -48,16 +49,8 @@ class OpenedFiles:
 
 
 def _lost_file_message(path: Path, *, gone: bool) -> str:
-    what = "was deleted" if gone else "was replaced by another file"
-    pid = os.getpid()
-    return (
-        f"the database file {path} {what} while the collector ran: answers written now would "
-        "go to a file nobody can open again, so none is accepted.\n    How to fix: restart the "
-        f"collector, which opens {path} again (or creates it). If the file was deleted by "
-        f"mistake, first copy back the files this process (pid {pid}) still holds open: "
-        f"`ls -l /proc/{pid}/fd` lists the database and its -wal as (deleted); copy both, side "
-        "by side, under their old names"
-    )
+    return say("storage.file_deleted" if gone else "storage.file_replaced", path=path,
+               pid=os.getpid())
 
 
 def read_only(path: Path, error: BaseException) -> bool:
@@ -72,12 +65,5 @@ def read_only(path: Path, error: BaseException) -> bool:
 
 
 def read_only_message(path: Path, error: BaseException) -> str:
-    return (
-        f"the SQLite database {path} cannot be written by this collector (user "
-        f"{getpass.getuser()}): {error}. It would read, but not store a single answer.\n"
-        f"    How to fix: let this user write the file and its folder {path.parent} (SQLite "
-        f"creates {path.name}-wal and {path.name}-shm next to it): check their owner and "
-        "permissions (ls -l, chown, chmod), that the file is not immutable (lsattr, chattr -i) "
-        "and that the disk is not mounted read-only (findmnt); or choose another path in the "
-        "database URL"
-    )
+    return say("storage.read_only", path=path, user=getpass.getuser(), error=error,
+               folder=path.parent, name=path.name)
