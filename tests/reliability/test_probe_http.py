@@ -171,10 +171,11 @@ def test_running_out_of_files_is_said_once_and_the_collector_goes_on(
             connection.close()
         stop_process(process)
     log_text = log_path.read_text(encoding="utf-8", errors="replace")
-    said = log_text.count("The collector has run out of file descriptors")
+    # The example site is French, and so is its collector's log (issue #14).
+    said = log_text.count("Le collecteur n'a plus de descripteurs de fichiers")
     assert said == 1, f"said {said} times:\n{log_text[-3000:]}"
     assert "Traceback" not in log_text, log_text[-3000:]
-    assert "How to fix: put nginx in front" in log_text and "LimitNOFILE=" in log_text
+    assert "Pour corriger : placez nginx devant" in log_text and "LimitNOFILE=" in log_text
     assert status == 404, f"once connections closed, a request got {status}"
     figures.add("probe", {
         "finding": "too many open files",

@@ -257,8 +257,9 @@ def test_collectors_sharing_postgresql_need_the_same_secret(
             capture_output=True, text=True, timeout=60, check=False,
             env=_environment(PAROLE_SECRET=CollectorSecret().key.hex()))
         assert stranger.returncode == 1, stranger.stderr
-        assert "was used with another collector secret than this one" in stranger.stderr
-        assert "How to fix: give this collector the same secret" in stranger.stderr
+        # The example site is French, and so are its collector's refusals (issue #14).
+        assert "a servi avec un autre secret de collecteur que celui-ci" in stranger.stderr
+        assert "Pour corriger : donnez à ce collecteur le même secret" in stranger.stderr
         assert "Traceback" not in stranger.stderr
         # The refused one changed nothing: the two others still agree.
         second, cookie = _send(one, example_site, 2, SENDERS[1])

@@ -58,8 +58,9 @@ def _replace_file(database: Path) -> None:
 
 
 @pytest.mark.parametrize(("change", "said", "finding"), [
-    (_delete_folder, "was deleted", "database folder deleted (rm -rf) while the collector runs"),
-    (_replace_file, "was replaced by another file", "database file replaced while it runs"),
+    # The example site is French, and so is its collector's log (issue #14).
+    (_delete_folder, "a été supprimé", "database folder deleted (rm -rf) while the collector runs"),
+    (_replace_file, "a été remplacé par un autre fichier", "database file replaced while it runs"),
 ], ids=["folder-deleted", "file-replaced"])
 def test_a_lost_database_file_gets_503_not_a_receipt(
         example_site: Path, tmp_path: Path, figures: Figures, *,
@@ -73,13 +74,13 @@ def test_a_lost_database_file_gets_503_not_a_receipt(
         log = collector.log()
     assert [status for status, _ in replies] == [503] * 3
     assert all(NOT_SAVED in text for _, text in replies)
-    assert f"the database file {database} {said}" in log
+    assert f"le fichier de base de données {database} {said}" in log
     assert "NOT stored (503)" in log
-    assert "How to fix: restart the collector" in log
+    assert "Pour corriger : relancez le collecteur" in log
     figures.add("probe", {
         "finding": finding,
         "probe": "a collector takes an answer (303), then its database file is "
-                 f"{'deleted with its folder' if 'deleted' in said else 'replaced (mv)'}, and 3 "
+                 f"{'deleted with its folder' if 'supprimé' in said else 'replaced (mv)'}, and 3 "
                  "more answers are posted",
         "result": "each gets 503 with the page saying the answer was not saved; the "
                   "log says the file was lost and how to recover; no receipt",
@@ -101,15 +102,16 @@ def test_a_database_inside_the_site_is_refused(example_site: Path, tmp_path: Pat
     refused = _parole(["collect", "--site", "site", "--db", "sqlite:///site/answers.db",
                        "--port", port], tmp_path)
     assert refused.returncode == 1
-    assert "the database site/answers.db is inside the site folder" in refused.stderr
-    assert "How to fix" in refused.stderr
+    # The example site and the preview are French, and so are the refusals (issue #14).
+    assert "la base de données site/answers.db est dans le dossier du site" in refused.stderr
+    assert "Pour corriger" in refused.stderr
     assert not (site / "answers.db").exists()
 
     config = write_site(tmp_path / "preview", {"index.md": "# Accueil\n"})
     served = _parole(["serve", "-f", str(config), "--db", "sqlite:///docs/preview.db",
                       "--port", port], tmp_path / "preview")
     assert served.returncode == 1
-    assert "is inside the pages folder (docs_dir)" in served.stderr
+    assert "est dans le dossier des pages (docs_dir)" in served.stderr
     assert not (tmp_path / "preview" / "docs" / "preview.db").exists()
     figures.add("probe", {
         "finding": "a database inside the published site (GET /preview.db-wal gave the answers)",
@@ -137,8 +139,10 @@ def test_a_read_only_database_says_what_to_fix(example_site: Path, tmp_path: Pat
         subprocess.run(["chattr", "-i", str(database)], check=True)
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
-    assert f"the SQLite database {database} cannot be written" in refused.stderr
-    assert "How to fix: let this user write the file and its folder" in refused.stderr
+    # The example site is French, and so are its collector's refusals (issue #14).
+    assert f"la base SQLite {database} ne peut pas être écrite" in refused.stderr
+    assert "Pour corriger : permettez à cet utilisateur d'écrire le fichier et son dossier" \
+        in refused.stderr
     figures.add("probe", {
         "finding": "a read-only database printed a Python traceback",
         "probe": "parole collect on a database file made immutable (chattr +i)",
