@@ -1,57 +1,65 @@
 """The calendar options of the plugin (``opens``, ``closes``, ``phases``…), read and checked
-all at once: every mistake is reported in one ConfigError, each with its field path
-(``plugins.parole.phases[2].end``), because MkDocs' own validation stops at the first one.
+all at once: every mistake is reported, each with its line in ``mkdocs.yml`` and its field path
+(``plugins.parole.phases[2].end`` for the second phase: positions count from 1, as people
+count), because MkDocs' own validation stops at the first one and keeps no line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
 
-from .calendar import (
-    DATE_FORMAT,
-    DEFAULT_RETENTION_DAYS,
-    Calendar,
-    Phase,
-    build_date,
-    iso_date,
-)
+from .calendar import DEFAULT_RETENTION_DAYS, Calendar, Phase, build_date, iso_date
+from .config_lines import OptionPath
 from .errors import ConfigError, Problem
+from .messages import say
 
 PHASE_KEYS = ("name", "start", "end", "description")
 
+LineOf = Callable[[OptionPath], int | None]
+"""The line of an option in the configuration file (``ConfigLines.option``)."""
+
+
+def _no_line(path: OptionPath) -> int | None:
+    return None
+
 
 def load(
-    options: Mapping[str, Any], *, file: str = "mkdocs.yml",
+    options: Mapping[str, Any], *, file: str = "mkdocs.yml", line_of: LineOf = _no_line,
     environ: Mapping[str, str] | None = None,
-) -> tuple[Calendar, date]:
-    """The calendar and the build date, or one ConfigError listing every problem of both."""
-    problems: list[Problem] = []
-    calendar = Calendar()
+) -> tuple[Calendar, date, list[Problem]]:
+    """The calendar (its valid parts), the build date and every problem of both, so a build
+    can go on and report them with the pages' problems."""
+    calendar, problems = read_calendar(options, file=file, line_of=line_of)
     today = date.today()
-    try:
-        calendar = parse_calendar(options, file=file)
-    except ConfigError as error:
-        problems += error.problems
     try:
         today = build_date(environ)
     except ConfigError as error:
         problems += error.problems
-    if problems:
-        raise ConfigError(problems)
-    return calendar, today
+    return calendar, today, problems
 
 
 def parse_calendar(
-    options: Mapping[str, Any], *, file: str = "mkdocs.yml", prefix: str = "plugins.parole"
+    options: Mapping[str, Any], *, file: str = "mkdocs.yml", line_of: LineOf = _no_line,
 ) -> Calendar:
     """The calendar from the plugin's options as YAML gave them; raises one ConfigError that
-    lists every problem found, each with its field path under ``prefix``."""
-    reader = _Reader(file, prefix)
-    opens = reader.day(options.get("opens"), "opens")
-    closes = reader.day(options.get("closes"), "closes")
+    lists every problem found."""
+    calendar, problems = read_calendar(options, file=file, line_of=line_of)
+    if problems:
+        raise ConfigError(problems)
+    return calendar
+
+
+def read_calendar(
+    options: Mapping[str, Any], *, file: str = "mkdocs.yml", line_of: LineOf = _no_line,
+) -> tuple[Calendar, list[Problem]]:
+    """The calendar made of the options that are right, and a Problem for each wrong one (with
+    ``file``, the line ``line_of`` finds and the field path under ``plugins.parole``)."""
+    reader = _Reader(file, line_of)
+    opens = reader.day(options.get("opens"), ("opens",))
+    closes = reader.day(options.get("closes"), ("closes",))
     reader.check_dates(options, opens, closes)
     calendar = Calendar(
         opens=opens,
@@ -61,38 +69,45 @@ def parse_calendar(
         retention_days=reader.retention(options.get("retention_days", DEFAULT_RETENTION_DAYS)),
         paper_dropoff=reader.places(options.get("paper_dropoff")),
     )
-    if reader.problems:
-        raise ConfigError(reader.problems)
-    return calendar
+    return calendar, reader.problems
 
 
 def front_matter_problem(value: object, calendar: Calendar) -> Problem | None:
     """The problem with a page's ``calendar:`` front matter, if any (file and line added by the
     caller). ``calendar: true`` shows the phases after the page's text."""
     if not isinstance(value, bool):
-        return Problem(message=f"calendar is {value!r} in the front matter",
-                       fix="write 'calendar: true' to show the consultation's phases on this "
-                       "page, or remove the line", field="calendar")
+        return Problem(message=say("calendar.front_matter", value=repr(value)),
+                       fix=say("calendar.front_matter.fix"), field="calendar")
     if value and not calendar.phases:
-        return Problem(message="this page shows the calendar, but mkdocs.yml lists no phase",
-                       fix="add the phases under plugins.parole.phases in mkdocs.yml, or remove "
-                       "'calendar: true'", field="calendar")
+        return Problem(message=say("calendar.front_matter_no_phase"),
+                       fix=say("calendar.front_matter_no_phase.fix"), field="calendar")
     return None
+
+
+def field_path(path: OptionPath) -> str:
+    """``("phases", 2, "end")`` → ``plugins.parole.phases[3].end``: positions as people count."""
+    text = "plugins.parole"
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else f".{part}"
+    return text
 
 
 class _Reader:
     """Reads option values, collecting a Problem for each wrong one instead of stopping."""
 
-    def __init__(self, file: str, prefix: str) -> None:
+    def __init__(self, file: str, line_of: LineOf) -> None:
         self.file = file
-        self.prefix = prefix
+        self.line_of = line_of
         self.problems: list[Problem] = []
 
-    def add(self, field: str, message: str, fix: str) -> None:
+    def add(self, path: OptionPath, message: str, fix: str, *,
+            written: OptionPath | None = None) -> None:
+        """A problem with the option at ``path``, on the line of ``written`` if given (the
+        option that is there when ``path`` is missing)."""
         self.problems.append(Problem(message=message, fix=fix, file=self.file,
-                                     field=f"{self.prefix}.{field}"))
+                                     line=self.line_of(written or path), field=field_path(path)))
 
-    def day(self, value: object, field: str) -> date | None:
+    def day(self, value: object, path: OptionPath, what: str | None = None) -> date | None:
         if value is None:
             return None
         if isinstance(value, date) and not isinstance(value, datetime):
@@ -100,37 +115,33 @@ class _Reader:
         day = iso_date(value) if isinstance(value, str) else None
         if day is None:
             shown = value.isoformat(" ") if isinstance(value, datetime) else repr(value)
-            self.add(field, f"{field} is {shown}, not a date written {DATE_FORMAT}",
-                     f"write the day alone as {DATE_FORMAT}, for example 2027-01-04 for "
-                     "4 January 2027")
+            self.add(path, say("calendar.not_a_date", what=what or str(path[-1]), value=shown),
+                     say("calendar.not_a_date.fix"))
         return day
 
     def check_dates(self, options: Mapping[str, Any], opens: date | None,
                     closes: date | None) -> None:
         for present, missing in (("opens", "closes"), ("closes", "opens")):
             if options.get(present) is not None and options.get(missing) is None:
-                self.add(missing, f"{present} is set but {missing} is not",
-                         f"set both opens and closes ({DATE_FORMAT}), or neither for a site "
-                         "without a status banner")
+                self.add((missing,), say("calendar.one_date", present=present, missing=missing),
+                         say("calendar.one_date.fix"), written=(present,))
         if opens and closes and closes < opens:
-            self.add("closes", f"closes ({closes}) is before opens ({opens})",
-                     "correct one of the two dates: the consultation closes on or after the "
-                     "day it opens")
+            self.add(("closes",), say("calendar.closes_before_opens", opens=opens,
+                                      closes=closes), say("calendar.closes_before_opens.fix"))
 
     def text(self, value: object, field: str) -> str | None:
         if value is None or value == "":
             return None
         if not isinstance(value, str):
-            self.add(field, f"{field} is {value!r}, not a page",
-                     "write the page's path under the docs folder, such as resultats.md")
+            self.add((field,), say("calendar.not_a_page", field=field, value=repr(value)),
+                     say("calendar.not_a_page.fix"))
             return None
         return value
 
     def retention(self, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.add("retention_days", f"retention_days is {value!r}",
-                     "write a whole number of days, 0 or more (365 keeps answers one year "
-                     "after the consultation closes)")
+            self.add(("retention_days",), say("calendar.retention", value=repr(value)),
+                     say("calendar.retention.fix"))
             return DEFAULT_RETENTION_DAYS
         return value
 
@@ -139,64 +150,65 @@ class _Reader:
             return ()
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
             return tuple(v.strip() for v in value)
-        self.add("paper_dropoff", "paper_dropoff is not a list of places",
-                 "write one '- Place, address, hours' line per place")
+        self.add(("paper_dropoff",), say("calendar.places"), say("calendar.places.fix"))
         return ()
 
     def phases(self, value: object) -> tuple[Phase, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.add("phases", "phases is not a list",
-                     "write one '- name: …' item per phase, each with start and end")
+            self.add(("phases",), say("calendar.phases_not_a_list"),
+                     say("calendar.phases_not_a_list.fix"))
             return ()
-        read = [(index, self.phase(item, f"phases[{index}]")) for index, item in enumerate(value)]
+        read = [(index, self.phase(item, index)) for index, item in enumerate(value)]
         valid = [(index, phase) for index, phase in read if phase is not None]
         for (_, before), (index, phase) in pairwise(valid):
-            self.check_order(before, phase, f"phases[{index}].start")
+            self.check_order(before, phase, ("phases", index, "start"))
         return tuple(phase for _, phase in valid)
 
-    def phase(self, item: object, path: str) -> Phase | None:
+    def phase(self, item: object, index: int) -> Phase | None:
+        path: OptionPath = ("phases", index)
         if not isinstance(item, Mapping):
-            self.add(path, f"{path} is {item!r}, not a phase",
-                     "write the phase as 'name:', 'start:', 'end:' and an optional "
-                     "'description:'")
+            self.add(path, say("calendar.phase_not_a_mapping", number=index + 1,
+                               value=repr(item)), say("calendar.phase_not_a_mapping.fix"))
             return None
         count = len(self.problems)
+        name = item.get("name")
+        named = isinstance(name, str) and bool(name.strip())
+        what = (say("calendar.phase_named", name=str(name).strip()) if named
+                else say("calendar.phase_number", number=index + 1))
         unknown = sorted(str(key) for key in item if key not in PHASE_KEYS)
         if unknown:
-            self.add(path, f"{path} has unknown keys: {', '.join(unknown)}",
-                     f"use only {', '.join(PHASE_KEYS)} (check the spelling)")
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            self.add(f"{path}.name", f"{path} has no name",
-                     "give the phase a short name people understand, such as 'Information'")
+            self.add(path, say("calendar.phase_unknown_keys", phase=what, keys=", ".join(unknown)),
+                     say("calendar.phase_unknown_keys.fix", keys=", ".join(PHASE_KEYS)))
+        if not named:
+            self.add((*path, "name"), say("calendar.phase_no_name", phase=what),
+                     say("calendar.phase_no_name.fix"))
         description = item.get("description", "")
         if not isinstance(description, str):
-            self.add(f"{path}.description", f"{path}.description is not text",
-                     "write the description as one or two plain sentences")
-        start, end = (self.required_date(item, path, key) for key in ("start", "end"))
+            self.add((*path, "description"), say("calendar.phase_description", phase=what),
+                     say("calendar.phase_description.fix"))
+        start, end = (self.required_date(item, path, key, what) for key in ("start", "end"))
         if start and end and end < start:
-            self.add(f"{path}.end", f"{path} ends ({end}) before it starts ({start})",
-                     "correct the start or the end date")
+            self.add((*path, "end"), say("calendar.phase_ends_first", phase=what, start=start,
+                                          end=end), say("calendar.phase_ends_first.fix"))
         if len(self.problems) > count or start is None or end is None:
             return None
         return Phase(str(name).strip(), start, end, str(description).strip())
 
-    def required_date(self, item: Mapping[str, Any], path: str, key: str) -> date | None:
+    def required_date(self, item: Mapping[str, Any], path: OptionPath, key: str,
+                      what: str) -> date | None:
         if item.get(key) is None:
-            self.add(f"{path}.{key}", f"{path} has no {key} date",
-                     f"add '{key}: {DATE_FORMAT}' to the phase")
+            self.add((*path, key), say("calendar.phase_no_date", phase=what, option=key),
+                     say("calendar.phase_no_date.fix", option=key))
             return None
-        return self.day(item[key], f"{path}.{key}")
+        return self.day(item[key], (*path, key), say("calendar.phase_date", phase=what, option=key))
 
-    def check_order(self, before: Phase, phase: Phase, field: str) -> None:
+    def check_order(self, before: Phase, phase: Phase, path: OptionPath) -> None:
+        names = {"name": phase.name, "start": phase.start, "before": before.name}
         if phase.start < before.start:
-            self.add(field, f"phase {phase.name!r} starts ({phase.start}) before the phase "
-                     f"listed above it, {before.name!r} ({before.start})",
-                     "list the phases in the order they happen")
+            self.add(path, say("calendar.phase_order", **names, before_start=before.start),
+                     say("calendar.phase_order.fix"))
         elif phase.start <= before.end:
-            self.add(field, f"phase {phase.name!r} starts ({phase.start}) before phase "
-                     f"{before.name!r} ends ({before.end})",
-                     f"phases follow one another: start {phase.name!r} after {before.end}, "
-                     f"or end {before.name!r} earlier")
+            self.add(path, say("calendar.phase_overlap", **names, before_end=before.end),
+                     say("calendar.phase_overlap.fix", **names, before_end=before.end))

@@ -16,6 +16,7 @@ from site_builder import calendar, calendar_options
 from site_builder.calendar import Calendar, ClosedInfo, Phase, Status
 from site_builder.errors import ConfigError
 from site_builder.i18n import Catalogue
+from site_builder.messages import speaking
 from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
 from tests.support import REPO, assert_golden, build_site, serve_site, write_site
 
@@ -162,12 +163,16 @@ def test_no_dates_at_all_is_a_valid_calendar() -> None:
 
 
 def test_a_date_in_words_names_the_option_and_the_format() -> None:
-    with pytest.raises(ConfigError) as error:
+    with speaking("fr"), pytest.raises(ConfigError) as error:
         calendar_options.parse_calendar({"opens": "4 janvier", "closes": CLOSES})
     (problem,) = error.value.problems
-    assert str(problem).startswith(
-        "mkdocs.yml: [plugins.parole.opens] opens is '4 janvier', not a date written YYYY-MM-DD")
+    assert str(problem).startswith("mkdocs.yml: [plugins.parole.opens] opens vaut '4 janvier', "
+                                   "qui n'est pas une date écrite AAAA-MM-JJ")
     assert "2027-01-04" in problem.fix
+    with speaking("en"):
+        (problem,) = calendar_options.read_calendar({"opens": "4 janvier", "closes": CLOSES})[1]
+    assert problem.message == "opens is '4 janvier', not a date written YYYY-MM-DD"
+    assert problem.fix.startswith("write the day alone as YYYY-MM-DD")
 
 
 def test_every_calendar_problem_is_reported_at_once_with_its_field_path() -> None:
@@ -183,25 +188,29 @@ def test_every_calendar_problem_is_reported_at_once_with_its_field_path() -> Non
         ],
         "retention_days": -1,
     }
-    with pytest.raises(ConfigError) as error:
+    with speaking("fr"), pytest.raises(ConfigError) as error:
         calendar_options.parse_calendar(options, file="belval.yml")
+    with speaking("fr"):
+        text = str(error.value)
     fields = [problem.field for problem in error.value.problems]
-    assert fields == [
+    assert fields == [  # positions count from 1, as people count
         "plugins.parole.closes",
-        "plugins.parole.phases[2].end",
-        "plugins.parole.phases[3]",
-        "plugins.parole.phases[3].name",
-        "plugins.parole.phases[3].start",
+        "plugins.parole.phases[3].end",
         "plugins.parole.phases[4]",
-        "plugins.parole.phases[1].start",
+        "plugins.parole.phases[4].name",
+        "plugins.parole.phases[4].start",
+        "plugins.parole.phases[5]",
+        "plugins.parole.phases[2].start",
         "plugins.parole.retention_days",
     ]
-    text = str(error.value)
     assert "parole a trouvé 8 problèmes de configuration à corriger" in text
-    assert "closes (2027-02-28) is before opens (2027-03-01)" in text
-    assert ("phase 'Contributions' starts (2027-01-10) before phase 'Information' ends "
-            "(2027-01-17)") in text
-    assert "phases[3] has unknown keys: descripton" in text
+    assert "closes (2027-02-28) est avant opens (2027-03-01)" in text
+    assert ("la phase « Contributions » commence (2027-01-10) avant la fin de la phase "
+            "« Information » (2027-01-17)") in text
+    assert "la phase « Analyse » finit (2027-03-01) avant de commencer (2027-03-31)" in text
+    assert "la phase 4 a des clés inconnues : descripton" in text
+    assert "« start » de la phase 4 vaut 'mars'" in text
+    assert "la phase 5 vaut 'Résultats', qui n'est pas une phase" in text
     assert all(problem.file == "belval.yml" for problem in error.value.problems)
 
 
@@ -210,7 +219,7 @@ def test_phases_out_of_order_are_an_error() -> None:
     with pytest.raises(ConfigError) as error:
         calendar_options.parse_calendar({"phases": phases})
     (problem,) = error.value.problems
-    assert problem.field == "plugins.parole.phases[1].start"
+    assert problem.field == "plugins.parole.phases[2].start"
     assert "list the phases in the order they happen" in problem.fix
 
 
@@ -219,7 +228,7 @@ def test_phases_out_of_order_are_an_error() -> None:
     ({"closes": CLOSES}, "plugins.parole.opens"),
     ({"opens": datetime(2027, 1, 4, 9, 0), "closes": CLOSES}, "plugins.parole.opens"),
     ({"phases": {"name": "x"}}, "plugins.parole.phases"),
-    ({"phases": [{"name": "x", "start": OPENS}]}, "plugins.parole.phases[0].end"),
+    ({"phases": [{"name": "x", "start": OPENS}]}, "plugins.parole.phases[1].end"),
     ({"results_page": 3}, "plugins.parole.results_page"),
     ({"retention_days": True}, "plugins.parole.retention_days"),
     ({"paper_dropoff": [""]}, "plugins.parole.paper_dropoff"),
@@ -231,23 +240,24 @@ def test_each_wrong_option_is_named(options: dict[str, Any], field: str) -> None
 
 
 def test_load_reports_option_and_build_date_problems_together() -> None:
-    with pytest.raises(ConfigError) as error:
-        calendar_options.load({"opens": "demain", "closes": CLOSES},
-                      environ={"PAROLE_BUILD_DATE": "hier"})
-    assert [problem.field for problem in error.value.problems] == [
+    calendar, _, problems = calendar_options.load(
+        {"opens": "demain", "closes": CLOSES}, environ={"PAROLE_BUILD_DATE": "hier"})
+    assert [problem.field for problem in problems] == [
         "plugins.parole.opens", "PAROLE_BUILD_DATE"]
+    assert calendar == Calendar(closes=CLOSES)  # what is right is kept: the build goes on
 
 
 @pytest.mark.parametrize(("value", "phases", "problem"), [
     (True, PHASES, None),
     (False, (), None),
-    ("yes", PHASES, "calendar is 'yes' in the front matter"),
-    (True, (), "this page shows the calendar, but mkdocs.yml lists no phase"),
+    ("yes", PHASES, "calendar vaut 'yes' dans l'en-tête de la page"),
+    (True, (), "cette page montre le calendrier, mais mkdocs.yml n'indique aucune phase"),
 ])
 def test_front_matter_calendar_is_checked(
     value: object, phases: tuple[Phase, ...], problem: str | None
 ) -> None:
-    found = calendar_options.front_matter_problem(value, Calendar(phases=phases))
+    with speaking("fr"):
+        found = calendar_options.front_matter_problem(value, Calendar(phases=phases))
     assert (found.message if found else None) == problem
 
 
@@ -366,8 +376,11 @@ def test_every_configuration_problem_stops_the_build_at_once(
                phases=[{"name": "A", "start": CLOSES, "end": OPENS}])
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "parole a trouvé 3 problèmes de configuration" in text
-    for where in ("mkdocs.yml: [plugins.parole.opens] opens is '4 janvier'",
-                  "mkdocs.yml: [plugins.parole.phases[0].end]",
+    lines = (tmp_path / "mkdocs.yml").read_text("utf-8").splitlines()
+    opens = lines.index("    opens: 4 janvier") + 1
+    end = lines.index("    - end: 2027-01-04") + 1  # keys sorted: end, name, start
+    for where in (f"mkdocs.yml:{opens}: [plugins.parole.opens] opens vaut '4 janvier'",
+                  f"mkdocs.yml:{end}: [plugins.parole.phases[1].end] la phase « A » finit",
                   "[PAROLE_BUILD_DATE]"):
         assert where in text
 
@@ -387,7 +400,7 @@ def test_a_calendar_page_without_phases_is_a_content_problem(
     with pytest.raises(Abort):
         _build(tmp_path, monkeypatch, None, phases=None)
     text = "\n".join(record.getMessage() for record in caplog.records)
-    assert "etapes.md:2: [calendar] this page shows the calendar" in text
+    assert "etapes.md:2: [calendar] cette page montre le calendrier" in text
 
 
 @pytest.mark.pa11y

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder import calendar, calendar_options, faq, navigation, page_weight, precompress
+from site_builder.config_lines import ConfigLines
 from site_builder.errors import ConfigError, ContentError, Problem
 from site_builder.fetch_markup import SiteScan
 from site_builder.forms.fence import FormsExtension
@@ -75,6 +76,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.nav: Navigation | None = None
         self.footer_files: dict[str, File] = {}
         self.problems: list[Problem] = []
+        self.config_problems: list[Problem] = []
+        """Problems of mkdocs.yml: reported with the pages' ones, so one build shows all."""
         self.calendar = calendar.Calendar()
         self.forms: FormsAdapter | None = None
         self.images: ImagesAdapter | None = None
@@ -109,11 +112,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
         use_language(self.catalogue.language)  # organizers read the build's messages in it too
-        try:
-            self.calendar, self.today = calendar_options.load(
-                self.config, file=_config_name(config))
-        except ConfigError as error:
-            raise PluginError(str(error)) from None
+        lines = ConfigLines.read(config.config_file_path, "parole")
+        self.calendar, self.today, self.config_problems = calendar_options.load(
+            self.config, file=_config_name(config), line_of=lines.option)
         self.forms = FormsAdapter(config, catalogue=self.catalogue, consultation=self.calendar,
                                   today=self.today, action=self.config.collector_url)
         if not self.catalogue.complete:
@@ -337,8 +338,10 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         problems = (self.problems + (self.forms.problems if self.forms else [])
                     + (self.images.problems if self.images else []))
-        if problems:
-            raise PluginError(str(ContentError(problems)))
+        if problems or self.config_problems:
+            raise PluginError("\n".join(
+                [str(ConfigError(self.config_problems))] * bool(self.config_problems)
+                + [str(ContentError(problems))] * bool(problems)))
         written = self._finish_gzips()
         site_dir = Path(config.site_dir)
         if self.forms is not None:

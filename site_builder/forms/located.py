@@ -111,6 +111,29 @@ def load(text: str) -> object:
     return yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary Python objects
 
 
+class _AnyTagLoader(_Loader):
+    """Reads the tags other programs define (MkDocs' ``!ENV``, ``!relative``,
+    ``!!python/name:…``) as the plain text, list or mapping they are written as: enough to
+    find where things are, without running anything."""
+
+
+def _construct_tagged(loader: _AnyTagLoader, suffix: str, node: Node) -> object:
+    if isinstance(node, MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, SequenceNode):
+        return _construct_sequence(loader, node)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_AnyTagLoader.add_multi_constructor("", _construct_tagged)  # exact tags still come first
+
+
+def load_any_tags(text: str) -> object:
+    """Like ``load``, for a file whose tags belong to another program (``mkdocs.yml``): a tag
+    gives the value as written instead of an error."""
+    return yaml.load(text, Loader=_AnyTagLoader)  # a SafeLoader: no arbitrary Python objects
+
+
 def key_line(data: object, key: object) -> int | None:
     """Line of ``key`` in ``data`` if ``data`` came from ``load``, else None."""
     if isinstance(data, LocatedDict):
