@@ -247,7 +247,7 @@ def test_a_link_to_a_missing_question_still_fails_the_strict_build(
     index.write_text(INDEX.replace(FIRST, "pas-de-question"), encoding="utf-8")
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
-    assert any("does not contain an anchor '#pas-de-question'" in r.getMessage()
+    assert any("aucun n'a l'ancre « #pas-de-question »" in r.getMessage()  # tests/test_links.py
                for r in caplog.records)
 
 

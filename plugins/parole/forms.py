@@ -9,12 +9,10 @@ manifests and paper pages.
 
 from __future__ import annotations
 
-import posixpath
 from datetime import date
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from site_builder import calendar
@@ -24,7 +22,8 @@ from site_builder.forms.model import Form
 from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
-from site_builder.urls import relative_url
+
+from .links import LinksAdapter
 
 
 class FormsAdapter:
@@ -38,6 +37,7 @@ class FormsAdapter:
         consultation: calendar.Calendar,
         today: date,
         action: str,
+        links: LinksAdapter,
     ) -> None:
         self.site_forms = SiteForms(catalogue=catalogue, consultation=consultation, today=today,
                                     action=action, use_directory_urls=config.use_directory_urls)
@@ -47,12 +47,12 @@ class FormsAdapter:
         self.extension.render = self._render
         self.help_url: str | None = None
         self.problems: list[Problem] = []
+        self.links = links  # checks and resolves forms' links as those of pages
         self._page: Page | None = None
-        self._files: Files | None = None
 
-    def before_page(self, page: Page, markdown: str, files: Files) -> None:
+    def before_page(self, page: Page, markdown: str) -> None:
         """Tell the extension about the page MkDocs is about to render."""
-        self._page, self._files = page, files
+        self._page = page
         self.extension.active_page_file = page.file.src_uri
         self.extension.line_offset = _front_matter_lines(page.file.content_string, markdown)
         self.extension.resolve_link = self._resolve_link
@@ -71,22 +71,11 @@ class FormsAdapter:
         return html
 
     def _resolve_link(self, href: str) -> str:
-        """A link of a form's intro or consent label, as MkDocs resolves links in pages:
-        ``confidentialite.md#droits`` becomes the page's URL relative to the form's page."""
-        page, files = self._page, self._files
-        path, hash_mark, fragment = href.partition("#")
-        if page is None or files is None or not path.endswith(".md") or "://" in path:
+        """A link of a form's intro or consent label, resolved and checked as links in pages
+        are (``LinksAdapter.form_link``)."""
+        if self._page is None:
             return href
-        src_uri = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path))
-        target = files.get_file_from_path(src_uri)
-        if target is None:
-            self.problems.append(Problem(
-                message=f"a link in a form points to {path!r}, which is not a page of the site",
-                fix="correct the link (paths start from the page's folder), or write that page",
-                file=page.file.src_uri,
-            ))
-            return href
-        return relative_url(target.url, page.url) + hash_mark + fragment
+        return self.links.form_link(href, self._page, self.extension.form_text)
 
     def write(self, site_dir: Path, *, site: SiteInfo, dropoff: list[str],
               site_url: str | None) -> None:

@@ -38,6 +38,7 @@ from site_builder.i18n import (
     base_language,
 )
 from site_builder.images.extension import ImagesExtension
+from site_builder.links import LinksExtension
 from site_builder.low_data import LowDataFile, file_name
 from site_builder.messages import use_language
 from site_builder.site import FooterLink, SiteInfo
@@ -46,6 +47,7 @@ from site_builder.site_map import site_map_markdown
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
+from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
 
 log = logging.getLogger("mkdocs.plugins.parole")
@@ -81,6 +83,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.calendar = calendar.Calendar()
         self.forms: FormsAdapter | None = None
         self.images: ImagesAdapter | None = None
+        self.links: LinksAdapter | None = None
         self.today = date.today()  # the build date, read again by every build (on_config)
         self._finish_gzips()
         self._stop_edition()
@@ -115,8 +118,11 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         lines = ConfigLines.read(config.config_file_path, "parole")
         self.calendar, self.today, self.config_problems = calendar_options.load(
             self.config, file=_config_name(config), line_of=lines.option)
+        self.links = LinksAdapter(config)
+        _install(config, LinksExtension, self.links.extension)
         self.forms = FormsAdapter(config, catalogue=self.catalogue, consultation=self.calendar,
-                                  today=self.today, action=self.config.collector_url)
+                                  today=self.today, action=self.config.collector_url,
+                                  links=self.links)
         if not self.catalogue.complete:
             log.warning(
                 "mkdocs.yml: theme.language is %r, which parole has no interface strings for; "
@@ -250,7 +256,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if self.faq_extension is not None:
             self.faq_extension.active = page_type == "faq"
         if self.forms is not None:
-            self.forms.before_page(page, markdown, files)
+            self.forms.before_page(page, markdown)
+        if self.links is not None:
+            self.links.before_page(page, markdown, files)
         if self.images is not None:
             self.images.before_page(page)
         if page.file is self.generated_site_map:
@@ -284,6 +292,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     ) -> str:
         if self.forms is not None:
             self.forms.after_page()
+        if self.links is not None:
+            self.links.after_page(page)
         if self.images is not None:
             self.images.after_page()
         if self.faq_extension is not None and self.faq_extension.active:
@@ -336,6 +346,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
 
     @event_priority(-100)  # last: measure and compress what every other plugin wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.links is not None:  # warnings (a strict build stops), beside the errors below
+            self.links.report()
         problems = (self.problems + (self.forms.problems if self.forms else [])
                     + (self.images.problems if self.images else []))
         if problems or self.config_problems:

@@ -55,6 +55,9 @@ class FormsExtension(Extension):
         """Lines (front matter) MkDocs removed before the markdown this extension sees."""
         self.docs_dir = Path()
         self.resolve_link: LinkResolver | None = None
+        self.form_text: tuple[str, int, str] = ("", 0, "")
+        """The form being read, for ``resolve_link`` to find the line of a link in it: its
+        file, the line just before its YAML, and that YAML."""
         self.default_closes: date | None = None
         self.render: Callable[[Form], str] = _renderer_not_set
 
@@ -108,7 +111,8 @@ class FormPreprocessor(Preprocessor):
     def _form(self, body: list[str], line: int) -> str:
         """The rendered form, or "" when it has problems (they stop the build anyway)."""
         page = self.extension.active_page_file
-        data = self._load("\n".join(body), page, line)
+        self.extension.form_text = (page, line, "\n".join(body))
+        data = self._load(self.extension.form_text[2], page, line)
         if isinstance(data, dict) and "src" in data:
             source = self._source(data, line)
             if source is None:
@@ -176,6 +180,7 @@ class FormPreprocessor(Preprocessor):
                          "save it as UTF-8 text")
             return None
         name = relative.as_posix()
+        self.extension.form_text = (name, 0, text)
         return self._load(text, name, 0), name, 0
 
     def _report(self, line: int, message: str, fix: str) -> None:
