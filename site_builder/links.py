@@ -9,8 +9,9 @@ A build goes in two steps. While pages render, every link to a file of the docs 
 recorded with its line: links in a page's text (:class:`LinksExtension`, before MkDocs rewrites
 them) and links in a form's intro or consent labels (the forms adapter, as it resolves them).
 Once every page has rendered, :meth:`SiteLinks.problems` compares them with the site's files and
-with the anchors of the pages they lead to. The same link recorded twice (a form's links are
-read once, but a page may be rendered again by another plugin) is reported once.
+with the anchors of the pages they lead to. Each link is reported once, however many places
+show it: a form's links are read once, from its YAML, and its paper version and the low-data
+edition reuse that HTML; links sharing one reference definition share its line and one message.
 """
 
 from __future__ import annotations
