@@ -153,7 +153,7 @@ def served(site: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[s
 
 
 def test_serve_serves_and_rebuilds_on_change(
-    served: tuple[str, subprocess.Popen[str]], site: Path
+    served: tuple[str, subprocess.Popen[str]], site: Path, tmp_path: Path
 ) -> None:
     url, process = served
     _wait_for(
@@ -175,3 +175,8 @@ def test_serve_serves_and_rebuilds_on_change(
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) in (0, 130), "Ctrl+C stops parole serve cleanly"
+    # The site is French: so is what serve says, the watcher thread's lines too, whatever the
+    # environment's language (issue #14).
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Le site et ses formulaires sont servis sur http://127.0.0.1:" in log
+    assert "Un fichier a changé : nouvelle construction du site" in log

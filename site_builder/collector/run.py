@@ -9,7 +9,6 @@ it did with each answer instead, without any address or receipt code. How uvicor
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import shutil
 import signal
@@ -80,11 +79,8 @@ def serve(
     collector = Collector(replace(settings, site_dir=first, serve_site=True), storage)
     collector.load_site()
     stop = threading.Event()
-    # A thread starts without this one's context: copy it, so the watcher speaks the site's
-    # language (messages.use_language) from its first line.
-    watcher = threading.Thread(target=contextvars.copy_context().run,
-                               args=(_rebuild_on_change, collector, build, watched, stop),
-                               daemon=True)
+    watcher = threading.Thread(target=_rebuild_on_change,
+                               args=(collector, build, watched, stop), daemon=True)
     watcher.start()
     log.info("%s", say("collector.serving", host=host, port=port,
                        url=redact_url(database_url)))
