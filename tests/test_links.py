@@ -282,7 +282,6 @@ def test_a_rebuild_of_the_same_configuration_still_reports(
 def test_links_are_checked_with_mkdocs_material(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    pytest.importorskip("material")
     index = "# Accueil\n\n[a](reglement.md) [b](faq.md#voter) [c](projets.md#le-contexte)\n"
     config = _site(tmp_path, {"index.md": index}, theme={"name": "material", "language": "fr"},
                    markdown_extensions=[{"toc": {"permalink": True}}])
