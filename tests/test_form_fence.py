@@ -14,6 +14,7 @@ import pytest
 
 from site_builder.forms.fence import FormsExtension
 from site_builder.forms.model import Form
+from site_builder.messages import speaking
 
 PAGE = "consultation/place-du-marche.md"
 
@@ -192,10 +193,51 @@ def test_invalid_yaml_is_reported_at_the_line_yaml_names() -> None:
     convert("Intro.\n\n" + block(AVIS.replace("label: À quelle", "label: Votre avis : à quelle")),
             ext)
     [problem] = ext.problems
-    assert problem.message.startswith("this form is not valid YAML: mapping values are not "
-                                      "allowed here")
-    assert "put text holding ': '" in problem.fix
+    assert problem.message.startswith("this form is not valid YAML: this line is indented more "
+                                      "than the line above it, or its text holds `: `")
+    assert "put a text that holds `: ` in quotes" in problem.fix
     assert (problem.file, problem.line) == (PAGE, 2 + 3 + 6)
+
+
+@pytest.mark.parametrize(("body", "line", "cause", "fix"), [
+    (AVIS.replace("    label:", "     label:"), 7, "is indented more than the line above",
+     "the same spaces as the other keys"),
+    (AVIS.replace("    label:", "   label:"), 7, "is not indented like the lines around it",
+     "line each key up"),
+    (AVIS.replace("title: Donnez", "title:Donnez"), 3, "a space is missing after ':'",
+     "put a space after the ':'"),
+    (AVIS.replace("title: Donnez votre avis", 'title: "Donnez votre avis'), 3,
+     "a quote opened on this line is never closed", "close the quote"),
+])
+def test_a_yaml_mistake_is_explained_at_the_line_to_correct(
+    body: str, line: int, cause: str, fix: str
+) -> None:
+    """Line 1 is the fence: the YAML's line n is the page's line n + 1."""
+    ext = extension()
+    with speaking("en"):
+        convert(block(body), ext)
+    [problem] = ext.problems
+    assert cause in problem.message
+    assert fix in problem.fix
+    assert problem.line == line
+
+
+def test_a_yaml_mistake_is_explained_in_french_for_french_sites() -> None:
+    ext = extension()
+    with speaking("fr"):
+        convert(block(AVIS.replace("title: Donnez", "title:Donnez")), ext)
+    [problem] = ext.problems
+    assert problem.message.startswith("ce formulaire n'est pas du YAML valide : une ligne n'a "
+                                      "pas la forme `clé: valeur`")
+    assert problem.fix.startswith("mettez une espace après les deux-points")
+
+
+def test_a_yaml_mistake_hides_no_other_form_of_the_page() -> None:
+    ext = extension()
+    convert(block(AVIS.replace("    label:", "     label:"))
+            + "\n" + block(QUARTIER.replace("type: select", "type: selct")), ext)
+    assert [problem.line for problem in ext.problems] == [7, 15]
+    assert "selct" in ext.problems[1].message
 
 
 def test_a_key_that_is_a_list_is_invalid_yaml() -> None:
@@ -246,6 +288,17 @@ def test_problems_in_a_form_file_name_that_file_and_its_lines(docs: Path) -> Non
     ext = extension(docs, line_offset=3)
     convert(block("src: forms/avis.yml\n"), ext)
     [problem] = ext.problems
+    assert (problem.file, problem.line) == ("forms/avis.yml", 5)
+
+
+def test_a_tab_in_a_form_file_is_explained(docs: Path) -> None:
+    """Python-Markdown turns a page's tabs into spaces; a form file keeps them."""
+    (docs / "forms" / "avis.yml").write_text(AVIS.replace("    type:", "\ttype:"), "utf-8")
+    ext = extension(docs)
+    with speaking("en"):
+        convert(block("src: forms/avis.yml\n"), ext)
+    [problem] = ext.problems
+    assert "a tab indents this line" in problem.message
     assert (problem.file, problem.line) == ("forms/avis.yml", 5)
 
 

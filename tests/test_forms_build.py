@@ -155,3 +155,53 @@ def test_forms_render_with_material(tmp_path: Path) -> None:
     assert '<section class="p-form" id="form-avis"' in page and 'name="avis"' in page
     assert (site / "forms" / "avis.json").exists()
     assert (site / "paper" / "avis" / "index.html").exists()  # material's language: en
+
+
+FIVE_MISTAKES = """# Accueil
+
+Voir [la page](absente.md).
+
+![](photo.jpg)
+
+```form
+id: avis
+title: Votre avis
+fields:
+  - id: avis
+    type: textarea
+     label: Votre avis
+```
+
+```form
+id: autre
+title: Autre
+fields:
+  - id: q
+    type: texte
+    label: Question
+```
+"""
+
+
+def test_the_first_build_reports_every_mistake_with_file_and_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A YAML indentation error in one form does not hide a misspelt type in the next, nor a
+    date in words in mkdocs.yml, a missing alt text or a broken link (issue #14)."""
+    config = write_site(tmp_path, {"index.md": FIVE_MISTAKES},
+                        plugins=[{"parole": {"opens": "2027-01-04", "closes": "4 février 2027"}}])
+    with pytest.raises(Abort):
+        build_site(config, tmp_path / "site")
+    text = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    closes = config.read_text("utf-8").splitlines().index("    closes: 4 février 2027") + 1
+    for where in (
+        f"mkdocs.yml:{closes}: [plugins.parole.closes] closes vaut '4 février 2027', qui n'est "
+        "pas une date écrite AAAA-MM-JJ",
+        "index.md:13: ce formulaire n'est pas du YAML valide : cette ligne est plus décalée que "
+        "celle du dessus",
+        "index.md:21: [autre/q/type] type inconnu « texte »",
+        "index.md:3: ",  # the link to a missing page
+        "index.md:5: ",  # the picture without alt text
+    ):
+        assert where in text
+    assert text.count("Pour corriger :") >= 5

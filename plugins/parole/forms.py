@@ -9,6 +9,7 @@ manifests and paper pages.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
 
 from .links import LinksAdapter
+
+log = logging.getLogger("mkdocs.plugins.parole")
 
 
 class FormsAdapter:
@@ -44,6 +47,7 @@ class FormsAdapter:
         self.extension = FormsExtension()
         self.extension.docs_dir = Path(config.docs_dir)
         self.extension.default_closes = consultation.closes
+        self.extension.catalogue = catalogue
         self.extension.render = self._render
         self.help_url: str | None = None
         self.problems: list[Problem] = []
@@ -61,6 +65,9 @@ class FormsAdapter:
         """Collect what the extension found in the page just rendered."""
         self.problems.extend(self.extension.problems)
         self.extension.problems = []
+        for warning in self.extension.warnings:  # the form works: a warning, not an error
+            log.warning("%s", warning)
+        self.extension.warnings = []
         self._page = None
 
     def _render(self, form: Form) -> str:

@@ -23,9 +23,11 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from site_builder.errors import Problem
-from site_builder.forms import located
+from site_builder.forms import located, yaml_errors
 from site_builder.forms.model import Form
 from site_builder.forms.parse import LinkResolver, parse_form
+from site_builder.forms.repeated_wording import repeated_wording
+from site_builder.i18n import Catalogue
 
 PRIORITY = 28
 """After ``normalize_whitespace`` (30), before ``fenced_code_block`` (25, also the priority of
@@ -34,8 +36,6 @@ pymdownx.superfences), which would otherwise show the block as code."""
 INFO = "form"
 _OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CLOSING = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*$")
-_YAML_FIX = ("check the indentation (spaces, not tabs) and put text holding ': ' or ' #' "
-             "in quotes")
 
 
 def _renderer_not_set(form: Form) -> str:
@@ -60,6 +60,9 @@ class FormsExtension(Extension):
         file, the line just before its YAML, and that YAML."""
         self.default_closes: date | None = None
         self.render: Callable[[Form], str] = _renderer_not_set
+        self.catalogue: Catalogue | None = None
+        """The site's interface strings: with them, words a form repeats become ``warnings``."""
+        self.warnings: list[Problem] = []
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
@@ -70,6 +73,7 @@ class FormsExtension(Extension):
         the page's converter, so an empty page (which no preprocessor sees) starts clean too."""
         self.forms = []
         self.problems = []
+        self.warnings = []
 
 
 class FormPreprocessor(Preprocessor):
@@ -130,6 +134,9 @@ class FormPreprocessor(Preprocessor):
         if form is None:
             return ""
         self.extension.forms.append(form)
+        if self.extension.catalogue is not None:
+            self.extension.warnings.extend(repeated_wording(
+                form, data, file=file, line=line, catalogue=self.extension.catalogue))
         return self.extension.render(form)
 
     def _load(self, text: str, file: str, line: int) -> object:
@@ -137,11 +144,10 @@ class FormPreprocessor(Preprocessor):
         try:
             return located.load(text)
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            problem = getattr(error, "problem", None) or str(error)
+            mistake = yaml_errors.explain(error)
             self.extension.problems.append(Problem(
-                message=f"this form is not valid YAML: {problem}", fix=_YAML_FIX, file=file,
-                line=line + 1 + mark.line if mark is not None else line or None,
+                message=mistake.message, fix=mistake.fix, file=file,
+                line=line + 1 + mistake.line if mistake.line is not None else line or None,
             ))
             return _INVALID
 
