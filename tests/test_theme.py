@@ -355,7 +355,7 @@ def test_every_colour_pair_has_enough_contrast(scheme: str) -> None:
 
 # --- in Chromium -------------------------------------------------------------------------------
 
-TARGETS = (".p-nav a, .p-breadcrumb a, .p-footer a, .p-pager a, .p-local a, "
+TARGETS = (".p-header__menu, .p-nav a, .p-breadcrumb a, .p-footer a, .p-pager a, .p-local a, "
            ".p-faq__question")
 SMALL_TARGETS = f"""() => Array.from(document.querySelectorAll({TARGETS!r}))
   .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
@@ -439,6 +439,31 @@ def test_skip_link_shows_when_focused(browser: Browser, base_url: str) -> None:
 
 
 @pytest.mark.browser
+def test_the_menu_link_leads_by_keyboard_to_the_menu_after_the_content(
+    browser: Browser, base_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 640},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "projet/budget/")
+    order = page.evaluate("""Array.from(document.querySelectorAll('header, #p-menu, main, footer'))
+        .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''))""")
+    assert order == ["header", "main#contenu", "nav#p-menu", "footer"]
+    focused = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert focused == ["Aller au contenu", "Réaménager le square", "Menu"]
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#p-menu"
+    assert _box(page.locator("#p-menu h2"))["y"] == pytest.approx(0, abs=1)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Accueil"
+    _shoot(page, "menu-360")
+    context.close()
+
+
+@pytest.mark.browser
 def test_print_hides_navigation_and_opens_answers_without_javascript(
     browser: Browser, base_url: str
 ) -> None:
@@ -447,7 +472,7 @@ def test_print_hides_navigation_and_opens_answers_without_javascript(
     page.goto(base_url + "projet/questions/")
     assert not page.evaluate(VISIBLE, "#qui-peut-repondre")
     page.emulate_media(media="print")
-    for hidden in (".p-skip", ".p-nav", ".p-breadcrumb", ".p-pager", ".p-local",
+    for hidden in (".p-skip", ".p-header__menu", ".p-nav", ".p-breadcrumb", ".p-pager", ".p-local",
                    ".p-footer__links"):
         assert not page.evaluate(VISIBLE, hidden), hidden
     assert page.evaluate(VISIBLE, "#qui-peut-repondre")

@@ -41,6 +41,7 @@ from site_builder.images.extension import ImagesExtension
 from site_builder.links import LinksExtension
 from site_builder.low_data import LowDataFile, file_name
 from site_builder.messages import use_language
+from site_builder.page_description import page_description
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
@@ -328,6 +329,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             return context
         local = navigation.local_nav(nav.items, page, nav.homepage)  # type: ignore[arg-type]
         context["parole_nav"] = local  # type: ignore[typeddict-unknown-key]
+        context["parole_description"] = page_description(  # type: ignore[typeddict-unknown-key]
+            page.meta.get("description"), page.content or "", config.site_description)
         return context
 
     @event_priority(-100)  # last: the page as MkDocs writes it
