@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from markdown import Extension
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.localization import parse_locale
@@ -45,6 +46,7 @@ from site_builder.page_description import page_description
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
+from . import options as options_check
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
@@ -69,7 +71,23 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def __init__(self) -> None:
         self.gzips: precompress.BackgroundGzips | None = None
         self.edition: StartedEdition | None = None
+        self.options_given: tuple[dict[str, Any], str | None] = ({}, None)
+        """The options as written and the config file, kept by ``load_config`` (before each
+        build's ``on_config``) to report what is wrong in the site's language."""
+        self.wrong_options: list[options_check.WrongOption] = []
         self._reset()
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None,
+                    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        """MkDocs' check of the options, except that a wrong option takes its default and is
+        reported with its line at the end of the build, and an unknown one is a warning with
+        its line and the nearest name (``on_config``), instead of MkDocs' first error alone."""
+        self.options_given = (options, config_file_path)
+        self.wrong_options = options_check.wrong_options(ParoleConfig, options)
+        errors, warnings = super().load_config(
+            options_check.without(options, self.wrong_options), config_file_path)
+        return errors, [(key, message) for key, message in warnings
+                        if "Unrecognised configuration name" not in message]
 
     def _reset(self) -> None:
         self.catalogue = Catalogue.for_language(DEFAULT_LANGUAGE)
@@ -119,6 +137,12 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         lines = ConfigLines.read(config.config_file_path, "parole")
         self.calendar, self.today, self.config_problems = calendar_options.load(
             self.config, file=_config_name(config), line_of=lines.option)
+        given, file = self.options_given[0], _config_name(config)
+        self.config_problems = sorted(
+            options_check.problems(self.wrong_options, lines=lines, file=file)
+            + self.config_problems, key=lambda problem: problem.line or 0)
+        for problem in options_check.unknown(ParoleConfig, given, lines=lines, file=file):
+            log.warning("%s", problem)
         self.links = LinksAdapter(config)
         _install(config, LinksExtension, self.links.extension)
         self.forms = FormsAdapter(config, catalogue=self.catalogue, consultation=self.calendar,
