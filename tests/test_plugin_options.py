@@ -24,11 +24,12 @@ def test_every_wrong_type_is_reported_with_its_line_and_the_build_goes_on(
     config = write_site(tmp_path, {**PAGES, "b.md": "---\ntype: faqq\n---\n# B\n"},
                         plugins=[{"parole": {"page_weight": {"budget": "quatorze"},
                                              "site_map": "oui", "images": {"widths": [320, "x"]},
-                                             "opens": "demain", "closes": "2027-02-01"}}])
+                                             "opens": "demain", "closes": "2027-02-01",
+                                             "paper_dropoff": "Mairie"}}])
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
     text = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
-    assert "parole a trouvé 4 problèmes de configuration à corriger" in text
+    assert "parole a trouvé 5 problèmes de configuration à corriger" in text
     for expected in (
         f"mkdocs.yml:{_line(config, '      budget: quatorze')}: "
         "[plugins.parole.page_weight.budget] budget vaut 'quatorze', qui n'est pas un nombre "
@@ -38,6 +39,8 @@ def test_every_wrong_type_is_reported_with_its_line_and_the_build_goes_on(
         f"mkdocs.yml:{_line(config, '      widths:')}: [plugins.parole.images.widths] widths "
         "vaut [320, 'x'], mais chacun de ses éléments doit être un nombre entier",
         f"mkdocs.yml:{_line(config, '    opens: demain')}: [plugins.parole.opens]",
+        f"mkdocs.yml:{_line(config, '    paper_dropoff: Mairie')}: [plugins.parole.paper_dropoff] "
+        "paper_dropoff vaut 'Mairie', qui n'est pas une liste",
         "b.md:2: [type]",  # the pages were built and checked too
     ):
         assert expected in text

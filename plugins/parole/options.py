@@ -118,6 +118,9 @@ def _message(path: OptionPath, option: base.BaseConfigOption[Any], value: object
     if (expected := _item_type_of(option)) and isinstance(value, list):
         return say("calendar.option_items", option=name, value=repr(value),
                    kind=say(f"calendar.kind.{KINDS[expected]}"))
+    if isinstance(option, c.ListOfItems):
+        return say("calendar.option_type", option=name, value=repr(value),
+                   kind=say("calendar.kind.list"))
     return say("calendar.option_wrong", option=name, message=error)
 
 
