@@ -208,6 +208,8 @@ def test_invalid_yaml_is_reported_at_the_line_yaml_names() -> None:
      "put a space after the ':'"),
     (AVIS.replace("title: Donnez votre avis", 'title: "Donnez votre avis'), 3,
      "a quote opened on this line is never closed", "close the quote"),
+    (AVIS.replace("title: Donnez votre avis", 'title: "Donnez" votre avis'), 3,
+     "words follow a closing quote on this line", "put the whole text in the quotes"),
 ])
 def test_a_yaml_mistake_is_explained_at_the_line_to_correct(
     body: str, line: int, cause: str, fix: str

@@ -2,8 +2,9 @@
 
 PyYAML says "mapping values are not allowed here" or "could not find expected ':'"; an organizer
 needs the usual cause (a line indented too far, a missing space after ':', a tab, a quote never
-closed) and the line where to look, which is not always the line PyYAML stopped at: a missing
-space after ':' is noticed one line later, an unclosed quote at the end of the block.
+closed, words after a closing quote) and the line where to look, which is not always the line
+PyYAML stopped at: a missing space after ':' is noticed one line later, an unclosed quote at the
+end of the block.
 """
 
 from __future__ import annotations
@@ -44,14 +45,13 @@ def explain(error: yaml.YAMLError) -> YamlMistake:
 
 
 def _cause(problem: str, context: str) -> str | None:
-    if "'\\t'" in problem:
-        return "tab"
-    if context.startswith("while scanning a simple key"):
-        return "no_space"
-    if context.startswith("while scanning a quoted scalar"):
-        return "quote"
-    if problem.startswith("mapping values are not allowed"):
-        return "indented_more"
-    if problem.startswith(("expected <block end>", "did not find expected")):
-        return "indentation"
-    return None
+    """Which ``formcheck.yaml.<cause>`` explains PyYAML's ``problem`` and ``context``."""
+    causes = (
+        ("tab", "'\\t'" in problem),
+        ("no_space", context.startswith("while scanning a simple key")),
+        ("quote", context.startswith("while scanning a quoted scalar")),
+        ("indented_more", problem.startswith("mapping values are not allowed")),
+        ("after_quote", problem.endswith("found '<scalar>'")),  # title: "Votre" avis
+        ("indentation", problem.startswith(("expected <block end>", "did not find expected"))),
+    )
+    return next((cause for cause, found in causes if found), None)
