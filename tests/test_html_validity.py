@@ -72,7 +72,8 @@ def require_checker() -> str:
 
 
 def check_html(files: Sequence[Path]) -> list[Finding]:
-    """Run the checker once over ``files``; its errors (a file it could not read is one).
+    """Run the checker once over ``files``; its errors, and what kept it from reading a file
+    (``non-document-error``).
 
     Fails the test, with the checker's output, when the checker itself did not run (an exit
     code other than 0 and 1, no JSON report, or exit 1 without an error): a broken harness,
@@ -168,7 +169,11 @@ def checked(request: pytest.FixtureRequest, example_site: Path,
     assert all(expected == got for expected, got in statuses.values()), statuses
     roots[COLLECTOR] = pages
     files = {name: sorted(root.rglob("*.html")) for name, root in roots.items()}
-    findings = check_html([file for group in files.values() for file in group])
+    every_file = [file for group in files.values() for file in group]
+    findings = check_html(every_file)
+    known = {file.resolve() for file in every_file}
+    elsewhere = [finding for finding in findings if finding.file.resolve() not in known]
+    assert not elsewhere, describe(elsewhere, len(every_file), Path("/"))
     return Checked(files, roots, findings)
 
 
