@@ -108,6 +108,8 @@ class _FirstParagraph(HTMLParser):
         return any(hides for _, hides in self.open)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" and self.in_paragraph:
+            self.text += " "  # a line break parts two words
         if self.done or tag in _VOID:
             return
         classes = (dict(attrs).get("class") or "").split()
@@ -120,7 +122,8 @@ class _FirstParagraph(HTMLParser):
         self.open.append((tag, hides))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        return  # <br/>, <img/>: no text, nothing to close
+        if tag in _VOID:  # <br/>, <img/>: nothing to close
+            self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if self.done:

@@ -47,8 +47,9 @@ def test_a_front_matter_description_that_is_not_text_is_left_for_the_paragraph()
 
 def test_markup_and_character_references_become_plain_text() -> None:
     content = ('<p>Le <a href="budget/">budget</a> &amp; les <em>travaux</em>\n'
-               "<code>2027</code>&nbsp;: l&#39;essentiel.</p>")
-    assert first_paragraph(content) == "Le budget & les travaux 2027\u00a0: l'essentiel."
+               "<code>2027</code>&nbsp;: l&#39;essentiel.<br>Voir<br />aussi.</p>")
+    assert first_paragraph(content) == (
+        "Le budget & les travaux 2027\u00a0: l'essentiel. Voir aussi.")
 
 
 def test_paragraphs_that_do_not_speak_for_the_page_are_passed_over() -> None:
