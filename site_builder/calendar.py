@@ -21,6 +21,7 @@ from typing import Literal
 
 from .errors import ConfigError, Problem
 from .i18n import Catalogue
+from .messages import say
 
 BUILD_DATE_VARIABLE = "PAROLE_BUILD_DATE"
 DATE_FORMAT = "YYYY-MM-DD"
@@ -152,10 +153,9 @@ def build_date(environ: Mapping[str, str] | None = None) -> date:
     day = iso_date(raw)
     if day is None:
         raise ConfigError([Problem(
-            message=f"the environment variable {BUILD_DATE_VARIABLE} is {raw!r}, "
-            f"not a date written {DATE_FORMAT}",
-            fix=f"set it to a day such as {BUILD_DATE_VARIABLE}=2027-01-04, or unset it to "
-            "build the site for today",
+            message=say("calendar.build_date_variable", variable=BUILD_DATE_VARIABLE, value=raw,
+                        format=DATE_FORMAT),
+            fix=say("calendar.build_date_variable.fix", variable=BUILD_DATE_VARIABLE),
             field=BUILD_DATE_VARIABLE,
         )])
     return day

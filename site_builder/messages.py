@@ -32,6 +32,10 @@ FALLBACK = "en"
 _ENVIRONMENT = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 _current: ContextVar[str | None] = ContextVar("parole_organizer_language", default=None)
+"""The language of a :func:`speaking` block (None outside)."""
+_run: list[str | None] = [None]
+"""The language :func:`use_language` chose for the run: every thread's, since a build's worker
+threads (pictures, pages) start with an empty context and must speak it too."""
 
 
 def organizer_language(language: str | None) -> str:
@@ -54,13 +58,13 @@ def environment_language(environ: Mapping[str, str] | None = None) -> str:
 
 def current_language() -> str:
     """The language messages are said in now."""
-    return _current.get() or environment_language()
+    return _current.get() or _run[0] or environment_language()
 
 
 def use_language(language: str | None) -> None:
     """Say every following message in ``language`` (a site's ``theme.language``, a locale, or
-    None for the environment's)."""
-    _current.set(organizer_language(language) if language else None)
+    None for the environment's), in every thread."""
+    _run[0] = organizer_language(language) if language else None
 
 
 @contextmanager
@@ -83,8 +87,9 @@ def catalogue(language: str) -> dict[str, str]:
     return {str(key): str(value) for key, value in data.items()}
 
 
-def say(key: str, **values: Any) -> str:
-    """The message ``key`` in the current language, its ``{placeholders}`` filled."""
+def say(key: str, /, **values: Any) -> str:
+    """The message ``key`` in the current language, its ``{placeholders}`` filled (one may be
+    called ``{key}``: ``key`` is positional only)."""
     language = current_language()
     text = catalogue(language).get(key)
     if text is None:
@@ -94,7 +99,7 @@ def say(key: str, **values: Any) -> str:
     return text.format_map(values) if values else text
 
 
-def say_count(key: str, count: int, **values: Any) -> str:
+def say_count(key: str, count: int, /, **values: Any) -> str:
     """``key.one`` or ``key.other`` by ``count`` (French counts 0 and 1 as one, English only
     1), with ``{count}`` filled too."""
     one = count in (0, 1) if current_language() == "fr" else count == 1

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.fetch_markup import scan_pages
+from site_builder.messages import say, say_count
 from site_builder.page_resources import Kind, page_fetches, resolve
 from site_builder.precompress import gzip_bytes, is_compressible
 
@@ -118,34 +119,33 @@ class SiteReport:
     def table(self) -> str:
         """The report as plain text in aligned columns, then the totals."""
         if not self.pages:
-            return "No HTML page in the site: nothing to measure."
+            return say("weight.no_pages")
         shown = self.pages
         if len(shown) > TABLE_LIMIT:
             shown = sorted(shown, key=lambda page: (-page.total, page.path))[:TABLE_HEAVIEST]
         with_other = any(page.other for page in self.pages)
-        headers = ["page", "HTML", "CSS", "JS", "images", *(["other"] if with_other else []),
-                   "total", ""]
+        headers = [say("weight.column.page"), "HTML", "CSS", "JS", say("weight.column.images"),
+                   *([say("weight.column.other")] if with_other else []),
+                   say("weight.column.total"), ""]
         rows = [headers]
         for page in shown:
             sizes = [page.html, page.css, page.js, page.images,
                      *([page.other] if with_other else []), page.total]
-            marker = "over budget" if page.total > self.budget else ""
+            marker = say("weight.over_budget") if page.total > self.budget else ""
             rows.append([page.path, *(f"{size / 1024:.1f}" for size in sizes), marker])
         widths = [max(len(row[column]) for row in rows) for column in range(len(headers))]
         lines = ["  ".join(cell.ljust(width) if column in (0, len(row) - 1) else cell.rjust(width)
                            for column, (cell, width) in enumerate(zip(row, widths, strict=True)))
                  .rstrip() for row in rows]
         if len(shown) < len(self.pages):
-            lines.append(f"... and {len(self.pages) - len(shown)} lighter pages: "
-                         f"all {len(self.pages)} are in {REPORT_NAME}.")
+            lines.append(say("weight.lighter_pages", count=len(self.pages) - len(shown),
+                             pages=len(self.pages), report=REPORT_NAME))
         heaviest = self.heaviest
         assert heaviest is not None
-        count = f"{len(self.pages)} page{'s' if len(self.pages) > 1 else ''}"
-        lines.append(
-            f"{count}, sizes in KiB gzip as sent: total {kib(self.total)}, "
-            f"heaviest {kib(heaviest.total)} ({heaviest.path}), median {kib(self.median)}; "
-            f"budget {kib(self.budget)} per page, {len(self.over_budget())} over."
-        )
+        lines.append(say(
+            "weight.totals", pages=say_count("weight.pages", len(self.pages)),
+            total=kib(self.total), heaviest=kib(heaviest.total), heaviest_path=heaviest.path,
+            median=kib(self.median), budget=kib(self.budget), over=len(self.over_budget())))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -265,10 +265,7 @@ def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
     by path; the others are scanned here.
     """
     if not site_dir.is_dir():
-        raise FileNotFoundError(
-            f"cannot measure page weight: {site_dir} is not a folder. Build the site first "
-            f"(parole build), or set plugins.parole.page_weight.enabled to false."
-        )
+        raise FileNotFoundError(say("weight.no_site", folder=site_dir))
     sizes = _Sizes(site_dir, sent or {})
     paths = page_paths(site_dir)
     if sent is None:

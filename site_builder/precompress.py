@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.forked import spare_cores
+from site_builder.messages import say
 
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map"})
 """Suffixes of the files that get a ``.gz`` and that the page weight counts gzipped."""
@@ -187,10 +188,7 @@ def precompress_site(site_dir: Path, written: Mapping[Path, Written] | None = No
     and so does not read and compress the pages again. ``written``: ``.gz`` files written
     already (:attr:`BackgroundGzips.written`), kept when their file has not changed since."""
     if not site_dir.is_dir():
-        raise FileNotFoundError(
-            f"cannot precompress {site_dir}: no such folder. Build the site first "
-            f"(parole build), or set plugins.parole.precompress to false."
-        )
+        raise FileNotFoundError(say("precompress.no_site", folder=site_dir))
     files = [path for path in sorted(site_dir.rglob("*")) if path.is_file()
              and is_compressible(path)]
     # zlib and file I/O release the GIL: threads compress on every core (the .gz bytes do not

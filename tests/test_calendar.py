@@ -110,6 +110,15 @@ def test_a_malformed_build_date_says_the_variable_and_the_format(value: str) -> 
     assert "YYYY-MM-DD" in text
 
 
+def test_a_malformed_build_date_is_said_in_french_for_a_french_site() -> None:
+    with speaking("fr"), pytest.raises(ConfigError) as error:
+        calendar.build_date({"PAROLE_BUILD_DATE": "20270301"})
+    assert ("la variable d'environnement PAROLE_BUILD_DATE vaut « 20270301 », ce n'est pas une "
+            "date écrite YYYY-MM-DD") in str(error.value)
+    assert "Pour corriger : donnez-lui un jour comme `PAROLE_BUILD_DATE=2027-01-04`" in str(
+        error.value)
+
+
 # --- dates in words -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("language", "day", "words"), [
@@ -391,7 +400,8 @@ def test_a_missing_results_page_is_a_warning_naming_the_option(
     with pytest.raises(Abort):
         _build(tmp_path, monkeypatch, "2027-03-01", results_page="bilan.md")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("plugins.parole.results_page is 'bilan.md'" in w for w in warnings)
+    assert any("plugins.parole.results_page vaut « bilan.md » mais cette page n'existe pas"
+               in w for w in warnings)  # the site is French
 
 
 def test_a_calendar_page_without_phases_is_a_content_problem(

@@ -277,17 +277,19 @@ def test_a_faq_without_question_fails_the_build_and_says_how_to_fix(
     with pytest.raises(Abort):
         build_site(_faq_site(tmp_path, FRONT_MATTER + body), tmp_path / "site")
     errors = _errors(caplog)
-    assert "faq.md:2: [type] this FAQ page has no question" in errors
-    assert "level-2 heading ('## Your question?')" in errors
+    assert "faq.md:2: [type] cette page de FAQ n'a aucune question" in errors
+    assert "titre de niveau 2 (`## Votre question ?`)" in errors
 
 
 def test_an_unknown_page_type_fails_the_build_naming_file_line_and_types(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     faq = "---\ntitle: Questions\ntype: faqs\n---\n" + FAQ
+    english = {**MKDOCS_THEME, "language": "en"}  # French sites are tested above
     with pytest.raises(Abort):
-        build_site(_faq_site(tmp_path, faq), tmp_path / "site")
+        build_site(_faq_site(tmp_path, faq, theme=english), tmp_path / "site")
     errors = _errors(caplog)
+    assert "parole found 1 content problem to fix:" in errors
     assert "faq.md:3: [type] unknown page type 'faqs' in the front matter" in errors
     assert "write one of: faq;" in errors
 

@@ -117,23 +117,32 @@ def test_duplicate_form_ids_across_the_site_name_both_places(
              "b.md": "# B\n\nTexte.\n\n" + FORM.format(form_id="avis")}
     with pytest.raises(Abort):
         build_site(write_site(tmp_path, pages), tmp_path / "site")
-    assert "b.md:5: [avis] the form id 'avis' is already used by the form at a.md:3" in (
-        _errors(caplog))
+    assert ("b.md:5: [avis] l'id de formulaire « avis » est déjà pris par le formulaire de "
+            "a.md:3") in _errors(caplog)
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("fr", ["2 problèmes de contenu", "b.md:8: [avis/avis/type] type inconnu « paragraph » pour "
+            "la question « avis »", "Pour corriger : vouliez-vous dire « textarea » ?",
+            "c.md:7: [Avis/id] l'id « Avis » ne convient pas pour le formulaire",
+            "Pour corriger : écrivez-le avec des minuscules"]),
+    ("en", ["2 content problems", "b.md:8: [avis/avis/type] unknown type 'paragraph' for the "
+            "question 'avis'", "How to fix: did you mean 'textarea'?",
+            "c.md:7: [Avis/id] the id 'Avis' of the form is not valid",
+            "How to fix: write it with lowercase letters"])])
 def test_every_broken_form_of_the_site_is_listed_with_file_line_and_fix(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, language: str, said: list[str]
 ) -> None:
     broken = FORM.format(form_id="avis").replace("type: textarea", "type: paragraph")
     other = "---\ntitle: C\n---\n# C\n\n" + FORM.format(form_id="Avis")
     with pytest.raises(Abort):
         build_site(write_site(tmp_path, {"index.md": "# A\n", "b.md": "# B\n\n" + broken,
-                                         "c.md": other}), tmp_path / "site")
+                                         "c.md": other},
+                              theme={"name": "parole", "language": language}),
+                   tmp_path / "site")
     errors = _errors(caplog)
-    assert "2 problèmes de contenu" in errors
-    assert "b.md:8: [avis/avis/type] unknown type 'paragraph'" in errors
-    assert "c.md:7: [Avis/id] the id 'Avis' of the form is not valid" in errors
-    assert errors.count("Pour corriger :") == 2
+    assert [text for text in said if text not in errors] == []
+    assert errors.count(said[-1].split(":")[0]) == 2  # one fix for each problem
 
 
 def test_a_rebuild_does_not_see_its_own_forms_twice(tmp_path: Path) -> None:

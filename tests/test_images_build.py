@@ -150,26 +150,33 @@ def test_every_picture_problem_of_the_build_is_reported_at_once(
         build_site(config, tmp_path / "site")
     errors = _errors(caplog)
     assert "parole a trouvé 5 problèmes de contenu à corriger" in errors
-    assert ("index.md:3: the picture 'marche.jpg' has no text alternative" in errors)
+    # A French site: its organizers read French.
+    assert "index.md:3: l'image « marche.jpg » n'a pas de texte de remplacement" in errors
     assert '![""](photos/marche.jpg)' in errors
-    assert ("projet/plan.md:6: the picture plan.png does not exist (looked for projet/plan.png"
+    assert ("projet/plan.md:6: l'image plan.png n'existe pas (cherchée sous projet/plan.png"
             in errors)  # line 6 of the file, front matter included
-    assert "projet/plan.md:8: the picture https://tiles.example/carte.png is on another" in errors
-    assert "projet/plan.md:10: the picture 'motif.png' has no text alternative" in errors
+    assert "projet/plan.md:8: l'image https://tiles.example/carte.png est sur un autre" in errors
+    assert "projet/plan.md:10: l'image « motif.png » n'a pas de texte de remplacement" in errors
     assert errors.index("plan.md:6:") < errors.index("plan.md:8:") < errors.index("plan.md:10:")
-    assert 'add alt="what the picture shows" to the <img> tag' in errors
-    assert "anime.gif: this picture is animated" in errors
+    assert 'ajoutez alt="ce que montre l\'image" à la balise <img>' in errors
+    assert "anime.gif: cette image est animée" in errors
     assert "Doc file" not in errors + "".join(r.getMessage() for r in caplog.records), (
         "MkDocs must not report the missing picture a second time")
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("fr", ["2 problèmes de configuration", "plugins.parole.images.widths vaut []",
+            "Pour corriger : donnez une qualité JPEG entre 1 et 95"]),
+    ("en", ["2 configuration problems", "plugins.parole.images.widths is []",
+            "How to fix: give a JPEG quality between 1 and 95"])])
 def test_wrong_image_options_stop_the_build(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    config = picture_site(tmp_path, plugins=[{"parole": {"images": {"widths": [], "quality": 0}}}])
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, language: str, said: list[str]) -> None:
+    config = picture_site(tmp_path, theme={"name": "parole", "language": language},
+                          plugins=[{"parole": {"images": {"widths": [], "quality": 0}}}])
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
     errors = _errors(caplog)
-    assert "2 problèmes de configuration" in errors
+    assert [text for text in said if text not in errors] == []
     assert "mkdocs.yml: [plugins.parole.images.widths]" in errors
     assert "[plugins.parole.images.quality]" in errors
 
@@ -187,7 +194,7 @@ def test_pictures_count_in_the_page_weight_as_a_phone_fetches_them(
     assert home["images"] == sum(home["resources"].values())
     assert home["images"] > 14 * 1024 > home["html"], "the photo takes the page over the budget"
     assert any(record.levelno == logging.WARNING and record.getMessage().startswith(
-        "index.html weighs") for record in caplog.records)
+        "index.html pèse") for record in caplog.records)
 
 
 def test_pictures_with_mkdocs_material(tmp_path: Path) -> None:

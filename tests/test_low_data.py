@@ -391,8 +391,8 @@ def test_size_is_logged_and_recorded_but_not_budgeted(example: tuple[Path, list[
     report = json.loads((site / REPORT_NAME).read_text(encoding="utf-8"))
     assert report["downloads"] == [{"path": EDITION, "raw": len(data), "gzip": len(compressed)}]
     assert EDITION not in [page["path"] for page in report["pages"]]
-    (line,) = [record for record in records if record.startswith("INFO Low-data edition: ")
-               and "KiB" in record]
+    (line,) = [record for record in records if record.startswith("INFO Édition légère : ")
+               and "KiB" in record]  # the example is French: so is its build's log
     assert f"{EDITION}, {len(data) / 1024:.1f} KiB ({len(compressed) / 1024:.1f} KiB gzip)" in line
     assert not [record for record in records if record.startswith("WARNING")]
 
@@ -407,7 +407,7 @@ def test_every_page_links_the_edition_as_a_download(example: tuple[Path, list[st
 def test_without_site_url_the_build_says_so_once_without_failing(
     example: tuple[Path, list[str]]
 ) -> None:
-    notes = [record for record in example[1] if "has no site_url" in record]
+    notes = [record for record in example[1] if "n'a pas de site_url" in record]
     assert len(notes) == 1 and notes[0].startswith("INFO ")
 
 

@@ -3,8 +3,11 @@ say the same things."""
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -18,7 +21,9 @@ from site_builder.messages import (
     say,
     say_count,
     speaking,
+    use_language,
 )
+from tests.support import REPO
 
 
 def _placeholders(text: str) -> set[str]:
@@ -36,9 +41,13 @@ def test_every_language_has_every_message_with_the_same_placeholders() -> None:
 
 
 def test_french_messages_use_french_typography() -> None:
-    """A space before ':' (an ordinary one in our plain-text messages), never an ASCII ' '."""
+    """A space before ':' ';' '?' '!' (an ordinary one in our plain-text messages), except in
+    `what to write`, between backticks: YAML keys and values are written the same way in
+    every language."""
     for key, text in catalogue("fr").items():
-        assert not re.search(r"\w:(\s|$)", text), (key, text)
+        prose = re.sub(r"`[^`]*`|\{[^}]*\}", "", text)  # placeholders too: {value!r}
+        assert not re.search(r"\w:(\s|$)", prose), (key, text)
+        assert not re.search(r"\w[;?!]", prose), (key, text)
 
 
 @pytest.mark.parametrize(("given", "language"), [
@@ -79,3 +88,71 @@ def test_french_counts_zero_and_one_as_singular() -> None:
 def test_an_unknown_key_says_where_messages_live() -> None:
     with pytest.raises(KeyError, match=r"site_builder/locales/en\.yml"):
         say("no.such.message")
+
+
+# -- every key said is written, every key written is said -----------------------------------
+
+_SOURCES = ("site_builder", "plugins")
+
+
+def _code() -> Iterator[ast.AST]:
+    for source in _SOURCES:
+        for path in sorted((REPO / source).rglob("*.py")):
+            yield from ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+
+
+def _keys_said() -> tuple[set[str], set[str], set[str]]:
+    """The keys the code gives say() (exact), say_count() (before .one/.other), and the constant
+    starts of the keys it builds (say(f"forms.kind.{name}") → "forms.kind.")."""
+    exact: set[str] = set()
+    counted: set[str] = set()
+    starts: set[str] = set()
+    for node in _code():
+        if not (isinstance(node, ast.Call) and node.args
+                and isinstance(node.func, ast.Name | ast.Attribute)):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        key = node.args[0]
+        if name not in ("say", "say_count"):
+            continue
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            (exact if name == "say" else counted).add(key.value)
+        elif (isinstance(key, ast.JoinedStr) and key.values
+                and isinstance(key.values[0], ast.Constant)):
+            starts.add(str(key.values[0].value))
+    return exact, counted, starts
+
+
+def test_every_key_said_is_in_the_catalogue() -> None:
+    english = catalogue("en")
+    exact, counted, starts = _keys_said()
+    assert exact and counted and starts
+    assert sorted(key for key in exact if key not in english) == []
+    assert sorted(key for key in counted
+                  if not {f"{key}.one", f"{key}.other"} <= set(english)) == []
+    assert sorted(start for start in starts
+                  if not any(key.startswith(start) for key in english)) == []
+
+
+def test_every_key_in_the_catalogue_is_said() -> None:
+    """Said by name somewhere in the code (also through a helper, ``_refusal("export.x")``), or
+    built from a name: ``say(f"{key}_fix")``, ``say_count(key, n)`` for ``key.one``, a
+    constant start (``say(f"forms.kind.{name}")``)."""
+    _, _, starts = _keys_said()
+    names = {node.value for node in _code()
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    unused = [key for key in catalogue("en")
+              if not {key, key.removesuffix("_fix"), key.removesuffix(".fix"),
+                      key.removesuffix(".one"), key.removesuffix(".other")} & names
+              and not any(key.startswith(start) for start in starts)]
+    assert unused == []
+
+
+def test_the_language_of_a_run_is_every_threads() -> None:
+    """A build's worker threads (pictures are encoded in a pool) start with an empty context."""
+    use_language("fr")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(say, "problem.how_to_fix", fix="x").result() == "Pour corriger : x"
+    with speaking("en"), ThreadPoolExecutor(max_workers=1) as pool:
+        assert say("problem.how_to_fix", fix="x") == "How to fix: x"
+        assert pool.submit(current_language).result() == "fr"

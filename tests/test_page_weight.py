@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
+from site_builder.messages import speaking
 from site_builder.page_resources import Kind, resolve, srcset_urls
 from site_builder.page_weight import REPORT_NAME, SiteReport, kib, measure_site
 from site_builder.precompress import precompress_site
@@ -263,8 +264,9 @@ def test_missing_site_folder_says_what_to_do(tmp_path: Path) -> None:
 
 # -- in a real build -------------------------------------------------------------------------
 
-def mini_site(tmp_path: Path, budget: int) -> Path:
-    """A one-page MkDocs site with a minimal theme, so every byte of it is known."""
+def mini_site(tmp_path: Path, budget: int, language: str = "en") -> Path:
+    """A one-page MkDocs site with a minimal theme, so every byte of it is known; its
+    organizers read ``language`` (the messages these tests check are English)."""
     words = " ".join(f"mot{number * 7919 % 10007}" for number in range(600))  # ~2 KiB gzipped
     write(tmp_path, "docs/index.md", f"# Bonjour\n\n{words}\n")
     write(tmp_path, "theme/main.html",
@@ -274,7 +276,7 @@ def mini_site(tmp_path: Path, budget: int) -> Path:
     write(tmp_path, "theme/style.css", CSS)
     write(tmp_path, "mkdocs.yml", f"""
 site_name: Mini
-theme: {{name: null, custom_dir: theme, language: fr}}
+theme: {{name: null, custom_dir: theme, language: {language}}}
 plugins:
   - parole:
       site_map: false
@@ -309,15 +311,33 @@ def test_strict_build_within_budget_writes_the_report(tmp_path: Path) -> None:
     assert (site / f"{REPORT_NAME}.gz").is_file()  # written before precompressing
 
 
-def test_non_strict_build_prints_the_table(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+SAID = {
+    "en": ("Page weight (transferred, gzip):", "over budget", "1 page, sizes in KiB gzip",
+           "index.html weighs "),
+    "fr": ("Poids des pages (transféré, gzip) :", "au-dessus du budget",
+           "1 page, tailles en KiB gzip", "index.html pèse "),
+}
+"""What a build says of its page weight, by its site's language: the heading, the marker of a
+page over budget, the totals line, the warning about that page."""
+
+
+@pytest.mark.parametrize("language", sorted(SAID))
+def test_non_strict_build_prints_the_table_in_the_sites_language(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, language: str) -> None:
+    heading, over, totals, warning = SAID[language]
     caplog.set_level(logging.INFO, logger="mkdocs")
-    site = build_site(mini_site(tmp_path, budget=1), tmp_path / "site", strict=False)
+    site = build_site(mini_site(tmp_path, budget=1, language=language), tmp_path / "site",
+                      strict=False)
     (table,) = [record.getMessage() for record in caplog.records
-                if record.getMessage().startswith("Page weight")]
-    assert table == "Page weight (transferred, gzip):\n" + measure_site(site, 1024).table()
-    assert "index.html" in table
-    assert "over budget" in table
+                if record.getMessage().startswith(heading)]
+    with speaking(language):
+        assert table == f"{heading}\n" + measure_site(site, 1024).table()
+    lines = table.splitlines()
+    assert lines[2].startswith("index.html")
+    assert lines[2].endswith(over)
+    assert lines[3].startswith(totals)
+    assert next(record.getMessage() for record in caplog.records
+                if record.levelno == logging.WARNING).startswith(warning)
 
 
 def test_build_warns_about_external_and_missing_resources(

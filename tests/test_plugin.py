@@ -71,8 +71,8 @@ def test_a_missing_footer_page_stops_a_strict_build_and_says_how_to_fix(
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
     message = "\n".join(record.getMessage() for record in caplog.records)
-    assert "plugins.parole.accessibility_page is 'accessibilite.md'" in message
-    assert 'set it to ""' in message
+    assert "plugins.parole.accessibility_page vaut « accessibilite.md »" in message
+    assert 'mettez `""` pour ne pas afficher ce lien' in message
 
 
 def test_footer_links_point_at_the_configured_pages(tmp_path: Path) -> None:
@@ -123,7 +123,8 @@ def test_unknown_page_type_names_file_line_and_choices(
     with pytest.raises(Abort):
         build_site(write_site(tmp_path, pages), tmp_path / "site")
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any("faq.md:3: [type] unknown page type 'faqs'" in e and "faq" in e for e in errors)
+    assert any("faq.md:3: [type] type de page inconnu « faqs »" in e and "types : faq" in e
+               for e in errors)
 
 
 def test_every_problem_is_reported_before_aborting(
@@ -156,18 +157,25 @@ def test_a_faq_question_without_answer_is_reported_with_its_line(
     with pytest.raises(Abort):
         build_site(write_site(tmp_path, pages), tmp_path / "site")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "faq.md:10: the question 'Quand ?' has no answer" in text
+    assert "faq.md:10: la question « Quand ? » n'a pas de réponse" in text
 
 
-def test_an_unknown_stylesheet_mode_is_a_configuration_error(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(("language", "said"), [
+    ("fr", ["parole a trouvé 1 problème de configuration à corriger :",
+            "mkdocs.yml: [theme.stylesheet] theme.stylesheet vaut « external »",
+            "Pour corriger : écrivez l'une de ces valeurs : inline, link"]),
+    ("en", ["parole found 1 configuration problem to fix:",
+            "mkdocs.yml: [theme.stylesheet] theme.stylesheet is 'external'",
+            "How to fix: write one of: inline, link"])])
+def test_an_unknown_stylesheet_mode_is_a_configuration_error_in_the_sites_language(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, language: str, said: list[str]
 ) -> None:
-    config = write_site(tmp_path, PAGES, theme={"name": "parole", "stylesheet": "external"})
+    config = write_site(tmp_path, PAGES, theme={"name": "parole", "stylesheet": "external",
+                                                "language": language})
     with pytest.raises(Abort):
         build_site(config, tmp_path / "site")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "mkdocs.yml: [theme.stylesheet] theme.stylesheet is 'external'" in text
-    assert "write one of: inline, link" in text
+    assert [line for line in said if line not in text] == []
 
 
 def test_mkdocs_locale_option_cannot_break_a_strict_build(tmp_path: Path) -> None:

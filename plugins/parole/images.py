@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 from site_builder import images
 from site_builder.errors import ConfigError, Problem
 from site_builder.images.extension import ImagesExtension
+from site_builder.messages import say
 
 from .config import ImagesConfig
 
@@ -37,8 +38,8 @@ class ImagesAdapter:
         problems = self.settings.problems(FIELD, file=config_name)
         if self.cache_dir.is_relative_to(Path(config.docs_dir).resolve()):
             problems.append(Problem(
-                message=f"{FIELD}.cache_dir is inside the docs folder, whose files are published",
-                fix="keep the default (.cache/parole-images) or choose a folder outside docs",
+                message=say("images.cache_in_docs", field=FIELD),
+                fix=say("images.cache_in_docs.fix"),
                 file=config_name, field=f"{FIELD}.cache_dir"))
         if problems:
             raise PluginError(str(ConfigError(problems)))

@@ -24,6 +24,7 @@ from site_builder.forked import Forked
 from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
 from site_builder.low_data.forms import offline_forms
+from site_builder.messages import say
 from site_builder.site import SiteInfo
 
 log = logging.getLogger("mkdocs.plugins.parole")
@@ -95,12 +96,8 @@ def write_edition(config: MkDocsConfig, html: str, *, catalogue: Catalogue,
     """Write the edition of ``pages`` pages; log its size (and, once, what a missing
     ``site_url`` leaves out)."""
     edition = low_data.write_low_data(Path(config.site_dir), low_data.file_name(catalogue), html)
-    log.info("Low-data edition: %s, %s (%s gzip), %d pages in one file to share offline; "
-             "no page budget applies to it.", edition.path, page_weight.kib(edition.raw),
-             page_weight.kib(edition.gzip), pages)
+    log.info(say("low_data.written", path=edition.path, raw=page_weight.kib(edition.raw),
+                 gzip=page_weight.kib(edition.gzip), pages=pages))
     if not config.site_url:
-        log.info("Low-data edition: mkdocs.yml has no site_url, so %s gives no web address "
-                 "(not the online form's, nor the paper version's); it says to answer on the "
-                 "site or on paper. Set site_url to the address the site is published at.",
-                 edition.path)
+        log.info(say("low_data.no_site_url", path=edition.path))
     return edition

@@ -41,7 +41,7 @@ from site_builder.i18n import (
 from site_builder.images.extension import ImagesExtension
 from site_builder.links import LinksExtension
 from site_builder.low_data import LowDataFile, file_name
-from site_builder.messages import use_language
+from site_builder.messages import say, say_count, use_language
 from site_builder.page_description import page_description
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
@@ -127,13 +127,13 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
         language = str(config.theme.get("language") or "")
+        self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
+        use_language(self.catalogue.language)  # organizers read the build's messages in it too
         if config.theme.name == THEME:
             _check_theme_options(config)
             # parole's strings come from its own catalogues; MkDocs' Babel lookup for the same
             # locale would only warn that the theme has no .mo files (and stop a strict build).
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
-        self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
-        use_language(self.catalogue.language)  # organizers read the build's messages in it too
         lines = ConfigLines.read(config.config_file_path, "parole")
         self.calendar, self.today, self.config_problems = calendar_options.load(
             self.config, file=_config_name(config), line_of=lines.option)
@@ -149,11 +149,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                                   today=self.today, action=self.config.collector_url,
                                   links=self.links)
         if not self.catalogue.complete:
-            log.warning(
-                "mkdocs.yml: theme.language is %r, which parole has no interface strings for; "
-                "English is used. Set theme.language to one of: %s.",
-                language, ", ".join(available_languages()),
-            )
+            log.warning(say("plugin.unknown_language", language=language,
+                            languages=", ".join(available_languages())))
         self.faq_extension = faq.FaqExtension() if self.config.faq else None
         _install(config, faq.FaqExtension, self.faq_extension)
         _install(config, FormsExtension, self.forms.extension)
@@ -185,12 +182,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 continue
             found = files.get_file_from_path(src_uri)
             if found is None:
-                log.warning(
-                    "mkdocs.yml: plugins.parole.%s is %r but there is no such page in %s. "
-                    "Write that page, point the option at an existing page, or set it to \"\" "
-                    "to leave the footer link out.",
-                    key, src_uri, config.docs_dir,
-                )
+                log.warning(say("plugin.footer_page_missing", option=key, page=src_uri,
+                                docs=config.docs_dir))
             else:
                 self.footer_files[key] = found
         self._find_results_page(files, config)
@@ -209,11 +202,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             return
         found = files.get_file_from_path(src_uri)
         if found is None:
-            log.warning(
-                "mkdocs.yml: plugins.parole.results_page is %r but there is no such page in %s. "
-                "Write the results page, correct the option, or remove it until the results "
-                "are published.", src_uri, config.docs_dir,
-            )
+            log.warning(say("plugin.results_page_missing", page=src_uri, docs=config.docs_dir))
         else:
             self.calendar = self.calendar.with_results_url(found.url)
             if self.forms is not None:
@@ -270,8 +259,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         page_type = page.meta.get("type")
         if page_type is not None and page_type not in PAGE_TYPES:
             self.problems.append(Problem(
-                message=f"unknown page type {page_type!r} in the front matter",
-                fix=f"write one of: {', '.join(PAGE_TYPES)}; or remove the 'type:' line",
+                message=say("plugin.page_type", type=page_type),
+                fix=say("plugin.page_type.fix", types=", ".join(PAGE_TYPES)),
                 file=page.file.src_uri,
                 line=_source_line(page, _front_matter_key("type")),
                 field="type",
@@ -329,9 +318,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def _check_faq(self, page: Page, questions: list[faq.Question]) -> None:
         if not questions:
             self.problems.append(Problem(
-                message="this FAQ page has no question",
-                fix="write each question as a level-2 heading ('## Your question?') "
-                "followed by its answer",
+                message=say("faq.no_question"),
+                fix=say("faq.no_question.fix"),
                 file=page.file.src_uri,
                 line=_source_line(page, _front_matter_key("type")),
                 field="type",
@@ -339,9 +327,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         for question in questions:
             if not question.answer:
                 self.problems.append(Problem(
-                    message=f"the question {question.name!r} has no answer",
-                    fix="write the answer under the question, before the next '##' heading; "
-                    "or remove the question",
+                    message=say("faq.no_answer", question=question.name),
+                    fix=say("faq.no_answer.fix"),
                     file=page.file.src_uri,
                     line=_source_line(page, _heading(question.name)),
                 ))
@@ -413,18 +400,15 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         report.write_json(site_dir / page_weight.REPORT_NAME)
         if sent is not None:  # written after the others: its own .gz now
             precompress.precompress_file(site_dir / page_weight.REPORT_NAME)
-        log.info("Page weight (transferred, gzip):\n%s", report.table())
+        log.info("%s\n%s", say("weight.heading"), report.table())
         over = report.over_budget()
         for page_report in over[:LISTED_PAGES]:
-            log.warning(
-                "%s weighs %s transferred, over the budget of %s. Make the page shorter, "
-                "split it, or lighten its images; or raise plugins.parole.page_weight.budget.",
-                page_report.path, page_weight.kib(page_report.total), page_weight.kib(budget),
-            )
+            log.warning(say("weight.page_over_budget", path=page_report.path,
+                            total=page_weight.kib(page_report.total),
+                            budget=page_weight.kib(budget)))
         if len(over) > LISTED_PAGES:
-            log.warning("%d more pages are over the budget of %s: see %s.",
-                        len(over) - LISTED_PAGES, page_weight.kib(budget),
-                        page_weight.REPORT_NAME)
+            log.warning(say("weight.more_over_budget", count=len(over) - LISTED_PAGES,
+                            budget=page_weight.kib(budget), report=page_weight.REPORT_NAME))
         self._warn_about_resources(report, config)
 
     def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
@@ -447,18 +431,11 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             for target in page_report.missing:
                 missing.setdefault(target, []).append(page_report.path)
         for url, paths in sorted(external.items()):
-            log.warning(
-                "%s %s %s from another site: parole pages make no third-party request "
-                "(privacy, and one more connection on 2G). Copy the file into %s and point "
-                "to it there, or remove it from the page or the theme.",
-                _pages(paths), "load" if len(paths) > 1 else "loads", url, config.docs_dir,
-            )
+            log.warning(say_count("weight.external", len(paths), pages=_pages(paths), url=url,
+                                  docs=config.docs_dir))
         for target, paths in sorted(missing.items()):
-            log.warning(
-                "%s %s %s, which is not in the built site. Add the file to %s (or to the "
-                "theme's custom_dir), or correct its address.",
-                _pages(paths), "load" if len(paths) > 1 else "loads", target, config.docs_dir,
-            )
+            log.warning(say_count("weight.missing", len(paths), pages=_pages(paths),
+                                  target=target, docs=config.docs_dir))
 
 
 def _pages(paths: list[str]) -> str:
@@ -466,8 +443,9 @@ def _pages(paths: list[str]) -> str:
     if len(paths) == 1:
         return paths[0]
     if len(paths) <= LISTED_PAGES:
-        return ", ".join(paths[:-1]) + " and " + paths[-1]
-    return f"{', '.join(paths[:LISTED_PAGES])} and {len(paths) - LISTED_PAGES} more pages"
+        return say("weight.pages_and", first=", ".join(paths[:-1]), last=paths[-1])
+    return say("weight.pages_and_more", first=", ".join(paths[:LISTED_PAGES]),
+               count=len(paths) - LISTED_PAGES)
 
 
 def _install(config: MkDocsConfig, kind: type[Extension], extension: Extension | None) -> None:
@@ -483,8 +461,8 @@ def _check_theme_options(config: MkDocsConfig) -> None:
     stylesheet = config.theme.get("stylesheet")
     if stylesheet not in STYLESHEET_MODES:
         raise PluginError(str(ConfigError([Problem(
-            message=f"theme.stylesheet is {stylesheet!r}",
-            fix=f"write one of: {', '.join(STYLESHEET_MODES)} (inline is the measured default)",
+            message=say("plugin.stylesheet", value=stylesheet),
+            fix=say("plugin.stylesheet.fix", modes=", ".join(STYLESHEET_MODES)),
             file=_config_name(config),
             field="theme.stylesheet",
         )])))

@@ -28,6 +28,7 @@ from site_builder.forms.model import Form
 from site_builder.forms.parse import LinkResolver, parse_form
 from site_builder.forms.repeated_wording import repeated_wording
 from site_builder.i18n import Catalogue
+from site_builder.messages import say
 
 PRIORITY = 28
 """After ``normalize_whitespace`` (30), before ``fenced_code_block`` (25, also the priority of
@@ -159,31 +160,28 @@ class FormPreprocessor(Preprocessor):
         src = data["src"]
         if len(data) > 1:
             others = ", ".join(str(key) for key in data if key != "src")
-            self._report(at, f"a form block with src: holds nothing else, but this one also "
-                         f"has {others}", "move those keys into the file, or remove 'src:'")
+            self._report(at, say("forms.src_and_more", others=others),
+                         say("forms.src_and_more.fix"))
             return None
         if not isinstance(src, str) or not src.strip():
-            self._report(at, "src: must be the path of a YAML file in the docs folder",
-                         "write e.g. src: forms/avis.yml")
+            self._report(at, say("forms.src_not_path"), say("forms.src_not_path.fix"))
             return None
         relative = PurePosixPath(src.strip())
         docs = self.extension.docs_dir.resolve()
         path = (docs / relative).resolve()
         if relative.is_absolute() or not path.is_relative_to(docs):
-            self._report(at, f"src: {src} is outside the docs folder ({docs})",
-                         "put the file in the docs folder and write its path from there, "
-                         "e.g. src: forms/avis.yml")
+            self._report(at, say("forms.src_outside", src=src, docs=docs),
+                         say("forms.src_outside.fix"))
             return None
         if not path.is_file():
-            self._report(at, f"the form file src: {src} does not exist (looked for {path})",
-                         f"create {path}, or correct the path (it starts from the docs folder, "
-                         f"not from {page})")
+            self._report(at, say("forms.src_missing", src=src, path=path),
+                         say("forms.src_missing.fix", path=path, page=page))
             return None
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            self._report(at, f"cannot read the form file {path}: {error}",
-                         "save it as UTF-8 text")
+            self._report(at, say("forms.src_unreadable", path=path, error=error),
+                         say("forms.src_unreadable.fix"))
             return None
         name = relative.as_posix()
         self.extension.form_text = (name, 0, text)

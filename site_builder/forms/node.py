@@ -16,6 +16,7 @@ from typing import Any
 
 from site_builder.errors import Problem
 from site_builder.forms import located
+from site_builder.messages import say
 
 BOOLEAN_SPELLINGS = ("true", "false")
 """YAML 1.1 (PyYAML) also reads yes/no/on/off as booleans, YAML 1.2 reads them as text: only
@@ -81,10 +82,10 @@ class Node:
     ) -> None:
         """Unknown and repeated keys. ``explain`` may say why a known key is wrong here."""
         for key, first, repeated in getattr(self.data, "duplicates", []):
-            lines = f"lines {self.report.absolute(first)} and {self.report.absolute(repeated)}"
-            self.problem(key, f"the key {key!r} is written twice in {self.what} ({lines}); "
-                         "YAML keeps only the last one", "remove one of the two lines",
-                         line=repeated)
+            self.problem(key, say("forms.key_twice", key=key, what=self.what,
+                                  first=self.report.absolute(first),
+                                  repeated=self.report.absolute(repeated)),
+                         say("forms.key_twice.fix"), line=repeated)
         for key in self.data:
             if key in allowed:
                 continue
@@ -92,25 +93,27 @@ class Node:
                 self.problem(key, *reason)
                 continue
             guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {guess[0]!r}? " if guess else ""
             self.guessed.update(guess)
-            self.problem(key, f"unknown key {key!r} in {self.what}",
-                         f"{hint}{self.what[0].upper()}{self.what[1:]} takes: "
-                         f"{', '.join(allowed)}")
+            takes = {"What": f"{self.what[0].upper()}{self.what[1:]}", "keys": ", ".join(allowed)}
+            self.problem(key, say("forms.unknown_key", key=key, what=self.what),
+                         say("forms.unknown_key.fix_guess", guess=guess[0], **takes) if guess
+                         else say("forms.unknown_key.fix", **takes))
 
     def text(self, key: str, *, required: bool = False, example: str = "…") -> str | None:
         """A non-empty string (stripped), or None with a problem when it is wrong."""
         if not self.given(key):
             if required:
-                self.missing(key, f"{self.what} has no {key}", f"add '{key}: {example}'")
+                self.missing(key, say("forms.no_key", what=self.what, key=key),
+                             say("forms.no_key.fix", key=key, example=example))
             return None
         value = self.data[key]
         if not isinstance(value, str):
-            self.problem(key, f"{key} must be text, but YAML reads {self.shown(key)!r} as "
-                         f"{kind_of(value)}", f"put it in quotes: {key}: \"{self.shown(key)}\"")
+            self.problem(key, say("forms.not_text", key=key, value=self.shown(key),
+                                  kind=kind_of(value)),
+                         say("forms.not_text.fix", key=key, value=self.shown(key)))
             return None
         if not value.strip():
-            self.problem(key, f"{key} is empty", f"write the {key}, or remove the line")
+            self.problem(key, say("forms.empty", key=key), say("forms.empty.fix", key=key))
             return None
         return value.strip()
 
@@ -121,14 +124,15 @@ class Node:
         if isinstance(value, bool) and (raw is None or raw.lower() in BOOLEAN_SPELLINGS):
             return value
         if isinstance(value, bool):
-            self.problem(key, f"{key}: {raw} means {str(value).lower()} to some YAML readers "
-                         "and is text to others", f"write {key}: {str(value).lower()}")
+            self.problem(key, say("forms.ambiguous_boolean", key=key, raw=raw,
+                                  value=str(value).lower()),
+                         say("forms.ambiguous_boolean.fix", key=key, value=str(value).lower()))
         elif isinstance(value, str) and value.strip().lower() in BOOLEAN_SPELLINGS:
-            self.problem(key, f"{key} is the text {value!r}, not true or false",
-                         f"remove the quotes: {key}: {value.strip().lower()}")
+            self.problem(key, say("forms.quoted_boolean", key=key, value=value),
+                         say("forms.quoted_boolean.fix", key=key, value=value.strip().lower()))
         else:
-            self.problem(key, f"{key} must be true or false, not {self.shown(key)!r}",
-                         f"write {key}: true or {key}: false")
+            self.problem(key, say("forms.not_boolean", key=key, value=self.shown(key)),
+                         say("forms.not_boolean.fix", key=key))
         return default
 
     def number(self, key: str, *, integer: bool, what: str) -> int | float | None:
@@ -137,9 +141,10 @@ class Node:
             return None
         value = self.data[key]
         if not is_number(value) or (integer and not isinstance(value, int)):
-            kind = "a whole number" if integer else "a number"
-            self.problem(key, f"{key} must be {kind} ({what}), not {self.shown(key)!r}",
-                         f"write {key}: followed by {kind}, e.g. {key}: 1")
+            kind = "whole" if integer else "any"
+            self.problem(key, say(f"forms.not_number.{kind}", key=key, what=what,
+                                  value=self.shown(key)),
+                         say(f"forms.not_number.{kind}.fix", key=key))
             return None
         result: int | float = value
         return result
@@ -151,19 +156,21 @@ def is_number(value: object) -> bool:
 
 
 KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (bool, "true/false"),  # before int: a bool is an int to Python
-    ((int, float), "a number"),
-    (datetime, "a date and time"),  # before date, its base class
-    (date, "a date"),
-    (list, "a list"),
-    (Mapping, "a set of 'key: value' (is there a ': ' in the text?)"),
+    (bool, "boolean"),  # before int: a bool is an int to Python
+    ((int, float), "number"),
+    (datetime, "datetime"),  # before date, its base class
+    (date, "date"),
+    (list, "list"),
+    (Mapping, "mapping"),
     (type(None), "nothing"),
 )
+"""What YAML can make of a value, each said by the message ``forms.kind.<name>``."""
 
 
 def kind_of(value: object) -> str:
     """What YAML made of a value, in words."""
-    return next((word for kind, word in KINDS if isinstance(value, kind)), "text")
+    name = next((name for kind, name in KINDS if isinstance(value, kind)), "text")
+    return say(f"forms.kind.{name}")
 
 
 def shown_value(value: object) -> str:

@@ -30,6 +30,7 @@ from site_builder.forms.model import (
     Option,
 )
 from site_builder.forms.node import Node, Report, kind_of, shown_value
+from site_builder.messages import say, say_count
 
 FORM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FIELD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -71,15 +72,15 @@ def parse_form(
     report = Report(file, line)
     if not isinstance(data, Mapping):
         report.problems.append(Problem(
-            message="the form block is empty" if data is None else
-            f"the form must be a list of 'key: value' lines, but YAML reads {kind_of(data)}",
-            fix="start with 'id: avis-place', then 'title:' and 'fields:' (see docs/forms.md)",
+            message=say("forms.block_empty") if data is None else
+            say("forms.block_not_mapping", kind=kind_of(data)),
+            fix=say("forms.block.fix"),
             file=file, line=report.absolute(located.start_line(data)),
         ))
         return None, report.problems
     form_id = data.get("id")
     node = Node(data, form_id if isinstance(form_id, str) and form_id else "form",
-                 "the form", report)
+                 say("forms.what.form"), report)
     node.check_keys(FORM_KEYS, _misplaced_form_key)
     form = _form(node, resolve_link, default_closes)
     if report.problems or form is None:
@@ -91,8 +92,8 @@ def parse_form(
 def _form(
     node: Node, resolve_link: LinkResolver | None, default_closes: date | None
 ) -> Form | None:
-    form_id = _identifier(node, FORM_ID, "avis-place", "lowercase letters, digits and single "
-                          "'-' between words", underscore=False)
+    form_id = _identifier(node, FORM_ID, "avis-place", say("forms.id_rule.form"),
+                          underscore=False)
     title = node.text("title", required=True, example="Donnez votre avis")
     intro = node.text("intro")
     intro_html = markup.block_html(intro, resolve_link) if intro else None  # links in page order
@@ -120,8 +121,8 @@ def _identifier(node: Node, pattern: re.Pattern[str], example: str, rule: str, *
         return None
     if not pattern.match(value):
         suggestion = _slug(value, underscore=underscore) or example
-        node.problem("id", f"the id {value!r} of {node.what} is not valid",
-                     f"write it with {rule}, e.g. id: {suggestion}")
+        node.problem("id", say("forms.bad_id", value=value, what=node.what),
+                     say("forms.bad_id.fix", rule=rule, suggestion=suggestion))
         return None
     return value
 
@@ -130,30 +131,28 @@ def _closes(node: Node, default: date | None) -> date | None:
     if not node.given("closes"):
         return default
     value = node.data["closes"]
-    fix = "write the last day answers are accepted as YYYY-MM-DD, e.g. closes: 2026-12-31"
+    fix = say("forms.closes.fix")
     if isinstance(value, datetime):
-        node.problem("closes", f"closes is a day, not a moment: {node.shown('closes')!r}", fix)
+        node.problem("closes", say("forms.closes_moment", value=node.shown("closes")), fix)
     elif isinstance(value, date):
         return value
     elif isinstance(value, str) and DATE_TEXT.match(value.strip()):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            node.problem("closes", f"closes: {value.strip()} is not a day of the calendar", fix)
+            node.problem("closes", say("forms.closes_no_such_day", value=value.strip()), fix)
     else:
-        node.problem("closes", f"closes must be a date, not {node.shown('closes')!r}", fix)
+        node.problem("closes", say("forms.closes_not_date", value=node.shown("closes")), fix)
     return default
 
 
 def _fields(form: Node, resolve_link: LinkResolver | None) -> tuple[Field, ...] | None:
     if not form.given("fields"):
-        form.missing("fields", "the form has no fields",
-                     "add 'fields:' followed by the questions, each starting with '- id: …'")
+        form.missing("fields", say("forms.no_fields"), say("forms.no_fields.fix"))
         return None
     items = form.data["fields"]
     if not isinstance(items, list) or not items:
-        form.problem("fields", "fields must be a list of questions, each starting with '- '",
-                     "write each question under 'fields:' as '- id: …' followed by its keys")
+        form.problem("fields", say("forms.fields_not_list"), say("forms.fields_not_list.fix"))
         return None
     fields = [_field(form, items, index, resolve_link) for index in range(len(items))]
     unique = _check_unique_ids(form, items)
@@ -175,9 +174,9 @@ def _check_unique_ids(form: Node, items: list[Any]) -> bool:
         if field_id in first_line:
             unique = False
             form.report.problems.append(Problem(
-                message=f"two questions have the id {field_id!r} (lines "
-                f"{first_line[field_id]} and {line})",
-                fix="give each question of the form its own id",
+                message=say("forms.same_question_id", id=field_id, first=first_line[field_id],
+                            second=line),
+                fix=say("forms.same_question_id.fix"),
                 file=form.report.file, line=line, field=f"{form.path}/{field_id}",
             ))
         first_line.setdefault(field_id, line)
@@ -191,9 +190,8 @@ def _field(
     number = index + 1
     if not isinstance(data, Mapping):
         form.report.problems.append(Problem(
-            message=f"question {number} of the form is not a set of 'key: value' lines "
-            f"(YAML reads {kind_of(data)})",
-            fix="start each question with '- id: …' and indent its other keys under 'id'",
+            message=say("forms.question_not_mapping", number=number, kind=kind_of(data)),
+            fix=say("forms.question_not_mapping.fix"),
             file=form.report.file,
             line=form.report.absolute(located.item_line(items, index)),
             field=f"{form.path}/fields/{number}",
@@ -202,12 +200,13 @@ def _field(
     field_id = data.get("id")
     name = field_id.strip() if isinstance(field_id, str) else ""
     node = Node(data, f"{form.path}/{name or f'fields/{number}'}",
-                 f"the question {name!r}" if name else f"question {number}", form.report)
-    valid_id = _identifier(node, FIELD_ID, "frequence", "lowercase letters, digits, '_' or '-'",
+                 say("forms.what.question", id=name) if name
+                 else say("forms.what.question_number", number=number), form.report)
+    valid_id = _identifier(node, FIELD_ID, "frequence", say("forms.id_rule.question"),
                            underscore=True)
     if valid_id in ANSWER_COLUMNS:
-        node.problem("id", f"the id {valid_id!r} is taken: exports give every answer a "
-                     f"column of that name", f"rename the question, e.g. id: {valid_id}_question")
+        node.problem("id", say("forms.id_taken", id=valid_id),
+                     say("forms.id_taken.fix", id=valid_id))
         valid_id = None
     field_type = _field_type(node)
     allowed = (*COMMON_KEYS, *TYPE_KEYS[field_type]) if field_type else ANY_FIELD_KEYS
@@ -220,8 +219,8 @@ def _field(
     if field_type == "consent":
         label_html = markup.inline_html(label, resolve_link)
         if label_html is None:
-            node.problem("label", "a consent label must be a single paragraph",
-                         "write the label on one line, without blank lines or lists")
+            node.problem("label", say("forms.consent_paragraphs"),
+                         say("forms.consent_paragraphs.fix"))
             return None
     else:
         label_html = html.escape(label, quote=False)
@@ -239,17 +238,17 @@ def _field_type(node: Node) -> str | None:
     if value not in FIELD_TYPES:
         guess = TYPE_ALIASES.get(value.lower()) or next(
             iter(difflib.get_close_matches(value.lower(), FIELD_TYPES, n=1, cutoff=0.6)), None)
-        hint = f"did you mean {guess!r}? " if guess else ""
-        node.problem("type", f"unknown type {value!r} for {node.what}",
-                     f"{hint}The types are: {', '.join(FIELD_TYPES)}")
+        types = ", ".join(FIELD_TYPES)
+        node.problem("type", say("forms.unknown_type", value=value, what=node.what),
+                     say("forms.unknown_type.fix_guess", guess=guess, types=types) if guess
+                     else say("forms.unknown_type.fix", types=types))
         return None
     return value
 
 
 def _misplaced_form_key(key: str) -> tuple[str, str] | None:
     if key in ANY_FIELD_KEYS and key not in FORM_KEYS:
-        return (f"{key!r} belongs to a question, not to the form",
-                "move it under one of the questions in 'fields:'")
+        return say("forms.key_of_questions", key=key), say("forms.key_of_questions.fix")
     return None
 
 
@@ -257,11 +256,10 @@ def _misplaced_field_key(key: str, field_type: str | None) -> tuple[str, str] | 
     """Why a key parole knows is wrong on this field (another type's key, or the form's)."""
     if field_type is not None and key in ANY_FIELD_KEYS:
         takers = [name for name, keys in TYPE_KEYS.items() if key in keys]
-        return (f"{key!r} does not apply to a {field_type} question",
-                f"{key} is for {_join(takers)} questions: remove it, or change the type")
+        return (say("forms.key_of_other_type", key=key, type=field_type),
+                say("forms.key_of_other_type.fix", key=key, types=_join(takers)))
     if key in FORM_KEYS and key not in ANY_FIELD_KEYS:
-        return (f"{key!r} belongs to the form, not to a question",
-                "move it to the top of the block, next to 'id' and 'title'")
+        return say("forms.key_of_form", key=key), say("forms.key_of_form.fix")
     return None
 
 
@@ -272,10 +270,10 @@ Extra = dict[str, Any]
 
 
 def _text_keys(node: Node, field_type: str) -> Extra | None:
-    length = node.number("max_length", integer=True, what="the longest answer, in characters")
+    length = node.number("max_length", integer=True, what=say("forms.means.max_length"))
     if length is not None and length < 1:
-        node.problem("max_length", f"max_length must be at least 1, not {length}",
-                     f"write a positive number, or remove it for {DEFAULT_MAX_LENGTH[field_type]}")
+        node.problem("max_length", say("forms.max_length_low", length=length),
+                     say("forms.max_length_low.fix", default=DEFAULT_MAX_LENGTH[field_type]))
         return None
     if node.given("max_length") and length is None:
         return None
@@ -288,13 +286,14 @@ def _no_keys(node: Node, field_type: str) -> Extra | None:
 
 def _number_keys(node: Node, field_type: str) -> Extra | None:
     integer = node.boolean("integer", True)
-    bounds = _bounds(node, integer=False, what="the smallest answer", what_max="the largest answer")
+    bounds = _bounds(node, integer=False, what=say("forms.means.number_min"),
+                     what_max=say("forms.means.number_max"))
     if bounds is None:
         return None
     for key, value in zip(("min", "max"), bounds, strict=True):
         if integer and value is not None and not float(value).is_integer():
-            node.problem(key, f"{key}: {value} is not a whole number, but the question takes "
-                         "whole numbers only", "write a whole number, or add 'integer: false'")
+            node.problem(key, say("forms.bound_not_whole", key=key, value=value),
+                         say("forms.bound_not_whole.fix"))
             return None
     return {"min": bounds[0], "max": bounds[1], "integer": integer}
 
@@ -307,8 +306,8 @@ def _bounds(node: Node, *, integer: bool, what: str,
     if (node.given("min") and low is None) or (node.given("max") and high is None):
         return None
     if low is not None and high is not None and low > high:
-        node.problem("min", f"min ({low}) is greater than max ({high})",
-                     "swap the two values, or correct one of them")
+        node.problem("min", say("forms.min_above_max", low=low, high=high),
+                     say("forms.min_above_max.fix"))
         return None
     return low, high
 
@@ -320,21 +319,23 @@ def _option_keys(node: Node, field_type: str) -> Extra | None:
 
 def _choices_keys(node: Node, field_type: str) -> Extra | None:
     options = _options(node)
-    bounds = _bounds(node, integer=True, what="the fewest boxes to tick",
-                     what_max="the most boxes to tick")
+    bounds = _bounds(node, integer=True, what=say("forms.means.choices_min"),
+                     what_max=say("forms.means.choices_max"))
     if options is None or bounds is None:
         return None
     low, high = bounds
     if low is not None and low < 0:
-        node.problem("min", f"min must be 0 or more, not {low}", "write min: 1, or remove it")
+        node.problem("min", say("forms.choices_min_low", low=low), say("forms.choices_min_low.fix"))
         return None
     if high is not None and high < 1:
-        node.problem("max", f"max must be at least 1, not {high}", "write max: 1, or remove it")
+        node.problem("max", say("forms.choices_max_low", high=high),
+                     say("forms.choices_max_low.fix"))
         return None
     for key, value in (("min", low), ("max", high)):
         if value is not None and value > len(options):
-            node.problem(key, f"{key} is {value} but the question has only {len(options)} "
-                         "options", f"write a {key} of at most {len(options)}, or add options")
+            node.problem(key, say("forms.choices_too_many", key=key, value=value,
+                                  options=len(options)),
+                         say("forms.choices_too_many.fix", key=key, options=len(options)))
             return None
     return {"options": options, "min": low, "max": high}
 
@@ -342,9 +343,10 @@ def _choices_keys(node: Node, field_type: str) -> Extra | None:
 def _scale_keys(node: Node, field_type: str) -> Extra | None:
     missing = [key for key in ("min", "max") if not node.given(key)]
     if unguessed := [key for key in missing if key not in node.guessed]:
-        node.problem(None, f"a scale needs min and max; {node.what} has no {_join(unguessed)}",
-                     "add both, e.g. min: 1 and max: 5")
-    bounds = _bounds(node, integer=True, what="the first step", what_max="the last step")
+        node.problem(None, say("forms.scale_bounds", what=node.what, keys=_join(unguessed)),
+                     say("forms.scale_bounds.fix"))
+    bounds = _bounds(node, integer=True, what=say("forms.means.scale_min"),
+                     what_max=say("forms.means.scale_max"))
     min_label = node.text("min_label")
     max_label = node.text("max_label")
     if missing or bounds is None:
@@ -352,10 +354,9 @@ def _scale_keys(node: Node, field_type: str) -> Extra | None:
     low, high = int(bounds[0] or 0), int(bounds[1] or 0)
     steps = high - low + 1
     if steps < 2 or steps > SCALE_MAX_STEPS:
-        node.problem("max", f"the scale from {low} to {high} has {steps} step"
-                     f"{'s' if steps > 1 else ''}; a scale has 2 to {SCALE_MAX_STEPS}",
-                     f"choose min and max at most {SCALE_MAX_STEPS - 1} apart, e.g. min: 1 "
-                     "and max: 5, or min: 0 and max: 10")
+        node.problem("max", say_count("forms.scale_steps", steps, low=low, high=high,
+                                      most=SCALE_MAX_STEPS),
+                     say("forms.scale_steps.fix", apart=SCALE_MAX_STEPS - 1))
         return None
     return {"min": low, "max": high, "min_label": min_label, "max_label": max_label}
 
@@ -377,15 +378,13 @@ assert set(_TYPE_PARSERS) == set(FIELD_TYPES), "every field type needs its parse
 # -- options ---------------------------------------------------------------------------------
 
 def _options(node: Node) -> tuple[Option, ...] | None:
-    fix = ("list the answers under 'options:', one per line: '- Tous les jours', or "
-           "'- {value: jour, label: Tous les jours}'")
+    fix = say("forms.options.fix", example="{value: jour, label: Tous les jours}")
     if not node.given("options"):
-        node.missing("options", f"{node.what} has no options", fix)
+        node.missing("options", say("forms.no_options", what=node.what), fix)
         return None
     items = node.data["options"]
     if not isinstance(items, list) or not items:
-        node.problem("options", "options must be a list of answers, each starting with '- '",
-                     fix)
+        node.problem("options", say("forms.options_not_list"), fix)
         return None
     count = len(node.report.problems)
     options = [_option(node, items, index) for index in range(len(items))]
@@ -396,9 +395,9 @@ def _options(node: Node) -> tuple[Option, ...] | None:
         if option.value in seen:
             line = node.report.absolute(located.item_line(items, index))
             node.report.problems.append(Problem(
-                message=f"two options have the value {option.value!r} (options "
-                f"{seen[option.value] + 1} and {index + 1})",
-                fix="give each option its own value: it is what the answers record",
+                message=say("forms.same_option_value", value=option.value,
+                            first=seen[option.value] + 1, second=index + 1),
+                fix=say("forms.same_option_value.fix"),
                 file=node.report.file, line=line, field=f"{node.path}/options",
             ))
         seen.setdefault(option.value, index)
@@ -414,20 +413,21 @@ def _option(node: Node, items: list[Any], index: int) -> Option | None:
     if isinstance(item, str):
         if not item.strip():
             node.report.problems.append(Problem(
-                message=f"option {index + 1} is empty", fix="write the answer, or remove the line",
+                message=say("forms.option_empty", number=index + 1),
+                fix=say("forms.option_empty.fix"),
                 file=node.report.file, line=line, field=path))
             return None
         return Option(item.strip(), item.strip())
     if isinstance(item, Mapping):
-        option = Node(item, path, f"option {index + 1}", node.report)
+        option = Node(item, path, say("forms.what.option", number=index + 1), node.report)
         option.check_keys(OPTION_KEYS, lambda _key: None)
         value = option.text("value", required=True, example="jour")
         label = option.text("label", required=True, example="Tous les jours")
         return Option(value, label) if value is not None and label is not None else None
     shown = located.raw_text(items, index) or shown_value(item)
     node.report.problems.append(Problem(
-        message=f"option {index + 1} must be text, but YAML reads {shown!r} as {kind_of(item)}",
-        fix=f"put it in quotes: - \"{shown}\" (or write {{value: …, label: …}})",
+        message=say("forms.option_not_text", number=index + 1, value=shown, kind=kind_of(item)),
+        fix=say("forms.option_not_text.fix", value=shown, example="{value: …, label: …}"),
         file=node.report.file, line=line, field=path,
     ))
     return None
@@ -436,7 +436,8 @@ def _option(node: Node, items: list[Any], index: int) -> Option | None:
 # -- small helpers ---------------------------------------------------------------------------
 
 def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return words[0] if len(words) == 1 else say("forms.and", first=", ".join(words[:-1]),
+                                                last=words[-1])
 
 
 def _slug(text: str, *, underscore: bool) -> str:

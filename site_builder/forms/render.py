@@ -23,6 +23,7 @@ from site_builder.forms.model import DEFAULT_ACTION, DEFAULT_MAX_LENGTH, Field, 
 from site_builder.forms.templates import environment
 from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
+from site_builder.messages import say
 
 FORM_ID_NAME = "_form"
 """Hidden input: which form an answer belongs to."""
@@ -237,10 +238,9 @@ def id_clashes(form: Form) -> list[Problem]:
         if len(fields) > 1:
             first, second = fields[0], fields[1]
             problems.append(Problem(
-                message=f"the questions {first!r} and {second!r} would both use the HTML id "
-                f"{html_id!r} in the form {form.id!r}",
-                fix=f"rename the question {second!r}, e.g. without '-' before a number or a "
-                "word like 'hint' or 'error'",
+                message=say("forms.html_id_clash", first=first, second=second, html_id=html_id,
+                            form=form.id),
+                fix=say("forms.html_id_clash.fix", second=second),
                 file=form.source or None,
                 field=f"{form.id}/{second}",
             ))

@@ -20,6 +20,7 @@ from site_builder.forms import paper, render
 from site_builder.forms.manifest import write_manifest
 from site_builder.forms.model import Form
 from site_builder.i18n import Catalogue, base_language
+from site_builder.messages import say
 from site_builder.site import SiteInfo
 from site_builder.urls import absolute_url, relative_url
 
@@ -88,8 +89,8 @@ class SiteForms:
         if first is None:
             return []
         return [Problem(
-            message=f"the form id {form.id!r} is already used by the form at {first.form.source}",
-            fix="give each form of the site its own id (answers are filed by form id)",
+            message=say("forms.same_form_id", id=form.id, source=first.form.source),
+            fix=say("forms.same_form_id.fix"),
             file=form.source.rsplit(":", 1)[0] or None,
             line=_line(form.source),
             field=form.id,

@@ -69,6 +69,7 @@ import PIL
 from site_builder.errors import Problem
 from site_builder.images.encoding import Encoded, EncodedFile, UnusablePictureError, encode
 from site_builder.images.svg_size import svg_size
+from site_builder.messages import say
 
 PIPELINE_VERSION = 1
 """Bump when the encoding changes, so cached results are made again."""
@@ -94,13 +95,13 @@ class ImageSettings:
         found = []
         if not self.widths or any(width < 16 or width > 4096 for width in self.widths):
             found.append(Problem(
-                message=f"{field}.widths is {list(self.widths)}",
-                fix="give one or more widths in pixels between 16 and 4096, e.g. [320, 640, 960]",
+                message=say("images.widths", field=field, widths=list(self.widths)),
+                fix=say("images.widths.fix"),
                 file=file, field=f"{field}.widths"))
         if not 1 <= self.quality <= 95:
             found.append(Problem(
-                message=f"{field}.quality is {self.quality}",
-                fix="give a JPEG quality between 1 and 95; 70 keeps photos sharp on phones",
+                message=say("images.quality", field=field, quality=self.quality),
+                fix=say("images.quality.fix"),
                 file=file, field=f"{field}.quality"))
         return found
 
@@ -190,8 +191,8 @@ def _picture(uri: str, source: Path, settings: ImageSettings,
     try:
         data = source.read_bytes()
     except OSError as error:
-        return Problem(message=f"cannot read this picture: {error}",
-                       fix="check the file's permissions", file=uri)
+        return Problem(message=say("images.unreadable_file", error=error),
+                       fix=say("images.unreadable_file.fix"), file=uri)
     key = hashlib.sha256(data + settings.fingerprint().encode()).hexdigest()
     entry = cache_dir / key[:2] / key
     manifest = _read_manifest(entry)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
+from site_builder.messages import say
+
 OUTPUT_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
 """Format of the resized variants for each source format: a still GIF becomes a PNG."""
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -108,22 +110,16 @@ def _open(data: bytes) -> Image.Image:
         image.load()
     except Image.DecompressionBombError as error:
         raise UnusablePictureError(
-            f"this picture is too large to open safely ({error})",
-            "save it again smaller: 4000 pixels wide is plenty") from None
+            say("images.too_large", error=error), say("images.too_large.fix")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise UnusablePictureError(
-            f"this picture cannot be read ({error})",
-            "open it in an image editor and save it again as JPEG (a photo) or PNG "
-            "(a drawing, a screenshot)") from None
+            say("images.unreadable", error=error), say("images.unreadable.fix")) from None
     if image.format not in OUTPUT_FORMAT:
         raise UnusablePictureError(
-            f"this file holds a {image.format} picture, which browsers do not all show",
-            "save it as JPEG (a photo) or PNG (a drawing, a screenshot)")
+            say("images.format", format=image.format), say("images.format.fix"))
     if getattr(image, "n_frames", 1) > 1:
         raise UnusablePictureError(
-            "this picture is animated: it moves with no way to stop it, which some readers "
-            "cannot bear (WCAG 2.2.2), and it weighs as much as many photos",
-            "publish one still frame of it (as PNG or JPEG), or link to a video instead")
+            say("images.animated"), say("images.animated.fix"))
     return image
 
 

@@ -35,6 +35,7 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from site_builder.errors import Problem
 from site_builder.images import Drawing, Picture, Prepared, Variant
 from site_builder.images.markup import drawing_html, picture_html
+from site_builder.messages import say
 from site_builder.urls import relative_url
 
 TREE_PRIORITY = 3
@@ -135,13 +136,9 @@ class PictureTreeprocessor(Treeprocessor):
         if alt is not None and (alt.strip() or not markdown):
             return alt
         name = src.rsplit("/", 1)[-1] or src
-        fix = (f'describe what it shows between the brackets, e.g. ![Plan of the square]({src});'
-               f' if it is only decoration, write ![""]({src}) and screen readers skip it'
-               if markdown else
-               'add alt="what the picture shows" to the <img> tag; if it is only decoration, '
-               'write alt="" and screen readers skip it')
-        self._report(f"the picture {name!r} has no text alternative: a screen reader would "
-                     "read its file name, or nothing", fix, line)
+        fix = (say("images.no_alt.fix_markdown", src=src) if markdown
+               else say("images.no_alt.fix_html"))
+        self._report(say("images.no_alt", name=name), fix, line)
         return None
 
     def _target(self, src: str, line: int | None) -> Picture | Drawing | object | None:
@@ -149,11 +146,7 @@ class PictureTreeprocessor(Treeprocessor):
         None for a picture left as it is (reported when it is a problem)."""
         parts = urlsplit(src)
         if parts.scheme in ("http", "https") or parts.netloc:
-            self._report(
-                f"the picture {src} is on another site: every reader's phone would ask that "
-                "site for it (their privacy, and one more connection on 2G)",
-                "download the picture into the docs folder and write its path there, e.g. "
-                "![What it shows](images/picture.jpg)", line)
+            self._report(say("images.external", src=src), say("images.external.fix"), line)
             return None
         if parts.scheme or not parts.path:  # data:, or an address the page builds itself
             return None
@@ -165,10 +158,9 @@ class PictureTreeprocessor(Treeprocessor):
         if isinstance(found, Picture | Drawing):
             return found
         if found is None and uri not in self.extension.docs_files:
-            self._report(f"the picture {src} does not exist (looked for {uri} in the docs folder)",
-                         "correct the path: it starts from the page's folder"
-                         f"{f' ({page_folder}/)' if page_folder else ''}; or add the picture",
-                         line)
+            fix = (say("images.missing.fix_in", folder=f"{page_folder}/") if page_folder
+                   else say("images.missing.fix"))
+            self._report(say("images.missing", src=src, uri=uri), fix, line)
             return _MISSING
         return None  # unusable (reported once) or a file parole leaves alone
 
