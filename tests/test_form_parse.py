@@ -24,6 +24,7 @@ from site_builder.forms.model import (
     Option,
 )
 from site_builder.forms.parse import SCALE_MAX_STEPS, parse_form
+from site_builder.messages import speaking
 from tests.support import REPO
 
 FENCE = 10
@@ -651,3 +652,19 @@ def test_the_docs_show_the_real_report_of_their_example_mistakes() -> None:
                 .replace("    max: 2\n    options:", "    max: 2\n    option:"))
     _, problems = parse_form(located.load(mistaken), file="place-du-marche.md", line=12)
     assert str(ContentError(problems)) + "\n" == report.group(1)
+
+
+def test_a_french_site_hears_its_form_mistakes_in_french() -> None:
+    """Fragments too: 'la question « frequence »', 'l'option 1', the kinds YAML reads."""
+    with speaking("fr"):
+        _, problems = parse(one_question(
+            "  - id: frequence\n    type: choice\n    label: Vous venez ?\n    couleur: bleu\n"
+            "    options:\n      - {value: a, label: A, note: x}\n      - 2\n"))
+    said = [(problem.message, problem.fix) for problem in problems]
+    assert said[0] == ("clé inconnue « couleur » dans la question « frequence »",
+                       "La question « frequence » accepte : id, type, label, hint, required, "
+                       "options")
+    assert said[1][0] == "clé inconnue « note » dans l'option 1"
+    assert said[2] == ("l'option 2 doit être du texte, mais YAML lit « 2 » comme un nombre",
+                       "mettez-la entre guillemets : `- \"2\"` (ou écrivez "
+                       "`{value: …, label: …}`)")

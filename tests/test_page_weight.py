@@ -6,6 +6,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import threading
 import urllib.request
 import zlib
@@ -257,9 +258,24 @@ def test_kib() -> None:
     assert SiteReport([], 1024).table() == "No HTML page in the site: nothing to measure."
 
 
-def test_missing_site_folder_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="Build the site first"):
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Build the site first (parole build), or set plugins.parole.page_weight.enabled to "
+           "false"),
+    ("fr", "Construisez d'abord le site (parole build), ou mettez "
+           "plugins.parole.page_weight.enabled à false")])
+def test_missing_site_folder_says_what_to_do(tmp_path: Path, language: str, said: str) -> None:
+    with speaking(language), pytest.raises(FileNotFoundError, match=re.escape(said)):
         measure_site(tmp_path / "nowhere", 1024)
+
+
+def test_the_table_is_said_in_french_for_a_french_site(site: Path) -> None:
+    with speaking("fr"):
+        assert SiteReport([], 1024).table() == "Aucune page HTML dans le site : rien à mesurer."
+        lines = measure_site(site, 0).table().splitlines()
+    assert lines[0].split() == ["page", "HTML", "CSS", "JS", "images", "total"]
+    assert lines[1].endswith("au-dessus du budget")
+    assert lines[-1].startswith("1 page, tailles en KiB gzip telles qu'envoyées : total ")
+    assert lines[-1].endswith(" ; budget 0.0 KiB par page, 1 au-dessus.")
 
 
 # -- in a real build -------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 import zlib
 from pathlib import Path
 
 import pytest
 
+from site_builder.messages import speaking
 from site_builder.precompress import COMPRESSIBLE, BackgroundGzips, gzip_bytes, precompress_site
 from tests.support import build_site, write_site
 
@@ -157,8 +159,12 @@ def test_an_error_in_a_background_gzip_stops_the_build(monkeypatch: pytest.Monke
         gzips.finish()
 
 
-def test_missing_site_folder_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="Build the site first"):
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Build the site first (parole build), or set plugins.parole.precompress to false"),
+    ("fr", "Construisez d'abord le site (parole build), ou mettez plugins.parole.precompress à "
+           "false")])
+def test_missing_site_folder_says_what_to_do(tmp_path: Path, language: str, said: str) -> None:
+    with speaking(language), pytest.raises(FileNotFoundError, match=re.escape(said)):
         precompress_site(tmp_path / "nowhere")
 
 
