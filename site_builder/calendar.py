@@ -62,6 +62,9 @@ class Calendar:
     """How many days answers are kept after ``closes``."""
     paper_dropoff: tuple[str, ...] = ()
     """Places where paper answers can be dropped off, as people read them."""
+    time_zone: str | None = None
+    """The consultation's time zone (``Europe/Paris``), for the times in the exports; None for
+    the default of the site's language (``time_zones.default_time_zone``)."""
 
     @property
     def deletion_date(self) -> date | None:

@@ -15,6 +15,7 @@ from .calendar import DEFAULT_RETENTION_DAYS, Calendar, Phase, build_date, iso_d
 from .config_lines import OptionPath
 from .errors import ConfigError, Problem
 from .messages import say
+from .time_zones import time_zone, time_zone_fix
 
 PHASE_KEYS = ("name", "start", "end", "description")
 
@@ -68,6 +69,7 @@ def read_calendar(
         results_page=reader.text(options.get("results_page"), "results_page"),
         retention_days=reader.retention(options.get("retention_days", DEFAULT_RETENTION_DAYS)),
         paper_dropoff=reader.places(options.get("paper_dropoff")),
+        time_zone=reader.zone(options.get("time_zone")),
     )
     return calendar, reader.problems
 
@@ -144,6 +146,13 @@ class _Reader:
                      say("calendar.retention.fix"))
             return DEFAULT_RETENTION_DAYS
         return value
+
+    def zone(self, value: object) -> str | None:
+        if value is None or (isinstance(value, str) and time_zone(value) is not None):
+            return value
+        self.add(("time_zone",), say("export.time_zone_option", value=repr(value)),
+                 time_zone_fix(value if isinstance(value, str) else ""))
+        return None
 
     def places(self, value: object) -> tuple[str, ...]:
         if value is None:

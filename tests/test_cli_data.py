@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import stat
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from site_builder.cli import main
@@ -92,7 +94,7 @@ def test_a_failed_export_keeps_the_previous_file_whole(
     output = tmp_path / "avis.csv"
     output.write_text("previous export", encoding="utf-8")
 
-    def failing_export(*_: object) -> Iterator[str]:
+    def failing_export(*_: object, **__: object) -> Iterator[str]:
         yield "nom,quartier\r\n"
         raise OSError(28, "No space left on device")
 
@@ -228,3 +230,68 @@ def test_the_installed_parole_script_exports(database: str, tmp_path: Path) -> N
                             capture_output=True, cwd=tmp_path, timeout=60, check=False)
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout == expected_csv(database)
+
+
+# -- xlsx, labels, wide, time zones (issue #14) ---------------------------------------------------
+
+def test_export_xlsx_to_a_file_opens_on_the_tally(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "avis.xlsx"
+    assert main(["export", FORM_ID, "--format", "xlsx", "--db", database, "-o", str(output)]) == 0
+    workbook = openpyxl.load_workbook(output)
+    assert workbook.sheetnames == ["Décompte", "Réponses", "Colonnes"]
+    assert workbook["Réponses"].max_row == 1 + len(SAMPLE)
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600, "personal data: for its owner alone"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["avis.xlsx", "data"]
+    assert str(output) in capsys.readouterr().out
+
+
+def test_export_xlsx_to_a_pipe(database: str) -> None:
+    done = subprocess.run([str(PAROLE_SCRIPT), "export", FORM_ID, "--format", "xlsx",
+                           "--db", database], capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    workbook = openpyxl.load_workbook(io.BytesIO(done.stdout))
+    assert workbook.sheetnames[0] == "Décompte"
+
+
+def test_export_xlsx_is_not_shown_in_a_terminal(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["export", FORM_ID, "--format", "xlsx", "--db", database]) == 1
+    assert "-o answers.xlsx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("export_format", ["json", "xlsx"])
+@pytest.mark.parametrize("option", ["--labels", "--wide"])
+def test_labels_and_wide_are_for_csv_alone(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], export_format: str,
+    option: str,
+) -> None:
+    output = tmp_path / f"avis.{export_format}"
+    assert main(["export", FORM_ID, "--format", export_format, option, "--db", database,
+                 "-o", str(output)]) == 1
+    assert f"not of {export_format}" in capsys.readouterr().err
+    assert not output.exists()
+
+
+def test_export_csv_with_labels_wide_and_a_time_zone(
+    database: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main(["export", FORM_ID, "--labels", "--wide", "--time-zone", "Indian/Reunion",
+                 "--db", database]) == 0
+    lines = capsysbinary.readouterr().out.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("Votre nom,Votre quartier,Quels services voulez-vous ? / Livres,")
+    assert lines[1].startswith("Élodie Müller 😀,Est,1,1,0,5,")
+    assert ",2025-03-14T13:26:53+04:00,en ligne," in "\r\n".join(lines)
+
+
+def test_an_unknown_time_zone_is_an_error_with_the_closest_names(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", FORM_ID, "--time-zone", "Europe/Pari", "--db", database]) == 1
+    error = capsys.readouterr().err
+    assert "'Europe/Pari' is not a time zone" in error
+    assert "Europe/Paris" in error.split("\n", 1)[1]
+    assert "Traceback" not in error

@@ -3,14 +3,17 @@ with SQLite and with PostgreSQL. Every status code the issue names, and what is 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from site_builder.collector import admin as export_admin
 from site_builder.collector.responses import relative_location
 from site_builder.storage import open_storage
 from tests.collector_support import (
@@ -391,6 +394,20 @@ def test_admin_routes_need_the_token(collector: RunningCollector) -> None:
                               headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert stats.status == 200
     assert "avis-place" in stats.text
+
+
+def test_the_admin_export_offers_the_workbook(collector: RunningCollector) -> None:
+    path = "/admin/export/avis-place.xlsx"
+    assert collector.request("GET", path).status == 401
+    reply = collector.request("GET", path, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert reply.status == 200
+    assert reply.headers["content-type"] == export_admin.EXPORT_TYPES["xlsx"]
+    assert reply.headers["content-disposition"] == 'attachment; filename="avis-place.xlsx"'
+    assert reply.headers["cache-control"] == "private, no-store"
+    workbook = openpyxl.load_workbook(io.BytesIO(reply.body))
+    assert workbook.sheetnames == ["Décompte", "Réponses", "Colonnes"]
+    header = next(workbook["Réponses"].iter_rows(values_only=True))
+    assert header[-4:] == ("Reçu", "Reçue le", "Canal", "Version du formulaire")
 
 
 def test_without_a_token_admin_routes_do_not_exist(

@@ -1,23 +1,22 @@
-"""The CSV and JSON exports (site_builder.collector.export) of the sample answers."""
+"""The CSV and JSON exports (site_builder.collector.export) of the sample answers, and the
+table they share (answer_table: labels, wide columns, the consultation's time zone)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from site_builder.collector import answer_table
+from site_builder.collector.answer_table import UnknownTimeZone, time_text
 from site_builder.collector.columns import SchemaError, UnknownForm, merge_versions
-from site_builder.collector.export import (
-    iter_csv,
-    iter_export,
-    iter_json,
-    neutralise_formula,
-    received_at_text,
-)
+from site_builder.collector.export import iter_csv, iter_export, iter_json, neutralise_formula
 from site_builder.forms.model import ANSWER_COLUMNS
 from site_builder.storage.base import Duplicates, FormSchema, NewAnswer, StoredAnswer
 from tests.export_support import (
@@ -33,6 +32,8 @@ from tests.export_support import (
 GOLDENS = Path(__file__).parent / "goldens" / "export"
 COLUMNS = ["nom", "quartier", "services", "accord", "idees", "telephone", "accepte", "horaires"]
 """The newest version's questions in order, then the one only the older version had."""
+PARIS = ZoneInfo("Europe/Paris")
+"""The sample forms are French and name no zone: Paris is the default."""
 
 
 @pytest.fixture
@@ -57,8 +58,8 @@ def assert_bytes_golden(name: str, actual: bytes, request: pytest.FixtureRequest
     assert actual == path.read_bytes()
 
 
-def csv_bytes(storage: MemoryStorage, form_id: str = FORM_ID) -> bytes:
-    return "".join(iter_csv(storage, form_id)).encode("utf-8")
+def csv_bytes(storage: MemoryStorage, form_id: str = FORM_ID, **options: Any) -> bytes:
+    return "".join(iter_csv(storage, form_id, **options)).encode("utf-8")
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -102,7 +103,7 @@ def test_csv_cells_are_the_values_with_formulas_neutralised(storage: MemoryStora
             assert cells[column] == neutralise_formula("; ".join(values.get(column, [])))
         assert cells["channel"] == channel
         assert cells["form_version"] == form.version
-        assert cells["received_at"] == received_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert cells["received_at"] == received_at.astimezone(PARIS).isoformat()
     by_name = {row[0]: row for row in rows}
     assert by_name["'=HYPERLINK(\"http://x\")"][COLUMNS.index("telephone")] == "'@SUM(A1)"
     assert by_name["'=HYPERLINK(\"http://x\")"][COLUMNS.index("idees")] == "'-5 %"
@@ -146,7 +147,7 @@ def test_json_holds_raw_values_and_leaves_out_quarantined_answers(
         values for *_, values in SAMPLE
     ]
     assert document["answers"][2] == {
-        "receipt": "ANSW-0003", "received_at": "2025-03-15T08:00:00Z", "channel": "assisted",
+        "receipt": "ANSW-0003", "received_at": "2025-03-15T09:00:00+01:00", "channel": "assisted",
         "form_version": NEW_FORM.version, "values": SAMPLE[2][3],
     }
     assert QUARANTINED[3]["nom"] not in [a["values"]["nom"] for a in document["answers"]]
@@ -167,8 +168,8 @@ def test_without_a_stored_version_columns_come_from_the_answers_in_order() -> No
                      Duplicates())
     assert csv_rows(csv_bytes(memory, "f")) == [
         ["b", "a", "c", *ANSWER_COLUMNS],
-        ["1", "2", "", "ANSW-0001", "2025-03-01T00:00:00Z", "paper", "v0"],
-        ["", "4", "3", "ANSW-0002", "2025-03-01T01:00:00Z", "paper", "v0"],
+        ["1", "2", "", "ANSW-0001", "2025-03-01T00:00:00+00:00", "paper", "v0"],
+        ["", "4", "3", "ANSW-0002", "2025-03-01T01:00:00+00:00", "paper", "v0"],
     ]
 
 
@@ -214,11 +215,18 @@ def test_iter_export_refuses_an_unknown_format(storage: MemoryStorage) -> None:
         iter_export(storage, FORM_ID, "xml")
 
 
-def test_received_at_is_utc_to_the_second() -> None:
-    paris = timezone(timedelta(hours=1))
-    answer = StoredAnswer("ANSW0001", "f", "v", {}, "online",
-                          datetime(2025, 3, 1, 0, 30, 59, 999_999, tzinfo=paris), None)
-    assert received_at_text(answer) == "2025-02-28T23:30:59Z"
+@pytest.mark.parametrize(("moment", "zone", "written"), [
+    (datetime(2025, 3, 1, 0, 30, 59, 999_999, tzinfo=UTC), "Europe/Paris",
+     "2025-03-01T01:30:59+01:00"),
+    (datetime(2025, 7, 1, 23, 30, tzinfo=UTC), "Europe/Paris", "2025-07-02T01:30:00+02:00"),
+    (datetime(2025, 7, 1, 23, 30, tzinfo=UTC), "America/Martinique", "2025-07-01T19:30:00-04:00"),
+    (datetime(2025, 7, 1, 23, 30, tzinfo=UTC), "UTC", "2025-07-01T23:30:00+00:00"),
+])
+def test_received_at_is_in_the_zone_to_the_second_with_its_offset(
+    moment: datetime, zone: str, written: str
+) -> None:
+    answer = StoredAnswer("ANSW0001", "f", "v", {}, "online", moment, None)
+    assert time_text(answer_table.received_at(answer, ZoneInfo(zone))) == written
 
 
 def test_older_questions_come_newest_version_first_each_in_its_own_order() -> None:
@@ -231,3 +239,99 @@ def test_older_questions_come_newest_version_first_each_in_its_own_order() -> No
                                   schema("v3", "a", "e")])
     assert merged.ids == ["a", "e", "c", "d", "b"]
     assert merged.title == "v3"
+
+
+# -- labels, wide columns, time zones ------------------------------------------------------------
+
+LABELLED = ["Votre nom", "Votre quartier", "Quels services voulez-vous ?",
+            "Êtes-vous d'accord avec le projet ?", "Vos idées", "Votre téléphone", "J'accepte",
+            "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Version du formulaire"]
+WIDE = ["nom", "quartier", "services/livres", "services/jeux", "services/cafe", "accord",
+        "idees", "telephone", "accepte", "horaires", *ANSWER_COLUMNS]
+
+
+def test_the_default_csv_has_ids_and_values_as_before(storage: MemoryStorage) -> None:
+    rows = csv_rows(csv_bytes(storage))
+    assert rows[0] == [*COLUMNS, *ANSWER_COLUMNS]
+    assert [row[1] for row in rows[1:]] == ["est", "sud", "nord", "centre"]
+    assert [row[2] for row in rows[1:]] == ["livres; jeux", "", "cafe", "livres; cafe"]
+
+
+def test_labels_give_question_texts_and_option_labels_in_the_forms_language(
+    storage: MemoryStorage,
+) -> None:
+    rows = csv_rows(csv_bytes(storage, labels=True))
+    assert rows[0] == LABELLED
+    # "est" is an option only the older version offered: its label comes from that version.
+    assert [row[1] for row in rows[1:]] == ["Est", "Sud", "Nord", "Centre-ville"]
+    assert [row[2] for row in rows[1:]] == ["Livres; Jeux vidéo", "", "Café", "Livres; Café"]
+    assert [row[3] for row in rows[1:]] == ["5", "", "1", "3"], "a scale keeps its numbers"
+    assert [row[-2] for row in rows[1:]] == ["en ligne", "papier", "accompagnée", "en ligne"]
+    assert rows[1][0] == "Élodie Müller 😀"
+    assert rows[3][0] == "'=HYPERLINK(\"http://x\")", "still neutralised"
+
+
+def test_wide_gives_one_0_1_column_per_option_of_a_multiple_choice(
+    storage: MemoryStorage,
+) -> None:
+    rows = csv_rows(csv_bytes(storage, wide=True))
+    assert rows[0] == WIDE
+    flags = [row[2:5] for row in rows[1:]]
+    assert flags == [["1", "1", "0"], ["0", "0", "0"], ["0", "0", "1"], ["1", "0", "1"]]
+    assert [row[1] for row in rows[1:]] == ["est", "sud", "nord", "centre"], "one choice: as is"
+
+
+def test_wide_leaves_a_question_its_version_did_not_ask_empty() -> None:
+    memory = MemoryStorage()
+    fill(memory)
+    memory.store(NewAnswer(FORM_ID, NEW_FORM.version, {"nom": ["Sans services"]}, "paper",
+                           at(20, 9), None, "no-services"), Duplicates())
+    last = csv_rows(csv_bytes(memory, wide=True))[-1]
+    assert last[:5] == ["Sans services", "", "", "", ""]
+
+
+def test_labels_and_wide_together_name_columns_question_then_option(
+    storage: MemoryStorage,
+) -> None:
+    header = csv_rows(csv_bytes(storage, labels=True, wide=True))[0]
+    assert header[2:5] == ["Quels services voulez-vous ? / Livres",
+                           "Quels services voulez-vous ? / Jeux vidéo",
+                           "Quels services voulez-vous ? / Café"]
+
+
+def test_an_option_only_an_older_version_offered_gets_its_wide_column() -> None:
+    def schema(version: str, options: list[tuple[str, str]]) -> FormSchema:
+        field = {"id": "q", "type": "choices", "label": "Q",
+                 "options": [{"value": value, "label": label} for value, label in options]}
+        return FormSchema("f", version, json.dumps({"fields": [field]}), at(1, 0))
+
+    merged = merge_versions("f", [schema("v1", [("a", "A ancien"), ("b", "B")]),
+                                  schema("v2", [("a", "A"), ("c", "C")])])
+    question = merged.questions[0]
+    assert [(o.value, o.label) for o in question.options] == [("a", "A"), ("c", "C")]
+    assert [(o.value, o.label) for o in question.former_options] == [("b", "B")]
+
+
+def test_times_follow_the_zone_the_manifest_names() -> None:
+    memory = MemoryStorage()
+    fill(memory)
+    manifest = json.loads(memory.schemas[1].manifest)
+    memory.schemas[1] = FormSchema(FORM_ID, NEW_FORM.version,
+                                   json.dumps({**manifest, "time_zone": "Indian/Reunion"}),
+                                   at(1, 0))
+    rows = csv_rows(csv_bytes(memory))
+    assert rows[1][len(COLUMNS) + 1] == "2025-03-14T13:26:53+04:00"
+
+
+def test_time_zone_overrides_the_consultations(storage: MemoryStorage) -> None:
+    received = csv_rows(csv_bytes(storage, zone_name="UTC"))[1][-3]
+    assert received == "2025-03-14T09:26:53+00:00"
+    document = json.loads("".join(iter_json(storage, FORM_ID, zone_name="America/Cayenne")))
+    assert document["answers"][0]["received_at"] == "2025-03-14T06:26:53-03:00"
+
+
+def test_an_unknown_time_zone_is_refused_with_the_closest_names(storage: MemoryStorage) -> None:
+    with pytest.raises(UnknownTimeZone) as caught:
+        iter_csv(storage, FORM_ID, zone_name="europe/paris")
+    assert "'europe/paris'" in str(caught.value)
+    assert "Europe/Paris" in str(caught.value)

@@ -64,6 +64,31 @@ def test_the_manifest_holds_every_field_and_the_page(forms_site: Path) -> None:
     assert f'name="_version" value="{manifest.version}"' in page
 
 
+def test_the_manifest_of_a_french_site_is_in_paris_time_by_default(forms_site: Path) -> None:
+    assert read_manifest(forms_site / "forms" / "jardin.json").time_zone == "Europe/Paris"
+
+
+def test_the_manifest_carries_the_consultations_time_zone(tmp_path: Path) -> None:
+    config_file = write_site(tmp_path, {"index.md": "# A\n\n" + FORM.format(form_id="avis")},
+                             plugins=[{"parole": {"time_zone": "America/Cayenne"}}])
+    site = build_site(config_file, tmp_path / "site")
+    assert read_manifest(site / "forms" / "avis.json").time_zone == "America/Cayenne"
+
+
+def test_a_mistyped_time_zone_stops_the_build_naming_the_closest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config_file = write_site(tmp_path, {"index.md": "# A\n\n" + FORM.format(form_id="avis")},
+                             plugins=[{"parole": {"time_zone": "europe/paris"}}])
+    with pytest.raises(Abort):
+        build_site(config_file, tmp_path / "site")
+    errors = _errors(caplog)
+    lines = config_file.read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if "time_zone:" in text)
+    assert f"mkdocs.yml:{line}: [plugins.parole.time_zone] time_zone vaut 'europe/paris'" in errors
+    assert "les plus proches du vôtre : Europe/Paris" in errors
+
+
 def test_the_paper_version_is_linked_and_links_back(forms_site: Path) -> None:
     page = _read(forms_site, "questionnaire/index.html")
     assert 'href="../papier/jardin/"' in page

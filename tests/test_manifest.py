@@ -40,7 +40,19 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     manifest = read_manifest(path)
     assert manifest == Manifest(form=EXPECTED, page_url="consultation/place-du-marche/",
                                 language="fr", closes=date(2026, 12, 31),
-                                version=EXPECTED.version, format=2)
+                                version=EXPECTED.version, time_zone="Europe/Paris", format=3)
+
+
+@pytest.mark.parametrize(("language", "given", "written"), [
+    ("fr", None, "Europe/Paris"), ("fr-CA", None, "Europe/Paris"), ("en", None, "UTC"),
+    ("fr", "America/Martinique", "America/Martinique"), ("en", "Asia/Tokyo", "Asia/Tokyo"),
+])
+def test_the_time_zone_is_the_sites_or_its_languages_default(
+    tmp_path: Path, language: str, given: str | None, written: str
+) -> None:
+    path = write(tmp_path, language=language, time_zone=given)
+    assert json.loads(path.read_text(encoding="utf-8"))["time_zone"] == written
+    assert read_manifest(path).time_zone == written
 
 
 def test_round_trip_without_closing_date_or_optional_text(tmp_path: Path) -> None:
@@ -53,7 +65,7 @@ def test_the_file_is_forms_id_json_readable_and_stable(tmp_path: Path) -> None:
     assert path == tmp_path / "forms" / "avis-place.json"
     text = path.read_text(encoding="utf-8")
     assert "Donnez votre avis sur la place du marché" in text  # not \u00e9 escapes
-    assert text.startswith('{\n  "format": 2,\n  "id": "avis-place",\n')
+    assert text.startswith('{\n  "format": 3,\n  "id": "avis-place",\n')
     assert text.endswith("}\n")
     data = json.loads(text)
     assert list(data) == list(TOP_KEYS)
@@ -78,7 +90,8 @@ def test_the_docs_show_the_manifest_of_their_example() -> None:
     assert form is not None
     publication = {key: documented[key] for key in ("page_url", "language", "action",
                                                     "site_url", "results_url", "help_url",
-                                                    "paper_url", "retention_days")}
+                                                    "paper_url", "retention_days",
+                                                    "time_zone")}
     assert manifest_data(form, **publication, opens=date.fromisoformat(documented["opens"]),
                          closes=form.closes) == documented
     for key in (*TOP_KEYS, *FIELD_KEYS):
@@ -100,8 +113,8 @@ def _field(data: dict[str, Any], key: str, value: object) -> None:
 
 
 BROKEN: dict[str, tuple[Any, str]] = {
-    "unknown format": (lambda d: d.update(format=1),
-                       "unknown manifest format 1; this parole reads format 2"),
+    "unknown format": (lambda d: d.update(format=2),
+                       "unknown manifest format 2; this parole reads format 3"),
     "no format": (lambda d: d.pop("format"), "unknown manifest format None"),
     "missing key": (lambda d: d.pop("page_url"), "the manifest lacks 'page_url'"),
     "unknown key": (lambda d: d.update(couleur="bleu"), "the manifest has unknown 'couleur'"),
@@ -121,6 +134,8 @@ BROKEN: dict[str, tuple[Any, str]] = {
                                 "field 'prenom': 'max_length' is a string"),
     "max_length a boolean": (lambda d: _field(d, "max_length", True),
                              "field 'prenom': 'max_length' is true/false"),
+    "unknown time zone": (lambda d: d.update(time_zone="Europe/Pariss"),
+                          "'time_zone' is 'Europe/Pariss', which is not a time zone"),
     "unknown field type": (lambda d: _field(d, "type", "date"),
                            "field 'prenom' has the unknown type 'date'"),
     "malformed options": (lambda d: d["fields"][5].update(options=["jour"]),

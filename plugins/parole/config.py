@@ -96,3 +96,6 @@ class ParoleConfig(base.Config):
     """How many days answers are kept after ``closes``, then deleted."""
     paper_dropoff = c.ListOfItems(c.Type(str), default=[])
     """Places where paper answers can be dropped off, one line each."""
+    time_zone = CheckedByCalendar()
+    """Time zone of the times in the exports, an IANA name (``Europe/Paris``, ``Indian/Reunion``);
+    default ``Europe/Paris`` for a French site, else ``UTC``."""

@@ -1,4 +1,4 @@
-"""Routes for organizers: ``/admin/export/<form>.csv|.json`` and ``/admin/stats``.
+"""Routes for organizers: ``/admin/export/<form>.csv|.xlsx|.json`` and ``/admin/stats``.
 
 They exist only when ``PAROLE_ADMIN_TOKEN`` is set, and answer 401 to any request without
 ``Authorization: Bearer <that token>``. The token is compared in constant time, so response times
@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hmac
 import json
+import tempfile
+from collections.abc import Iterator
+from typing import IO
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,11 +21,18 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from site_builder.collector import export, stats
+from site_builder.collector.export_xlsx import write_xlsx
 from site_builder.collector.lookup import client_pseudonyms
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector
+from site_builder.storage.base import Storage
 
-EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+XLSX_CHUNK = 64 * 1024
 
 
 def routes() -> list[Route]:
@@ -72,18 +82,41 @@ async def export_answers(request: Request) -> Response:
     collector: Collector = request.app.state.collector
     form_id, _, extension = request.path_params["name"].rpartition(".")
     if extension not in EXPORT_TYPES or not form_id:
-        return private(JSONResponse({"error": "ask for /admin/export/<form id>.csv or .json"},
-                                    status_code=404))
+        return private(JSONResponse(
+            {"error": "ask for /admin/export/<form id>.csv, .xlsx or .json"}, status_code=404))
     known = await run_in_threadpool(collector.storage.form_ids)
     if form_id not in known:
         return private(JSONResponse({"error": f"no form {form_id!r}", "forms": known},
                                     status_code=404))
-    chunks = (export.iter_csv if extension == "csv" else export.iter_json)(
-        collector.storage, form_id)
-    encoded = (chunk.encode("utf-8") for chunk in chunks)
+    if extension == "xlsx":
+        encoded: Iterator[bytes] = _file_chunks(
+            await run_in_threadpool(_workbook, collector.storage, form_id))
+    else:
+        chunks = (export.iter_csv if extension == "csv" else export.iter_json)(
+            collector.storage, form_id)
+        encoded = (chunk.encode("utf-8") for chunk in chunks)
     disposition = f'attachment; filename="{form_id}.{extension}"'
     return private(StreamingResponse(encoded, media_type=EXPORT_TYPES[extension],
                                      headers={"Content-Disposition": disposition}))
+
+
+def _workbook(storage: Storage, form_id: str) -> IO[bytes]:
+    """The form's workbook in an anonymous temporary file (a zip is written with seeks, so it
+    cannot be streamed as it is made), rewound."""
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _file_chunks)
+    try:
+        write_xlsx(storage, form_id, workbook)
+    except BaseException:
+        workbook.close()
+        raise
+    workbook.seek(0)
+    return workbook
+
+
+def _file_chunks(workbook: IO[bytes]) -> Iterator[bytes]:
+    with workbook:
+        while chunk := workbook.read(XLSX_CHUNK):
+            yield chunk
 
 
 async def show_stats(request: Request) -> Response:

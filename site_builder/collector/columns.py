@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from site_builder.errors import ParoleError
@@ -47,6 +47,13 @@ class Question:
     options: tuple[Option, ...] = ()
     """The answers offered, in form order; for a scale, one per step (labelled with its number,
     or the words of its end)."""
+    former_options: tuple[Option, ...] = ()
+    """The answers only older versions offered, newest version first (their answers may hold
+    them): the export labels them and gives them columns; ``stats`` counts them apart."""
+
+    @property
+    def every_option(self) -> tuple[Option, ...]:
+        return self.options + self.former_options
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,11 @@ class FormQuestions:
     """The newest version's title; None when no version is stored."""
     questions: tuple[Question, ...]
     """The newest version's questions in form order, then those only older versions had."""
+    language: str | None = None
+    """The newest version's language (``fr``); None when no version says."""
+    time_zone: str | None = None
+    """The consultation's time zone as the newest version's manifest names it (``Europe/Paris``);
+    None when it names none (a manifest written before parole stored it)."""
 
     @property
     def ids(self) -> list[str]:
@@ -86,14 +98,26 @@ def merge_versions(form_id: str, schemas: Sequence[FormSchema]) -> FormQuestions
     """Merge versions given oldest first (as ``form_schemas`` returns them): the newest one's
     questions, then, walking back in time, the questions each older version alone had."""
     questions: dict[str, Question] = {}
-    title: str | None = None
+    newest: dict[str, str] = {}
     for schema in reversed(schemas):
         data = _manifest_data(schema)
-        if title is None and isinstance(data.get("title"), str):
-            title = data["title"]
+        for key in ("title", "language", "time_zone"):
+            if key not in newest and isinstance(data.get(key), str):
+                newest[key] = data[key]
         for question in _questions(schema, data):
-            questions.setdefault(question.id, question)
-    return FormQuestions(form_id, title, tuple(questions.values()))
+            known = questions.setdefault(question.id, question)
+            if known is not question:
+                questions[question.id] = _with_former_options(known, question.options)
+    return FormQuestions(form_id, newest.get("title"), tuple(questions.values()),
+                         newest.get("language"), newest.get("time_zone"))
+
+
+def _with_former_options(question: Question, older: Sequence[Option]) -> Question:
+    offered = {option.value for option in question.every_option}
+    former = tuple(option for option in older if option.value not in offered)
+    if not former:
+        return question
+    return replace(question, former_options=question.former_options + former)
 
 
 def _ids_in(answers: Iterable[StoredAnswer]) -> list[str]:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from site_builder.collector.export import FORMATS, iter_export
+from site_builder.collector.export_xlsx import write_xlsx
 from site_builder.collector.stats import all_stats, stats_text
 from site_builder.collector.terminal import for_terminal
 from site_builder.errors import ParoleError
@@ -46,13 +49,24 @@ def add_data_commands(
 ) -> None:
     """Add the four data commands to ``parole``'s subcommands."""
     export = commands.add_parser(
-        "export", help="write a form's answers as CSV (for spreadsheets) or JSON",
+        "export", help="write a form's answers as CSV, an xlsx workbook or JSON",
         description="Write the answers of one form, oldest first, to standard output or a file. "
-                    "In CSV, a ' is put before any cell a spreadsheet would run as a formula "
-                    "(one starting with =, +, -, @), so that it shows as text.")
+                    "In CSV and xlsx, a ' is put before any cell a spreadsheet would run as a "
+                    "formula (one starting with =, +, -, @), so that it shows as text. The xlsx "
+                    "workbook opens on a tally of the answers. Times are written in the "
+                    "consultation's time zone, with their offset.")
     export.add_argument("form_id", metavar="FORM_ID",
                         help="the form's id (parole stats lists them)")
     export.add_argument("--format", choices=FORMATS, default="csv", help="default: csv")
+    export.add_argument("--labels", action="store_true",
+                        help="CSV: head the columns with the questions' texts and write the "
+                             "options' labels instead of their values")
+    export.add_argument("--wide", action="store_true",
+                        help="CSV: one 0/1 column per option of a multi-choice question, named "
+                             "question/option")
+    export.add_argument("--time-zone", metavar="ZONE",
+                        help="write times in ZONE, an IANA name such as Europe/Paris (default: "
+                             "the consultation's, plugins.parole.time_zone)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write to FILE (replaced only once the export is complete; readable "
                              "by you alone, as it holds personal data) instead of standard output")
@@ -107,7 +121,13 @@ def open_existing_storage(url: str) -> Storage:
 
 def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
     if arguments.command == "export":
-        chunks = iter_export(storage, arguments.form_id, arguments.format)
+        if arguments.format == "xlsx":
+            return _export_xlsx(arguments, storage)
+        if arguments.format != "csv" and (arguments.labels or arguments.wide):
+            raise _csv_only(arguments.format)
+        chunks = iter_export(storage, arguments.form_id, arguments.format,
+                             labels=arguments.labels, wide=arguments.wide,
+                             zone_name=arguments.time_zone)
         if arguments.output is None:
             # To a terminal, what would drive it (escapes, CR, bidi controls) is shown escaped;
             # to a pipe or a file, every value stays verbatim.
@@ -130,6 +150,39 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
     return 0
 
 
+def _export_xlsx(arguments: argparse.Namespace, storage: Storage) -> int:
+    if arguments.labels or arguments.wide:
+        raise _csv_only("xlsx")
+    form_id, output = arguments.form_id, arguments.output
+    if output is None and sys.stdout.isatty():
+        raise _refusal("export.xlsx_not_to_terminal")
+
+    def write(target: IO[bytes]) -> None:
+        write_xlsx(storage, form_id, target, zone_name=arguments.time_zone)
+
+    if output is None:
+        # A workbook is a zip file, written with seeks: made in a temporary file, then copied.
+        with tempfile.TemporaryFile() as workbook:
+            write(workbook)
+            workbook.seek(0)
+            shutil.copyfileobj(workbook, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    write_file_atomically(output, write)
+    print(say("data.exported", form=form_id, path=output))
+    return 0
+
+
+def _csv_only(export_format: str) -> DataCommandError:
+    return _refusal("export.csv_only", format=export_format)
+
+
+def _refusal(key: str, **values: str) -> DataCommandError:
+    """The error said by ``key``, with the fix said by ``key``'s ``_fix``."""
+    return DataCommandError(say(key, **values) + "\n    "
+                            + say("problem.how_to_fix", fix=say(f"{key}_fix")))
+
+
 def _delete(storage: Storage, typed: str, url: str) -> int:
     receipt = normalise_receipt(typed)
     if receipt is None:
@@ -142,9 +195,19 @@ def _delete(storage: Storage, typed: str, url: str) -> int:
 
 
 def write_atomically(path: Path, chunks: Iterable[str]) -> None:
-    """Write ``chunks`` (UTF-8) to a temporary file next to ``path``, then rename it to
-    ``path``: a failure halfway leaves the old file (or none), never half an export. The file is
-    readable by its owner alone (the temporary file's mode), as it holds personal data."""
+    """Write ``chunks`` (UTF-8) to ``path`` as ``write_file_atomically`` does."""
+
+    def write(target: IO[bytes]) -> None:
+        for chunk in chunks:
+            target.write(chunk.encode("utf-8"))
+
+    write_file_atomically(path, write)
+
+
+def write_file_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Have ``write`` fill a temporary file next to ``path``, then rename it to ``path``: a
+    failure halfway leaves the old file (or none), never half an export. The file is readable
+    by its owner alone (the temporary file's mode), as it holds personal data."""
     try:
         temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
             "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False)
@@ -152,8 +215,7 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         raise _cannot_write(path, error) from error
     try:
         with temporary:
-            for chunk in chunks:
-                temporary.write(chunk.encode("utf-8"))
+            write(temporary)
             temporary.flush()
             os.fsync(temporary.fileno())
         Path(temporary.name).replace(path)

@@ -29,12 +29,13 @@ from site_builder.forms.model import (
     Form,
     Option,
 )
+from site_builder.time_zones import OTHER_DEFAULT, default_time_zone, time_zone
 
 FOLDER = "forms"
 """Manifests live in ``site/<FOLDER>/<id>.json``."""
 TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "opens",
             "closes", "action", "site_url", "results_url", "help_url", "paper_url",
-            "retention_days", "submit", "intro_html", "fields")
+            "retention_days", "time_zone", "submit", "intro_html", "fields")
 """The keys of a manifest, in the order they are written."""
 FIELD_KEYS = tuple(attribute.name for attribute in dataclasses.fields(Field))
 _FIELD_HINTS = typing.get_type_hints(Field)
@@ -43,7 +44,8 @@ _TOP_KINDS: dict[str, tuple[type, ...]] = {
     "language": (str,), "opens": (str, type(None)), "closes": (str, type(None)),
     "action": (str,), "site_url": (str, type(None)), "results_url": (str, type(None)),
     "help_url": (str, type(None)), "paper_url": (str, type(None)), "retention_days": (int,),
-    "submit": (str, type(None)), "intro_html": (str, type(None)), "fields": (list,),
+    "time_zone": (str,), "submit": (str, type(None)), "intro_html": (str, type(None)),
+    "fields": (list,),
 }
 _FIX = ("build the site again (mkdocs build) so that parole writes the manifest anew; do not "
         "edit manifests by hand")
@@ -84,6 +86,8 @@ class Manifest:
     """The form's paper version, relative to the site's root (none once the form is closed)."""
     retention_days: int = DEFAULT_RETENTION_DAYS
     """How many days after ``closes`` answers are kept."""
+    time_zone: str = OTHER_DEFAULT
+    """The consultation's time zone (IANA name): the exports write times in it."""
     format: int = MANIFEST_FORMAT
 
 
@@ -104,8 +108,10 @@ def manifest_data(
     help_url: str | None = None,
     paper_url: str | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
+    time_zone: str | None = None,
 ) -> dict[str, Any]:
-    """The manifest as JSON-ready data, keys in the documented order."""
+    """The manifest as JSON-ready data, keys in the documented order. Without ``time_zone``,
+    the default for ``language`` (``time_zones.default_time_zone``)."""
     return {
         "format": MANIFEST_FORMAT,
         "id": form.id,
@@ -122,6 +128,7 @@ def manifest_data(
         "help_url": help_url,
         "paper_url": paper_url,
         "retention_days": retention_days,
+        "time_zone": time_zone or default_time_zone(language),
         "submit": form.submit,
         "intro_html": form.intro_html,
         "fields": [_field_data(field) for field in form.fields],
@@ -187,7 +194,7 @@ def read_manifest(path: Path) -> Manifest:
                     site_url=data["site_url"], results_url=data["results_url"],
                     help_url=data["help_url"], paper_url=data["paper_url"],
                     retention_days=data["retention_days"],
-                    format=data["format"])
+                    time_zone=_zone(path, data["time_zone"]), format=data["format"])
 
 
 def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], where: str) -> None:
@@ -197,6 +204,13 @@ def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], whe
     unexpected = [key for key in data if key not in expected]
     if unexpected:
         raise ManifestError(path, f"{where} has unknown {', '.join(map(repr, unexpected))}")
+
+
+def _zone(path: Path, name: str) -> str:
+    if time_zone(name) is None:
+        raise ManifestError(path, f"'time_zone' is {name!r}, which is not a time zone this "
+                            "machine knows (a missing tzdata package?)")
+    return name
 
 
 def _date(path: Path, key: str, value: str | None) -> date | None:

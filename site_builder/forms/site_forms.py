@@ -118,6 +118,7 @@ class SiteForms:
                 results_url=self.consultation.results_url, help_url=help_url,
                 paper_url=None if self.closed(form) else self.paper_url(form.id),
                 retention_days=self.consultation.retention_days,
+                time_zone=self.consultation.time_zone,
             ))
             if self.closed(form) is None:
                 written.append(self._write_paper(placed, site_dir, site=site, help_url=help_url,

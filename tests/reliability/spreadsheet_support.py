@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -67,6 +67,10 @@ class Cell:
     """The formula LibreOffice would compute (``of:=1+1``), or None for a value."""
     value_type: str | None
     """``string``, ``float``, ``date``… (``office:value-type``); None for an empty cell."""
+    value: str | None = field(default=None, compare=False)
+    """A number's or a date's value as stored (``office:value``, ``office:date-value``:
+    ``2025-03-14T10:26:53``), whatever its format shows; None for text. Not compared, so a
+    cell equals what it shows, its formula and its type."""
 
 
 def soffice() -> str:
@@ -85,14 +89,16 @@ def libreoffice_version() -> str:
     return found.group(1) if found else done.stdout.strip()
 
 
-def convert_to_fods(csv_file: Path, workdir: Path, mode: ImportMode) -> Path:
+def convert_to_fods(csv_file: Path, workdir: Path, mode: ImportMode | None) -> Path:
     """``csv_file`` opened with ``mode`` and saved as a flat OpenDocument spreadsheet in a
-    folder of ``workdir``; returns the ``.fods`` file."""
-    slug = re.sub(r"[^a-z0-9]+", "-", mode.name.lower()).strip("-")
+    folder of ``workdir``; returns the ``.fods`` file. With ``mode`` None, the file is not CSV
+    and LibreOffice opens it by its type (an xlsx workbook)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", mode.name.lower() if mode else "by-type").strip("-")
     profile = workdir / f"profile-{slug}"
     out_dir = workdir / f"converted-{slug}"
+    infilter = [f"--infilter=CSV:{mode.filter_options}"] if mode else []
     command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore", f"--infilter=CSV:{mode.filter_options}", "--convert-to", "fods",
+               "--norestore", *infilter, "--convert-to", "fods",
                "--outdir", str(out_dir), str(csv_file)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=CONVERSION_TIMEOUT,
                           check=False)
@@ -106,8 +112,17 @@ def convert_to_fods(csv_file: Path, workdir: Path, mode: ImportMode) -> Path:
 def read_sheet(fods: Path) -> list[list[Cell]]:
     """The first sheet's rows, each a list of cells (repeated cells spelled out, trailing
     empty ones dropped)."""
+    return next(iter(read_sheets(fods).values()))
+
+
+def read_sheets(fods: Path) -> dict[str, list[list[Cell]]]:
+    """Every sheet's rows, as ``read_sheet`` reads them, by sheet name, in order."""
     root = ElementTree.parse(fods).getroot()
-    table = next(root.iter(f"{{{TABLE}}}table"))
+    return {table.get(f"{{{TABLE}}}name", ""): _rows(table)
+            for table in root.iter(f"{{{TABLE}}}table")}
+
+
+def _rows(table: ElementTree.Element) -> list[list[Cell]]:
     rows = []
     for row in table.iter(f"{{{TABLE}}}table-row"):
         cells: list[Cell] = []
@@ -131,8 +146,9 @@ def formula_cells(fods: Path) -> list[str]:
 
 def _cell(element: ElementTree.Element) -> Cell:
     lines = [_text_of(paragraph) for paragraph in element.findall(f"{{{TEXT}}}p")]
+    value = element.get(f"{{{OFFICE}}}value") or element.get(f"{{{OFFICE}}}date-value")
     return Cell("\n".join(lines), element.get(f"{{{TABLE}}}formula"),
-                element.get(f"{{{OFFICE}}}value-type"))
+                element.get(f"{{{OFFICE}}}value-type"), value)
 
 
 def _text_of(element: ElementTree.Element) -> str:

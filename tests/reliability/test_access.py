@@ -74,7 +74,7 @@ ENDPOINT_KINDS: dict[Callable[..., Any], str] = {
 """Every endpoint the router may hold, and what kind of access it is. A new one fails
 ``test_every_route_is_known`` until it is classified here and checked below."""
 MOUNT_KINDS: dict[type, str] = {SiteFiles: "site files"}
-PATH_EXAMPLES = {"name": [f"{FORM_ID}.csv", f"{FORM_ID}.json"]}
+PATH_EXAMPLES = {"name": [f"{FORM_ID}.csv", f"{FORM_ID}.xlsx", f"{FORM_ID}.json"]}
 """Real values for the admin routes' path parameters."""
 CONFIGURATIONS = [pytest.param(serve, token, id=f"{'serve' if serve else 'collect'}-"
                                f"{'token' if token else 'no-token'}")
