@@ -17,12 +17,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import comparison, css_delivery
+from bench import comparison, css_delivery, export
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
     css_delivery.NAME: css_delivery.run,
     comparison.NAME: comparison.run,
+    export.NAME: export.run,
 }
 OUTPUTS: dict[str, Path] = {comparison.NAME: comparison.OUTPUT}
 """Benchmarks whose page lives elsewhere than ``bench/results/``."""

@@ -12,6 +12,7 @@ import pytest
 
 from bench import __main__ as runner
 from bench import comparison, css_delivery, performance_page, raw_log
+from bench import export as export_bench
 from bench.browser import NETWORKS
 from bench.builds import BUILDS, BuildRun
 from bench.comparison_results import (
@@ -68,7 +69,9 @@ def test_css_delivery_page_from_fake_results() -> None:
 
 
 def test_runner_knows_every_benchmark_and_rejects_others() -> None:
-    assert list(runner.BENCHMARKS) == ["css-delivery", "comparison"]
+    assert list(runner.BENCHMARKS) == ["css-delivery", "comparison", "export"]
+    assert runner.BENCHMARKS["export"] is export_bench.run
+    assert runner.output_path("export") == runner.RESULTS / "export.md"
     assert runner.BENCHMARKS["css-delivery"] is css_delivery.run
     assert runner.BENCHMARKS["comparison"] is comparison.run
     assert runner.output_path("css-delivery") == runner.RESULTS / "css-delivery.md"
@@ -95,6 +98,33 @@ def test_quick_runs_print_the_page_and_write_nothing(
     assert runner.main(["fake"]) == 0
     assert calls[-1] == (5, False)
     assert (tmp_path / "fake.md").read_text(encoding="utf-8") == "# Fake page"
+
+
+# -- the exports (bench/results/export.md) ---------------------------------------------------------
+
+def test_the_export_benchmark_exports_both_formats_in_child_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A real run, tiny: the databases filled, each export a child process, its figures read."""
+    monkeypatch.setattr(export_bench, "QUICK_SIZES", (20, 60))
+    page = export_bench.run(1, True)
+    rows = [line.split(" | ") for line in page.splitlines() if line.startswith(("| csv", "| xlsx"))]
+    assert [(row[0], row[1]) for row in rows] == [("| csv", "20"), ("| xlsx", "20"),
+                                                  ("| csv", "60"), ("| xlsx", "60")]
+    assert all(float(row[4]) > 0 for row in rows), "each child's peak memory"
+    assert "- csv: from 20 to 60 answers, peak memory" in page
+    assert "- xlsx: from 20 to 60 answers, peak memory" in page
+
+
+def test_the_export_page_says_whether_memory_stays_flat() -> None:
+    rows = [export_bench.Row("csv", 10_000, 1.0, 50.0, 1.2),
+            export_bench.Row("csv", 1_000_000, 100.0, 53.0, 120.0),
+            export_bench.Row("xlsx", 10_000, 4.0, 60.0, 0.5),
+            export_bench.Row("xlsx", 1_000_000, 400.0, 400.0, 50.0)]
+    page = export_bench.page(rows, "2026-12-04")
+    assert "| csv | 1,000,000 | 100.0 | 10,000 | 53 | 120.0 |" in page
+    assert "peak memory 50 → 53 MiB (flat: it streams)" in page
+    assert "peak memory 60 → 400 MiB (grows by 340 MiB: it does not stream)" in page
 
 
 # -- the comparison (docs/PERFORMANCE.md) -----------------------------------------------------
