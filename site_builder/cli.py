@@ -1,6 +1,7 @@
-"""The ``parole`` command: ``build`` and ``serve`` (which wrap MkDocs, today's engine, so
-organizers learn one command), ``collect`` (the collector), and the data commands ``export``,
-``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``).
+"""The ``parole`` command: ``new`` (a consultation's first files,
+``site_builder.new_consultation``), ``build`` and ``serve`` (which wrap MkDocs, today's engine, so
+organizers learn one command), ``collect`` (the collector), the data commands ``export``,
+``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``), and ``help``.
 
 ``build`` is strict by default: a warning (a missing page, a page over its weight budget) stops
 the build, so nothing broken is published by accident. ``serve`` is a preview: it builds the
@@ -46,6 +47,7 @@ from site_builder.collector.startup import (
 from site_builder.errors import ParoleError
 from site_builder.i18n import DEFAULT_LANGUAGE
 from site_builder.messages import say, use_language
+from site_builder.new_consultation import add_new_command, run_new
 
 log = logging.getLogger("parole")
 
@@ -72,7 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"parole {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the site into the site folder")
+    build = commands.add_parser(
+        "build", help="build the site into the site folder",
+        description="Build the site into the site folder (site/ unless mkdocs.yml says "
+                    "otherwise). Strict: any warning (a broken link, a missing footer page, a "
+                    "page over its weight budget, a TODO marker left) stops it, so that nothing "
+                    "broken is published by accident.")
     build.add_argument("-f", "--config-file", type=_config_file, default=DEFAULT_CONFIG,
                        help="the site's configuration (default: mkdocs.yml)")
     build.add_argument("-d", "--site-dir", help="where to write the site (default: site/)")
@@ -109,7 +116,34 @@ def _parser() -> argparse.ArgumentParser:
                          " the site's own site_url is always allowed")
     collect.add_argument(NEW_SECRET_OPTION, action="store_true", help=NEW_SECRET_HELP)
     add_data_commands(commands)
+    add_new_command(commands)
+    help_command = commands.add_parser(
+        "help", help="describe parole, or one of its commands",
+        description="Describe parole and its commands; with COMMAND, that command (the same "
+                    "text as parole COMMAND --help).")
+    help_command.add_argument("topic", nargs="?", metavar="COMMAND",
+                              help="the command to describe")
     return parser
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """``parole``'s commands by name, each with its own parser."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
+    commands = subcommands(parser)
+    if topic is None:
+        parser.print_help()
+    elif topic in commands:
+        commands[topic].print_help()
+    else:
+        print(say("help.unknown", command=topic, commands=", ".join(commands)), file=sys.stderr)
+        return 2
+    return 0
 
 
 def _add_address(command: argparse.ArgumentParser) -> None:
@@ -191,7 +225,12 @@ def collect(arguments: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     use_language(None)  # the environment's, until a command knows its site
-    arguments = _parser().parse_args(argv)
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command == "help":
+        return _help(parser, arguments.topic)
+    if arguments.command == "new":
+        return run_new(arguments)
     if arguments.command in DATA_COMMANDS:
         return run_data_command(arguments)
     _setup_logging(getattr(arguments, "quiet", False))

@@ -212,3 +212,14 @@ def test_the_installed_parole_measures_and_compresses(built_site: Path) -> None:
     json.loads(report.read_text(encoding="utf-8"))
     assert (built_site / "index.html.gz").is_file()
     assert (built_site / "faq" / "index.html.gz").is_file()
+
+
+def test_the_installed_parole_starts_a_consultation_that_builds(
+    venv_bin: Path, tmp_path: Path
+) -> None:
+    """``parole new`` takes its drafts from the installed package (package data), for every
+    language; its TODO markers are warnings, so a lenient build publishes them."""
+    for language in ("fr", "en", "ar"):
+        _run([venv_bin / "parole", "new", language, "--language", language], cwd=tmp_path)
+        _run([venv_bin / "parole", "build", "--no-strict", "-q"], cwd=tmp_path / language)
+        assert (tmp_path / language / "site" / "faq" / "index.html").is_file()

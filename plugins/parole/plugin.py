@@ -45,6 +45,7 @@ from site_builder.messages import say, say_count, use_language
 from site_builder.page_description import page_description
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
+from site_builder.todo_markers import config_warnings, page_warnings
 
 from . import options as options_check
 from .config import ParoleConfig
@@ -129,6 +130,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         language = str(config.theme.get("language") or "")
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
         use_language(self.catalogue.language)  # organizers read the build's messages in it too
+        for warning in config_warnings(config.config_file_path):
+            log.warning("%s", warning)
         if config.theme.name == THEME:
             _check_theme_options(config)
             # parole's strings come from its own catalogues; MkDocs' Babel lookup for the same
@@ -275,6 +278,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             self.links.before_page(page, markdown, files)
         if self.images is not None:
             self.images.before_page(page)
+        for warning in page_warnings(page.file.content_string, config.docs_dir, page.file.src_uri,
+                                      config.config_file_path):
+            log.warning("%s", warning)
         if page.file is self.generated_site_map:
             return self._site_map(page)
         return markdown

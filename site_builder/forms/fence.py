@@ -14,7 +14,7 @@ Like ``FaqExtension``, one instance serves a whole build: the plugin sets the pe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -211,3 +211,18 @@ def _closing_line(lines: list[str], start: int, fence: str) -> int:
                 len(closing.group("fence")) >= len(fence):
             return index
     return len(lines)
+
+
+def fenced_blocks(lines: list[str]) -> Iterator[tuple[int, int, str]]:
+    """Each fenced block of ``lines``, as a page shows it (a fence shown inside another block is
+    part of that block): the index of its opening line, of its closing line (``len(lines)`` when
+    it runs to the end) and its info string (``form``, ``python``, "")."""
+    index = 0
+    while index < len(lines):
+        opening = _OPENING.match(lines[index])
+        if opening is None or not _is_fence(opening):
+            index += 1
+            continue
+        end = _closing_line(lines, index, opening.group("fence"))
+        yield index, end, opening.group("info").strip()
+        index = end + 1
