@@ -216,3 +216,9 @@ def test_libreoffice_reads_the_tally(in_libreoffice: Sheets) -> None:
     assert [cell.text for cell in rows[2]] == ["Réponses", "5"]
     shares = {(row[0].text, row[2].text): (row[3].text, row[4].text) for row in rows[7:]}
     assert shares[("Votre quartier", "centre")] == ("2", "40.0%")
+
+
+def test_openpyxl_writes_with_lxml() -> None:
+    """lxml is a dependency for speed alone: without it openpyxl falls back to pure Python XML,
+    about four times slower on a big export (bench/export.py)."""
+    assert openpyxl.LXML

@@ -122,9 +122,8 @@ def _question_columns(question: Question, *, labels: bool, wide: bool) -> list[C
         return [Column(_wide_header(question, option, labels), question.id,
                        _flag(question.id, option.value), question, option)
                 for option in question.every_option]
-    shown = {option.value: option.label for option in question.every_option}
-    if not labels or question.type == "scale" or not shown:
-        return [Column(header, question.id, _joined(question.id, {}), question)]
+    shown = ({option.value: option.label for option in question.every_option}
+             if labels and question.type != "scale" else {})
     return [Column(header, question.id, _joined(question.id, shown), question)]
 
 
