@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -233,5 +234,7 @@ def _report(folder: Path, starter: Starter, written: list[str], markers: int,
         lines += [f"  {name}" for name in kept]
         if CONFIG in kept:
             lines.append(say("new.kept_config"))
-    lines += ["", say_count("new.markers", markers), say("new.next", folder=folder)]
+    # The folder as a shell reads it, so that the "cd" shown can be copied as it is.
+    lines += ["", say_count("new.markers", markers),
+              say("new.next", folder=shlex.quote(str(folder)))]
     print("\n".join(lines), file=stdout)

@@ -96,6 +96,13 @@ def test_new_writes_the_configuration_from_the_options(tmp_path: Path) -> None:
     assert "cd consultation" in result.stdout and "parole build" in result.stdout
 
 
+def test_the_next_step_is_a_command_to_copy(tmp_path: Path) -> None:
+    result = parole("new", "ma consultation", "--language", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "(cd 'ma consultation')" in result.stdout
+    assert (tmp_path / "ma consultation" / "mkdocs.yml").is_file()
+
+
 def test_the_strict_build_lists_every_todo_until_replaced(tmp_path: Path) -> None:
     assert parole("new", "consultation", *OPTIONS, cwd=tmp_path).returncode == 0
     folder = tmp_path / "consultation"
