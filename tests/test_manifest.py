@@ -23,6 +23,7 @@ from site_builder.forms.manifest import (
 )
 from site_builder.forms.model import Form
 from site_builder.forms.parse import parse_form
+from site_builder.messages import speaking
 from tests.support import REPO
 from tests.test_form_parse import EXPECTED
 
@@ -169,6 +170,21 @@ def test_a_manifest_that_is_not_a_json_object_is_refused(
     path.write_bytes(content)
     with pytest.raises(ManifestError, match=re.escape(message)):
         read_manifest(path)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["fields"][0].pop("label_html"), "il manque 'label_html' dans le champ « prenom »"),
+    (lambda d: d.update(title=3), "« title » est un nombre ; attendu : une chaîne de caractères"),
+    (lambda d: d.update(fields={}), "« fields » est un objet ; attendu : une liste"),
+], ids=["field lacks a key", "title not text", "fields not a list"])
+def test_a_french_site_hears_why_its_manifest_is_refused_in_french(
+    tmp_path: Path, change: Any, message: str
+) -> None:
+    path = edited(tmp_path, change)
+    with speaking("fr"), pytest.raises(ManifestError) as raised:
+        read_manifest(path)
+    assert message in raised.value.reason
+    assert "Pour corriger : construisez de nouveau le site (mkdocs build)" in str(raised.value)
 
 
 def test_a_missing_manifest_is_a_parole_error(tmp_path: Path) -> None:

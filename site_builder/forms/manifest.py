@@ -29,6 +29,7 @@ from site_builder.forms.model import (
     Form,
     Option,
 )
+from site_builder.messages import say
 from site_builder.time_zones import OTHER_DEFAULT, default_time_zone, time_zone
 
 FOLDER = "forms"
@@ -47,8 +48,6 @@ _TOP_KINDS: dict[str, tuple[type, ...]] = {
     "time_zone": (str,), "submit": (str, type(None)), "intro_html": (str, type(None)),
     "fields": (list,),
 }
-_FIX = ("build the site again (mkdocs build) so that parole writes the manifest anew; do not "
-        "edit manifests by hand")
 
 
 class ManifestError(ParoleError):
@@ -57,7 +56,8 @@ class ManifestError(ParoleError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}\n    How to fix: {_FIX}")
+        fix = say("problem.how_to_fix", fix=say("manifest.fix"))
+        super().__init__(f"{path}: {reason}\n    {fix}")
 
 
 @dataclass(frozen=True)
@@ -156,22 +156,25 @@ def read_manifest(path: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ManifestError(path, f"cannot read the manifest ({error.strerror})") from error
+        raise ManifestError(path, say("manifest.unreadable", error=error.strerror)) from error
     except UnicodeDecodeError as error:
-        raise ManifestError(path, "the manifest is not UTF-8 text") from error
+        raise ManifestError(path, say("manifest.not_utf8")) from error
     except json.JSONDecodeError as error:
-        raise ManifestError(path, f"the manifest is not valid JSON (line {error.lineno}: "
-                            f"{error.msg})") from error
+        raise ManifestError(path, say("manifest.not_json", line=error.lineno,
+                                      error=error.msg)) from error
     if not isinstance(data, dict):
-        raise ManifestError(path, "the manifest must be a JSON object")
+        raise ManifestError(path, say("manifest.not_object"))
     if data.get("format") != MANIFEST_FORMAT:
-        raise ManifestError(path, f"unknown manifest format {data.get('format')!r}; this "
-                            f"parole reads format {MANIFEST_FORMAT}")
-    _check_keys(path, data, TOP_KEYS, "the manifest")
+        raise ManifestError(path, say("manifest.format", format=data.get("format"),
+                                      expected=MANIFEST_FORMAT))
+    _check_keys(path, data, TOP_KEYS, say("manifest.where.manifest"))
     for key, kinds in _TOP_KINDS.items():
         if not isinstance(data[key], kinds):
-            raise ManifestError(path, f"{key!r} is {_json_kind(data[key])}, expected "
-                                f"{' or '.join(_json_kind_name(kind) for kind in kinds)}")
+            names = [_json_kind_name(kind) for kind in kinds]
+            expected = names[0] if len(names) == 1 else say("manifest.or", first=names[0],
+                                                            second=names[1])
+            raise ManifestError(path, say("manifest.wrong_kind", key=key,
+                                          kind=_json_kind(data[key]), expected=expected))
     closes = _date(path, "closes", data["closes"])
     form = Form(
         id=data["id"],
@@ -183,11 +186,10 @@ def read_manifest(path: Path) -> Manifest:
         source=data["source"],
     )
     if form.version != data["version"]:
-        raise ManifestError(path, f"the version {data['version']!r} does not match the fields "
-                            f"(they give {form.version!r}): the file was changed after the build")
+        raise ManifestError(path, say("manifest.version", version=data["version"],
+                                      computed=form.version))
     if isinstance(data["retention_days"], bool) or data["retention_days"] < 0:
-        raise ManifestError(path, f"'retention_days' is {data['retention_days']!r}, expected a "
-                            "whole number of days, 0 or more")
+        raise ManifestError(path, say("manifest.retention", value=data["retention_days"]))
     return Manifest(form=form, page_url=data["page_url"], language=data["language"],
                     closes=closes, version=data["version"],
                     opens=_date(path, "opens", data["opens"]), action=data["action"],
@@ -200,16 +202,17 @@ def read_manifest(path: Path) -> Manifest:
 def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], where: str) -> None:
     missing = [key for key in expected if key not in data]
     if missing:
-        raise ManifestError(path, f"{where} lacks {', '.join(map(repr, missing))}")
+        raise ManifestError(path, say("manifest.lacks", where=where,
+                                      keys=", ".join(map(repr, missing))))
     unexpected = [key for key in data if key not in expected]
     if unexpected:
-        raise ManifestError(path, f"{where} has unknown {', '.join(map(repr, unexpected))}")
+        raise ManifestError(path, say("manifest.unknown_keys", where=where,
+                                      keys=", ".join(map(repr, unexpected))))
 
 
 def _zone(path: Path, name: str) -> str:
     if time_zone(name) is None:
-        raise ManifestError(path, f"'time_zone' is {name!r}, which is not a time zone this "
-                            "machine knows (a missing tzdata package?)")
+        raise ManifestError(path, say("manifest.time_zone", name=name))
     return name
 
 
@@ -221,30 +224,31 @@ def _date(path: Path, key: str, value: str | None) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ManifestError(path, f"{key!r} is {value!r}, expected a date as YYYY-MM-DD or null")
+    raise ManifestError(path, say("manifest.date", key=key, value=value))
 
 
 def _field(path: Path, data: object, index: int) -> Field:
-    where = f"field {index + 1}"
+    where = say("manifest.where.field_number", number=index + 1)
     if not isinstance(data, dict):
-        raise ManifestError(path, f"{where} is {_json_kind(data)}, expected an object")
+        raise ManifestError(path, say("manifest.field_not_object", where=where,
+                                      kind=_json_kind(data)))
     if isinstance(data.get("id"), str):
-        where = f"field {data['id']!r}"
+        where = say("manifest.where.field", id=data["id"])
     _check_keys(path, data, FIELD_KEYS, where)
     for name, hint in _FIELD_HINTS.items():
         if name != "options" and not _conforms(data[name], hint):
-            raise ManifestError(path, f"{where}: {name!r} is {_json_kind(data[name])}, which a "
-                                f"field's {name} cannot be")
+            raise ManifestError(path, say("manifest.field_kind", where=where, name=name,
+                                          kind=_json_kind(data[name])))
     if data["type"] not in FIELD_TYPES:
-        raise ManifestError(path, f"{where} has the unknown type {data['type']!r}")
+        raise ManifestError(path, say("manifest.field_type", where=where, type=data["type"]))
     options = data["options"]
     if not isinstance(options, list) or not all(
         isinstance(option, dict) and set(option) == {"value", "label"}
         and all(isinstance(text, str) for text in option.values())
         for option in options
     ):
-        raise ManifestError(path, f"{where}: 'options' must be a list of "
-                            '{"value": …, "label": …} objects')
+        raise ManifestError(path, say("manifest.options", where=where,
+                                      example='{"value": …, "label": …}'))
     return Field(**{**data, "options": tuple(Option(**option) for option in options)})
 
 
@@ -263,13 +267,16 @@ def _conforms(value: object, hint: object) -> bool:
     return isinstance(hint, type) and isinstance(value, hint)
 
 
-_JSON_KINDS = ((type(None), "null"), (bool, "true/false"), (int, "a number"),
-               (float, "a number"), (str, "a string"), (list, "a list"), (dict, "an object"))
+_JSON_KINDS = ((type(None), "null"), (bool, "boolean"), (int, "number"), (float, "number"),
+               (str, "string"), (list, "list"), (dict, "object"))
+"""The kinds of JSON value, each said by the message ``manifest.kind.<name>``."""
 
 
 def _json_kind(value: object) -> str:
-    return next((word for kind, word in _JSON_KINDS if isinstance(value, kind)), "unknown")
+    name = next((name for kind, name in _JSON_KINDS if isinstance(value, kind)), "unknown")
+    return say(f"manifest.kind.{name}")
 
 
 def _json_kind_name(kind: type) -> str:
-    return next((word for known, word in _JSON_KINDS if known is kind), kind.__name__)
+    name = next((name for known, name in _JSON_KINDS if known is kind), None)
+    return say(f"manifest.kind.{name}") if name else kind.__name__
