@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Receive the answers of the site's forms, store them, show receipts. Serve "
                     "the site itself with a front server (nginx) that passes the forms' address "
                     "(collector_url, /collect by default) to this one. Set PAROLE_ADMIN_TOKEN "
-                    "to turn on /admin/export/<form>.csv|.json and /admin/stats.")
+                    "to turn on /admin/export/<form>.csv|.xlsx|.json and /admin/stats.")
     collect.add_argument("--site", required=True, type=Path, metavar="DIR",
                          help="the built site (the folder parole build wrote, e.g. site)")
     collect.add_argument("--db", metavar="URL", help=DATABASE_HELP)
