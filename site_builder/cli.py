@@ -27,8 +27,8 @@ from site_builder.collector import run
 from site_builder.collector.body import Limits
 from site_builder.collector.data_commands import (
     DATA_COMMANDS,
-    DATABASE_HELP,
     add_data_commands,
+    database_help,
     database_url,
     run_data_command,
 )
@@ -40,7 +40,6 @@ from site_builder.collector.settings import (
 )
 from site_builder.collector.site import PublishedSite, SiteError
 from site_builder.collector.startup import (
-    NEW_SECRET_HELP,
     NEW_SECRET_OPTION,
     check_database_place,
 )
@@ -69,60 +68,48 @@ def _config_file(value: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parole",
-        description="Build and serve accessible, low-bandwidth consultation sites.",
+        description=say("cli.help.description"),
     )
-    parser.add_argument("--version", action="version", version=f"parole {__version__}")
+    parser.add_argument("--version", action="version", version=f"parole {__version__}",
+                        help=say("cli.help.version"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser(
-        "build", help="build the site into the site folder",
-        description="Build the site into the site folder (site/ unless mkdocs.yml says "
-                    "otherwise). Strict: any warning (a broken link, a missing footer page, a "
-                    "page over its weight budget, a TODO marker left) stops it, so that nothing "
-                    "broken is published by accident.")
+        "build", help=say("cli.help.build"), description=say("cli.help.build_description"))
     build.add_argument("-f", "--config-file", type=_config_file, default=DEFAULT_CONFIG,
-                       help="the site's configuration (default: mkdocs.yml)")
-    build.add_argument("-d", "--site-dir", help="where to write the site (default: site/)")
+                       help=say("cli.help.config_file"))
+    build.add_argument("-d", "--site-dir", help=say("cli.help.site_dir"))
     build.add_argument("--no-strict", dest="strict", action="store_false",
-                       help="publish even when there are warnings (not recommended)")
-    build.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+                       help=say("cli.help.no_strict"))
+    build.add_argument("-q", "--quiet", action="store_true", help=say("cli.help.quiet"))
 
     serve = commands.add_parser(
-        "serve", help="try the site out: build it, serve it with working forms, rebuild on change",
-        description="Build the site, serve it and its forms on one port, and build again when a "
-                    "file changes. Answers go to a preview database, and are taken even before "
-                    "the consultation opens, so that you can try the forms.")
+        "serve", help=say("cli.help.serve"), description=say("cli.help.serve_description"))
     serve.add_argument("-f", "--config-file", type=_config_file, default=DEFAULT_CONFIG,
-                       help="the site's configuration (default: mkdocs.yml)")
+                       help=say("cli.help.config_file"))
     _add_address(serve)
-    serve.add_argument("--db", help=f"where answers go (default: {PREVIEW_DATABASE_URL})")
-    serve.add_argument(NEW_SECRET_OPTION, action="store_true", help=NEW_SECRET_HELP)
+    serve.add_argument("--db", help=say("cli.help.serve_db", default=PREVIEW_DATABASE_URL))
+    serve.add_argument(NEW_SECRET_OPTION, action="store_true",
+                       help=say("startup.help.new_secret"))
 
     collect = commands.add_parser(
-        "collect", help="run the collector: take the answers of a built site's forms",
-        description="Receive the answers of the site's forms, store them, show receipts. Serve "
-                    "the site itself with a front server (nginx) that passes the forms' address "
-                    "(collector_url, /collect by default) to this one. Set PAROLE_ADMIN_TOKEN "
-                    "to turn on /admin/export/<form>.csv|.xlsx|.json and /admin/stats.")
+        "collect", help=say("cli.help.collect"),
+        description=say("cli.help.collect_description"))
     collect.add_argument("--site", required=True, type=Path, metavar="DIR",
-                         help="the built site (the folder parole build wrote, e.g. site)")
-    collect.add_argument("--db", metavar="URL", help=DATABASE_HELP)
+                         help=say("cli.help.site"))
+    collect.add_argument("--db", metavar="URL", help=database_help())
     _add_address(collect)
     collect.add_argument("--rate-limit", type=_rate_limit, default=DEFAULT_RATE_LIMIT,
-                         metavar="N", help="answers per minute from one client, 0 for no limit "
-                         f"(default: {DEFAULT_RATE_LIMIT})")
+                         metavar="N", help=say("cli.help.rate_limit", default=DEFAULT_RATE_LIMIT))
     collect.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
-                         help="another site allowed to post answers (https://host), repeatable;"
-                         " the site's own site_url is always allowed")
-    collect.add_argument(NEW_SECRET_OPTION, action="store_true", help=NEW_SECRET_HELP)
+                         help=say("cli.help.allow_origin"))
+    collect.add_argument(NEW_SECRET_OPTION, action="store_true",
+                         help=say("startup.help.new_secret"))
     add_data_commands(commands)
     add_new_command(commands)
     help_command = commands.add_parser(
-        "help", help="describe parole, or one of its commands",
-        description="Describe parole and its commands; with COMMAND, that command (the same "
-                    "text as parole COMMAND --help).")
-    help_command.add_argument("topic", nargs="?", metavar="COMMAND",
-                              help="the command to describe")
+        "help", help=say("cli.help.help"), description=say("cli.help.help_description"))
+    help_command.add_argument("topic", nargs="?", metavar="COMMAND", help=say("cli.help.topic"))
     return parser
 
 
@@ -148,9 +135,9 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
 
 def _add_address(command: argparse.ArgumentParser) -> None:
     command.add_argument("--host", default=DEFAULT_HOST,
-                         help=f"address to listen on (default: {DEFAULT_HOST})")
+                         help=say("cli.help.host", default=DEFAULT_HOST))
     command.add_argument("--port", type=int, default=DEFAULT_PORT,
-                         help=f"port (default: {DEFAULT_PORT})")
+                         help=say("cli.help.port", default=DEFAULT_PORT))
 
 
 def _rate_limit(value: str) -> int:

@@ -243,3 +243,41 @@ def test_serve_speaks_the_theme_language(
     database = tmp_path / "docs" / "preview.db"
     assert main(["serve", "-f", str(config), "--db", f"sqlite:///{database}"]) == 1
     assert said in capsys.readouterr().err
+
+
+# -- the commands' help: the environment's language, argparse's own words aside ------------------
+
+@pytest.mark.parametrize(("lang", "said"), [
+    (FRENCH, ["le site construit (le dossier écrit par parole build, par exemple site)",
+              "réponses par minute d'un même client, 0 pour aucune limite (par défaut : 20)",
+              "la base de données : sqlite:///chemin/relatif.db"]),
+    (ENGLISH, ["the built site (the folder parole build wrote, e.g. site)",
+               "answers per minute from one client, 0 for no limit (default: 20)",
+               "the database: sqlite:///relative/path.db"]),
+])
+def test_collect_help(speak: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                      lang: str, said: list[str]) -> None:
+    speak.setenv("LANG", lang)
+    with pytest.raises(SystemExit):
+        main(["collect", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert all(words in shown for words in said), shown
+    assert shown.startswith("usage: parole collect")  # argparse's own word, left to Python
+
+
+def test_every_command_is_listed_in_french(speak: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    speak.setenv("LANG", FRENCH)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for words in ("Construire et servir des sites de consultation",
+                  "build construire le site dans le dossier du site",
+                  "stats compter les réponses de chaque formulaire",
+                  "--version afficher le numéro de version de parole et quitter"):
+        assert words in shown, shown
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "FORM_ID l'identifiant du formulaire (parole stats les liste)" in shown
+    assert "--format {csv,json,xlsx} par défaut : csv" in shown

@@ -35,9 +35,11 @@ DATA_COMMANDS = ("export", "stats", "purge", "delete")
 DATABASE_ENV = "PAROLE_DATABASE_URL"
 """Read when ``--db`` is not given, so that a server's environment names its database once."""
 _SQLITE_PREFIX = "sqlite:///"
-DATABASE_HELP = (f"the database: sqlite:///relative/path.db, sqlite:////absolute/path.db or "
-            f"postgresql://user:password@host/database (default: ${DATABASE_ENV} if set, "
-            f"else {DEFAULT_DATABASE_URL})")
+
+
+def database_help() -> str:
+    """What ``--db`` takes, in the organizer's language (``collect`` has it too)."""
+    return say("data.help.database", variable=DATABASE_ENV, default=DEFAULT_DATABASE_URL)
 
 
 class DataCommandError(ParoleError):
@@ -49,39 +51,26 @@ def add_data_commands(
 ) -> None:
     """Add the four data commands to ``parole``'s subcommands."""
     export = commands.add_parser(
-        "export", help="write a form's answers as CSV, an xlsx workbook or JSON",
-        description="Write the answers of one form, oldest first, to standard output or a file. "
-                    "In CSV and xlsx, a ' is put before any cell a spreadsheet would run as a "
-                    "formula (one starting with =, +, -, @), so that it shows as text. The xlsx "
-                    "workbook opens on a tally of the answers. Times are written in the "
-                    "consultation's time zone, with their offset.")
-    export.add_argument("form_id", metavar="FORM_ID",
-                        help="the form's id (parole stats lists them)")
-    export.add_argument("--format", choices=FORMATS, default="csv", help="default: csv")
+        "export", help=say("data.help.export"), description=say("data.help.export_description"))
+    export.add_argument("form_id", metavar="FORM_ID", help=say("data.help.form_id"))
+    export.add_argument("--format", choices=FORMATS, default="csv", help=say("data.help.format"))
     export.add_argument("--labels", action="store_true",
-                        help="CSV: head the columns with the questions' texts and write the "
-                             "options' labels instead of their values")
+                        help=say("data.help.labels"))
     export.add_argument("--wide", action="store_true",
-                        help="CSV: one 0/1 column per option of a multi-choice question, named "
-                             "question/option")
+                        help=say("data.help.wide"))
     export.add_argument("--time-zone", metavar="ZONE",
-                        help="write times in ZONE, an IANA name such as Europe/Paris (default: "
-                             "the consultation's, plugins.parole.time_zone)")
+                        help=say("data.help.time_zone"))
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write to FILE (replaced only once the export is complete; readable "
-                             "by you alone, as it holds personal data) instead of standard output")
-    stats = commands.add_parser("stats", help="count the answers of every form",
-                                description="Count answers per form, day, channel and option.")
-    purge = commands.add_parser(
-        "purge", help="delete the answers past their retention period",
-        description="Delete every answer kept longer than its form's retention period.")
-    delete = commands.add_parser(
-        "delete", help="delete one answer, by the receipt code its author was given",
-        description="Delete the answer whose receipt code is RECEIPT (a citizen asked for it).")
-    delete.add_argument("receipt", metavar="RECEIPT",
-                        help="the code, as the citizen gives it (ABCD-EFGH, any case)")
+                        help=say("data.help.output"))
+    stats = commands.add_parser("stats", help=say("data.help.stats"),
+                                description=say("data.help.stats_description"))
+    purge = commands.add_parser("purge", help=say("data.help.purge"),
+                                description=say("data.help.purge_description"))
+    delete = commands.add_parser("delete", help=say("data.help.delete"),
+                                 description=say("data.help.delete_description"))
+    delete.add_argument("receipt", metavar="RECEIPT", help=say("data.help.receipt"))
     for command in (export, stats, purge, delete):
-        command.add_argument("--db", metavar="URL", help=DATABASE_HELP)
+        command.add_argument("--db", metavar="URL", help=database_help())
 
 
 def run_data_command(arguments: argparse.Namespace) -> int:

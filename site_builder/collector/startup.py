@@ -30,10 +30,6 @@ from site_builder.storage.sqlite_files import read_only, read_only_message
 log = logging.getLogger("parole.collector")
 
 NEW_SECRET_OPTION = "--new-secret"
-NEW_SECRET_HELP = (
-    "make the database go with this collector's secret when it was used with another one that "
-    "is lost: receipt links already given stop opening (their codes still work for parole "
-    "delete), and resubmissions of the last 24 hours are not recognised")
 _SQLITE_PREFIX = "sqlite:///"
 
 
