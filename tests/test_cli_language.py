@@ -14,7 +14,9 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.collector import run
+from site_builder.collector.body import Limits, Refusal, parse_body
 from site_builder.collector.secret import CollectorSecret
+from site_builder.messages import speaking
 from site_builder.storage import open_storage
 from site_builder.storage.receipts import format_receipt
 from tests.export_support import FORM_ID, fill
@@ -281,3 +283,15 @@ def test_every_command_is_listed_in_french(speak: pytest.MonkeyPatch,
     shown = " ".join(capsys.readouterr().out.split())
     assert "FORM_ID l'identifiant du formulaire (parole stats les liste)" in shown
     assert "--format {csv,json,xlsx} par défaut : csv" in shown
+
+
+# -- the collector's log: why an answer was refused, in the site's language ---------------------
+
+@pytest.mark.parametrize(("language", "reason"), [
+    ("fr", "caractère de contrôle U+001B dans la valeur de 'idees'"),
+    ("en", "control character U+001B in the value of 'idees'"),
+])
+def test_a_refusal_says_why_in_the_sites_language(language: str, reason: str) -> None:
+    with speaking(language), pytest.raises(Refusal) as refused:
+        parse_body(b"idees=%1B%5B2J", Limits())
+    assert refused.value.reason == reason

@@ -34,6 +34,7 @@ from site_builder.collector.validate import (
 )
 from site_builder.forms.manifest import Manifest
 from site_builder.forms.render import render_form
+from site_builder.messages import say
 from site_builder.storage.base import (
     DUPLICATE_WINDOW,
     Duplicates,
@@ -66,7 +67,8 @@ async def receive_answer(request: Request) -> Response:
         manifest = collector.site.manifest(submission.form_id)
         if manifest is None or action_path(manifest) != request.url.path.rstrip("/"):
             raise Answered(_refused(
-                collector, Refusal(f"unknown form {shown(submission.form_id)}"), None))
+                collector, Refusal(say("collector.refusal.unknown_form",
+                                       form=shown(submission.form_id))), None))
         _check_dates(collector, manifest)
         answer = _checked_answer(collector, manifest, submission, clients[0])
         return await _store(request, collector, manifest, answer,
@@ -81,8 +83,8 @@ async def _read_request(
     """Where the post comes from, its kind, size and rate, then its body, read as a
     submission; raises ``Answered`` with a 4xx page at the first that fails."""
     if not _origin_allowed(request, collector):
-        log.warning("answer refused (403): posted from another site (Origin %s)",
-                    shown(request.headers.get("origin", "")))
+        log.warning("%s", say("collector.log.other_site",
+                              origin=shown(request.headers.get("origin", ""))))
         raise Answered(views.message(collector, "forbidden", 403))
     if not _is_form_body(request.headers.get("content-type", "")):
         raise Answered(views.message(collector, "unsupported", 415))
@@ -167,11 +169,9 @@ async def _store(
     secret = collector.settings.secret
     code = result.answer.receipt
     ours = result.created or code in sent_receipts(request, secret)
-    log.info("answer to %r %s", manifest.form.id,
-             "quarantined (honeypot filled)" if answer.quarantined and result.created
-             else "stored" if result.created
-             else "sent again: original receipt returned" if ours
-             else "identical to one just sent from the same address: asked to confirm")
+    what = ("quarantined" if answer.quarantined and result.created else "stored"
+            if result.created else "sent_again" if ours else "asked_to_confirm")
+    log.info("%s", say(f"collector.log.{what}", form=manifest.form.id))
     if not ours:
         return _form_again(collector, manifest, answer.values, {}, 409, sent_already=True)
     redirect = RedirectResponse(receipt_path(manifest, code, secret), status_code=303)
@@ -245,14 +245,16 @@ def _form_again(
 def _unavailable(collector: Collector, manifest: Manifest | None,
                  error: StorageUnavailable) -> Response:
     """503: the database could not take the answer; the person is asked to send it again."""
-    what = f"answer to {manifest.form.id!r}" if manifest else "answer (form not read yet)"
-    log.error("%s NOT stored (503): %s", what, error)
+    if manifest:
+        log.error("%s", say("collector.log.not_stored", form=manifest.form.id, error=error))
+    else:
+        log.error("%s", say("collector.log.not_stored_unread", error=error))
     return views.message(collector, "unavailable", 503, manifest=manifest,
                          headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
 
 
 def _refused(collector: Collector, refusal: Refusal, manifest: Manifest | None) -> Response:
-    log.warning("answer refused (%d): %s", refusal.status, refusal.reason)
+    log.warning("%s", say("collector.log.refused", status=refusal.status, reason=refusal.reason))
     kind = "too_large" if refusal.status == 413 else "refused"
     return views.message(collector, kind, refusal.status, manifest=manifest)
 

@@ -31,6 +31,7 @@ from site_builder.collector.paths import action_path
 from site_builder.collector.responses import SecurityHeaders
 from site_builder.collector.settings import Collector
 from site_builder.forms.model import DEFAULT_ACTION
+from site_builder.messages import say
 
 log = logging.getLogger("parole.collector")
 
@@ -77,7 +78,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
 async def _server_error(request: Request, error: Exception) -> Response:
     """Anything unexpected: logged with its traceback (no client address in it), and an
     apology that says the answer may not have been saved."""
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    log.error("%s", say("collector.log.unexpected", method=request.method,
+                        path=request.url.path), exc_info=error)
     collector: Collector = request.app.state.collector
     return views.message(collector, "error", 500)
 

@@ -13,6 +13,8 @@ import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 
+from site_builder.messages import say
+
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 """Control characters a value may hold: a typed tab or line break (browsers send CRLF). Which
 field may hold a line break is the form's business (``validate.check``): only a textarea."""
@@ -56,8 +58,8 @@ def parse_body(body: bytes, limits: Limits) -> list[tuple[str, str]]:
     terminal that shows them runs them, e.g. U+009B starts an escape sequence).
     """
     if len(body) > limits.max_body_bytes:
-        raise Refusal(f"body of {len(body)} bytes, over the limit of {limits.max_body_bytes}",
-                      status=413)
+        raise Refusal(say("collector.refusal.too_large", size=len(body),
+                          limit=limits.max_body_bytes), status=413)
     # parse_qsl on bytes decodes them as ASCII, so it refuses any non-ASCII byte, raw or
     # percent-encoded. Latin-1 maps each byte to the code point of the same number and back:
     # parsing the Latin-1 text and encoding each part to Latin-1 again yields the exact bytes
@@ -68,12 +70,13 @@ def parse_body(body: bytes, limits: Limits) -> list[tuple[str, str]]:
             errors="strict", max_num_fields=limits.max_fields,
         )
     except ValueError:  # parse_qsl's only error without strict_parsing: too many fields
-        raise Refusal(f"more than {limits.max_fields} fields in the body") from None
+        raise Refusal(say("collector.refusal.too_many_fields", limit=limits.max_fields)) from None
     pairs = []
     for raw_name, raw_value in raw_pairs:
-        name = _utf8(raw_name.encode("latin-1"), "a field name")
+        name = _utf8(raw_name.encode("latin-1"), say("collector.refusal.a_field_name"))
         _check_name(name)
-        value = _utf8(raw_value.encode("latin-1"), f"the value of {shown(name)}")
+        value = _utf8(raw_value.encode("latin-1"),
+                      say("collector.refusal.the_value_of", name=shown(name)))
         _check_value(name, value)
         pairs.append((name, value))
     return pairs
@@ -92,19 +95,20 @@ def _utf8(data: bytes, where: str) -> str:
         return data.decode("utf-8", errors="strict")
     except UnicodeDecodeError as error:
         found = data[error.start:error.end]
-        raise Refusal(f"invalid UTF-8 in {where}: {found!r} at byte {error.start}") from None
+        raise Refusal(say("collector.refusal.invalid_utf8", where=where, found=repr(found),
+                          start=error.start)) from None
 
 
 def _check_name(name: str) -> None:
     for character in name:
         if unicodedata.category(character) == "Cc":
-            raise Refusal(f"control character U+{ord(character):04X} in the field name "
-                          f"{shown(name)}")
+            raise Refusal(say("collector.refusal.control_in_name",
+                              code=f"U+{ord(character):04X}", name=shown(name)))
 
 
 def _check_value(name: str, value: str) -> None:
     for character in value:
         # Category Cc is exactly C0, DEL and C1.
         if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROLS:
-            raise Refusal(f"control character U+{ord(character):04X} in the value of "
-                          f"{shown(name)}")
+            raise Refusal(say("collector.refusal.control_in_value",
+                              code=f"U+{ord(character):04X}", name=shown(name)))

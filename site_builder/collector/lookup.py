@@ -29,6 +29,7 @@ from site_builder.collector.responses import html_page
 from site_builder.collector.secret import CollectorSecret
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
+from site_builder.messages import say
 from site_builder.storage.base import StorageUnavailable, StoredAnswer
 from site_builder.storage.receipts import normalise_receipt
 
@@ -54,7 +55,7 @@ async def show_receipt(request: Request) -> Response:
     try:
         answer = await run_in_threadpool(collector.storage.get, code)
     except StorageUnavailable as error:
-        log.error("receipt not shown (503): %s", error)
+        log.error("%s", say("collector.log.receipt_unavailable", error=error))
         return views.message(collector, "error", 503,
                              headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
     manifest = collector.site.manifest(answer.form_id) if answer else None

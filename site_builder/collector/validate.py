@@ -37,6 +37,7 @@ from site_builder.forms.render import (
 )
 from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
+from site_builder.messages import say
 
 TYPED = frozenset({"text", "textarea", "email", "number"})
 """Types whose answer is typed in: an answer of only spaces is no answer."""
@@ -112,12 +113,12 @@ def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
     reserved = {name: answers.pop(name, []) for name in RESERVED_NAMES}
     for name in (FORM_ID_NAME, FORM_VERSION_NAME):
         if not reserved[name]:
-            raise Refusal(f"field {name!r} missing")
+            raise Refusal(say("collector.refusal.missing", name=name))
     for name in (FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME, AGAIN_NAME):
         if len(reserved[name]) > 1:
-            raise Refusal(f"field {name!r} repeated")
+            raise Refusal(say("collector.refusal.repeated", name=name))
     if reserved[AGAIN_NAME] not in ([], [AGAIN_VALUE]):
-        raise Refusal(f"field {AGAIN_NAME!r} is not {AGAIN_VALUE!r}")
+        raise Refusal(say("collector.refusal.again_not", name=AGAIN_NAME, value=AGAIN_VALUE))
     return Submission(
         form_id=reserved[FORM_ID_NAME][0],
         version=reserved[FORM_VERSION_NAME][0],
@@ -135,7 +136,7 @@ def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue
     """
     for name in answers:
         if form.get(name) is None:
-            raise Refusal(f"field {shown(name)} is no question of the form {form.id!r}")
+            raise Refusal(say("collector.refusal.no_question", name=shown(name), form=form.id))
     values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     entered: dict[str, list[str]] = {}
@@ -163,21 +164,20 @@ def _lines_checked(form: Form, question: Field, given: Sequence[str]) -> list[st
     if question.type == "textarea":
         return [_LINE_BREAK.sub("\n", value) for value in given]
     if question.type in ONE_LINE and any("\r" in value or "\n" in value for value in given):
-        raise Refusal(f"field {question.id!r} of the form {form.id!r}: a line break in a "
-                      "one-line field")
+        raise Refusal(say("collector.refusal.line_break", field=question.id, form=form.id))
     return list(given)
 
 
 def _check_structure(form: Form, question: Field, given: list[str]) -> None:
-    where = f"field {question.id!r} of the form {form.id!r}"
+    where = say("collector.refusal.field", field=question.id, form=form.id)
     if not question.multiple and len(given) > 1:
-        raise Refusal(f"{where} repeated")
+        raise Refusal(say("collector.refusal.field_repeated", where=where))
     if question.multiple and len(set(given)) < len(given):
-        raise Refusal(f"{where}: the same option twice")
+        raise Refusal(say("collector.refusal.same_option_twice", where=where))
     allowed = _allowed_values(question)
     for value in given:
         if allowed is not None and value not in allowed:
-            raise Refusal(f"{where}: {shown(value)} is not one of its options")
+            raise Refusal(say("collector.refusal.not_an_option", where=where, value=shown(value)))
 
 
 def _allowed_values(question: Field) -> frozenset[str] | None:

@@ -75,7 +75,7 @@ def test_a_lost_database_file_gets_503_not_a_receipt(
     assert [status for status, _ in replies] == [503] * 3
     assert all(NOT_SAVED in text for _, text in replies)
     assert f"le fichier de base de données {database} {said}" in log
-    assert "NOT stored (503)" in log
+    assert "NON enregistrée (503)" in log
     assert "Pour corriger : relancez le collecteur" in log
     figures.add("probe", {
         "finding": finding,
