@@ -384,6 +384,9 @@ def test_admin_routes_need_the_token(collector: RunningCollector) -> None:
         wrong = collector.request("GET", path, headers={"Authorization": "Bearer nope"})
         assert wrong.status == 401
         assert wrong.headers["www-authenticate"].startswith("Bearer")
+        # in the example site's language, French (issue #14)
+        assert json.loads(wrong.text) == {"error": "cette route demande l'en-tête "
+                                          "'Authorization: Bearer <PAROLE_ADMIN_TOKEN>'"}
     good = collector.request("GET", "/admin/export/avis-place.csv",
                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert good.status == 200

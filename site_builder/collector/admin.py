@@ -25,6 +25,7 @@ from site_builder.collector.export_xlsx import write_xlsx
 from site_builder.collector.lookup import client_pseudonyms
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector
+from site_builder.messages import say
 from site_builder.storage.base import Storage
 
 EXPORT_TYPES = {
@@ -65,13 +66,14 @@ def _refusal(request: Request) -> Response | None:
         if wait is None:
             return _unauthorised()
     return private(JSONResponse(
-        {"error": f"too many wrong tokens from your address: wait {wait} s"},
+        {"error": say("collector.admin.too_many_tokens", seconds=wait)},
         status_code=429, headers={"Retry-After": str(wait)}))
 
 
 def _unauthorised() -> Response:
     return private(JSONResponse(
-        {"error": "this route needs the header 'Authorization: Bearer <PAROLE_ADMIN_TOKEN>'"},
+        {"error": say("collector.admin.needs_token",
+                      header="Authorization: Bearer <PAROLE_ADMIN_TOKEN>")},
         status_code=401, headers={"WWW-Authenticate": 'Bearer realm="parole"'},
     ))
 
@@ -83,11 +85,11 @@ async def export_answers(request: Request) -> Response:
     form_id, _, extension = request.path_params["name"].rpartition(".")
     if extension not in EXPORT_TYPES or not form_id:
         return private(JSONResponse(
-            {"error": "ask for /admin/export/<form id>.csv, .xlsx or .json"}, status_code=404))
+            {"error": say("collector.admin.export_path")}, status_code=404))
     known = await run_in_threadpool(collector.storage.form_ids)
     if form_id not in known:
-        return private(JSONResponse({"error": f"no form {form_id!r}", "forms": known},
-                                    status_code=404))
+        return private(JSONResponse({"error": say("collector.admin.no_form", form=form_id),
+                                     "forms": known}, status_code=404))
     if extension == "xlsx":
         encoded: Iterator[bytes] = _file_chunks(
             await run_in_threadpool(_workbook, collector.storage, form_id))
