@@ -42,23 +42,16 @@ _EXAMPLE_DATES = {"opens": "2027-01-15", "closes": "2027-02-28"}
 def add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``new`` to ``parole``'s subcommands."""
     new = commands.add_parser(
-        "new", help="start a consultation: mkdocs.yml and drafts of its pages in a new folder",
-        description="Write mkdocs.yml and short drafts of the pages a consultation needs (the "
-                    "brief, a FAQ, a form, help in person, the accessibility statement, the "
-                    "privacy page) into FOLDER. On a terminal it asks for the title, the "
-                    "organizer and the dates; options give them too. What is not known becomes "
-                    "a TODO marker, which parole build reports with its file and line until "
-                    "you replace it. An existing file is never overwritten.")
-    new.add_argument("folder", type=Path, metavar="FOLDER",
-                     help="where to write the consultation (created if needed)")
+        "new", help=say("cli.help.new"), description=say("cli.help.new_description"))
+    new.add_argument("folder", type=Path, metavar="FOLDER", help=say("cli.help.new_folder"))
     new.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                     help=f"language of the pages (default: {DEFAULT_LANGUAGE})")
-    new.add_argument("--title", help="the consultation's title, at the top of every page")
-    new.add_argument("--organizer", help="who runs it, e.g. \"Ville de Belval\"")
-    new.add_argument("--email", help="the organizer's contact email address")
-    new.add_argument("--phone", help="the organizer's phone number, written as people read it")
-    new.add_argument("--opens", metavar="YYYY-MM-DD", help="first day answers are taken")
-    new.add_argument("--closes", metavar="YYYY-MM-DD", help="last day answers are taken")
+                     help=say("cli.help.new_language", default=DEFAULT_LANGUAGE))
+    new.add_argument("--title", help=say("cli.help.new_title"))
+    new.add_argument("--organizer", help=say("cli.help.new_organizer"))
+    new.add_argument("--email", help=say("cli.help.new_email"))
+    new.add_argument("--phone", help=say("cli.help.new_phone"))
+    new.add_argument("--opens", metavar="YYYY-MM-DD", help=say("cli.help.new_opens"))
+    new.add_argument("--closes", metavar="YYYY-MM-DD", help=say("cli.help.new_closes"))
 
 
 def run_new(arguments: argparse.Namespace, *, stdin: TextIO | None = None,

@@ -276,6 +276,7 @@ def test_every_command_is_listed_in_french(speak: pytest.MonkeyPatch,
     for words in ("Construire et servir des sites de consultation",
                   "build construire le site dans le dossier du site",
                   "stats compter les réponses de chaque formulaire",
+                  "new commencer une consultation",
                   "--version afficher le numéro de version de parole et quitter"):
         assert words in shown, shown
     with pytest.raises(SystemExit):
@@ -283,6 +284,10 @@ def test_every_command_is_listed_in_french(speak: pytest.MonkeyPatch,
     shown = " ".join(capsys.readouterr().out.split())
     assert "FORM_ID l'identifiant du formulaire (parole stats les liste)" in shown
     assert "--format {csv,json,xlsx} par défaut : csv" in shown
+    with pytest.raises(SystemExit):
+        main(["new", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "FOLDER où écrire la consultation (créé si besoin)" in shown
 
 
 # -- the collector's log: why an answer was refused, in the site's language ---------------------
