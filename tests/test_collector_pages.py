@@ -368,7 +368,7 @@ def test_the_form_with_errors_keeps_the_page_and_prefixes_the_title(
     page = _error_page(form_shell, manifest)
     assert _title(page) == "Erreur\u00a0: Donner mon avis — Réaménager la place du Marché"
     main = _main(page)
-    assert main.index("Ce questionnaire compte dix questions.") < main.index("p-error-summary")
+    assert main.index("Ce questionnaire compte dix questions,") < main.index("p-error-summary")
     assert 'href="#f-avis-place-frequence-1"' in main  # the summary's links stay in the page
     assert 'href="/confidentialite/"' in main  # the consent label's link, made absolute
     assert 'href="/papier/avis-place/"' in main
@@ -406,7 +406,7 @@ def test_the_closed_page_says_since_when_and_links_results_and_help(
     assert 'href="/consultation/aide/"' in main
     assert "<form" not in main
     assert "p-status" not in main  # "open until…", written when the site was built
-    assert "Ce questionnaire compte dix questions." in main
+    assert "Ce questionnaire compte dix questions, dont deux obligatoires." in main
     assert _title(page).startswith("Questionnaire fermé\u00a0: Donner mon avis — ")
     _assert_headings_in_order(page)
 

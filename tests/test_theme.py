@@ -358,6 +358,7 @@ def test_every_colour_pair_has_enough_contrast(scheme: str) -> None:
 TARGETS = (".p-header__menu, .p-nav a, .p-breadcrumb a, .p-footer a, .p-pager a, .p-local a, "
            ".p-faq__question")
 SMALL_TARGETS = f"""() => Array.from(document.querySelectorAll({TARGETS!r}))
+  .filter((el) => el.checkVisibility())  // a phone hides the breadcrumb's last crumb
   .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
   .filter(([, height]) => height < 44)"""
 VISIBLE = "(selector) => document.querySelector(selector).checkVisibility()"
@@ -503,6 +504,23 @@ def test_linked_answers_open_and_every_answer_opens_before_printing(
     page.evaluate("dispatchEvent(new Event('beforeprint'))")
     assert page.evaluate(opened) == [True, True]
     page.close()
+
+
+@pytest.mark.browser
+def test_a_phone_leaves_out_the_crumb_that_repeats_the_h1(
+    browser: Browser, base_url: str
+) -> None:
+    """Under 30em the breadcrumb keeps one 44 px row: its last crumb, the page itself, is the
+    h1 just below (tests/test_first_screen.py measures the room this gives)."""
+    crumbs = """Array.from(document.querySelectorAll('.p-breadcrumb li'),
+        (li) => [li.textContent.trim(), li.checkVisibility()])"""
+    for width, last_shown in ((320, False), (480, False), (481, True), (1280, True)):
+        page = browser.new_page(viewport={"width": width, "height": 640})
+        page.goto(base_url + "projet/budget/")
+        *up, (last, shown) = page.evaluate(crumbs)
+        assert up and all(visible for _, visible in up)
+        assert (last, shown) == (page.locator("main h1").inner_text(), last_shown), width
+        page.close()
 
 
 @pytest.mark.browser
