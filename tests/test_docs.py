@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 # Imported from the source tree (mypy cannot follow the wheel's remapping to
 # site_builder.plugins); only constants are read, so the second module object is harmless.
 from plugins.parole.config import ParoleConfig
-from plugins.parole.plugin import PAGE_TYPES
+from plugins.parole.page_checks import PAGE_TYPES
 from tests.reliability import report as reliability_report
 from tests.support import REPO
 

@@ -7,12 +7,9 @@ belongs to one build is reset in ``on_config`` (DESIGN.md, convention 2).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from markdown import Extension
@@ -41,27 +38,26 @@ from site_builder.i18n import (
 from site_builder.images.extension import ImagesExtension
 from site_builder.links import LinksExtension
 from site_builder.low_data import LowDataFile, file_name
-from site_builder.messages import say, say_count, use_language
+from site_builder.messages import say, use_language
 from site_builder.page_description import page_description
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 from site_builder.todo_markers import config_warnings, page_warnings
 
 from . import options as options_check
+from . import page_checks
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
+from .weight_report import report_page_weight
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
-PAGE_TYPES = ("faq",)
 THEME = "parole"
 STYLESHEET = "assets/parole.css"
 STYLESHEET_MODES = ("inline", "link")
-LISTED_PAGES = 5
-"""Pages named in a warning about many pages; the page-weight report lists them all."""
 
 
 class ParolePlugin(BasePlugin[ParoleConfig]):
@@ -259,19 +255,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        page_type = page.meta.get("type")
-        if page_type is not None and page_type not in PAGE_TYPES:
-            self.problems.append(Problem(
-                message=say("plugin.page_type", type=page_type),
-                fix=say("plugin.page_type.fix", types=", ".join(PAGE_TYPES)),
-                file=page.file.src_uri,
-                line=_source_line(page, _front_matter_key("type")),
-                field="type",
-            ))
-        if "calendar" in page.meta:
-            self._check_calendar_request(page)
+        self.problems += page_checks.front_matter_problems(page, self.calendar)
         if self.faq_extension is not None:
-            self.faq_extension.active = page_type == "faq"
+            self.faq_extension.active = page.meta.get("type") == "faq"
         if self.forms is not None:
             self.forms.before_page(page, markdown)
         if self.links is not None:
@@ -284,13 +270,6 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if page.file is self.generated_site_map:
             return self._site_map(page)
         return markdown
-
-    def _check_calendar_request(self, page: Page) -> None:
-        problem = calendar_options.front_matter_problem(page.meta["calendar"], self.calendar)
-        if problem is not None:
-            self.problems.append(replace(
-                problem, file=page.file.src_uri,
-                line=_source_line(page, _front_matter_key("calendar"))))
 
     def _site_map(self, page: Page) -> str:
         entries = []
@@ -317,27 +296,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if self.images is not None:
             self.images.after_page()
         if self.faq_extension is not None and self.faq_extension.active:
-            self._check_faq(page, self.faq_extension.questions)
+            self.problems += page_checks.faq_problems(page, self.faq_extension.questions)
             self.faq_extension.active = False
         return html
-
-    def _check_faq(self, page: Page, questions: list[faq.Question]) -> None:
-        if not questions:
-            self.problems.append(Problem(
-                message=say("faq.no_question"),
-                fix=say("faq.no_question.fix"),
-                file=page.file.src_uri,
-                line=_source_line(page, _front_matter_key("type")),
-                field="type",
-            ))
-        for question in questions:
-            if not question.answer:
-                self.problems.append(Problem(
-                    message=say("faq.no_answer", question=question.name),
-                    fix=say("faq.no_answer.fix"),
-                    file=page.file.src_uri,
-                    line=_source_line(page, _heading(question.name)),
-                ))
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -390,32 +351,12 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             sent = (precompress.precompress_site(site_dir, written) if self.config.precompress
                     else None)
             if scan is not None:
-                self._report_page_weight(config, edition, sent, scan.result())
+                report_page_weight(config, self.config.page_weight.budget * 1024,
+                                   downloads=[edition.path] if edition else [], sent=sent,
+                                   markup=scan.result())
         finally:
             if scan is not None:
                 scan.close()
-
-    def _report_page_weight(self, config: MkDocsConfig, edition: LowDataFile | None,
-                            sent: dict[str, int] | None, markup: dict[str, str]) -> None:
-        site_dir = Path(config.site_dir)
-        budget = self.config.page_weight.budget * 1024
-        site_path = urlsplit(config.site_url or "/").path
-        report = page_weight.measure_site(site_dir, budget, site_path=site_path,
-                                          downloads=[edition.path] if edition else [],
-                                          sent=sent, markup=markup)
-        report.write_json(site_dir / page_weight.REPORT_NAME)
-        if sent is not None:  # written after the others: its own .gz now
-            precompress.precompress_file(site_dir / page_weight.REPORT_NAME)
-        log.info("%s\n%s", say("weight.heading"), report.table())
-        over = report.over_budget()
-        for page_report in over[:LISTED_PAGES]:
-            log.warning(say("weight.page_over_budget", path=page_report.path,
-                            total=page_weight.kib(page_report.total),
-                            budget=page_weight.kib(budget)))
-        if len(over) > LISTED_PAGES:
-            log.warning(say("weight.more_over_budget", count=len(over) - LISTED_PAGES,
-                            budget=page_weight.kib(budget), report=page_weight.REPORT_NAME))
-        self._warn_about_resources(report, config)
 
     def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
         """The one-file edition (before page weight and precompression: measured, gzipped)."""
@@ -424,35 +365,6 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             return None
         return write_edition(config, edition.html.result(), catalogue=self.catalogue,
                              pages=edition.pages)
-
-    @staticmethod
-    def _warn_about_resources(report: page_weight.SiteReport, config: MkDocsConfig) -> None:
-        """One warning per resource, naming the pages that load it (a theme that loads a file
-        from a CDN on every page would otherwise print one warning per page)."""
-        external: dict[str, list[str]] = {}
-        missing: dict[str, list[str]] = {}
-        for page_report in report.pages:
-            for url in page_report.external:
-                external.setdefault(url, []).append(page_report.path)
-            for target in page_report.missing:
-                missing.setdefault(target, []).append(page_report.path)
-        for url, paths in sorted(external.items()):
-            log.warning(say_count("weight.external", len(paths), pages=_pages(paths), url=url,
-                                  docs=config.docs_dir))
-        for target, paths in sorted(missing.items()):
-            log.warning(say_count("weight.missing", len(paths), pages=_pages(paths),
-                                  target=target, docs=config.docs_dir))
-
-
-def _pages(paths: list[str]) -> str:
-    """``a.html``; ``a.html and b.html``; or the first :data:`LISTED_PAGES` and how many more."""
-    if len(paths) == 1:
-        return paths[0]
-    if len(paths) <= LISTED_PAGES:
-        return say("weight.pages_and", first=", ".join(paths[:-1]), last=paths[-1])
-    return say("weight.pages_and_more", first=", ".join(paths[:LISTED_PAGES]),
-               count=len(paths) - LISTED_PAGES)
-
 
 def _install(config: MkDocsConfig, kind: type[Extension], extension: Extension | None) -> None:
     """Put ``extension`` in the build's markdown extensions in place of any earlier ``kind``: a
@@ -488,23 +400,3 @@ def _unpublished_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
     return [file for file in files
             if file.src_dir and Path(file.src_dir) in theme_dirs
             and file.src_uri.startswith(tuple(unused))]
-
-
-def _front_matter_key(key: str) -> Callable[[str], bool]:
-    """Matches the line that sets ``key`` in front matter."""
-    return lambda line: line.split(":", 1)[0].strip() == key
-
-
-def _heading(text: str) -> Callable[[str], bool]:
-    """Matches the level-2 heading line that holds ``text``."""
-    return lambda line: line.startswith("## ") and text in line
-
-
-def _source_line(page: Page, matches: Callable[[str], bool]) -> int:
-    """Number of the first line of the page's source that ``matches``, or 1."""
-    for number, line in enumerate(page.file.content_string.splitlines(), 1):
-        if matches(line):
-            return number
-    return 1
-
-
