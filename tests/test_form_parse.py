@@ -23,7 +23,8 @@ from site_builder.forms.model import (
     Form,
     Option,
 )
-from site_builder.forms.parse import SCALE_MAX_STEPS, parse_form
+from site_builder.forms.parse import parse_form
+from site_builder.forms.type_keys import SCALE_MAX_STEPS
 from site_builder.messages import speaking
 from tests.support import REPO
 
