@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import platform
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,15 @@ START = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
+class Context:
+    """How long the run took and how busy the machine was (1-minute load average)."""
+
+    minutes: float
+    load_before: float
+    load_after: float
+
+
+@dataclass(frozen=True)
 class Row:
     """One export: its format, how many answers, how long, the child's peak memory and the
     file's size."""
@@ -49,6 +60,7 @@ class Row:
 def run(runs: int, quick: bool) -> str:
     """Export each size in each format once (``runs`` is for loads, not for these long runs)."""
     rows = []
+    started, load_before = time.monotonic(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="parole-bench-export-") as folder:
         for size in QUICK_SIZES if quick else SIZES:
             database = Path(folder) / f"answers-{size}.db"
@@ -56,8 +68,11 @@ def run(runs: int, quick: bool) -> str:
             for export_format in FORMATS:
                 print(f"export: {size} answers as {export_format}…", file=sys.stderr, flush=True)
                 rows.append(measure(database, size, export_format, Path(folder)))
-            database.unlink()
-    return page(rows, datetime.date.today().isoformat())
+            for path in Path(folder).glob(f"{database.name}*"):
+                path.unlink()
+    minutes = (time.monotonic() - started) / 60
+    return page(rows, datetime.date.today().isoformat(),
+                context=Context(minutes, load_before, os.getloadavg()[0]))
 
 
 def fill(database: Path, size: int) -> None:
@@ -104,7 +119,7 @@ def measure(database: Path, size: int, export_format: str, folder: Path) -> Row:
     return row
 
 
-def page(rows: Sequence[Row], day: str) -> str:
+def page(rows: Sequence[Row], day: str, context: Context | None = None) -> str:
     """The results page: a table, then what it says about memory."""
     lines = [
         "# Exports: time and memory as the consultation grows",
@@ -113,8 +128,9 @@ def page(rows: Sequence[Row], day: str) -> str:
         f"{platform.machine()}; SQLite database, the sample form of `tests/export_support.py` "
         "(every kind of text, a checkbox group, a scale). Each export runs alone in a child "
         "process; peak memory is that process's (`VmHWM`): Python, parole and openpyxl "
-        "included. Regenerate with `.venv/bin/python -m bench export` (about ten minutes).",
+        "included. Regenerate with `.venv/bin/python -m bench export`.",
         "",
+        *_context(context),
         "| format | answers | time (s) | answers/s | peak memory (MiB) | file (MiB) |",
         "|---|--:|--:|--:|--:|--:|",
     ]
@@ -124,6 +140,15 @@ def page(rows: Sequence[Row], day: str) -> str:
                      f"{rate:,.0f} | {row.peak_mib:.0f} | {row.output_mib:.1f} |")
     lines += ["", *_memory_verdict(rows), ""]
     return "\n".join(lines)
+
+
+def _context(context: Context | None) -> list[str]:
+    if context is None:
+        return []
+    return [f"The run took {context.minutes:.0f} minutes; the machine's load average was "
+            f"{context.load_before:.1f} at its start and {context.load_after:.1f} at its end "
+            f"(on {os.cpu_count()} cores). On a busy machine the times grow, the memory does "
+            "not.", ""]
 
 
 def _memory_verdict(rows: Sequence[Row]) -> list[str]:

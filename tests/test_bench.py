@@ -114,6 +114,7 @@ def test_the_export_benchmark_exports_both_formats_in_child_processes(
     assert all(float(row[4]) > 0 for row in rows), "each child's peak memory"
     assert "- csv: from 20 to 60 answers, peak memory" in page
     assert "- xlsx: from 20 to 60 answers, peak memory" in page
+    assert "the machine's load average was" in page
 
 
 def test_the_export_page_says_whether_memory_stays_flat() -> None:
