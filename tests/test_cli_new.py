@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import Browser
 
 from site_builder.cli import _parser, subcommands
 from site_builder.new_consultation import run_new
 from tests.pa11y_support import built_pages, describe_failures, require_tools, run_pa11y_ci
 from tests.support import REPO, build_site, serve_site
+from tests.test_first_screen import FOLD, below_the_fold
 
 PAROLE = [sys.executable, "-m", "site_builder.cli"]
 PAGES = {
@@ -333,3 +335,18 @@ def test_the_drafts_filled_in_pass_pa11y_in_every_language(tmp_path: Path) -> No
         reports = run_pa11y_ci(list(names), tmp_path)
     failed = [report for report in reports.values() if report.failed]
     assert not failed, describe_failures(list(reports.values()), lambda url: names[url])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_drafts_filled_in_keep_the_first_screen(
+    browser: Browser, tmp_path: Path, language: str
+) -> None:
+    """What an organizer gets from ``parole new`` passes tests/test_first_screen.py's measure:
+    h1, first words and the form's first question end above the fold at 360 and 320 px."""
+    assert parole("new", "draft", "--language", language, *OPTIONS, cwd=tmp_path).returncode == 0
+    fill_in(tmp_path / "draft")
+    site = build_site(tmp_path / "draft" / "mkdocs.yml", tmp_path / "site")
+    problems = below_the_fold(browser, site)
+    if problems:
+        pytest.fail(f"past y={FOLD}:\n  " + "\n  ".join(problems), pytrace=False)

@@ -4,7 +4,8 @@ question (legend or label) end above the fold, without JavaScript.
 
 "First words" are the first paragraph, list item, FAQ question, legend or label after the
 ``<h1>`` in ``<main>``. Every built page of the example and of each sample site is measured, the
-paper versions and the low-data edition (whose first words are its table of contents) too.
+paper versions and the low-data edition (whose first words are its table of contents) too;
+tests/test_cli_new.py measures the same way the drafts of ``parole new``, filled in, in fr, en, ar.
 
 Measured on the example, lowest bottom edge over its pages (y in CSS pixels, Chromium with this
 machine's fonts; the low-data edition, with its own stylesheet, left out):
