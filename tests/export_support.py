@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from site_builder.forms.manifest import manifest_data
 from site_builder.forms.model import Field, Form, Option
+from site_builder.storage import open_storage
 from site_builder.storage.base import (
     Duplicates,
     FormSchema,
@@ -172,3 +174,14 @@ class MemoryStorage:
 
     def close(self) -> None:
         pass
+
+
+def filled_database(path: Path) -> str:
+    """The URL of a new SQLite database at ``path`` holding the sample forms and answers."""
+    url = f"sqlite:///{path}"
+    storage = open_storage(url)
+    try:
+        fill(storage)
+    finally:
+        storage.close()
+    return url

@@ -21,7 +21,7 @@ from site_builder.storage import open_storage
 from site_builder.storage.base import StorageUnavailable
 from site_builder.storage.receipts import format_receipt
 from site_builder.storage.sqlite import SQLiteStorage
-from tests.export_support import FORM_ID, SAMPLE, fill
+from tests.export_support import FORM_ID, SAMPLE, filled_database
 
 PAROLE_SCRIPT = Path(sys.executable).parent / "parole"
 
@@ -29,13 +29,7 @@ PAROLE_SCRIPT = Path(sys.executable).parent / "parole"
 @pytest.fixture
 def database(tmp_path: Path) -> str:
     """The URL of a SQLite database holding the sample answers."""
-    url = f"sqlite:///{tmp_path / 'data' / 'answers.db'}"
-    storage = open_storage(url)
-    try:
-        fill(storage)
-    finally:
-        storage.close()
-    return url
+    return filled_database(tmp_path / "data" / "answers.db")
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from site_builder.collector.secret import CollectorSecret
 from site_builder.messages import speaking
 from site_builder.storage import open_storage
 from site_builder.storage.receipts import format_receipt
-from tests.export_support import FORM_ID, fill
+from tests.export_support import FORM_ID, filled_database
 from tests.support import form_site, write_site
 
 FRENCH = "fr_FR.UTF-8"
@@ -37,13 +37,7 @@ def speak(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 @pytest.fixture
 def database(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'answers.db'}"
-    storage = open_storage(url)
-    try:
-        fill(storage)
-    finally:
-        storage.close()
-    return url
+    return filled_database(tmp_path / "answers.db")
 
 
 # -- commands without a site: the environment's language ----------------------------------------
