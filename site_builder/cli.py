@@ -46,6 +46,7 @@ from site_builder.collector.startup import (
 from site_builder.errors import ParoleError
 from site_builder.i18n import DEFAULT_LANGUAGE
 from site_builder.messages import say, use_language
+from site_builder.mkdocs_words import MkDocsInOurWords, abort_message
 from site_builder.new_consultation import add_new_command, run_new
 
 log = logging.getLogger("parole")
@@ -149,6 +150,7 @@ def _rate_limit(value: str) -> int:
 def _setup_logging(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.addFilter(MkDocsInOurWords())
     for name in ("mkdocs", "parole", "uvicorn"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
@@ -230,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(arguments.config_file, host=arguments.host, port=arguments.port,
                   database=arguments.db or PREVIEW_DATABASE_URL, new_secret=arguments.new_secret)
     except (Abort, ConfigurationError, ParoleError, SiteError, ValueError) as error:
-        log.error("%s", error)
+        log.error("%s", abort_message(str(error)) if isinstance(error, Abort) else error)
         return 1
     except KeyboardInterrupt:
         return 130
