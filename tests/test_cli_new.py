@@ -114,7 +114,7 @@ def test_the_strict_build_lists_every_todo_until_replaced(tmp_path: Path) -> Non
     assert result.returncode == 1
     reported = re.findall(r"WARNING\s+-\s+(\S+:\d+) : il reste un marqueur TODO", result.stderr)
     assert sorted(reported) == sorted(markers)
-    assert f"Aborted with {len(markers)} warnings in strict mode" in result.stderr
+    assert f"{len(markers)} avertissements dans une construction stricte" in result.stderr
 
     fill_in(folder)
     assert marker_lines(folder) == []
