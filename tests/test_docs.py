@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import ast
 import os
 import re
@@ -17,6 +16,7 @@ from mkdocs.config import config_options as c
 # site_builder.plugins); only constants are read, so the second module object is harmless.
 from plugins.parole.config import ParoleConfig
 from plugins.parole.page_checks import PAGE_TYPES
+from site_builder.cli import _parser, subcommands
 from tests.reliability import report as reliability_report
 from tests.support import REPO
 
@@ -112,14 +112,6 @@ def test_changelog_follows_keep_a_changelog() -> None:
 COLLECTOR_DOCS = (REPO / "docs" / "collector.md").read_text(encoding="utf-8")
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    from site_builder.cli import _parser  # noqa: PLC0415 - the CLI's own parser, only here
-
-    actions = [action for action in _parser()._actions
-               if isinstance(action, argparse._SubParsersAction)]
-    return dict(actions[0].choices)
-
-
 @pytest.mark.parametrize("command", ["collect", "serve", "export", "stats", "purge", "delete"])
 def test_every_collector_command_and_flag_is_in_the_collector_reference(command: str) -> None:
     table = re.search(r"^## Commands\n(.*?)^## ", COLLECTOR_DOCS, re.M | re.S)
@@ -127,7 +119,7 @@ def test_every_collector_command_and_flag_is_in_the_collector_reference(command:
     row = next((line for line in table.group(1).splitlines()
                 if line.startswith(f"| `parole {command}")), None)
     assert row, f"parole {command} is missing from docs/collector.md's command table"
-    for action in _commands()[command]._actions:
+    for action in subcommands(_parser())[command]._actions:
         longest = max(action.option_strings, key=len, default=None)
         if longest and longest != "--help":
             assert longest in row, f"parole {command} {longest} is not documented"
