@@ -706,6 +706,7 @@ def methods_and_paths(version: str) -> list[Case]:
         "a receipt's link": ("/collect/ABCDEFGH/" + "A" * 22, 405),
         "the admin statistics": ("/admin/stats", 405),
         "the admin export": ("/admin/export/avis-place.csv", 405),
+        "the admin workbook export": ("/admin/export/avis-place.xlsx", 405),
         "the site's root": ("/", 404),
         "the manifest's address": ("/forms/avis-place.json", 404),
         "the address in capitals": ("/COLLECT", 404),
