@@ -87,26 +87,24 @@ class FormPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.extension.reset()
         output: list[str] = []
-        index = 0
-        while index < len(lines):
-            opening = _OPENING.match(lines[index])
-            if opening is None or not _is_fence(opening):
-                output.append(lines[index])
-                index += 1
+        kept = 0  # lines before it are in output: any other block, ```form inside included
+        for start, end, info in fenced_blocks(lines):
+            if info != INFO:
                 continue
-            end = _closing_line(lines, index, opening.group("fence"))
-            if opening.group("info").strip() != INFO:
-                output.extend(lines[index:end + 1])  # any other block, ```form inside included
-            elif end == len(lines):
-                self._report(self._line(index), "this form block is never closed",
-                             f"end it with a line holding only {opening.group('fence')}")
-                output.extend(lines[index:])
+            output.extend(lines[kept:start])
+            if end == len(lines):
+                opening = lines[start]
+                fence = opening[:len(opening) - len(opening.lstrip(opening[0]))]
+                self._report(self._line(start), "this form block is never closed",
+                             f"end it with a line holding only {fence}")
+                output.extend(lines[start:])
             else:
-                html = self._form(lines[index + 1:end], self._line(index))
+                html = self._form(lines[start + 1:end], self._line(start))
                 # Blank lines around the placeholder make it a block of its own, so the form
                 # never lands inside a paragraph.
                 output.extend(["", self.md.htmlStash.store(html), ""])
-            index = end + 1
+            kept = end + 1
+        output.extend(lines[kept:])
         return output
 
     def _line(self, index: int) -> int:
