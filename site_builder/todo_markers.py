@@ -92,5 +92,7 @@ def page_warnings(source: str, docs_dir: str | Path, src_uri: str,
                   config_file: str | Path | None) -> list[str]:
     """A warning for each marker of the page ``src_uri`` of ``docs_dir``, whose source is
     ``source``."""
+    if WORD not in source:  # most pages: no path to resolve on the disk
+        return []
     file = shown_path(Path(docs_dir) / src_uri, config_file)
     return [warning(marker, in_config=False) for marker in page_markers(source, file)]
