@@ -171,31 +171,25 @@ def test_the_installed_script_reads_the_environment(tmp_path: Path) -> None:
 
 # -- commands with a site: the site's language, whatever the environment's ----------------------
 
-def test_collect_speaks_its_french_site_in_an_english_environment(
-        example_site: Path, tmp_path: Path, speak: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    speak.setenv("LANG", ENGLISH)
-    site = form_site(example_site, tmp_path / "site", language="fr")
+@pytest.mark.parametrize(("environment", "language", "said"), [
+    (ENGLISH, "fr", [
+        "Le secret du collecteur (pseudonymes, liens des accusés de réception) vient de",
+        "la base de données {database} est dans le dossier du site donné par --site",
+        "Pour corriger : gardez la base hors des dossiers qu'un serveur publie"]),
+    (FRENCH, "en", ["is inside the site folder given with --site"]),
+], ids=["french-site-english-environment", "english-site-french-environment"])
+def test_collect_speaks_its_sites_language_whatever_the_environments(
+        *, example_site: Path, tmp_path: Path, speak: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], environment: str, language: str,
+        said: list[str]) -> None:
+    speak.setenv("LANG", environment)
+    site = form_site(example_site, tmp_path / "site", language=language)
     speak.setattr(run, "_run", lambda *_, **__: pytest.fail("the collector listened"))
     database = f"sqlite:///{site / 'answers.db'}"
     assert main(["collect", "--site", str(site), "--db", database]) == 1
     error = capsys.readouterr().err
-    assert "Le secret du collecteur (pseudonymes, liens des accusés de réception) vient de" \
-        in error
-    assert f"la base de données {site / 'answers.db'} est dans le dossier du site donné par " \
-           "--site" in error
-    assert "Pour corriger : gardez la base hors des dossiers qu'un serveur publie" in error
-
-
-def test_collect_speaks_its_english_site_in_a_french_environment(
-        example_site: Path, tmp_path: Path, speak: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    speak.setenv("LANG", FRENCH)
-    site = form_site(example_site, tmp_path / "site", language="en")
-    speak.setattr(run, "_run", lambda *_, **__: pytest.fail("the collector listened"))
-    database = f"sqlite:///{site / 'answers.db'}"
-    assert main(["collect", "--site", str(site), "--db", database]) == 1
-    assert "is inside the site folder given with --site" in capsys.readouterr().err
+    for line in said:
+        assert line.format(database=site / "answers.db") in error
 
 
 def test_collect_without_a_site_follows_the_environment(
