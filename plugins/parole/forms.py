@@ -24,7 +24,7 @@ from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
 
-from .links import LinksAdapter
+from .links import LinksAdapter, front_matter_lines
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
@@ -58,7 +58,7 @@ class FormsAdapter:
         """Tell the extension about the page MkDocs is about to render."""
         self._page = page
         self.extension.active_page_file = page.file.src_uri
-        self.extension.line_offset = _front_matter_lines(page.file.content_string, markdown)
+        self.extension.line_offset = front_matter_lines(page.file.content_string, markdown)
         self.extension.resolve_link = self._resolve_link
 
     def after_page(self) -> None:
@@ -88,11 +88,3 @@ class FormsAdapter:
               site_url: str | None) -> None:
         self.site_forms.write(site_dir, site=site, help_url=self.help_url, dropoff=dropoff,
                               site_url=site_url)
-
-
-def _front_matter_lines(source: str, markdown: str) -> int:
-    """How many lines of the page's source MkDocs removed (front matter) before ``markdown``,
-    so form messages give the line in the file the organizer edits."""
-    if not source.endswith(markdown):  # an earlier plugin rewrote the page: no safe offset
-        return 0
-    return source[: len(source) - len(markdown)].count("\n")

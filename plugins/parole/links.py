@@ -87,9 +87,8 @@ class LinksAdapter:
         source = page.file.content_string
         # Front matter MkDocs removed is never a link's place; a page another plugin rewrote
         # is searched whole.
-        front = source[: len(source) - len(markdown)].count("\n") if source.endswith(
-            markdown) else 0
-        self.extension.start_page(page.file.src_uri, SourceLines(source, skip_lines=front))
+        self.extension.start_page(page.file.src_uri, SourceLines(
+            source, skip_lines=front_matter_lines(source, markdown)))
 
     def after_page(self, page: Page) -> None:
         """Keep the anchors of the page just rendered, for the links that lead to it."""
@@ -121,6 +120,14 @@ class LinksAdapter:
                                 (no_anchor, self.anchors_level)):
             for problem in problems:
                 log.log(level, "%s", problem)
+
+
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines of the page's source MkDocs removed (front matter) before ``markdown``,
+    so messages give the line in the file the organizer edits."""
+    if not source.endswith(markdown):  # an earlier plugin rewrote the page: no safe offset
+        return 0
+    return source[: len(source) - len(markdown)].count("\n")
 
 
 def _heading_anchors(toc: Iterable[AnchorLink]) -> list[str]:
