@@ -26,7 +26,6 @@ however many answers there are (see ``bench/export.py``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +40,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from site_builder.collector.answer_table import AnswerTable, Cell, answer_table, describe
-from site_builder.collector.columns import COUNTED_TYPES, Question
 from site_builder.collector.export import neutralise_formula
+from site_builder.collector.stats import Tally, counted_questions
 from site_builder.messages import say, speaking
 from site_builder.storage.base import CHANNELS, Storage
 
@@ -64,14 +63,13 @@ def write_xlsx(storage: Storage, form_id: str, target: Path | IO[bytes], *,
         tally_sheet = workbook.create_sheet(say("export.sheet.tally"))
         answers_sheet = workbook.create_sheet(say("export.sheet.answers"))
         columns_sheet = workbook.create_sheet(say("export.sheet.columns"))
-        tally = _Tally([question for question in table.known.questions
-                        if question.type in COUNTED_TYPES])
+        tally = Tally(counted_questions(table.known))
         _start(answers_sheet, len(table.columns))
         answers_sheet.append(_header_row(answers_sheet, table.headers))
         scales = [column.question is not None and column.question.type == "scale"
                   for column in table.columns]
         for answer in storage.answers(form_id):
-            tally.add(answer.channel, answer.values)
+            tally.add(answer)
             answers_sheet.append([_cell(answers_sheet, cell, scale)
                                   for cell, scale in zip(table.row(answer), scales, strict=True)])
         last = get_column_letter(max(len(table.columns), 1))
@@ -79,31 +77,6 @@ def write_xlsx(storage: Storage, form_id: str, target: Path | IO[bytes], *,
         _write_tally(tally_sheet, table, tally, now or datetime.now(UTC))
         _write_columns(columns_sheet, table)
         workbook.save(target)
-
-
-class _Tally:
-    """Counts per channel and per option, taken while the answers are written."""
-
-    def __init__(self, questions: Sequence[Question]) -> None:
-        self.questions = questions
-        self.answers = 0
-        self.channels: Counter[str] = Counter(dict.fromkeys(CHANNELS, 0))
-        self.chosen: dict[str, Counter[str]] = {question.id: Counter() for question in questions}
-
-    def add(self, channel: str, values: dict[str, list[str]]) -> None:
-        self.answers += 1
-        self.channels[channel] += 1
-        for field_id, counter in self.chosen.items():
-            counter.update(values.get(field_id, ()))
-
-    def rows(self, question: Question) -> list[tuple[str, str, int]]:
-        """(label, value, count) for every option any version offered, then any other value
-        found in the answers (shown as it was stored)."""
-        chosen = self.chosen[question.id]
-        offered = [(option.label, option.value) for option in question.every_option]
-        known = {value for _, value in offered}
-        offered += [(value, value) for value in chosen if value not in known]
-        return [(label, value, chosen[value]) for label, value in offered]
 
 
 def _start(sheet: WriteOnlyWorksheet, width: int) -> None:
@@ -148,7 +121,7 @@ def _offset(moment: datetime) -> str:
     return moment.isoformat()[-6:]
 
 
-def _write_tally(sheet: WriteOnlyWorksheet, table: AnswerTable, tally: _Tally,
+def _write_tally(sheet: WriteOnlyWorksheet, table: AnswerTable, tally: Tally,
                  now: datetime) -> None:
     _start(sheet, 5)
     known = table.known
@@ -168,10 +141,13 @@ def _write_tally(sheet: WriteOnlyWorksheet, table: AnswerTable, tally: _Tally,
     sheet.append(_header_row(sheet, [say(f"export.tally.{key}") for key in
                                      ("question", "option", "value", "count", "share")]))
     for question in tally.questions:
-        for label, value, count in tally.rows(question):
-            share = WriteOnlyCell(sheet, count / tally.answers if tally.answers else 0)
+        # Every option any version offered, then any other value found (shown as stored).
+        for option in tally.option_counts(question, question.every_option):
+            share = WriteOnlyCell(sheet, option.count / tally.answers if tally.answers else 0)
             share.number_format = SHARE_FORMAT
-            sheet.append([_text(question.label), _text(label), _text(value), count, share])
+            label = option.value if option.label is None else option.label
+            sheet.append([_text(question.label), _text(label), _text(option.value), option.count,
+                          share])
 
 
 def _write_columns(sheet: WriteOnlyWorksheet, table: AnswerTable) -> None:

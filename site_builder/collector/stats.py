@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
-from site_builder.collector.columns import COUNTED_TYPES, check_known, form_questions
+from site_builder.collector.columns import (
+    COUNTED_TYPES,
+    FormQuestions,
+    Question,
+    check_known,
+    form_questions,
+)
+from site_builder.forms.model import Option
 from site_builder.messages import say
-from site_builder.storage.base import CHANNELS, Storage
+from site_builder.storage.base import CHANNELS, Storage, StoredAnswer
 
 
 @dataclass(frozen=True)
@@ -53,42 +60,60 @@ class FormStats:
     questions: tuple[QuestionStats, ...]
 
 
+class Tally:
+    """Counts taken one answer at a time: in all, per day, per channel and per option of the
+    ``questions`` (the xlsx export takes them while it writes the answers, in the same pass)."""
+
+    def __init__(self, questions: Sequence[Question]) -> None:
+        self.questions = tuple(questions)
+        self.answers = 0
+        self.days: Counter[date] = Counter()
+        self.channels: Counter[str] = Counter(dict.fromkeys(CHANNELS, 0))
+        self.chosen: dict[str, Counter[str]] = {question.id: Counter() for question in questions}
+
+    def add(self, answer: StoredAnswer) -> None:
+        self.answers += 1
+        self.days[answer.received_at.astimezone(UTC).date()] += 1
+        self.channels[answer.channel] += 1
+        for field_id, counter in self.chosen.items():
+            counter.update(answer.values.get(field_id, ()))
+
+    def option_counts(self, question: Question,
+                      offered: Sequence[Option]) -> tuple[OptionCount, ...]:
+        """Every ``offered`` option in order (0 included), then any other value found in the
+        answers, in order of first appearance, labelled None."""
+        chosen = self.chosen[question.id]
+        labels: dict[str, str | None] = {option.value: option.label for option in offered}
+        labels.update((value, None) for value in chosen if value not in labels)
+        return tuple(OptionCount(value, label, chosen[value]) for value, label in labels.items())
+
+
+def counted_questions(known: FormQuestions) -> list[Question]:
+    """The questions whose options are counted: choice, choices, select and scale ones."""
+    return [question for question in known.questions if question.type in COUNTED_TYPES]
+
+
 def form_stats(storage: Storage, form_id: str) -> FormStats:
     """Count the answers of ``form_id``; raises ``UnknownForm`` if the database lacks it."""
     check_known(storage, form_id)
     known = form_questions(storage, form_id)
-    counted = [question for question in known.questions if question.type in COUNTED_TYPES]
-    days: Counter[date] = Counter()
-    channels: Counter[str] = Counter(dict.fromkeys(CHANNELS, 0))
-    chosen: dict[str, Counter[str]] = {question.id: Counter() for question in counted}
-    total = 0
+    tally = Tally(counted_questions(known))
     for answer in storage.answers(form_id):
-        total += 1
-        days[answer.received_at.astimezone(UTC).date()] += 1
-        channels[answer.channel] += 1
-        for field_id, counter in chosen.items():
-            counter.update(answer.values.get(field_id, ()))
+        tally.add(answer)
     quarantined = sum(1 for _ in storage.answers(form_id, quarantined=True))
     return FormStats(
         form_id=form_id,
         title=known.title,
-        answers=total,
+        answers=tally.answers,
         quarantined=quarantined,
-        per_day=dict(sorted(days.items())),
-        per_channel=dict(channels),
+        per_day=dict(sorted(tally.days.items())),
+        per_channel=dict(tally.channels),
         questions=tuple(
-            QuestionStats(question.id, question.label, question.type, _option_counts(
-                [(option.value, option.label) for option in question.options], chosen[question.id]
-            ))
-            for question in counted
+            QuestionStats(question.id, question.label, question.type,
+                          tally.option_counts(question, question.options))
+            for question in tally.questions
         ),
     )
-
-
-def _option_counts(offered: list[tuple[str, str]], chosen: Counter[str]) -> tuple[OptionCount, ...]:
-    labels: dict[str, str | None] = dict(offered)
-    labels.update((value, None) for value in chosen if value not in labels)
-    return tuple(OptionCount(value, label, chosen[value]) for value, label in labels.items())
 
 
 def all_stats(storage: Storage) -> list[FormStats]:
