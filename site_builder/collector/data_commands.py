@@ -110,10 +110,10 @@ def open_existing_storage(url: str) -> Storage:
 
 def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
     if arguments.command == "export":
-        if arguments.format == "xlsx":
-            return _export_xlsx(arguments, storage)
         if arguments.format != "csv" and (arguments.labels or arguments.wide):
             raise _csv_only(arguments.format)
+        if arguments.format == "xlsx":
+            return _export_xlsx(arguments, storage)
         chunks = iter_export(storage, arguments.form_id, arguments.format,
                              labels=arguments.labels, wide=arguments.wide,
                              zone_name=arguments.time_zone)
@@ -140,8 +140,6 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
 
 
 def _export_xlsx(arguments: argparse.Namespace, storage: Storage) -> int:
-    if arguments.labels or arguments.wide:
-        raise _csv_only("xlsx")
     form_id, output = arguments.form_id, arguments.output
     if output is None and sys.stdout.isatty():
         raise _refusal("export.xlsx_not_to_terminal")
