@@ -21,6 +21,7 @@ from tests.collector_support import (
     VALID_ANSWER,
     Reply,
     RunningCollector,
+    answer,
     hidden_fields,
     running_collector,
 )
@@ -65,15 +66,6 @@ def stored(url: str, form_id: str = "avis-place", *, quarantined: bool = False) 
         return [answer.receipt for answer in storage.answers(form_id, quarantined=quarantined)]
     finally:
         storage.close()
-
-
-def answer(
-    site: Path, *changes: tuple[str, str], drop: tuple[str, ...] = ()
-) -> list[tuple[str, str]]:
-    """The valid answer, with ``changes`` replacing the fields they name, and ``drop`` left out."""
-    replaced = set(drop) | {name for name, _ in changes}
-    pairs = [pair for pair in VALID_ANSWER if pair[0] not in replaced]
-    return hidden_fields(site) + pairs + list(changes)
 
 
 # -- the happy path ----------------------------------------------------------------------------
