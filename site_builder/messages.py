@@ -30,6 +30,9 @@ ORGANIZER_LANGUAGES = ("en", "fr")
 """The languages organizers' messages are written in; English is the fallback."""
 FALLBACK = "en"
 _ENVIRONMENT = ("LC_ALL", "LC_MESSAGES", "LANG")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: every ``parole`` command reads a catalogue at
+start-up (its help texts), about twenty times faster than with the pure-Python loader."""
 
 _current: ContextVar[str | None] = ContextVar("parole_organizer_language", default=None)
 """The language of a :func:`speaking` block (None outside)."""
@@ -83,7 +86,7 @@ def catalogue(language: str) -> dict[str, str]:
     path = resources.files("site_builder") / "locales" / f"{language}.yml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     return {str(key): str(value) for key, value in data.items()}
 
 
