@@ -259,6 +259,15 @@ def test_an_unclosed_form_block_is_reported() -> None:
     assert ext.forms == []
 
 
+def test_an_unclosed_form_block_is_said_in_french_for_a_french_site() -> None:
+    ext = extension(line_offset=1)
+    with speaking("fr"):
+        convert("# Avis\n\n```form\n" + AVIS, ext)
+    [problem] = ext.problems
+    assert problem.message == "ce bloc de formulaire n'est jamais fermé"
+    assert problem.fix == "terminez-le par une ligne qui ne contient que ```"
+
+
 def test_an_empty_form_block_is_reported_at_its_fence() -> None:
     ext = extension()
     convert("Texte.\n\n```form\n```\n", ext)

@@ -95,8 +95,8 @@ class FormPreprocessor(Preprocessor):
             if end == len(lines):
                 opening = lines[start]
                 fence = opening[:len(opening) - len(opening.lstrip(opening[0]))]
-                self._report(self._line(start), "this form block is never closed",
-                             f"end it with a line holding only {fence}")
+                self._report(self._line(start), say("forms.never_closed"),
+                             say("forms.never_closed.fix", fence=fence))
                 output.extend(lines[start:])
             else:
                 html = self._form(lines[start + 1:end], self._line(start))
