@@ -9,6 +9,7 @@ stops mid-thought; else the site's ``site_description``. Plain text: the templat
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from html.parser import HTMLParser
 
 LIMIT = 160
@@ -91,9 +92,14 @@ def first_paragraph(content_html: str) -> str:
     text, no class (the theme's own paragraphs have one), and outside the containers of
     ``_SKIPPED`` and of the theme's components (a ``p-`` class)."""
     reader = _FirstParagraph()
-    reader.feed(content_html)
-    reader.close()
+    with suppress(_FoundError):  # the rest of the page is not parsed: this runs for every page
+        reader.feed(content_html)
+        reader.close()
     return _collapse(reader.text) if reader.done else ""
+
+
+class _FoundError(Exception):
+    """The first paragraph is read: stops the parser (HTMLParser has no other way)."""
 
 
 class _FirstParagraph(HTMLParser):
@@ -135,6 +141,8 @@ class _FirstParagraph(HTMLParser):
         if tag == "p" and self.in_paragraph:
             self.in_paragraph = False
             self.done = bool(self.text.strip())
+            if self.done:
+                raise _FoundError
 
     def handle_data(self, data: str) -> None:
         if self.in_paragraph and not self.done and not self._hidden():
