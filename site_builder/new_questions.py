@@ -4,15 +4,13 @@ address without @) is asked again with what is wrong; an empty one leaves a TODO
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TextIO
 
 from site_builder.calendar import iso_date
+from site_builder.collector.validate import plausible_email
 from site_builder.messages import say
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 @dataclass(frozen=True)
@@ -32,8 +30,8 @@ class _EndOfInputError(Exception):
 
 
 def email_problem(value: str) -> bool:
-    """Whether ``value`` cannot be an email address (name@place.tld, no space)."""
-    return _EMAIL.fullmatch(value) is None
+    """Whether ``value`` cannot be an email address: the check the forms' email questions use."""
+    return not plausible_email(value)
 
 
 def ask_missing(answers: Answers, stdin: TextIO, stdout: TextIO) -> Answers:

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser
 
 from site_builder.cli import _parser, subcommands
 from site_builder.new_consultation import run_new
+from site_builder.new_questions import email_problem
 from tests.pa11y_support import built_pages, describe_failures, require_tools, run_pa11y_ci
 from tests.support import REPO, build_site, serve_site
 from tests.test_first_screen import FOLD, below_the_fold
@@ -350,3 +351,9 @@ def test_the_drafts_filled_in_keep_the_first_screen(
     problems = below_the_fold(browser, site)
     if problems:
         pytest.fail(f"past y={FOLD}:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.mark.parametrize("typed", ["nom", "a@b", "a@b..fr", "a@.b.fr", "a b@c.fr"])
+def test_an_address_the_forms_would_refuse_is_not_an_email(typed: str) -> None:
+    assert email_problem(typed)
+    assert not email_problem("participation@ville.fr")
