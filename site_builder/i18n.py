@@ -29,13 +29,23 @@ def text_direction(language: str) -> str:
     return "rtl" if base_language(language) in RIGHT_TO_LEFT else "ltr"
 
 
-@cache
-def _load(language: str) -> dict[str, str]:
-    path = resources.files("site_builder.theme") / "locales" / f"{language}.yml"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: about twenty times faster than the pure-Python
+one, and catalogues are read by every build and every ``parole`` command (its help texts)."""
+
+
+def read_catalogue(package: str, language: str) -> dict[str, str]:
+    """The flat ``key: text`` catalogue ``locales/<language>.yml`` of ``package``, or {}."""
+    path = resources.files(package) / "locales" / f"{language}.yml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     return {str(key): str(value) for key, value in data.items()}
+
+
+@cache
+def _load(language: str) -> dict[str, str]:
+    return read_catalogue("site_builder.theme", language)
 
 
 def available_languages() -> list[str]:
