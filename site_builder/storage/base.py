@@ -10,10 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from site_builder.errors import ParoleError
+
+if TYPE_CHECKING:
+    from site_builder.storage.entry import (
+        Batch,
+        BatchProgress,
+        Change,
+        EntryResult,
+        Mediator,
+        MediatorCode,
+        NewBatch,
+        Sheet,
+        SheetEntry,
+    )
 
 CHANNELS = ("online", "paper", "assisted")
 """How an answer reached us: a citizen online, a paper form typed in by a mediator, or a
@@ -24,6 +37,16 @@ receipt instead of storing a second row."""
 
 Values = dict[str, list[str]]
 """An answer's values: field id → the values submitted, in the form's order."""
+MARKS = ("blank", "spoiled")
+"""What a paper sheet may say instead of an answer to a question: nothing (``blank``), or
+something that cannot be read or counted, such as two boxes ticked where one is asked
+(``spoiled``). Stored as such, exported as such, counted apart (issue #15)."""
+Marks = dict[str, str]
+"""A paper answer's marks: field id → one of ``MARKS``, in the form's order. A marked question
+has no value in ``Values``."""
+ROLES = ("mediator", "coordinator")
+"""A mediator types paper answers in and records assisted ones; a coordinator also reviews
+batches: double-entry differences, corrections, deletions, closing."""
 
 
 class StorageError(ParoleError):
@@ -57,6 +80,11 @@ class NewAnswer:
     a mediator. Cleared once the answer is older than ``DUPLICATE_WINDOW``."""
     quarantined: bool = False
     """The honeypot was filled: kept apart from the answers, never exported as one."""
+    entered_by: str | None = None
+    """The mediator who recorded an ``assisted`` answer (or typed a ``paper`` one); None
+    online."""
+    marks: Marks = field(default_factory=dict)
+    """``paper``: the questions the sheet left blank or spoiled."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,17 @@ class StoredAnswer:
     received_at: datetime
     expires_at: datetime | None
     quarantined: bool = False
+    entered_by: str | None = None
+    """Who recorded it (``assisted``) or typed it in (``paper``: the first entry's mediator,
+    or the importing command's ``import:<file name>``); None online."""
+    marks: Marks = field(default_factory=dict)
+    batch_id: int | None = None
+    """``paper``: the batch of sheets it came in."""
+    sheet: int | None = None
+    """``paper``: its sheet's number in the batch, from 1."""
+    pending: bool = False
+    """``paper`` with double entry: entered once, or its entries disagree. A pending answer
+    does not count: ``answers`` leaves it out, ``get`` finds it."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +187,116 @@ class Storage(Protocol):
 
     def delete(self, receipt: str) -> bool:
         """Delete one answer (a citizen asked for it); True if it existed."""
+        ...
+
+    # -- paper and mediator entry (issue #15; the types are in ``entry.py``) ---------------------
+    # Refusals a person can act on raise ``entry.EntryError`` with the reason in words.
+
+    def add_mediator(self, name: str, role: str, code_digest: str, now: datetime) -> None:
+        """Add a mediator with the digest of their access code. ``EntryError`` when a mediator
+        (revoked ones included: names attribute past entries) already has ``name``."""
+        ...
+
+    def mediators(self) -> list[Mediator]:
+        """Every mediator, revoked ones included, by name."""
+        ...
+
+    def mediator_codes(self) -> list[MediatorCode]:
+        """The code digests of the mediators not revoked (the sign-in compares a code's digest
+        with each, in constant time)."""
+        ...
+
+    def revoke_mediator(self, name: str, now: datetime) -> bool:
+        """Revoke ``name``'s code and end their sessions; False when no active mediator has
+        that name."""
+        ...
+
+    def open_session(self, token_digest: str, name: str, now: datetime,
+                     expires_at: datetime) -> None:
+        """Remember a signed-in session of mediator ``name`` until ``expires_at``."""
+        ...
+
+    def session_mediator(self, token_digest: str, now: datetime) -> Mediator | None:
+        """The mediator of an open session: None when it is unknown, expired, or its mediator
+        was revoked."""
+        ...
+
+    def close_session(self, token_digest: str) -> None:
+        """Sign out: forget the session (nothing happens if it is unknown)."""
+        ...
+
+    def create_batch(self, batch: NewBatch) -> Batch:
+        """Open a batch of paper sheets."""
+        ...
+
+    def batch(self, batch_id: int) -> Batch | None:
+        ...
+
+    def batches(self, form_id: str | None = None) -> list[BatchProgress]:
+        """Every batch (of one form, or of all), oldest first, with its sheets' states."""
+        ...
+
+    def enter_sheet(self, entry: SheetEntry, *, double: bool) -> EntryResult:
+        """Store one typing of the next sheet ``entry.entered_by`` has not entered in the
+        batch (``entry.sheet_rules``): with ``double`` False it counts at once; with ``double``
+        True it counts when a second mediator's typing of the same sheet agrees. The sheet's
+        answer (channel ``paper``) gets its receipt code at the first typing. ``EntryError``
+        when the batch is closed or every sheet counted by hand is already entered by this
+        mediator."""
+        ...
+
+    def enter_sheet_again(self, receipt: str, entry: SheetEntry) -> EntryResult:
+        """The third typing of a sheet a coordinator sent back: it counts when it agrees with
+        one of the set-aside typings, else the sheet ``differs`` again."""
+        ...
+
+    def sheet(self, receipt: str) -> Sheet | None:
+        """A paper sheet by its answer's receipt code, with its typings."""
+        ...
+
+    def sheets(self, batch_id: int) -> list[Sheet]:
+        """A batch's sheets in number order, with their typings."""
+        ...
+
+    def resolve_sheet(self, receipt: str, values: Values, marks: Marks, by: str,
+                      now: datetime, reason: str = "") -> Sheet:
+        """A coordinator's decision on a sheet whose typings differ: these values count."""
+        ...
+
+    def send_back_sheet(self, receipt: str, by: str, now: datetime, reason: str = "") -> Sheet:
+        """Set a differing sheet's typings aside: it waits for a third typing."""
+        ...
+
+    def correct_answer(self, receipt: str, values: Values, marks: Marks, by: str,
+                       now: datetime, reason: str = "") -> StoredAnswer:
+        """Replace a counted paper or assisted answer's values, keeping the old ones in the
+        audit trail."""
+        ...
+
+    def delete_entered_answer(self, receipt: str, by: str, now: datetime,
+                              reason: str = "") -> bool:
+        """Delete a paper or assisted answer (a wrong sheet, or its author asked), recording
+        who, when and why (not what it said) in the audit trail; False when unknown."""
+        ...
+
+    def recount_batch(self, batch_id: int, sheets_counted: int, by: str, now: datetime,
+                      reason: str = "") -> Batch:
+        """Change an open batch's hand count (the stack was counted again)."""
+        ...
+
+    def close_batch(self, batch_id: int, by: str, now: datetime) -> Batch:
+        """Close a batch: no entry, correction or deletion any more. ``EntryError`` unless it
+        is ``BatchProgress.complete``."""
+        ...
+
+    def import_batch(self, batch: NewBatch, answers: Sequence[NewAnswer]) -> tuple[Batch, bool]:
+        """Store an imported file's answers as one batch, all or none; when a batch with the
+        same ``source_digest`` exists, store nothing and return it with False."""
+        ...
+
+    def changes(self, *, batch_id: int | None = None,
+                receipt: str | None = None) -> list[Change]:
+        """The audit trail (of one batch, one answer, or all), oldest first."""
         ...
 
     def schema_version(self) -> int:
