@@ -75,6 +75,20 @@ def test_the_manifest_carries_the_consultations_time_zone(tmp_path: Path) -> Non
     assert read_manifest(site / "forms" / "avis.json").time_zone == "America/Cayenne"
 
 
+def test_the_manifest_carries_the_paper_places_and_double_entry(tmp_path: Path) -> None:
+    options = {"paper_dropoff": ["Mairie, accueil", "Bibliothèque"],
+               "paper_entry": {"double": True}}
+    config_file = write_site(tmp_path, {"index.md": "# A\n\n" + FORM.format(form_id="avis")},
+                             plugins=[{"parole": options}])
+    manifest = read_manifest(build_site(config_file, tmp_path / "site") / "forms" / "avis.json")
+    assert manifest.paper_dropoff == ("Mairie, accueil", "Bibliothèque")
+    assert manifest.double_entry is True
+
+
+def test_by_default_sheets_are_typed_once(forms_site: Path) -> None:
+    assert read_manifest(forms_site / "forms" / "jardin.json").double_entry is False
+
+
 def test_a_mistyped_time_zone_stops_the_build_naming_the_closest(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,6 +18,7 @@ from site_builder.forms.manifest import (
     Manifest,
     ManifestError,
     manifest_data,
+    manifest_from_text,
     read_manifest,
     write_manifest,
 )
@@ -41,7 +42,7 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     manifest = read_manifest(path)
     assert manifest == Manifest(form=EXPECTED, page_url="consultation/place-du-marche/",
                                 language="fr", closes=date(2026, 12, 31),
-                                version=EXPECTED.version, time_zone="Europe/Paris", format=3)
+                                version=EXPECTED.version, time_zone="Europe/Paris", format=4)
 
 
 @pytest.mark.parametrize(("language", "given", "written"), [
@@ -56,6 +57,42 @@ def test_the_time_zone_is_the_sites_or_its_languages_default(
     assert read_manifest(path).time_zone == written
 
 
+def test_paper_places_and_double_entry_round_trip(tmp_path: Path) -> None:
+    places = ("Hôtel de ville, accueil", "Médiathèque Jules-Verne")
+    path = write(tmp_path, paper_dropoff=list(places), double_entry=True)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["paper_dropoff"] == list(places)
+    assert data["double_entry"] is True
+    manifest = read_manifest(path)
+    assert manifest.paper_dropoff == places
+    assert manifest.double_entry is True
+
+
+def test_without_paper_options_no_place_and_single_entry(tmp_path: Path) -> None:
+    data = json.loads(write(tmp_path).read_text(encoding="utf-8"))
+    assert data["paper_dropoff"] == []
+    assert data["double_entry"] is False
+
+
+def test_a_manifest_text_reads_as_its_file(tmp_path: Path) -> None:
+    path = write(tmp_path, paper_dropoff=["Mairie"])
+    text = path.read_text(encoding="utf-8")
+    assert manifest_from_text(text, "avis-place 347afc05") == read_manifest(path)
+
+
+def test_a_stored_manifest_of_another_format_is_refused_naming_where_it_came_from(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(write(tmp_path).read_text(encoding="utf-8"))
+    data["format"] = 3
+    with pytest.raises(ManifestError) as raised:
+        manifest_from_text(json.dumps(data), "the database's form avis-place")
+    assert str(raised.value).startswith("the database's form avis-place: unknown manifest "
+                                        "format 3; this parole reads format 4")
+    with pytest.raises(ManifestError, match="not valid JSON"):
+        manifest_from_text("{", "the database's form avis-place")
+
+
 def test_round_trip_without_closing_date_or_optional_text(tmp_path: Path) -> None:
     form = Form(id="court", title="Court", fields=EXPECTED.fields[:1])
     assert read_manifest(write(tmp_path, form)).form == form
@@ -66,7 +103,7 @@ def test_the_file_is_forms_id_json_readable_and_stable(tmp_path: Path) -> None:
     assert path == tmp_path / "forms" / "avis-place.json"
     text = path.read_text(encoding="utf-8")
     assert "Donnez votre avis sur la place du marché" in text  # not \u00e9 escapes
-    assert text.startswith('{\n  "format": 3,\n  "id": "avis-place",\n')
+    assert text.startswith('{\n  "format": 4,\n  "id": "avis-place",\n')
     assert text.endswith("}\n")
     data = json.loads(text)
     assert list(data) == list(TOP_KEYS)
@@ -92,7 +129,8 @@ def test_the_docs_show_the_manifest_of_their_example() -> None:
     publication = {key: documented[key] for key in ("page_url", "language", "action",
                                                     "site_url", "results_url", "help_url",
                                                     "paper_url", "retention_days",
-                                                    "time_zone")}
+                                                    "time_zone", "paper_dropoff",
+                                                    "double_entry")}
     assert manifest_data(form, **publication, opens=date.fromisoformat(documented["opens"]),
                          closes=form.closes) == documented
     for key in (*TOP_KEYS, *FIELD_KEYS):
@@ -114,8 +152,8 @@ def _field(data: dict[str, Any], key: str, value: object) -> None:
 
 
 BROKEN: dict[str, tuple[Any, str]] = {
-    "unknown format": (lambda d: d.update(format=2),
-                       "unknown manifest format 2; this parole reads format 3"),
+    "older format": (lambda d: d.update(format=3),
+                     "unknown manifest format 3; this parole reads format 4"),
     "no format": (lambda d: d.pop("format"), "unknown manifest format None"),
     "missing key": (lambda d: d.pop("page_url"), "the manifest lacks 'page_url'"),
     "unknown key": (lambda d: d.update(couleur="bleu"), "the manifest has unknown 'couleur'"),
@@ -135,6 +173,14 @@ BROKEN: dict[str, tuple[Any, str]] = {
                                 "field 'prenom': 'max_length' is a string"),
     "max_length a boolean": (lambda d: _field(d, "max_length", True),
                              "field 'prenom': 'max_length' is true/false"),
+    "places not a list": (lambda d: d.update(paper_dropoff="Mairie"),
+                          "'paper_dropoff' is a string, expected a list"),
+    "a place not text": (lambda d: d.update(paper_dropoff=["Mairie", 3]),
+                         "'paper_dropoff' must be a list of places, each a string"),
+    "double_entry not a boolean": (lambda d: d.update(double_entry="yes"),
+                                   "'double_entry' is a string, expected true/false"),
+    "without double_entry": (lambda d: d.pop("double_entry"),
+                             "the manifest lacks 'double_entry'"),
     "unknown time zone": (lambda d: d.update(time_zone="Europe/Pariss"),
                           "'time_zone' is 'Europe/Pariss', which is not a time zone"),
     "unknown field type": (lambda d: _field(d, "type", "date"),

@@ -56,6 +56,14 @@ class ImagesConfig(base.Config):
     """Folder keeping resized pictures between builds, from the folder of ``mkdocs.yml``."""
 
 
+class PaperEntryConfig(base.Config):
+    """How mediators type paper answers in (the collector's data-entry area)."""
+
+    double = c.Type(bool, default=False)
+    """Every paper sheet is typed twice, by two different mediators; only sheets whose two
+    typings agree count, the others wait for a coordinator."""
+
+
 class ParoleConfig(base.Config):
     """Options of the ``parole`` plugin."""
 
@@ -96,6 +104,8 @@ class ParoleConfig(base.Config):
     """How many days answers are kept after ``closes``, then deleted."""
     paper_dropoff = c.ListOfItems(c.Type(str), default=[])
     """Places where paper answers can be dropped off, one line each."""
+    paper_entry = c.SubConfig(PaperEntryConfig)
+    """How paper answers are typed in (``double``)."""
     time_zone = CheckedByCalendar()
     """Time zone of the times in the exports, an IANA name (``Europe/Paris``, ``Indian/Reunion``);
     default ``Europe/Paris`` for a French site, else ``UTC``."""

@@ -85,6 +85,6 @@ class FormsAdapter:
         return self.links.form_link(href, self._page, self.extension.form_text)
 
     def write(self, site_dir: Path, *, site: SiteInfo, dropoff: list[str],
-              site_url: str | None) -> None:
+              site_url: str | None, double_entry: bool) -> None:
         self.site_forms.write(site_dir, site=site, help_url=self.help_url, dropoff=dropoff,
-                              site_url=site_url)
+                              site_url=site_url, double_entry=double_entry)

@@ -339,7 +339,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         site_dir = Path(config.site_dir)
         if self.forms is not None:
             self.forms.write(site_dir, site=self.site_info(config),
-                             dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url)
+                             dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url,
+                             double_entry=self.config.paper_entry.double)
         edition_name = file_name(self.catalogue) if self.config.low_data else None
         scan = None
         if self.config.page_weight.enabled:  # scanned in other processes meanwhile

@@ -14,6 +14,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,7 +37,8 @@ FOLDER = "forms"
 """Manifests live in ``site/<FOLDER>/<id>.json``."""
 TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "opens",
             "closes", "action", "site_url", "results_url", "help_url", "paper_url",
-            "retention_days", "time_zone", "submit", "intro_html", "fields")
+            "retention_days", "time_zone", "paper_dropoff", "double_entry", "submit",
+            "intro_html", "fields")
 """The keys of a manifest, in the order they are written."""
 FIELD_KEYS = tuple(attribute.name for attribute in dataclasses.fields(Field))
 _FIELD_HINTS = typing.get_type_hints(Field)
@@ -45,16 +47,17 @@ _TOP_KINDS: dict[str, tuple[type, ...]] = {
     "language": (str,), "opens": (str, type(None)), "closes": (str, type(None)),
     "action": (str,), "site_url": (str, type(None)), "results_url": (str, type(None)),
     "help_url": (str, type(None)), "paper_url": (str, type(None)), "retention_days": (int,),
-    "time_zone": (str,), "submit": (str, type(None)), "intro_html": (str, type(None)),
-    "fields": (list,),
+    "time_zone": (str,), "paper_dropoff": (list,), "double_entry": (bool,),
+    "submit": (str, type(None)), "intro_html": (str, type(None)), "fields": (list,),
 }
 
 
 class ManifestError(ParoleError):
     """A form manifest the collector cannot trust: which file, and what is wrong with it."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         self.path = path
+        """The file, or where a manifest's text came from (a stored form version)."""
         self.reason = reason
         fix = say("problem.how_to_fix", fix=say("manifest.fix"))
         super().__init__(f"{path}: {reason}\n    {fix}")
@@ -88,6 +91,11 @@ class Manifest:
     """How many days after ``closes`` answers are kept."""
     time_zone: str = OTHER_DEFAULT
     """The consultation's time zone (IANA name): the exports write times in it."""
+    paper_dropoff: tuple[str, ...] = ()
+    """Where paper answers are dropped off (the plugin's ``paper_dropoff``): the places a
+    mediator picks from when starting a batch of sheets."""
+    double_entry: bool = False
+    """Whether every paper sheet is typed twice by two mediators (``paper_entry.double``)."""
     format: int = MANIFEST_FORMAT
 
 
@@ -109,6 +117,8 @@ def manifest_data(
     paper_url: str | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
     time_zone: str | None = None,
+    paper_dropoff: Sequence[str] = (),
+    double_entry: bool = False,
 ) -> dict[str, Any]:
     """The manifest as JSON-ready data, keys in the documented order. Without ``time_zone``,
     the default for ``language`` (``time_zones.default_time_zone``)."""
@@ -129,6 +139,8 @@ def manifest_data(
         "paper_url": paper_url,
         "retention_days": retention_days,
         "time_zone": time_zone or default_time_zone(language),
+        "paper_dropoff": list(paper_dropoff),
+        "double_entry": double_entry,
         "submit": form.submit,
         "intro_html": form.intro_html,
         "fields": [_field_data(field) for field in form.fields],
@@ -154,69 +166,84 @@ def write_manifest(form: Form, *, site_dir: Path, **publication: Any) -> Path:
 def read_manifest(path: Path) -> Manifest:
     """The manifest at ``path``; raises ``ManifestError`` when it cannot be trusted."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ManifestError(path, say("manifest.unreadable", error=error.strerror)) from error
     except UnicodeDecodeError as error:
         raise ManifestError(path, say("manifest.not_utf8")) from error
+    return manifest_from_text(text, path)
+
+
+def manifest_from_text(text: str, where: Path | str) -> Manifest:
+    """The manifest whose JSON is ``text`` (a file's, or one stored with a form version in the
+    database), read as strictly as a file; ``where`` names its origin in the ``ManifestError``
+    raised when it cannot be trusted."""
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ManifestError(path, say("manifest.not_json", line=error.lineno,
-                                      error=error.msg)) from error
+        raise ManifestError(where, say("manifest.not_json", line=error.lineno,
+                                       error=error.msg)) from error
     if not isinstance(data, dict):
-        raise ManifestError(path, say("manifest.not_object"))
+        raise ManifestError(where, say("manifest.not_object"))
     if data.get("format") != MANIFEST_FORMAT:
-        raise ManifestError(path, say("manifest.format", format=data.get("format"),
-                                      expected=MANIFEST_FORMAT))
-    _check_keys(path, data, TOP_KEYS, say("manifest.where.manifest"))
+        raise ManifestError(where, say("manifest.format", format=data.get("format"),
+                                       expected=MANIFEST_FORMAT))
+    _check_keys(where, data, TOP_KEYS, say("manifest.where.manifest"))
     for key, kinds in _TOP_KINDS.items():
         if not isinstance(data[key], kinds):
             names = [_json_kind_name(kind) for kind in kinds]
             expected = names[0] if len(names) == 1 else say("manifest.or", first=names[0],
                                                             second=names[1])
-            raise ManifestError(path, say("manifest.wrong_kind", key=key,
-                                          kind=_json_kind(data[key]), expected=expected))
-    closes = _date(path, "closes", data["closes"])
+            raise ManifestError(where, say("manifest.wrong_kind", key=key,
+                                           kind=_json_kind(data[key]), expected=expected))
+    closes = _date(where, "closes", data["closes"])
     form = Form(
         id=data["id"],
         title=data["title"],
-        fields=tuple(_field(path, item, index) for index, item in enumerate(data["fields"])),
+        fields=tuple(_field(where, item, index) for index, item in enumerate(data["fields"])),
         intro_html=data["intro_html"],
         submit=data["submit"],
         closes=closes,
         source=data["source"],
     )
     if form.version != data["version"]:
-        raise ManifestError(path, say("manifest.version", version=data["version"],
-                                      computed=form.version))
+        raise ManifestError(where, say("manifest.version", version=data["version"],
+                                       computed=form.version))
     if isinstance(data["retention_days"], bool) or data["retention_days"] < 0:
-        raise ManifestError(path, say("manifest.retention", value=data["retention_days"]))
+        raise ManifestError(where, say("manifest.retention", value=data["retention_days"]))
+    if not all(isinstance(place, str) for place in data["paper_dropoff"]):
+        raise ManifestError(where, say("manifest.places"))
     return Manifest(form=form, page_url=data["page_url"], language=data["language"],
                     closes=closes, version=data["version"],
-                    opens=_date(path, "opens", data["opens"]), action=data["action"],
+                    opens=_date(where, "opens", data["opens"]), action=data["action"],
                     site_url=data["site_url"], results_url=data["results_url"],
                     help_url=data["help_url"], paper_url=data["paper_url"],
                     retention_days=data["retention_days"],
-                    time_zone=_zone(path, data["time_zone"]), format=data["format"])
+                    time_zone=_zone(where, data["time_zone"]),
+                    paper_dropoff=tuple(data["paper_dropoff"]),
+                    double_entry=data["double_entry"], format=data["format"])
 
 
-def _check_keys(path: Path, data: dict[str, Any], expected: tuple[str, ...], where: str) -> None:
+def _check_keys(
+    origin: Path | str, data: dict[str, Any], expected: tuple[str, ...], where: str
+) -> None:
     missing = [key for key in expected if key not in data]
     if missing:
-        raise ManifestError(path, say("manifest.lacks", where=where,
-                                      keys=", ".join(map(repr, missing))))
+        raise ManifestError(origin, say("manifest.lacks", where=where,
+                                        keys=", ".join(map(repr, missing))))
     unexpected = [key for key in data if key not in expected]
     if unexpected:
-        raise ManifestError(path, say("manifest.unknown_keys", where=where,
-                                      keys=", ".join(map(repr, unexpected))))
+        raise ManifestError(origin, say("manifest.unknown_keys", where=where,
+                                        keys=", ".join(map(repr, unexpected))))
 
 
-def _zone(path: Path, name: str) -> str:
+def _zone(origin: Path | str, name: str) -> str:
     if time_zone(name) is None:
-        raise ManifestError(path, say("manifest.time_zone", name=name))
+        raise ManifestError(origin, say("manifest.time_zone", name=name))
     return name
 
 
-def _date(path: Path, key: str, value: str | None) -> date | None:
+def _date(origin: Path | str, key: str, value: str | None) -> date | None:
     if value is None:
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -224,31 +251,31 @@ def _date(path: Path, key: str, value: str | None) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ManifestError(path, say("manifest.date", key=key, value=value))
+    raise ManifestError(origin, say("manifest.date", key=key, value=value))
 
 
-def _field(path: Path, data: object, index: int) -> Field:
+def _field(origin: Path | str, data: object, index: int) -> Field:
     where = say("manifest.where.field_number", number=index + 1)
     if not isinstance(data, dict):
-        raise ManifestError(path, say("manifest.field_not_object", where=where,
-                                      kind=_json_kind(data)))
+        raise ManifestError(origin, say("manifest.field_not_object", where=where,
+                                        kind=_json_kind(data)))
     if isinstance(data.get("id"), str):
         where = say("manifest.where.field", id=data["id"])
-    _check_keys(path, data, FIELD_KEYS, where)
+    _check_keys(origin, data, FIELD_KEYS, where)
     for name, hint in _FIELD_HINTS.items():
         if name != "options" and not _conforms(data[name], hint):
-            raise ManifestError(path, say("manifest.field_kind", where=where, name=name,
-                                          kind=_json_kind(data[name])))
+            raise ManifestError(origin, say("manifest.field_kind", where=where, name=name,
+                                            kind=_json_kind(data[name])))
     if data["type"] not in FIELD_TYPES:
-        raise ManifestError(path, say("manifest.field_type", where=where, type=data["type"]))
+        raise ManifestError(origin, say("manifest.field_type", where=where, type=data["type"]))
     options = data["options"]
     if not isinstance(options, list) or not all(
         isinstance(option, dict) and set(option) == {"value", "label"}
         and all(isinstance(text, str) for text in option.values())
         for option in options
     ):
-        raise ManifestError(path, say("manifest.options", where=where,
-                                      example='{"value": …, "label": …}'))
+        raise ManifestError(origin, say("manifest.options", where=where,
+                                        example='{"value": …, "label": …}'))
     return Field(**{**data, "options": tuple(Option(**option) for option in options)})
 
 

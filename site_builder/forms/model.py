@@ -27,7 +27,7 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
 FORM_KEYS = ("id", "title", "intro", "submit", "closes", "fields")
-MANIFEST_FORMAT = 3
+MANIFEST_FORMAT = 4
 ANSWER_COLUMNS = ("receipt", "received_at", "channel", "form_version")
 """What every stored answer carries besides its questions' values: the export's last columns,
 so no question may take one of these ids."""

@@ -104,9 +104,11 @@ class SiteForms:
         help_url: str | None,
         dropoff: Sequence[str],
         site_url: str | None,
+        double_entry: bool = False,
     ) -> list[Path]:
         """Write every form's manifest and, for forms still open, its paper page; returns the
-        paths written."""
+        paths written. ``dropoff`` and ``double_entry`` go in the manifests too: the collector's
+        data-entry area offers those places and types each sheet twice when asked."""
         written = []
         for placed in self.placed.values():
             form = placed.form
@@ -118,7 +120,8 @@ class SiteForms:
                 results_url=self.consultation.results_url, help_url=help_url,
                 paper_url=None if self.closed(form) else self.paper_url(form.id),
                 retention_days=self.consultation.retention_days,
-                time_zone=self.consultation.time_zone,
+                time_zone=self.consultation.time_zone, paper_dropoff=dropoff,
+                double_entry=double_entry,
             ))
             if self.closed(form) is None:
                 written.append(self._write_paper(placed, site_dir, site=site, help_url=help_url,
