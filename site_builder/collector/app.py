@@ -6,6 +6,8 @@ the routes follow the forms' action paths (``collector_url``, ``/collect`` by de
 - ``POST <action>``: an answer (``answers.receive_answer``);
 - ``GET <action>/<receipt code>/<key>``: its receipt (``lookup``); ``GET <action>/<code>``:
   a page saying that the code alone opens nothing;
+- ``<action>/saisie/…`` (``/data-entry/`` in other languages than French): the mediators'
+  area (``entry``);
 - ``/admin/…`` when ``PAROLE_ADMIN_TOKEN`` is set (``admin``);
 - with ``serve_site`` (``parole serve``), every other path is a file of the built site.
 """
@@ -27,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from site_builder.collector import admin, answers, lookup, views
+from site_builder.collector.entry import routing as entry_routing
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import SecurityHeaders
 from site_builder.collector.settings import Collector
@@ -37,7 +40,8 @@ log = logging.getLogger("parole.collector")
 
 
 def create_app(collector: Collector) -> Starlette:
-    routes: list[BaseRoute] = []
+    # the mediators' area first: the receipts' <action>/{code}/{key} would take its paths
+    routes: list[BaseRoute] = entry_routing.routes(collector)
     paths = {action_path(manifest) for manifest in collector.manifests}
     if collector.settings.serve_site:
         paths.add(DEFAULT_ACTION)  # a form may be added while the preview runs

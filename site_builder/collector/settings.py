@@ -30,6 +30,10 @@ ADMIN_MISS_LIMIT = 10
 """Wrong admin tokens per minute from one client; past it, every ``/admin/`` request from that
 client gets 429 for the rest of the minute, the right token too. Not ``--rate-limit``: turning
 the answers' limit off for a load test must not open the exports to guessing."""
+CODE_MISS_LIMIT = 10
+"""Wrong mediator codes per minute from one client (``entry.access``); past it, every sign-in
+from that client gets 429 for the rest of the minute, the right code too. Not ``--rate-limit``,
+for the reason given at ``ADMIN_MISS_LIMIT``."""
 DEFAULT_RECEIPT_MISS_LIMIT = 120
 """Failed receipt lookups per minute from all clients together: nobody mistypes a link that
 often, and an attacker changing address for each guess meets this limit, not the per-client one."""
@@ -103,6 +107,10 @@ class Collector:
             ADMIN_MISS_LIMIT, clock=clock,
             refused=say("collector.admin_refused"))
         """Wrong admin tokens, per client (``admin._refusal``)."""
+        self.code_misses = RateLimiter(
+            CODE_MISS_LIMIT, clock=clock,
+            refused=say("collector.codes_refused"))
+        """Wrong mediator codes, per client (``entry.access.sign_in``)."""
         self.receipt_misses = RateLimiter(
             settings.rate_limit, clock=clock,
             refused=say("collector.receipts_refused"))
