@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
 
 from site_builder.storage import migrations
 from site_builder.storage.base import DUPLICATE_WINDOW, Duplicates, NewAnswer
+from site_builder.storage.entry import NewBatch, SheetEntry
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 SAME_CLIENT = Duplicates(clients=("client-a", "client-a-yesterday"), since=T0 - DUPLICATE_WINDOW)
@@ -42,3 +43,23 @@ def raw_sql(url: str, statement: str, params: tuple[Any, ...] = ()) -> list[tupl
     with psycopg.connect(url, autocommit=True) as server:
         result = server.execute(statement.replace("?", "%s"), params)
         return result.fetchall() if result.description else []
+
+
+def new_batch(**changes: Any) -> NewBatch:
+    """A batch of 3 sheets of the form ``budget``; keyword arguments override any field."""
+    fields: dict[str, Any] = {
+        "form_id": "budget", "place": "Mairie annexe", "collected_on": date(2025, 3, 1),
+        "sheets_counted": 3, "created_by": "alice", "created_at": T0,
+    }
+    return NewBatch(**{**fields, **changes})
+
+
+def sheet_entry(batch_id: int, entered_by: str = "alice", **changes: Any) -> SheetEntry:
+    """One typing of a sheet of ``batch_id`` by ``entered_by``: the values of ``new_answer``
+    unless overridden."""
+    fields: dict[str, Any] = {
+        "values": {"priorite": ["ecoles"], "quartiers": ["nord", "centre"]},
+        "marks": {}, "form_version": "v1", "entered_at": T0, "expires_at": None,
+        "fingerprint": "fingerprint-1",
+    }
+    return SheetEntry(batch_id=batch_id, entered_by=entered_by, **{**fields, **changes})

@@ -95,9 +95,13 @@ def test_upgrading_drops_the_client_keys_and_their_pseudonyms(
     with monkeypatch.context() as first_release:
         first_release.setattr(migrations, "SQLITE", migrations.SQLITE[:1])
         first_release.setattr(migrations, "POSTGRES", migrations.POSTGRES[:1])
-        old = open_storage(storage_url)
-        old.store(new_answer(client="made-with-a-stored-key"), Duplicates())
-        old.close()
+        open_storage(storage_url).close()
+    # An answer as the first release wrote it (today's store() writes later columns too).
+    received = "2025-03-01T09:30:00.000000Z" if storage_url.startswith("sqlite") else T0
+    raw_sql(storage_url, "INSERT INTO answers (receipt, form_id, form_version, channel,"
+            " received_at, values_json, fingerprint, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ("ABCDEFGH", "budget", "v1", "online", received, "{}", "fingerprint-1",
+             "made-with-a-stored-key"))
     raw_sql(storage_url, "INSERT INTO client_keys (day, key) VALUES (?, ?)",
             ("2025-03-01", b"k" * 32))
     upgraded = open_storage(storage_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from site_builder.errors import ParoleError
@@ -258,7 +258,7 @@ class Storage(Protocol):
         """A batch's sheets in number order, with their typings."""
         ...
 
-    def resolve_sheet(self, receipt: str, values: Values, marks: Marks, by: str,
+    def resolve_sheet(self, receipt: str, values: Values, marks: Marks, by: str,  # noqa: PLR0917
                       now: datetime, reason: str = "") -> Sheet:
         """A coordinator's decision on a sheet whose typings differ: these values count."""
         ...
@@ -267,7 +267,7 @@ class Storage(Protocol):
         """Set a differing sheet's typings aside: it waits for a third typing."""
         ...
 
-    def correct_answer(self, receipt: str, values: Values, marks: Marks, by: str,
+    def correct_answer(self, receipt: str, values: Values, marks: Marks, by: str,  # noqa: PLR0917
                        now: datetime, reason: str = "") -> StoredAnswer:
         """Replace a counted paper or assisted answer's values, keeping the old ones in the
         audit trail."""

@@ -135,6 +135,9 @@ class StoredEntry:
     marks: Marks
     discarded: bool = False
     """Set aside when the sheet was sent back for a third entry."""
+    again: bool = False
+    """Typed at a coordinator's request (``Storage.enter_sheet_again``), not in the typist's
+    run through the stack."""
 
 
 @dataclass(frozen=True)

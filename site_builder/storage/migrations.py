@@ -17,6 +17,18 @@ derive from the collector's secret, kept outside the database. ``secret_check`` 
 digest that tells secrets apart without revealing them (``Storage.bind_secret``), so that a
 collector started with another secret than its peers is refused. ``answers.client`` is cleared
 once past the duplicate window, and the partial index finds the rows still to clear.
+
+Migration 3 (issue #15) brings paper and mediator entry in. ``mediators`` holds each mediator's
+name (how entries are attributed, so never reused, even once revoked), role and the SHA-256
+digest of their access code; ``mediator_sessions`` their signed-in sessions, by token digest.
+``batches`` are stacks of paper sheets with their hand count; ``source_digest`` is an imported
+file's digest, unique so that importing a file twice stores it once. ``paper_entries`` keeps
+every typing of a sheet (two with double entry), deleted with its answer; ``again`` marks a
+typing made at a coordinator's request, outside the typist's run through the stack (it does not
+move their sheet numbering on). ``answer_changes`` is the audit trail. Answers gain who entered
+them, their marks (questions left blank or spoiled: JSON, ``json`` in PostgreSQL like the
+values, whose order it keeps), their batch and sheet number (unique together), and ``pending``:
+a double-entry sheet that does not count yet.
 """
 
 from __future__ import annotations
@@ -79,6 +91,68 @@ SQLITE: list[Migration] = [
         )""",
         "CREATE INDEX answers_client_received ON answers (received_at) WHERE client IS NOT NULL",
     ),
+    (  # 3: paper and mediator entry (issue #15); see the module's docstring
+        """CREATE TABLE mediators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('mediator', 'coordinator')),
+            code_digest TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )""",
+        """CREATE TABLE mediator_sessions (
+            token_digest TEXT PRIMARY KEY,
+            mediator TEXT NOT NULL REFERENCES mediators (name),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX mediator_sessions_mediator ON mediator_sessions (mediator)",
+        """CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            form_id TEXT NOT NULL,
+            place TEXT NOT NULL,
+            collected_on TEXT NOT NULL,
+            sheets_counted INTEGER NOT NULL CHECK (sheets_counted >= 0),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT,
+            source_digest TEXT UNIQUE
+        )""",
+        "CREATE INDEX batches_form ON batches (form_id, created_at)",
+        "ALTER TABLE answers ADD COLUMN entered_by TEXT",
+        "ALTER TABLE answers ADD COLUMN marks_json TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE answers ADD COLUMN batch_id INTEGER REFERENCES batches (id)",
+        "ALTER TABLE answers ADD COLUMN sheet INTEGER",
+        "ALTER TABLE answers ADD COLUMN pending INTEGER NOT NULL DEFAULT 0"
+        " CHECK (pending IN (0, 1))",
+        "CREATE UNIQUE INDEX answers_batch_sheet ON answers (batch_id, sheet)",
+        """CREATE TABLE paper_entries (
+            id INTEGER PRIMARY KEY,
+            answer_id INTEGER NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            entered_by TEXT NOT NULL,
+            entered_at TEXT NOT NULL,
+            values_json TEXT NOT NULL,
+            marks_json TEXT NOT NULL,
+            discarded INTEGER NOT NULL DEFAULT 0 CHECK (discarded IN (0, 1)),
+            again INTEGER NOT NULL DEFAULT 0 CHECK (again IN (0, 1))
+        )""",
+        "CREATE INDEX paper_entries_answer ON paper_entries (answer_id)",
+        """CREATE TABLE answer_changes (
+            id INTEGER PRIMARY KEY,
+            action TEXT NOT NULL CHECK (action IN ('corrected', 'deleted', 'resolved',
+                'sent_back', 'recounted', 'closed')),
+            changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            batch_id INTEGER REFERENCES batches (id),
+            receipt TEXT,
+            before_json TEXT,
+            after_json TEXT,
+            reason TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX answer_changes_batch ON answer_changes (batch_id)",
+        "CREATE INDEX answer_changes_receipt ON answer_changes (receipt)",
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -120,6 +194,67 @@ POSTGRES: list[Migration] = [
             bound_at timestamptz NOT NULL DEFAULT now()
         )""",
         "CREATE INDEX answers_client_received ON answers (received_at) WHERE client IS NOT NULL",
+    ),
+    (  # 3: paper and mediator entry (issue #15); see the module's docstring
+        """CREATE TABLE mediators (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text NOT NULL UNIQUE,
+            role text NOT NULL CHECK (role IN ('mediator', 'coordinator')),
+            code_digest text NOT NULL UNIQUE,
+            created_at timestamptz NOT NULL,
+            revoked_at timestamptz
+        )""",
+        """CREATE TABLE mediator_sessions (
+            token_digest text PRIMARY KEY,
+            mediator text NOT NULL REFERENCES mediators (name),
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL
+        )""",
+        "CREATE INDEX mediator_sessions_mediator ON mediator_sessions (mediator)",
+        """CREATE TABLE batches (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            form_id text NOT NULL,
+            place text NOT NULL,
+            collected_on date NOT NULL,
+            sheets_counted integer NOT NULL CHECK (sheets_counted >= 0),
+            created_by text NOT NULL,
+            created_at timestamptz NOT NULL,
+            closed_at timestamptz,
+            closed_by text,
+            source_digest text UNIQUE
+        )""",
+        "CREATE INDEX batches_form ON batches (form_id, created_at)",
+        "ALTER TABLE answers ADD COLUMN entered_by text",
+        "ALTER TABLE answers ADD COLUMN marks_json json NOT NULL DEFAULT '{}'",
+        "ALTER TABLE answers ADD COLUMN batch_id bigint REFERENCES batches (id)",
+        "ALTER TABLE answers ADD COLUMN sheet integer",
+        "ALTER TABLE answers ADD COLUMN pending boolean NOT NULL DEFAULT false",
+        "ALTER TABLE answers ADD CONSTRAINT answers_batch_sheet UNIQUE (batch_id, sheet)",
+        """CREATE TABLE paper_entries (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            answer_id bigint NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            entered_by text NOT NULL,
+            entered_at timestamptz NOT NULL,
+            values_json json NOT NULL,
+            marks_json json NOT NULL,
+            discarded boolean NOT NULL DEFAULT false,
+            again boolean NOT NULL DEFAULT false
+        )""",
+        "CREATE INDEX paper_entries_answer ON paper_entries (answer_id)",
+        """CREATE TABLE answer_changes (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            action text NOT NULL CHECK (action IN ('corrected', 'deleted', 'resolved',
+                'sent_back', 'recounted', 'closed')),
+            changed_by text NOT NULL,
+            changed_at timestamptz NOT NULL,
+            batch_id bigint REFERENCES batches (id),
+            receipt text,
+            before_json json,
+            after_json json,
+            reason text NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX answer_changes_batch ON answer_changes (batch_id)",
+        "CREATE INDEX answer_changes_receipt ON answer_changes (receipt)",
     ),
 ]
 

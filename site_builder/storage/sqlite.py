@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from site_builder.messages import say
 from site_builder.storage import migrations, receipts
+from site_builder.storage.answer_rows import DELETED_BY_REQUEST, forget_answer, insert_answer
 from site_builder.storage.base import (
     DUPLICATE_WINDOW,
     Duplicates,
@@ -39,13 +39,10 @@ from site_builder.storage.base import (
     StoredAnswer,
     StoreResult,
 )
-from site_builder.storage.common import (
-    RECEIPT_ATTEMPTS,
-    check_new_answer,
-    utc,
-    values_from_json,
-    values_to_json,
-)
+from site_builder.storage.common import check_new_answer, utc
+from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
+from site_builder.storage.entry_sheets import SheetStore
+from site_builder.storage.entry_store import EntryStore
 from site_builder.storage.sqlite_files import OpenedFiles, read_only, read_only_message
 
 BUSY_TIMEOUT_MS = 5000
@@ -61,33 +58,17 @@ _PASSING_FAILURES = {
 }
 """Primary result codes of failures that are the machine's, not the program's: reported as
 ``StorageUnavailable`` so the citizen is asked to try again."""
-_ANSWER_COLUMNS = (
-    "receipt, form_id, form_version, values_json, channel, received_at, expires_at, quarantined"
-)
+_DIALECT = Dialect()
+_to_text = _DIALECT.moment
+_from_text = _DIALECT.read_moment
+_answer = _DIALECT.answer
 
 
-def _to_text(moment: datetime) -> str:
-    """Fixed-width UTC text, so that comparing texts compares times."""
-    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+class SQLiteStorage(EntryStore, SheetStore):
+    """Answers in the SQLite file at ``path`` (its folder is created if needed). The paper-entry
+    methods come from ``EntryStore`` and ``SheetStore``, written once for both backends."""
 
-
-def _from_text(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def _answer(row: tuple[Any, ...]) -> StoredAnswer:
-    receipt, form_id, version, values, channel, received_at, expires_at, quarantined = row
-    return StoredAnswer(
-        receipt=receipt, form_id=form_id, form_version=version,
-        values=values_from_json(values), channel=channel,
-        received_at=_from_text(received_at),
-        expires_at=_from_text(expires_at) if expires_at is not None else None,
-        quarantined=bool(quarantined),
-    )
-
-
-class SQLiteStorage:
-    """Answers in the SQLite file at ``path`` (its folder is created if needed)."""
+    _dialect = _DIALECT
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -192,6 +173,22 @@ class SQLiteStorage:
             finally:
                 self._idle_readers.put(connection)
 
+    @contextmanager
+    def _entry_write(self) -> Iterator[Transaction]:
+        with self._write() as connection:
+            yield Transaction(connection, _DIALECT)
+
+    @contextmanager
+    def _entry_read(self) -> Iterator[Transaction]:
+        # A snapshot across the method's queries: a read of a batch and its sheets must not see
+        # a write land halfway.
+        with self._read() as connection:
+            connection.execute("BEGIN")
+            try:
+                yield Transaction(connection, _DIALECT)
+            finally:
+                connection.execute("COMMIT")
+
     def _migrate(self) -> None:
         self._writer.execute(migrations.SQLITE_BOOKKEEPING)
         known = len(migrations.SQLITE)
@@ -225,29 +222,16 @@ class SQLiteStorage:
             original = self._find_duplicate(connection, answer, duplicates)
             if original is not None:
                 return StoreResult(original, created=False)
-            for _attempt in range(RECEIPT_ATTEMPTS):
-                receipt = receipts.new_receipt()
-                inserted = connection.execute(
-                    "INSERT INTO answers (receipt, form_id, form_version, channel, received_at,"
-                    " expires_at, values_json, fingerprint, client, quarantined)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (receipt) DO NOTHING",
-                    (receipt, answer.form_id, answer.form_version, answer.channel,
-                     _to_text(answer.received_at),
-                     _to_text(answer.expires_at) if answer.expires_at else None,
-                     values_to_json(answer.values), answer.fingerprint, answer.client,
-                     int(answer.quarantined)),
-                )
-                if inserted.rowcount == 1:
-                    stored = StoredAnswer(
-                        receipt=receipt, form_id=answer.form_id,
-                        form_version=answer.form_version, values=answer.values,
-                        channel=answer.channel, received_at=utc(answer.received_at),
-                        expires_at=utc(answer.expires_at) if answer.expires_at else None,
-                        quarantined=answer.quarantined,
-                    )
-                    return StoreResult(stored, created=True)
-        raise RuntimeError(f"{RECEIPT_ATTEMPTS} receipt codes in a row were taken: "
-                           "is the random number source broken?")
+            _row, receipt = insert_answer(Transaction(connection, _DIALECT), answer)
+            stored = StoredAnswer(
+                receipt=receipt, form_id=answer.form_id, form_version=answer.form_version,
+                values=answer.values, channel=answer.channel,
+                received_at=utc(answer.received_at),
+                expires_at=utc(answer.expires_at) if answer.expires_at else None,
+                quarantined=answer.quarantined, entered_by=answer.entered_by,
+                marks=answer.marks,
+            )
+            return StoreResult(stored, created=True)
 
     @staticmethod
     def _find_duplicate(connection: sqlite3.Connection, answer: NewAnswer,
@@ -257,7 +241,7 @@ class SQLiteStorage:
         clients = list(duplicates.clients)
         since = "" if duplicates.since is None else _to_text(duplicates.since)
         row = connection.execute(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE fingerprint = ?"
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE fingerprint = ?"
             f" AND client IN ({', '.join('?' * len(clients))}) AND received_at >= ?"
             " AND quarantined = ? ORDER BY received_at, id LIMIT 1",
             (answer.fingerprint, *clients, since, int(answer.quarantined)),
@@ -270,7 +254,7 @@ class SQLiteStorage:
             return None
         with self._read() as connection:
             row = connection.execute(
-                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE receipt = ?", (code,)
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE receipt = ?", (code,)
             ).fetchone()
         return _answer(row) if row else None
 
@@ -278,8 +262,8 @@ class SQLiteStorage:
         # closing(): a stream abandoned halfway must not leave its cursor (and the snapshot it
         # holds) on a connection that goes back to the pool.
         with self._read() as connection, closing(connection.execute(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE form_id = ? AND quarantined = ?"
-            " ORDER BY received_at, id",
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE form_id = ? AND quarantined = ?"
+            " AND NOT pending ORDER BY received_at, id",
             (form_id, int(quarantined)),
         )) as rows:
             for row in rows:
@@ -347,8 +331,8 @@ class SQLiteStorage:
         if code is None:
             return False
         with self._write() as connection:
-            deleted = connection.execute("DELETE FROM answers WHERE receipt = ?", (code,))
-            return deleted.rowcount == 1
+            return forget_answer(Transaction(connection, _DIALECT), code, DELETED_BY_REQUEST,
+                                 datetime.now(UTC))
 
     def schema_version(self) -> int:
         with self._read() as connection:
