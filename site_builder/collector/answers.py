@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -40,12 +43,15 @@ from site_builder.storage.base import (
     Duplicates,
     NewAnswer,
     StorageUnavailable,
+    StoreResult,
     Values,
 )
 
 log = logging.getLogger("parole.collector")
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+FormAgain = Callable[[Manifest, Values, dict[str, str], int], Response]
+"""Shows a form again: ``(manifest, values entered, message per question, status)``."""
 
 
 class TooLargeError(Exception):
@@ -66,11 +72,12 @@ async def receive_answer(request: Request) -> Response:
         submission, clients = await _read_request(request, collector)
         manifest = collector.site.manifest(submission.form_id)
         if manifest is None or action_path(manifest) != request.url.path.rstrip("/"):
-            raise Answered(_refused(
+            raise Answered(refusal_page(
                 collector, Refusal(say("collector.refusal.unknown_form",
                                        form=shown(submission.form_id))), None))
-        _check_dates(collector, manifest)
-        answer = _checked_answer(collector, manifest, submission, clients[0])
+        check_dates(collector, manifest)
+        online = Arrival("online", partial(_form_again, collector), client=clients[0])
+        answer = checked_answer(collector, manifest, submission, online)
         return await _store(request, collector, manifest, answer,
                             () if submission.again else clients)
     except Answered as answered:
@@ -103,10 +110,27 @@ async def _read_request(
     try:
         return read_submission(parse_body(body, collector.settings.limits)), clients
     except Refusal as refusal:
-        raise Answered(_refused(collector, refusal, None)) from None
+        raise Answered(refusal_page(collector, refusal, None)) from None
 
 
-def _check_dates(collector: Collector, manifest: Manifest) -> None:
+@dataclass(frozen=True)
+class Arrival:
+    """How an answer reached the collector: online from the citizen's own browser, or
+    ``assisted``, recorded by a mediator with the citizen (``entry.assisted``). Both are
+    checked by the same ``check_dates`` and ``checked_answer``; only what is stored about the
+    sender, and the page that shows the form again, differ."""
+
+    channel: str
+    """One of ``storage.base.CHANNELS``."""
+    form_again: FormAgain
+    """The form again with the values entered and a message per question to correct."""
+    client: str | None = None
+    """The client's pseudonym of the day (online: recognises an answer sent twice)."""
+    entered_by: str | None = None
+    """The mediator who recorded it (assisted)."""
+
+
+def check_dates(collector: Collector, manifest: Manifest) -> None:
     """403 before the form opens (except in a preview), 410 once it has closed."""
     today = collector.settings.today()
     words = catalogue(manifest.language)
@@ -118,20 +142,20 @@ def _check_dates(collector: Collector, manifest: Manifest) -> None:
         raise Answered(html_page(pages.closed_page(shell, manifest, words), 410))
 
 
-def _checked_answer(
-    collector: Collector, manifest: Manifest, submission: Submission, client: str
+def checked_answer(
+    collector: Collector, manifest: Manifest, submission: Submission, arrival: Arrival
 ) -> NewAnswer:
     """The answer to store; raises ``Answered`` with the form again when the person has
     something to correct (409 if the form changed meanwhile), or 400 for nonsense."""
     words = catalogue(manifest.language)
     if submission.version != manifest.version:
         salvaged = _salvage(manifest, submission.answers)
-        raise Answered(_form_again(collector, manifest, salvaged,
-                                   {"_version": words("collector.changed")}, 409))
+        raise Answered(arrival.form_again(manifest, salvaged,
+                                          {"_version": words("collector.changed")}, 409))
     try:
         checked = check(manifest.form, submission.answers, words)
     except Refusal as refusal:
-        raise Answered(_refused(collector, refusal, manifest)) from None
+        raise Answered(refusal_page(collector, refusal, manifest)) from None
     # A robot that fills the honeypot is answered like a person, whatever it wrote, so that it
     # learns nothing; what it sent is kept apart (never silently dropped) for the organizer,
     # within the lengths a person's answer is held to (a person gets the form again then, and
@@ -139,14 +163,15 @@ def _checked_answer(
     quarantined = bool(submission.honeypot)
     if not checked.ok and (not quarantined
                            or over_bounds(manifest.form, checked.values_as_entered)):
-        raise Answered(_form_again(collector, manifest, submission.answers, checked.errors, 400))
+        raise Answered(arrival.form_again(manifest, submission.answers, checked.errors, 400))
     values = checked.values if checked.ok else {
         name: list(given) for name, given in checked.values_as_entered.items() if any(given)}
     now = collector.settings.now()
     return NewAnswer(
         form_id=manifest.form.id, form_version=manifest.version, values=values,
-        channel="online", received_at=now, expires_at=expiry(manifest, now),
-        fingerprint=fingerprint(manifest, values), client=client, quarantined=quarantined,
+        channel=arrival.channel, received_at=now, expires_at=expiry(manifest, now),
+        fingerprint=fingerprint(manifest, values), client=arrival.client,
+        quarantined=quarantined, entered_by=arrival.entered_by,
     )
 
 
@@ -161,11 +186,7 @@ async def _store(
     theirs is another answer), then 303 to its receipt; but an identical answer this browser
     was not sent the receipt of is never revealed (``sent``): the form comes back, saying so."""
     duplicates = Duplicates(clients=clients, since=answer.received_at - DUPLICATE_WINDOW)
-    try:
-        await run_in_threadpool(collector.remember_form, manifest)
-        result = await run_in_threadpool(collector.storage.store, answer, duplicates)
-    except StorageUnavailable as error:
-        return _unavailable(collector, manifest, error)
+    result = await store_answer(collector, manifest, answer, duplicates)
     secret = collector.settings.secret
     code = result.answer.receipt
     ours = result.created or code in sent_receipts(request, secret)
@@ -176,6 +197,17 @@ async def _store(
         return _form_again(collector, manifest, answer.values, {}, 409, sent_already=True)
     redirect = RedirectResponse(receipt_path(manifest, code, secret), status_code=303)
     return private(remember_sent(redirect, request, code, secret, action_path(manifest)))
+
+
+async def store_answer(collector: Collector, manifest: Manifest, answer: NewAnswer,
+                       duplicates: Duplicates) -> StoreResult:
+    """``answer`` stored (the form's version remembered first, so that exports know its
+    questions); raises ``Answered`` with the 503 page when the database could not take it."""
+    try:
+        await run_in_threadpool(collector.remember_form, manifest)
+        return await run_in_threadpool(collector.storage.store, answer, duplicates)
+    except StorageUnavailable as error:
+        raise Answered(_unavailable(collector, manifest, error)) from None
 
 
 # -- answers -------------------------------------------------------------------------------------
@@ -253,7 +285,7 @@ def _unavailable(collector: Collector, manifest: Manifest | None,
                          headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
 
 
-def _refused(collector: Collector, refusal: Refusal, manifest: Manifest | None) -> Response:
+def refusal_page(collector: Collector, refusal: Refusal, manifest: Manifest | None) -> Response:
     log.warning("%s", say("collector.log.refused", status=refusal.status, reason=refusal.reason))
     kind = "too_large" if refusal.status == 413 else "refused"
     return views.message(collector, kind, refusal.status, manifest=manifest)

@@ -108,7 +108,7 @@ def _answer(field: Field, values: Sequence[str], catalogue: Catalogue) -> str:
         given = [mask_email(value) for value in given]
     elif field.type == "text" and AUTOCOMPLETE.get(field.id) == "tel":
         given = [mask_phone(value) for value in given]
-    shown = [_lines(_label(field, value)) for value in given]
+    shown = [_lines(option_label(field, value)) for value in given]
     if field.multiple and len(shown) > 1:
         return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in shown) + "\n</ul>"
     return "<br>\n".join(shown)
@@ -129,7 +129,7 @@ def mask_phone(value: str) -> str:
     return f"{MASK}{''.join(digits[-2:])}"
 
 
-def _label(field: Field, value: str) -> str:
+def option_label(field: Field, value: str) -> str:
     """What the form showed for ``value``: the option's label, or the scale step (with its
     end label: "5 — Tout à fait d'accord"); the value itself for free text."""
     if field.type == "scale":
