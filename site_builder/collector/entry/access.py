@@ -43,7 +43,7 @@ from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
 from site_builder.messages import say
-from site_builder.storage.entry import Mediator
+from site_builder.storage.entry import EntryError, Mediator
 
 log = logging.getLogger("parole.collector")
 
@@ -242,8 +242,12 @@ def _see_other(path: str) -> Response:
 # --- the routes ---------------------------------------------------------------------------------
 
 async def to_home(request: Request) -> Response:
-    """``{area}`` without its final ``/``: its home (else the receipt route would take it)."""
-    _, area, _ = _where(request)
+    """``{area}`` without its final ``/`` (else the receipt route would take it), and a
+    ``GET`` of signing in or out (a bookmark, a reload): 303 to the home; 404 when the area
+    has no active mediator, like the rest of it."""
+    collector, area, _ = _where(request)
+    if not await _has_mediators(collector):
+        return views.message(collector, "not_found", 404)
     return _see_other(f"{area}/")
 
 
@@ -255,9 +259,9 @@ async def sign_in_form(request: Request) -> Response:
 
 async def sign_in(request: Request) -> Response:
     """``POST {area}/sign-in``: the code, checked; right, a session and 303 to the home."""
+    if request.method != "POST":
+        return await to_home(request)
     collector, area, manifest = _where(request)
-    if request.method != "POST":  # a bookmark, a reload after signing in: the home
-        return _see_other(f"{area}/")
     if _from_elsewhere(request, posting=True):
         log.warning("%s", say("collector.log.entry_other_site", path=request.url.path))
         return refused_page(collector, manifest, area)
@@ -266,8 +270,13 @@ async def sign_in(request: Request) -> Response:
         return name
     token = codes.new_token()
     now = collector.settings.now()
-    await run_in_threadpool(collector.storage.open_session, codes.digest(token), name, now,
-                            now + timedelta(hours=SESSION_HOURS))
+    try:
+        await run_in_threadpool(collector.storage.open_session, codes.digest(token), name, now,
+                                now + timedelta(hours=SESSION_HOURS))
+    except EntryError:  # the code was revoked since it was checked, a moment ago
+        return page.sign_in_page(collector, manifest, area,
+                                 error=catalogue(manifest.language)("entry.sign_in.wrong"),
+                                 status=400)
     log.info("%s", say("collector.log.entry_signed_in"))
     response = _see_other(f"{area}/")
     response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600, path=area,
@@ -324,9 +333,9 @@ def _too_many(collector: Collector, manifest: Manifest, wait: int) -> Response:
 
 async def sign_out(request: Request) -> Response:
     """``POST {area}/sign-out``: the session forgotten, its cookie deleted, back to sign in."""
-    collector, area, _ = _where(request)
     if request.method != "POST":
-        return _see_other(f"{area}/")
+        return await to_home(request)
+    collector, area, _ = _where(request)
     checked = await checked_post(request)
     if isinstance(checked, Response):
         return checked
