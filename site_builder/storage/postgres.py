@@ -8,18 +8,21 @@ around the migrations at open, one per answer fingerprint around the duplicate c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
+from psycopg.types.json import Json
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from site_builder.messages import say
 from site_builder.storage import migrations, receipts
+from site_builder.storage.answer_rows import DELETED_BY_REQUEST, forget_answer, insert_answer
 from site_builder.storage.base import (
     DUPLICATE_WINDOW,
     Duplicates,
@@ -30,14 +33,10 @@ from site_builder.storage.base import (
     StoredAnswer,
     StoreResult,
 )
-from site_builder.storage.common import (
-    RECEIPT_ATTEMPTS,
-    check_new_answer,
-    redact_url,
-    utc,
-    values_from_json,
-    values_to_json,
-)
+from site_builder.storage.common import check_new_answer, redact_url, utc
+from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
+from site_builder.storage.entry_sheets import SheetStore
+from site_builder.storage.entry_store import EntryStore
 
 CONNECT_TIMEOUT_S = 10
 """How long opening waits for the server, and a request waits for a pooled connection."""
@@ -47,10 +46,6 @@ POOL_MAX_SIZE = 10
 # PostgreSQL, so the per-fingerprint locks can never collide with the migration lock.
 _MIGRATION_LOCK = 0x7061726F6C65  # "parole" in ASCII
 _FINGERPRINT_LOCK_CLASS = 0x7061  # first key of the (class, hashtext(fingerprint)) pairs
-_ANSWER_COLUMNS = (
-    "receipt, form_id, form_version, values_json::text, channel, received_at, expires_at,"
-    " quarantined"
-)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 Connection = psycopg.Connection[TupleRow]
@@ -71,18 +66,43 @@ def describe(url: str) -> str:
     return say("storage.postgres_where", database=database, host=host, port=port)
 
 
-def _answer(row: tuple[Any, ...]) -> StoredAnswer:
-    receipt, form_id, version, values, channel, received_at, expires_at, quarantined = row
-    return StoredAnswer(
-        receipt=receipt, form_id=form_id, form_version=version,
-        values=values_from_json(values), channel=channel, received_at=utc(received_at),
-        expires_at=utc(expires_at) if expires_at is not None else None,
-        quarantined=quarantined,
-    )
+class PostgresDialect(Dialect):
+    """PostgreSQL's way: ``timestamptz``, ``date`` and ``json`` columns, which the driver
+    converts; ``json`` is read back by the driver with the keys in their stored order."""
+
+    placeholder = "%s"
+    lock = " FOR UPDATE"
+
+    def moment(self, moment: datetime) -> Any:
+        return utc(moment)
+
+    def read_moment(self, stored: Any) -> datetime:
+        return utc(stored)
+
+    def day(self, day: date) -> Any:
+        return day
+
+    def read_day(self, stored: Any) -> date:
+        return stored  # type: ignore[no-any-return]  # the driver makes a date of a date
+
+    def json(self, data: object) -> Any:
+        return Json(data, dumps=_compact_json)
 
 
-class PostgresStorage:
-    """Answers in the PostgreSQL database at ``url`` (a libpq URL or conninfo string)."""
+def _compact_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+_DIALECT = PostgresDialect()
+_answer = _DIALECT.answer
+
+
+class PostgresStorage(EntryStore, SheetStore):
+    """Answers in the PostgreSQL database at ``url`` (a libpq URL or conninfo string). The
+    paper-entry methods come from ``EntryStore`` and ``SheetStore``, written once for both
+    backends."""
+
+    _dialect = _DIALECT
 
     def __init__(self, url: str) -> None:
         self.where = describe(url)
@@ -145,6 +165,19 @@ class PostgresStorage:
             raise StorageUnavailable(
                 say("storage.postgres_unavailable", where=self.where, error=error)) from error
 
+    @contextmanager
+    def _entry_write(self) -> Iterator[Transaction]:
+        with self._transaction() as connection:
+            yield Transaction(connection, _DIALECT)
+
+    @contextmanager
+    def _entry_read(self) -> Iterator[Transaction]:
+        # REPEATABLE READ: the method's queries (a batch, then its sheets) share one snapshot,
+        # as on SQLite; a transaction that only reads never fails to serialise.
+        with self._transaction() as connection:
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield Transaction(connection, _DIALECT)
+
     def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
         check_new_answer(answer)
         with self._transaction() as connection:
@@ -153,28 +186,16 @@ class PostgresStorage:
             original = self._find_duplicate(connection, answer, duplicates)
             if original is not None:
                 return StoreResult(original, created=False)
-            for _attempt in range(RECEIPT_ATTEMPTS):
-                receipt = receipts.new_receipt()
-                inserted = connection.execute(
-                    "INSERT INTO answers (receipt, form_id, form_version, channel, received_at,"
-                    " expires_at, values_json, fingerprint, client, quarantined)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s)"
-                    " ON CONFLICT (receipt) DO NOTHING",
-                    (receipt, answer.form_id, answer.form_version, answer.channel,
-                     answer.received_at, answer.expires_at, values_to_json(answer.values),
-                     answer.fingerprint, answer.client, answer.quarantined),
-                )
-                if inserted.rowcount == 1:
-                    stored = StoredAnswer(
-                        receipt=receipt, form_id=answer.form_id,
-                        form_version=answer.form_version, values=answer.values,
-                        channel=answer.channel, received_at=utc(answer.received_at),
-                        expires_at=utc(answer.expires_at) if answer.expires_at else None,
-                        quarantined=answer.quarantined,
-                    )
-                    return StoreResult(stored, created=True)
-        raise RuntimeError(f"{RECEIPT_ATTEMPTS} receipt codes in a row were taken: "
-                           "is the random number source broken?")
+            _row, receipt = insert_answer(Transaction(connection, _DIALECT), answer)
+            stored = StoredAnswer(
+                receipt=receipt, form_id=answer.form_id, form_version=answer.form_version,
+                values=answer.values, channel=answer.channel,
+                received_at=utc(answer.received_at),
+                expires_at=utc(answer.expires_at) if answer.expires_at else None,
+                quarantined=answer.quarantined, entered_by=answer.entered_by,
+                marks=answer.marks,
+            )
+            return StoreResult(stored, created=True)
 
     @staticmethod
     def _find_duplicate(connection: Connection, answer: NewAnswer,
@@ -192,7 +213,7 @@ class PostgresStorage:
             (_FINGERPRINT_LOCK_CLASS, answer.fingerprint),
         )
         row = connection.execute(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE fingerprint = %s"
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE fingerprint = %s"
             " AND client = ANY(%s) AND received_at >= %s AND quarantined = %s"
             " ORDER BY received_at, id LIMIT 1",
             (answer.fingerprint, list(duplicates.clients),
@@ -207,7 +228,7 @@ class PostgresStorage:
             return None
         with self._transaction() as connection:
             row = connection.execute(
-                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE receipt = %s", (code,)
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE receipt = %s", (code,)
             ).fetchone()
         return _answer(row) if row else None
 
@@ -217,8 +238,8 @@ class PostgresStorage:
         with self._transaction() as connection, connection.cursor(name="answers") as cursor:
             cursor.itersize = 500
             cursor.execute(
-                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE form_id = %s AND quarantined = %s"
-                " ORDER BY received_at, id",
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE form_id = %s AND quarantined = %s"
+                " AND NOT pending ORDER BY received_at, id",
                 (form_id, quarantined),
             )
             for row in cursor:
@@ -292,8 +313,8 @@ class PostgresStorage:
         if code is None:
             return False
         with self._transaction() as connection:
-            deleted = connection.execute("DELETE FROM answers WHERE receipt = %s", (code,))
-            return deleted.rowcount == 1
+            return forget_answer(Transaction(connection, _DIALECT), code, DELETED_BY_REQUEST,
+                                 datetime.now(UTC))
 
     def schema_version(self) -> int:
         with self._transaction() as connection:
