@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html.parser
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,6 +30,8 @@ from site_builder.forms.render import (
     AGAIN_NAME,
     AGAIN_VALUE,
     CONSENT_VALUE,
+    CSRF_NAME,
+    ENTRY_NAMES,
     FORM_ID_NAME,
     FORM_VERSION_NAME,
     HONEYPOT_NAME,
@@ -103,13 +105,22 @@ class Checked:
         return not self.errors
 
 
-def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
+def read_submission(
+    pairs: Sequence[tuple[str, str]], *, signed_in: bool = False
+) -> Submission:
     """The submission in ``pairs`` (``parse_body``'s result). Raises ``Refusal`` when the form
     id or version is missing or repeated, or the honeypot or ``_again`` is repeated or
-    ``_again`` holds anything but ``1``."""
+    ``_again`` holds anything but ``1``; or when it holds a name only the mediators' pages
+    send: ``_spoiled`` (the data-entry screen reads its own body), and ``_csrf`` unless
+    ``signed_in`` (a form a mediator fills in with a citizen, its token already checked)."""
     answers: dict[str, list[str]] = {}
     for name, value in pairs:
         answers.setdefault(name, []).append(value)
+    if signed_in:
+        answers.pop(CSRF_NAME, None)
+    entry_only = sorted(ENTRY_NAMES & answers.keys())
+    if entry_only:
+        raise Refusal(say("collector.refusal.entry_only", name=entry_only[0]))
     reserved = {name: answers.pop(name, []) for name in RESERVED_NAMES}
     for name in (FORM_ID_NAME, FORM_VERSION_NAME):
         if not reserved[name]:
@@ -134,26 +145,36 @@ def check(form: Form, answers: Mapping[str, Sequence[str]], catalogue: Catalogue
     Raises ``Refusal`` (400) for what the published form cannot send; returns the values to
     store and one message per question a person has to correct.
     """
-    for name in answers:
-        if form.get(name) is None:
-            raise Refusal(say("collector.refusal.no_question", name=shown(name), form=form.id))
     values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     entered: dict[str, list[str]] = {}
-    for question in form.fields:
-        if question.id not in answers:
-            given: list[str] = []
-        else:
-            given = _lines_checked(form, question, answers[question.id])
+    for question, given, answered in sent_answers(form, answers):
+        if given is not None:
             entered[question.id] = given
-        _check_structure(form, question, given)
-        answered = [value for value in given if _is_answer(question, value)]
         if answered:
             values[question.id] = answered
         message = _mistake(question, answered, catalogue)
         if message is not None:
             errors[question.id] = message
     return Checked(values=values, errors=errors, values_as_entered=entered)
+
+
+def sent_answers(
+    form: Form, answers: Mapping[str, Sequence[str]]
+) -> Iterator[tuple[Field, list[str] | None, list[str]]]:
+    """Each question of ``form`` in order, with its values as sent (None when its name was not
+    sent; a textarea's line breaks as LF) and those that answer it (an answer of only spaces to
+    a typed-in question is none, nor is a select's "Choose…"). Raises ``Refusal`` for what the
+    published form cannot send: the structure the online form and a typed paper sheet share
+    (``paper_check``)."""
+    for name in answers:
+        if form.get(name) is None:
+            raise Refusal(say("collector.refusal.no_question", name=shown(name), form=form.id))
+    for question in form.fields:
+        given = _lines_checked(form, question, answers[question.id]) \
+            if question.id in answers else None
+        _check_structure(form, question, given or [])
+        yield question, given, [value for value in given or () if _is_answer(question, value)]
 
 
 # --- structure: what the published form cannot send --------------------------------------------
@@ -227,7 +248,7 @@ def _choices_mistake(question: Field, ticked: int, label: str, t: Catalogue) -> 
 
 
 def _length_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:
-    limit = _longest(question)
+    limit = longest(question)
     length = typed_length(value)
     if limit is None or length <= limit:
         return None
@@ -243,7 +264,7 @@ def _email_mistake(question: Field, value: str, label: str, t: Catalogue) -> str
 
 def _number_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:
     rule = instruction(question, t)
-    reading = _read_number(value)
+    reading = read_number(value)
     if reading is None:
         return t("form.error.number_format", label=label, rule=rule)
     number, has_mark = reading
@@ -271,11 +292,11 @@ structure: the form offers nothing else)."""
 def parse_number(text: str) -> Decimal | None:
     """The number ``text`` holds as people write it (see ``NUMBER``), or None. Exact: bounds
     and exports compare decimals, not binary floats."""
-    reading = _read_number(text)
+    reading = read_number(text)
     return reading[0] if reading else None
 
 
-def _read_number(text: str) -> tuple[Decimal, bool] | None:
+def read_number(text: str) -> tuple[Decimal, bool] | None:
     """The number in ``text`` and whether it was written with a decimal mark, or None."""
     match = NUMBER.fullmatch(text.strip())
     if match is None or not (match["whole"] or match["part"]):
@@ -304,11 +325,11 @@ def over_bounds(form: Form, answers: Mapping[str, Sequence[str]]) -> list[str]:
     ``EMAIL_MAX_LENGTH``, a number over ``NUMBER_MAX_LENGTH``. Those rules hold even for an
     answer ``check`` lets through with mistakes (one kept in quarantine)."""
     return [question.id for question in form.fields
-            if (limit := _longest(question)) is not None
+            if (limit := longest(question)) is not None
             and any(typed_length(value) > limit for value in answers.get(question.id, ()))]
 
 
-def _longest(question: Field) -> int | None:
+def longest(question: Field) -> int | None:
     """The longest answer ``question`` takes (``typed_length``), None for a question whose
     answers are options."""
     if question.type in ("text", "textarea"):

@@ -9,8 +9,10 @@ Keys of an example: ``name`` (lowercase words and '-', unique in the file; a fie
 it as its form id, so every id in a gallery page stays unique), ``description`` (one sentence),
 then what the component takes:
 
-- field components: ``field`` (one field), ``value`` (text, or a list for checkboxes), ``error``;
-- ``form``: ``form``, ``values`` (field id → text or list), ``errors``, ``paper_url``, ``closed``;
+- field components: ``field`` (one field), ``value`` (text, or a list for checkboxes), ``error``,
+  ``paper_entry`` (true: as in the mediators' data-entry form), ``mark`` (``spoiled``);
+- ``form``: ``form``, ``values`` (field id → text or list), ``errors``, ``paper_url``, ``closed``,
+  ``paper_entry`` and ``marks`` (field id → ``spoiled``);
 - ``error-summary``: ``form`` and ``errors``;
 - ``form-closed``: ``closed`` (``closed_on``, ``results_url``, ``help_url``).
 """
@@ -33,10 +35,10 @@ from site_builder.forms.parse import parse_form
 from site_builder.forms.templates import theme_folder
 from site_builder.i18n import Catalogue
 
-FIELD_KEYS = ("name", "description", "field", "value", "error")
+FIELD_KEYS = ("name", "description", "field", "value", "error", "paper_entry", "mark")
 KEYS = {
     "form": ("name", "description", "form", "values", "errors", "paper_url", "closed",
-             "help_url"),
+             "help_url", "paper_entry", "marks"),
     "error-summary": ("name", "description", "form", "errors"),
     "form-closed": ("name", "description", "closed"),
 }
@@ -125,7 +127,8 @@ def _render(
         return render.render_form(
             _form(data["form"], source), catalogue=t, values=_values(data.get("values") or {}),
             errors=data.get("errors"), closed=closed, paper_url=data.get("paper_url"),
-            help_url=data.get("help_url"), focus_errors=focus)
+            help_url=data.get("help_url"), focus_errors=focus,
+            paper_entry=bool(data.get("paper_entry")), marks=data.get("marks"))
     form = _form({"id": data["name"], "title": data["description"], "fields": [data["field"]]},
                  source)
     value = data.get("value", [])
@@ -133,6 +136,8 @@ def _render(
         form.fields[0], form_id=form.id, catalogue=t,
         values=[str(item) for item in value] if isinstance(value, list) else [str(value)],
         error=data.get("error"))
+    if data.get("paper_entry"):
+        render.enter_field(params, form, form.fields[0], data.get("mark"))
     return render.render_component(component, params, t)
 
 

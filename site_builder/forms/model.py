@@ -106,3 +106,8 @@ class Form:
     def get(self, field_id: str) -> Field | None:
         """The field called ``field_id``, or None."""
         return next((f for f in self.fields if f.id == field_id), None)
+
+    def code(self, field: Field) -> str:
+        """``form id / field id``: the code the paper version prints beside ``field``, and the
+        data-entry form shows, so a mediator typing a sheet finds each question."""
+        return f"{self.id} / {field.id}"

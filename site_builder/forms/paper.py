@@ -90,7 +90,7 @@ def render_paper(
         Question(
             number=number,
             field=field,
-            code=f"{form.id} / {field.id}",
+            code=form.code(field),
             label=paper_label(field.label_html, rebase),
             instruction=instruction(field, catalogue),
             lines=ruled_lines(field),

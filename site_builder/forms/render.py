@@ -38,6 +38,15 @@ AGAIN_VALUE = "1"
 RESERVED_NAMES = frozenset({FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME, AGAIN_NAME})
 """Names every form adds. They start with '_', which no field id may (``parse.FIELD_ID``), so
 they can never be confused with a question's answer."""
+CSRF_NAME = "_csrf"
+"""Hidden input of the mediators' forms (``hidden_extra``): their session's CSRF token."""
+SPOILED_NAME = "_spoiled"
+"""The data-entry form's "unreadable or spoiled" checkboxes: each sends its question's id."""
+ENTRY_NAMES = frozenset({CSRF_NAME, SPOILED_NAME})
+"""Names only the mediators' data-entry form sends: the public form cannot, so the collector
+refuses them in an online answer (``validate.read_submission``)."""
+SPOILED = "spoiled"
+"""The mark of a question the sheet answers illegibly or wrongly (``storage.base.MARKS``)."""
 CONSENT_VALUE = "yes"
 """What a ticked consent checkbox submits."""
 
@@ -75,6 +84,10 @@ def render_form(
     help_url: str | None = None,
     focus_errors: bool = True,
     again: bool = False,
+    paper_entry: bool = False,
+    marks: Mapping[str, str] | None = None,
+    hidden_extra: Mapping[str, str] | None = None,
+    focus_first: bool = False,
 ) -> str:
     """The HTML section of ``form``: a ``<section class="p-form" id="form-<id>">``.
 
@@ -87,10 +100,21 @@ def render_form(
     component gallery) turns it off, so that its skip link stays the first stop of Tab.
     ``again`` adds the hidden ``_again`` input: the collector's "send yours too" form. Raises
     ``ContentError`` when two questions would share an HTML id.
+
+    ``paper_entry`` makes it the mediators' data-entry form (see ``entry_params``): ``marks``
+    (field id → ``spoiled``) ticks the "unreadable or spoiled" boxes. ``hidden_extra`` adds
+    hidden inputs (name → value: the CSRF token). ``focus_first`` gives the first question's
+    first control ``autofocus`` (the next sheet), unless the error summary takes focus.
     """
     params = form_params(form, catalogue=catalogue, action=action, values=values or {},
                          errors=errors or {}, closed=closed, paper_url=paper_url,
                          help_url=help_url, focus_errors=focus_errors)
+    params["hidden_extra"] = [{"name": name, "value": value}
+                              for name, value in (hidden_extra or {}).items()]
+    if paper_entry:
+        entry_params(params, form, catalogue, marks or {})
+    if focus_first and params["fields"] and not (errors and focus_errors):
+        params["fields"][0]["autofocus"] = True
     if again:
         params["hidden"]["again"] = {"name": AGAIN_NAME, "value": AGAIN_VALUE}
     return render_component("form", params, catalogue)
@@ -131,7 +155,9 @@ def form_params(
             "form_id": {"name": FORM_ID_NAME, "value": form.id},
             "version": {"name": FORM_VERSION_NAME, "value": form.version},
         },
+        "hidden_extra": [],
         "honeypot": {"id": f"f-{form.id}-{HONEYPOT_NAME}", "name": HONEYPOT_NAME},
+        "entry_hint": None,
         "submit": form.submit or catalogue("form.submit"),
         "errors": error_summary_params(form, errors, focus=focus_errors) if closed is None
         else None,
@@ -175,7 +201,37 @@ def field_params(
         "checked": field.type == "consent" and CONSENT_VALUE in chosen,
         "options": _options(field, control, chosen),
         **_input_attributes(field),
+        "code": None,
+        "spoiled": None,
+        "autofocus": False,
     }
+
+
+def entry_params(
+    params: Params, form: Form, catalogue: Catalogue, marks: Mapping[str, str]
+) -> None:
+    """Turn ``form_params`` into the data-entry form's, in place. A typist copies a paper sheet,
+    and paper may leave anything blank: no "(obligatoire)" or "(facultatif)" (each question
+    shows its printed code instead, inside its label so it is read with it), one line telling
+    to leave empty what the sheet leaves empty in place of the citizens' intro and the link to
+    the paper version, after each question's inputs an "unreadable or spoiled" checkbox, no
+    honeypot (mediators are signed in), and a button that saves the sheet. Sheets come in after
+    the form closes too: the caller renders it open (no ``closed``)."""
+    params.update(intro=None, paper_url=None, honeypot=None, submit=catalogue("sheet.save"),
+                  entry_hint=catalogue("sheet.hint"))
+    for field, question in zip(form.fields, params["fields"], strict=False):
+        enter_field(question, form, field, marks.get(field.id))
+
+
+def enter_field(params: Params, form: Form, field: Field, mark: str | None = None) -> None:
+    """Turn ``field_params`` into the data-entry form's, in place: the printed code, the
+    "unreadable or spoiled" box, ticked when ``mark`` is ``spoiled``, and no autofill (the
+    browser would offer the mediator's own name or address for the citizen's)."""
+    params["code"] = form.code(field)
+    if params["autocomplete"]:
+        params["autocomplete"] = "off"
+    params["spoiled"] = {"id": f"{control_id(form.id, field.id)}-spoiled", "name": SPOILED_NAME,
+                         "value": field.id, "checked": mark == SPOILED}
 
 
 def error_summary_params(
@@ -222,7 +278,7 @@ def field_ids(form_id: str, field: Field) -> list[str]:
         own = [f"{control}-{number}" for number in range(1, options + 1)]
     else:
         own = [control]
-    return [*own, f"{control}-hint", f"{control}-error"]
+    return [*own, f"{control}-hint", f"{control}-error", f"{control}-spoiled"]
 
 
 def id_clashes(form: Form) -> list[Problem]:
