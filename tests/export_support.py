@@ -5,7 +5,9 @@ spreadsheet formulas (ASCII and full-width), tabs, carriage returns, line breaks
 quotes; a checkbox group, unanswered fields, and two versions of the form (the newest drops a
 question, adds one and changes an option). ``fill`` stores them through the ``Storage`` protocol,
 so the same data goes into ``MemoryStorage`` (fixed receipts, for golden files) and into the real
-SQLite storage (for the commands).
+SQLite storage (for the commands). ``fill_paper`` adds to a ``MemoryStorage`` what paper entry
+makes (issue #15): two batches of sheets, paper answers with blank and spoiled questions, a
+pending one, and an assisted answer.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from site_builder.forms.manifest import manifest_data
 from site_builder.forms.model import Field, Form, Option
@@ -23,11 +25,11 @@ from site_builder.storage.base import (
     Duplicates,
     FormSchema,
     NewAnswer,
-    Storage,
     StoredAnswer,
     StoreResult,
     Values,
 )
+from site_builder.storage.entry import SHEET_STATES, Batch, BatchProgress
 
 FORM_ID = "avis"
 OTHER_FORM_ID = "atelier"
@@ -106,7 +108,15 @@ def manifest_text(form: Form) -> str:
                                     closes=date(2025, 3, 30)), ensure_ascii=False)
 
 
-def fill(target: Storage) -> None:
+class Fillable(Protocol):
+    """What ``fill`` writes with: a ``Storage``, or a ``MemoryStorage``."""
+
+    def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult: ...
+
+    def register_form(self, form_id: str, version: str, manifest: str) -> None: ...
+
+
+def fill(target: Fillable) -> None:
     """Store the sample forms and answers in ``target``."""
     for form in (OLD_FORM, NEW_FORM, OTHER_FORM):
         target.register_form(form.id, form.version, manifest_text(form))
@@ -120,20 +130,23 @@ def fill(target: Storage) -> None:
 
 
 class MemoryStorage:
-    """Just enough of a ``Storage`` for export and stats: fixed receipts (``ANSW0001``, …) and a
-    count of the answers read, to see that exports stream."""
+    """Just enough of a ``Storage`` for export and stats: fixed receipts (``ANSW0001``, …), a
+    count of the answers read, to see that exports stream, and of the times the batches were
+    read."""
 
     def __init__(self) -> None:
         self.rows: list[StoredAnswer] = []
         self.schemas: list[FormSchema] = []
+        self.progress: list[BatchProgress] = []
         self.answers_read = 0
+        self.batches_read = 0
 
     def store(self, answer: NewAnswer, duplicates: Duplicates) -> StoreResult:
         stored = StoredAnswer(
             receipt=f"ANSW{len(self.rows) + 1:04d}", form_id=answer.form_id,
             form_version=answer.form_version, values=answer.values, channel=answer.channel,
             received_at=answer.received_at, expires_at=answer.expires_at,
-            quarantined=answer.quarantined)
+            quarantined=answer.quarantined, entered_by=answer.entered_by, marks=answer.marks)
         self.rows.append(stored)
         return StoreResult(stored, created=True)
 
@@ -142,9 +155,14 @@ class MemoryStorage:
 
     def answers(self, form_id: str, *, quarantined: bool = False) -> Iterator[StoredAnswer]:
         for row in sorted(self.rows, key=lambda row: row.received_at):
-            if row.form_id == form_id and row.quarantined == quarantined:
+            if row.form_id == form_id and row.quarantined == quarantined and not row.pending:
                 self.answers_read += 1
                 yield row
+
+    def batches(self, form_id: str | None = None) -> list[BatchProgress]:
+        self.batches_read += 1
+        return [progress for progress in self.progress
+                if form_id is None or progress.batch.form_id == form_id]
 
     def form_ids(self) -> list[str]:
         return sorted({row.form_id for row in self.rows} | {s.form_id for s in self.schemas})
@@ -174,6 +192,62 @@ class MemoryStorage:
 
     def close(self) -> None:
         pass
+
+
+BATCH_PLACES = ("Mairie annexe", "Marché couvert")
+
+
+def _batch(number: int, collected: date, counted: int, sheets: dict[str, int],
+           closed_at: datetime | None = None) -> BatchProgress:
+    batch = Batch(number, FORM_ID, BATCH_PLACES[number - 1], collected, counted, "Chloé",
+                  at(16, 8), closed_at, "Chloé" if closed_at else None)
+    return BatchProgress(batch, {state: sheets.get(state, 0) for state in SHEET_STATES})
+
+
+PAPER_BATCHES = (
+    _batch(1, date(2025, 3, 13), 2, {"counted": 2}, closed_at=at(16, 18)),
+    _batch(2, date(2025, 3, 15), 4, {"counted": 1, "awaiting_second": 1}),
+)
+"""Batch 1: two sheets counted by hand, both entered and counted, closed. Batch 2: four counted
+by hand, two entered (one counted, one waiting for its second entry): a difference of 2."""
+
+
+def _paper(receipt: str, received: datetime, values: Values, marks: dict[str, str], *,
+           batch: int | None, sheet: int | None, by: str, pending: bool = False,
+           channel: str = "paper") -> StoredAnswer:
+    return StoredAnswer(receipt, FORM_ID, NEW_FORM.version, values, channel, received,
+                        EXPIRED_AT, entered_by=by, marks=marks, batch_id=batch, sheet=sheet,
+                        pending=pending)
+
+
+PAPER_ANSWERS = (
+    _paper("PAPR0001", at(16, 10), {
+        "nom": ["Jeanne"], "quartier": ["nord"], "services": ["livres"], "idees": ["Des bancs"],
+        "accepte": ["yes"]}, {"telephone": "blank", "accord": "blank"},
+        batch=1, sheet=1, by="Awa"),
+    _paper("PAPR0002", at(16, 10, 5), {
+        "nom": ["Marc"], "services": [], "idees": ["=1+1"], "telephone": ["0102030405"],
+        "accepte": ["yes"]}, {"quartier": "spoiled", "services": "spoiled", "accord": "blank"},
+        batch=1, sheet=2, by="Awa"),
+    _paper("PAPR0003", at(16, 11), {
+        "quartier": ["sud"], "services": ["cafe"], "accord": ["4"], "telephone": ["-"],
+        "accepte": ["yes"]}, {"nom": "blank", "idees": "spoiled"},
+        batch=2, sheet=1, by="Bruno"),
+    _paper("PAPR0004", at(16, 11, 5), {"quartier": ["centre"], "accepte": ["yes"]},
+           {"nom": "blank", "services": "spoiled"}, batch=2, sheet=2, by="Bruno", pending=True),
+    _paper("ASST0001", at(16, 12), {
+        "nom": ["Lucie"], "quartier": ["centre"], "services": ["jeux"], "accord": ["2"],
+        "accepte": ["yes"]}, {}, batch=None, sheet=None, by="Chloé", channel="assisted"),
+)
+"""Three paper sheets that count (the second with an empty list for its spoiled checkbox
+group, as a store may keep it), one pending (entered once with double entry: exported and
+counted nowhere), and an assisted answer."""
+
+
+def fill_paper(memory: MemoryStorage) -> None:
+    """Add the batches and the paper and assisted answers to ``memory`` (after ``fill``)."""
+    memory.progress.extend(PAPER_BATCHES)
+    memory.rows.extend(PAPER_ANSWERS)
 
 
 def filled_database(path: Path) -> str:

@@ -16,7 +16,8 @@ import pytest
 from site_builder.cli import main
 from site_builder.collector import data_commands
 from site_builder.collector.export import iter_csv
-from site_builder.collector.stats import all_stats, stats_text
+from site_builder.collector.stats import all_stats
+from site_builder.collector.stats_report import stats_text
 from site_builder.storage import open_storage
 from site_builder.storage.base import StorageUnavailable
 from site_builder.storage.receipts import format_receipt

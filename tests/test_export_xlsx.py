@@ -16,7 +16,16 @@ from site_builder.collector.answer_table import UnknownTimeZone
 from site_builder.collector.columns import UnknownForm
 from site_builder.collector.export_xlsx import REPLACEMENT, write_xlsx
 from site_builder.storage.base import Duplicates, NewAnswer
-from tests.export_support import FORM_ID, NEW_FORM, SAMPLE, MemoryStorage, at, fill
+from tests.export_support import (
+    FORM_ID,
+    NEW_FORM,
+    PAPER_ANSWERS,
+    SAMPLE,
+    MemoryStorage,
+    at,
+    fill,
+    fill_paper,
+)
 from tests.reliability.spreadsheet_support import Cell, convert_to_fods, read_sheets
 
 Sheets = dict[str, list[list[Cell]]]
@@ -31,7 +40,8 @@ SHEETS = ["Décompte", "Réponses", "Colonnes"]
 HEADERS = ["Votre nom", "Votre quartier", "Quels services voulez-vous ? / Livres",
            "Quels services voulez-vous ? / Jeux vidéo", "Quels services voulez-vous ? / Café",
            "Êtes-vous d'accord avec le projet ?", "Vos idées", "Votre téléphone", "J'accepte",
-           "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Version du formulaire"]
+           "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Version du formulaire", "Lot",
+           "Lieu", "Saisie par", "Laissées en blanc", "Illisibles ou nulles"]
 
 
 @pytest.fixture
@@ -68,7 +78,8 @@ def test_the_tally_counts_what_stats_counts(workbook_file: Path) -> None:
     assert counts == {"Réponses": 5, "Canal : en ligne": 3, "Canal : papier": 1,
                       "Canal : accompagnée": 1}
     header = rows.index(["Question", "Option", "Valeur", "Nombre", "Part des réponses"])
-    options = {(row[0], row[2]): (row[1], row[3], row[4]) for row in rows[header + 1:]}
+    end = rows.index([None] * 5, header)
+    options = {(row[0], row[2]): (row[1], row[3], row[4]) for row in rows[header + 1:end]}
     assert options[("Votre quartier", "centre")] == ("Centre-ville", 2, 0.4)
     assert options[("Votre quartier", "est")] == ("Est", 1, 0.2), "an older version's option"
     assert options[("Quels services voulez-vous ?", "jeux")] == ("Jeux vidéo", 2, 0.4)
@@ -139,8 +150,9 @@ def test_an_english_form_gets_an_english_workbook(tmp_path: Path) -> None:
     write_xlsx(memory, FORM_ID, tmp_path / "en.xlsx")
     workbook = openpyxl.load_workbook(tmp_path / "en.xlsx")
     assert workbook.sheetnames == ["Tally", "Answers", "Columns"]
-    assert values(workbook["Answers"])[0][-4:] == ["Receipt", "Received at", "Channel",
-                                                   "Form version"]
+    assert values(workbook["Answers"])[0][-9:] == ["Receipt", "Received at", "Channel",
+                                                   "Form version", "Batch", "Place", "Entered by",
+                                                   "Left blank", "Spoiled"]
     assert workbook["Answers"].cell(2, 12).number_format == 'yyyy-mm-dd hh:mm:ss"+00:00"'
 
 
@@ -214,8 +226,93 @@ def test_libreoffice_reads_a_date_in_the_zone_showing_its_offset(
 def test_libreoffice_reads_the_tally(in_libreoffice: Sheets) -> None:
     rows = in_libreoffice["Décompte"]
     assert [cell.text for cell in rows[2]] == ["Réponses", "5"]
-    shares = {(row[0].text, row[2].text): (row[3].text, row[4].text) for row in rows[7:]}
+    # The blank and spoiled table (the sample has a paper answer) starts with its own header.
+    end = next(index for index, row in enumerate(rows) if index > 6 and row[0].text == "Question")
+    shares = {(row[0].text, row[2].text): (row[3].text, row[4].text) for row in rows[7:end]}
     assert shares[("Votre quartier", "centre")] == ("2", "40.0%")
+
+
+# -- paper and assisted answers -----------------------------------------------------------------
+
+PAPER_COLUMNS = HEADERS.index("Lot")
+MARKS_HEADER = ["Question", "Code de la question", "Laissée en blanc sur papier",
+                "Illisible ou nulle sur papier"]
+
+
+@pytest.fixture
+def paper_workbook(tmp_path: Path) -> Path:
+    memory = MemoryStorage()
+    fill(memory)
+    fill_paper(memory)
+    path = tmp_path / "avis-papier.xlsx"
+    write_xlsx(memory, FORM_ID, path, now=EXPORTED_AT)
+    assert memory.batches_read == 1, "the batches are read once, not per answer"
+    return path
+
+
+def test_paper_answers_give_batch_place_typist_and_marks(paper_workbook: Path) -> None:
+    rows = values(openpyxl.load_workbook(paper_workbook)["Réponses"])
+    assert len(rows) == 1 + len(SAMPLE) + len(PAPER_ANSWERS) - 1, "the pending sheet is left out"
+    by_receipt = {row[HEADERS.index("Reçu")]: row for row in rows[1:]}
+    second = by_receipt["PAPR-0002"]
+    assert second[PAPER_COLUMNS:] == [1, "Mairie annexe", "Awa", "accord", "quartier; services"]
+    assert second[1:6] == [None, None, None, None, None], \
+        "spoiled choice and checkbox group, blank scale: empty cells, no 0 flags"
+    assert by_receipt["ASST-0001"][PAPER_COLUMNS:] == [None, None, "Chloé", None, None]
+    assert by_receipt["ANSW-0001"][PAPER_COLUMNS:] == [None] * 5
+
+
+def test_the_tally_counts_blank_and_spoiled_apart(paper_workbook: Path) -> None:
+    rows = values(openpyxl.load_workbook(paper_workbook)["Décompte"])
+    counts = {row[0]: row[1] for row in rows[3:7]}
+    assert counts == {"Réponses": 8, "Canal : en ligne": 2, "Canal : papier": 4,
+                      "Canal : accompagnée": 2}
+    start = rows.index([*MARKS_HEADER, None]) + 1
+    marks = {row[1]: (row[0], row[2], row[3]) for row in rows[start:]}
+    assert marks["accord"] == ("Êtes-vous d'accord avec le projet ?", 2, 0)
+    assert marks["services"] == ("Quels services voulez-vous ?", 0, 1)
+    assert list(marks) == ["nom", "quartier", "services", "accord", "idees", "telephone",
+                           "accepte", "horaires"]
+    header = rows.index(["Question", "Option", "Valeur", "Nombre", "Part des réponses"])
+    steps = [row[3] for row in rows[header + 1:start - 2]
+             if row[0] == "Êtes-vous d'accord avec le projet ?"]
+    assert steps == [1, 1, 1, 1, 1], "the two blank sheets are in no step"
+
+
+def test_an_online_form_has_no_blank_and_spoiled_table(tmp_path: Path) -> None:
+    memory = MemoryStorage()
+    fill(memory)
+    memory.rows = [row for row in memory.rows if row.channel != "paper"]
+    write_xlsx(memory, FORM_ID, tmp_path / "en-ligne.xlsx")
+    rows = values(openpyxl.load_workbook(tmp_path / "en-ligne.xlsx")["Décompte"])
+    assert [*MARKS_HEADER, None] not in rows
+
+
+def test_the_columns_sheet_says_what_the_paper_columns_hold(paper_workbook: Path) -> None:
+    rows = values(openpyxl.load_workbook(paper_workbook)["Colonnes"])
+    meanings = {row[1]: str(row[4]) for row in rows[1:] if row[2] is None}
+    assert "numéro du lot" in meanings["batch"]
+    assert "collecté" in meanings["place"]
+    assert "vide en ligne" in meanings["entered_by"]
+    assert "laissées en blanc" in meanings["blank"]
+    assert "deux cases cochées" in meanings["spoiled"]
+    flag = rows[1 + HEADERS.index("Quels services voulez-vous ? / Livres")][4]
+    assert str(flag).endswith("ou quand la feuille papier a laissé la question en blanc ou nulle")
+
+
+def test_libreoffice_reads_the_paper_columns(paper_workbook: Path, tmp_path: Path) -> None:
+    sheets = read_sheets(convert_to_fods(paper_workbook, tmp_path, None))
+    rows = [row for row in sheets["Réponses"] if row]
+    assert [cell.text for cell in rows[0][PAPER_COLUMNS:]] == [
+        "Lot", "Lieu", "Saisie par", "Laissées en blanc", "Illisibles ou nulles"]
+    third = next(row for row in rows if row[HEADERS.index("Reçu")].text == "PAPR-0003")
+    assert [(cell.text, cell.value_type) for cell in third[PAPER_COLUMNS:]] == [
+        ("2", "float"), ("Marché couvert", "string"), ("Bruno", "string"), ("nom", "string"),
+        ("idees", "string")]
+    tally = [row for row in sheets["Décompte"] if row]
+    start = [[cell.text for cell in row] for row in tally].index(MARKS_HEADER) + 1
+    assert [cell.text for cell in tally[start + 3]] == [
+        "Êtes-vous d'accord avec le projet ?", "accord", "2", "0"]
 
 
 def test_openpyxl_writes_with_lxml() -> None:

@@ -17,21 +17,33 @@ joined by ``"; "``). Two choices change it:
   its column (the newest version's first), and the collector accepted no other value.
 
 After the questions come ``receipt``, ``received_at`` (a time in the consultation's zone, see
-``site_builder.time_zones``), ``channel`` and ``form_version``.
+``site_builder.time_zones``), ``channel`` and ``form_version``, then what says where a paper or
+assisted answer came from: ``batch`` (the number of its batch of paper sheets), ``place`` (that
+batch's place), ``entered_by`` (the mediator who typed it in or recorded it; empty online), and
+``blank`` and ``spoiled``: the ids of the questions the paper sheet left blank, or answered in a
+way that cannot be read or counted, joined by ``"; "``. A question so marked has an empty cell
+(and, ``wide``, empty flags rather than 0s): a mark is never turned into an option.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from site_builder.collector.columns import FormQuestions, Question, check_known, form_questions
+from site_builder.collector.columns import (
+    AnswerReader,
+    FormQuestions,
+    Question,
+    check_known,
+    form_questions,
+)
 from site_builder.errors import ParoleError
 from site_builder.forms.model import ANSWER_COLUMNS, Option
 from site_builder.messages import say, speaking
-from site_builder.storage.base import CHANNELS, Storage, StoredAnswer
+from site_builder.storage.base import CHANNELS, StoredAnswer
+from site_builder.storage.entry import Batch
 from site_builder.storage.receipts import format_receipt
 from site_builder.time_zones import default_time_zone, time_zone, time_zone_fix
 
@@ -60,7 +72,7 @@ class Column:
     """The question id, or the answer column's name (``receipt``…)."""
     read: Callable[[StoredAnswer], Cell]
     question: Question | None = None
-    """None for the four answer columns."""
+    """None for the answer columns (``ANSWER_COLUMNS``)."""
     option: Option | None = None
     """A ``wide`` column's option."""
 
@@ -72,6 +84,8 @@ class AnswerTable:
     known: FormQuestions
     columns: tuple[Column, ...]
     zone: ZoneInfo
+    batches: Mapping[int, Batch]
+    """The form's batches of paper sheets by id, read once for the whole export."""
 
     @property
     def headers(self) -> list[str]:
@@ -81,18 +95,19 @@ class AnswerTable:
         return [column.read(answer) for column in self.columns]
 
 
-def answer_table(storage: Storage, form_id: str, *, labels: bool = False, wide: bool = False,
+def answer_table(storage: AnswerReader, form_id: str, *, labels: bool = False, wide: bool = False,
                  zone_name: str | None = None) -> AnswerTable:
     """The table of ``form_id``. Raises ``UnknownForm`` when the database lacks it, and
     ``UnknownTimeZone`` when ``zone_name`` (``--time-zone``) is no zone."""
     check_known(storage, form_id)
     known = form_questions(storage, form_id)
     zone = consultation_zone(known, zone_name)
+    batches = {progress.batch.id: progress.batch for progress in storage.batches(form_id)}
     with speaking(known.language if labels else "en"):
         columns = [column for question in known.questions
                    for column in _question_columns(question, labels=labels, wide=wide)]
-        columns += _answer_columns(zone, labels=labels)
-    return AnswerTable(known, tuple(columns), zone)
+        columns += _answer_columns(zone, batches, known.ids, labels=labels)
+    return AnswerTable(known, tuple(columns), zone, batches)
 
 
 def consultation_zone(known: FormQuestions, zone_name: str | None = None) -> ZoneInfo:
@@ -135,6 +150,8 @@ def _wide_header(question: Question, option: Option, labels: bool) -> str:
 
 def _joined(field_id: str, shown: dict[str, str]) -> Callable[[StoredAnswer], Cell]:
     def read(answer: StoredAnswer) -> Cell:
+        if field_id in answer.marks:
+            return ""
         values = answer.values.get(field_id, ())
         return MULTIPLE_SEPARATOR.join(shown.get(value, value) for value in values)
     return read
@@ -142,13 +159,28 @@ def _joined(field_id: str, shown: dict[str, str]) -> Callable[[StoredAnswer], Ce
 
 def _flag(field_id: str, value: str) -> Callable[[StoredAnswer], Cell]:
     def read(answer: StoredAnswer) -> Cell:
-        if field_id not in answer.values:
+        if field_id not in answer.values or field_id in answer.marks:
             return ""
         return int(value in answer.values[field_id])
     return read
 
 
-def _answer_columns(zone: ZoneInfo, *, labels: bool) -> list[Column]:
+def marked(answer: StoredAnswer, mark: str, order: Sequence[str]) -> list[str]:
+    """The ids of the questions ``answer`` marks ``mark`` (``blank`` or ``spoiled``): in
+    ``order`` (the form's), then any other in the order stored."""
+    ids = [field_id for field_id, given in answer.marks.items() if given == mark]
+    rank = {field_id: index for index, field_id in enumerate(order)}
+    return sorted(ids, key=lambda field_id: rank.get(field_id, len(rank)))
+
+
+def batch_place(answer: StoredAnswer, batches: Mapping[int, Batch]) -> str | None:
+    """The place of the answer's batch of paper sheets; None when it came in no batch."""
+    batch = batches.get(answer.batch_id) if answer.batch_id is not None else None
+    return batch.place if batch is not None else None
+
+
+def _answer_columns(zone: ZoneInfo, batches: Mapping[int, Batch], order: Sequence[str], *,
+                    labels: bool) -> list[Column]:
     channel_names = {channel: say(f"export.channel.{channel}") for channel in CHANNELS}
     readers: dict[str, Callable[[StoredAnswer], Cell]] = {
         "receipt": lambda answer: format_receipt(answer.receipt),
@@ -156,6 +188,11 @@ def _answer_columns(zone: ZoneInfo, *, labels: bool) -> list[Column]:
         "channel": (lambda answer: channel_names.get(answer.channel, answer.channel)) if labels
         else (lambda answer: answer.channel),
         "form_version": lambda answer: answer.form_version,
+        "batch": lambda answer: "" if answer.batch_id is None else answer.batch_id,
+        "place": lambda answer: batch_place(answer, batches) or "",
+        "entered_by": lambda answer: answer.entered_by or "",
+        "blank": lambda answer: MULTIPLE_SEPARATOR.join(marked(answer, "blank", order)),
+        "spoiled": lambda answer: MULTIPLE_SEPARATOR.join(marked(answer, "spoiled", order)),
     }
     return [Column(say(f"export.column.{name}") if labels else name, name, readers[name])
             for name in ANSWER_COLUMNS]
@@ -167,7 +204,8 @@ def describe(column: Column, zone: ZoneInfo) -> str:
     if question is None:
         return say(f"export.about.{column.field}", zone=zone.key)
     if column.option is not None:
-        return say("export.about.flag", question=question.label, option=column.option.label)
+        return (say("export.about.flag", question=question.label, option=column.option.label)
+                + say("export.about.flag_marked"))
     if question.type == "scale" and question.options:
         first, last = question.options[0], question.options[-1]
         return say("export.about.scale", question=question.label, low=first.value,

@@ -10,17 +10,33 @@ older parole must still let its answers out.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from site_builder.errors import ParoleError
 from site_builder.forms.model import Option
 from site_builder.messages import say
-from site_builder.storage.base import FormSchema, Storage, StoredAnswer
+from site_builder.storage.base import FormSchema, StoredAnswer
+
+if TYPE_CHECKING:
+    from site_builder.storage.entry import BatchProgress
 
 COUNTED_TYPES = ("choice", "choices", "select", "scale")
 """Field types whose answers are counted per option by ``stats``."""
+
+
+class AnswerReader(Protocol):
+    """What export and stats read of a database: a part of ``Storage`` (which has it all), so
+    that tests can count and export answers kept in memory."""
+
+    def form_ids(self) -> list[str]: ...
+
+    def form_schemas(self, form_id: str) -> list[FormSchema]: ...
+
+    def answers(self, form_id: str, *, quarantined: bool = False) -> Iterator[StoredAnswer]: ...
+
+    def batches(self, form_id: str | None = None) -> list[BatchProgress]: ...
 
 
 class UnknownForm(ParoleError):  # noqa: N818 (the name the data commands' contract uses)
@@ -76,14 +92,14 @@ class FormQuestions:
         return [question.id for question in self.questions]
 
 
-def check_known(storage: Storage, form_id: str) -> None:
+def check_known(storage: AnswerReader, form_id: str) -> None:
     """Raise ``UnknownForm`` unless the database has answers or a version of ``form_id``."""
     known = storage.form_ids()
     if form_id not in known:
         raise UnknownForm(form_id, known)
 
 
-def form_questions(storage: Storage, form_id: str) -> FormQuestions:
+def form_questions(storage: AnswerReader, form_id: str) -> FormQuestions:
     """The questions of ``form_id``. With no stored version, the field ids found in its answers
     (quarantined ones aside), in order of first appearance, with no type and no options."""
     schemas = storage.form_schemas(form_id)

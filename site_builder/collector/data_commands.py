@@ -22,7 +22,8 @@ from typing import IO
 
 from site_builder.collector.export import FORMATS, iter_export
 from site_builder.collector.export_xlsx import write_xlsx
-from site_builder.collector.stats import all_stats, stats_text
+from site_builder.collector.stats import all_stats
+from site_builder.collector.stats_report import stats_text
 from site_builder.collector.terminal import for_terminal
 from site_builder.errors import ParoleError
 from site_builder.messages import say, say_count

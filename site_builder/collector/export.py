@@ -2,10 +2,12 @@
 is ``export_xlsx``'s.
 
 Columns: see ``answer_table`` (the questions, newest version first, then those only older
-versions had, then ``receipt``, ``received_at``, ``channel`` and ``form_version``; ``labels``
-and ``wide`` change the questions' columns). One row per answer, oldest first; quarantined
-answers (the honeypot was filled) are never exported. ``received_at`` is written in the
-consultation's time zone with its offset (``2025-03-14T10:26:53+01:00``, ISO 8601).
+versions had, then ``receipt``, ``received_at``, ``channel``, ``form_version``, ``batch``,
+``place``, ``entered_by``, ``blank`` and ``spoiled``; ``labels`` and ``wide`` change the
+questions' columns). One row per answer, oldest first; quarantined answers (the honeypot was
+filled) and pending ones (a paper sheet whose double entry does not agree yet) are never
+exported. ``received_at`` is written in the consultation's time zone with its offset
+(``2025-03-14T10:26:53+01:00``, ISO 8601).
 
 CSV follows RFC 4180 with what spreadsheets need: UTF-8 with a byte order mark (so Excel and
 LibreOffice show accents), CRLF line ends, quotes only where needed. Values are verbatim except
@@ -32,9 +34,16 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from site_builder.collector.answer_table import AnswerTable, Cell, answer_table, time_text
+from site_builder.collector.answer_table import (
+    AnswerTable,
+    Cell,
+    answer_table,
+    batch_place,
+    marked,
+    time_text,
+)
 from site_builder.collector.answer_table import received_at as received_in_zone
-from site_builder.storage.base import Storage
+from site_builder.collector.columns import AnswerReader
 from site_builder.storage.receipts import format_receipt
 
 BOM = "\ufeff"
@@ -56,7 +65,7 @@ def cell_text(cell: Cell) -> str:
     return str(cell)
 
 
-def iter_csv(storage: Storage, form_id: str, *, labels: bool = False, wide: bool = False,
+def iter_csv(storage: AnswerReader, form_id: str, *, labels: bool = False, wide: bool = False,
              zone_name: str | None = None) -> Iterator[str]:
     """The CSV export of ``form_id`` in chunks (the header, then one row each); encode them as
     UTF-8. ``labels``, ``wide`` and ``zone_name`` as in ``answer_table``. Raises
@@ -65,7 +74,7 @@ def iter_csv(storage: Storage, form_id: str, *, labels: bool = False, wide: bool
     return _csv_chunks(storage, table)
 
 
-def _csv_chunks(storage: Storage, table: AnswerTable) -> Iterator[str]:
+def _csv_chunks(storage: AnswerReader, table: AnswerTable) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
@@ -80,21 +89,25 @@ def _csv_chunks(storage: Storage, table: AnswerTable) -> Iterator[str]:
         yield row([cell_text(cell) for cell in table.row(answer)])
 
 
-def iter_json(storage: Storage, form_id: str, *, zone_name: str | None = None) -> Iterator[str]:
+def iter_json(storage: AnswerReader, form_id: str, *,
+              zone_name: str | None = None) -> Iterator[str]:
     """The JSON export of ``form_id`` in chunks (one answer each), together one JSON document:
     ``{"form", "columns", "answers": [{"receipt", "received_at", "channel", "form_version",
-    "values": {field id: [values]}}]}``, ``received_at`` in the consultation's time zone (or
-    ``zone_name``). Raises ``UnknownForm`` (or ``UnknownTimeZone``) at once."""
+    "batch", "place", "entered_by", "blank", "spoiled", "values": {field id: [values]}}]}``,
+    ``received_at`` in the consultation's time zone (or ``zone_name``); ``batch``, ``place``
+    and ``entered_by`` null for an answer that has none (online); ``blank`` and ``spoiled``
+    lists of question ids. Raises ``UnknownForm`` (or ``UnknownTimeZone``) at once."""
     table = answer_table(storage, form_id, zone_name=zone_name)
     return _json_chunks(storage, table)
 
 
-def _json_chunks(storage: Storage, table: AnswerTable) -> Iterator[str]:
+def _json_chunks(storage: AnswerReader, table: AnswerTable) -> Iterator[str]:
     def dump(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     form_id = table.known.form_id
-    yield f'{{"form": {dump(form_id)},\n "columns": {dump(table.known.ids)},\n "answers": ['
+    order = table.known.ids
+    yield f'{{"form": {dump(form_id)},\n "columns": {dump(order)},\n "answers": ['
     separator = "\n  "
     for answer in storage.answers(form_id):
         yield separator + dump({
@@ -102,13 +115,18 @@ def _json_chunks(storage: Storage, table: AnswerTable) -> Iterator[str]:
             "received_at": time_text(received_in_zone(answer, table.zone)),
             "channel": answer.channel,
             "form_version": answer.form_version,
+            "batch": answer.batch_id,
+            "place": batch_place(answer, table.batches),
+            "entered_by": answer.entered_by,
+            "blank": marked(answer, "blank", order),
+            "spoiled": marked(answer, "spoiled", order),
             "values": answer.values,
         })
         separator = ",\n  "
     yield "\n]}\n"
 
 
-def iter_export(storage: Storage, form_id: str, export_format: str, *, labels: bool = False,
+def iter_export(storage: AnswerReader, form_id: str, export_format: str, *, labels: bool = False,
                 wide: bool = False, zone_name: str | None = None) -> Iterator[str]:
     """``iter_csv`` or ``iter_json``, by name (``labels`` and ``wide`` are for CSV alone)."""
     if export_format == "json":

@@ -5,12 +5,15 @@ Three sheets, named and headed in the form's language:
 1. **Tally** (the sheet the workbook opens on): the form, when it was exported and in which time
    zone, the number of answers, per channel, then one row per option of every choice, select
    and scale question: the question, the option's label and value, how many answers chose it
-   and their share (what ``parole stats`` counts).
+   and their share (what ``parole stats`` counts). When paper answers came in, then one row per
+   question: how many sheets left it blank and how many spoiled it, counted apart from the
+   options.
 2. **Answers**: one row per answer, oldest first, as ``answer_table`` lays it out with
    ``labels`` and ``wide``: questions' texts as headers, options' labels as values, one 0/1
    column per option of a checkbox group, scale steps as numbers, then the receipt, the time of
    arrival (a date cell in the consultation's time zone whose format writes the offset:
-   ``2025-03-14 10:26:53+01:00``), the channel and the form version.
+   ``2025-03-14 10:26:53+01:00``), the channel, the form version, the batch of paper sheets,
+   its place, who entered the answer, and the questions left blank or spoiled.
 3. **Columns**: each column of the answers sheet, its question code, type, option value and what
    it holds.
 
@@ -40,10 +43,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from site_builder.collector.answer_table import AnswerTable, Cell, answer_table, describe
+from site_builder.collector.columns import AnswerReader
 from site_builder.collector.export import neutralise_formula
 from site_builder.collector.stats import Tally, counted_questions
 from site_builder.messages import say, speaking
-from site_builder.storage.base import CHANNELS, Storage
+from site_builder.storage.base import CHANNELS
 
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 SHARE_FORMAT = "0.0%"
@@ -52,7 +56,7 @@ BOLD = Font(bold=True)
 COLUMN_WIDTH = 22
 
 
-def write_xlsx(storage: Storage, form_id: str, target: Path | IO[bytes], *,
+def write_xlsx(storage: AnswerReader, form_id: str, target: Path | IO[bytes], *,
                zone_name: str | None = None, now: datetime | None = None) -> None:
     """Write the workbook of ``form_id`` to ``target``. ``zone_name`` overrides the
     consultation's time zone; ``now`` is when the tally says it was exported. Raises
@@ -148,6 +152,17 @@ def _write_tally(sheet: WriteOnlyWorksheet, table: AnswerTable, tally: Tally,
             label = option.value if option.label is None else option.label
             sheet.append([_text(question.label), _text(label), _text(option.value), option.count,
                           share])
+    if tally.channels["paper"] or table.batches:
+        _write_marks(sheet, table, tally)
+
+
+def _write_marks(sheet: WriteOnlyWorksheet, table: AnswerTable, tally: Tally) -> None:
+    """Every question's blank and spoiled count on paper: apart, never in an option's."""
+    sheet.append([])
+    sheet.append(_header_row(sheet, [say(f"export.tally.{key}") for key in
+                                     ("question", "code", "blank", "spoiled")]))
+    for marks in tally.question_marks(table.known.questions):
+        sheet.append([_text(marks.label), _text(marks.field_id), marks.blank, marks.spoiled])
 
 
 def _write_columns(sheet: WriteOnlyWorksheet, table: AnswerTable) -> None:

@@ -1,8 +1,12 @@
-"""How many answers each form has: per day, per channel, and per option of its choice questions.
+"""How many answers each form has: per day, per channel, per option of its choice questions, and
+what the paper sheets say besides: their batches, and the questions they left blank or spoiled.
 
-For ``parole stats`` (a plain text report) and the collector's ``/admin/stats`` (JSON). Counts
-read the answers one at a time, like the export, so memory does not grow with the consultation.
-Quarantined answers (the honeypot was filled) are counted apart and nowhere else.
+For ``parole stats`` (a plain text report, ``stats_report``) and the collector's ``/admin/stats``
+(JSON, ``stats_json``). Counts read the answers one at a time, like the export, so memory does
+not grow with the consultation. Quarantined answers (the honeypot was filled) are counted apart
+and nowhere else; pending ones (a paper sheet whose double entry does not agree yet) are not
+answers yet (``Storage.answers`` leaves them out): their batch's sheet states count them. A
+question a paper sheet left blank or spoiled is counted as such, apart, never in an option.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from typing import Any
 
 from site_builder.collector.columns import (
     COUNTED_TYPES,
+    AnswerReader,
     FormQuestions,
     Question,
     check_known,
     form_questions,
 )
 from site_builder.forms.model import Option
-from site_builder.messages import say
-from site_builder.storage.base import CHANNELS, Storage, StoredAnswer
+from site_builder.storage.base import CHANNELS, StoredAnswer
+from site_builder.storage.entry import SHEET_STATES, BatchProgress
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,17 @@ class QuestionStats:
 
 
 @dataclass(frozen=True)
+class QuestionMarks:
+    """How many paper sheets left a question blank, and how many spoiled it (unreadable, or two
+    boxes ticked where one is asked): counted apart from its options."""
+
+    field_id: str
+    label: str
+    blank: int
+    spoiled: int
+
+
+@dataclass(frozen=True)
 class FormStats:
     form_id: str
     title: str | None
@@ -58,11 +74,21 @@ class FormStats:
     per_channel: dict[str, int]
     """Answers per channel: every known channel (0 included), then any other, as stored."""
     questions: tuple[QuestionStats, ...]
+    marks: tuple[QuestionMarks, ...] = ()
+    """Every question in form order (0 included), with its blank and spoiled counts."""
+    batches: tuple[BatchProgress, ...] = ()
+    """The form's batches of paper sheets, oldest first, with their sheets' states."""
+
+    @property
+    def paper(self) -> bool:
+        """Whether paper sheets came in: paper answers, or batches (entered or not)."""
+        return bool(self.per_channel.get("paper") or self.batches)
 
 
 class Tally:
-    """Counts taken one answer at a time: in all, per day, per channel and per option of the
-    ``questions`` (the xlsx export takes them while it writes the answers, in the same pass)."""
+    """Counts taken one answer at a time: in all, per day, per channel, per option of the
+    ``questions``, and per question left blank or spoiled (the xlsx export takes them while it
+    writes the answers, in the same pass)."""
 
     def __init__(self, questions: Sequence[Question]) -> None:
         self.questions = tuple(questions)
@@ -70,13 +96,18 @@ class Tally:
         self.days: Counter[date] = Counter()
         self.channels: Counter[str] = Counter(dict.fromkeys(CHANNELS, 0))
         self.chosen: dict[str, Counter[str]] = {question.id: Counter() for question in questions}
+        self.marked: dict[str, Counter[str]] = {}
+        """Field id → how many answers marked it ``blank`` and ``spoiled``, any question."""
 
     def add(self, answer: StoredAnswer) -> None:
         self.answers += 1
         self.days[answer.received_at.astimezone(UTC).date()] += 1
         self.channels[answer.channel] += 1
         for field_id, counter in self.chosen.items():
-            counter.update(answer.values.get(field_id, ()))
+            if field_id not in answer.marks:
+                counter.update(answer.values.get(field_id, ()))
+        for field_id, mark in answer.marks.items():
+            self.marked.setdefault(field_id, Counter())[mark] += 1
 
     def option_counts(self, question: Question,
                       offered: Sequence[Option]) -> tuple[OptionCount, ...]:
@@ -87,13 +118,22 @@ class Tally:
         labels.update((value, None) for value in chosen if value not in labels)
         return tuple(OptionCount(value, label, chosen[value]) for value, label in labels.items())
 
+    def question_marks(self, questions: Sequence[Question]) -> tuple[QuestionMarks, ...]:
+        """Every one of ``questions`` in order (0 included), then any other question an answer
+        marked (a question no stored version has), in order of first appearance."""
+        labels = {question.id: question.label for question in questions}
+        labels.update((field_id, field_id) for field_id in self.marked if field_id not in labels)
+        return tuple(QuestionMarks(field_id, label, self.marked.get(field_id, Counter())["blank"],
+                                   self.marked.get(field_id, Counter())["spoiled"])
+                     for field_id, label in labels.items())
+
 
 def counted_questions(known: FormQuestions) -> list[Question]:
     """The questions whose options are counted: choice, choices, select and scale ones."""
     return [question for question in known.questions if question.type in COUNTED_TYPES]
 
 
-def form_stats(storage: Storage, form_id: str) -> FormStats:
+def form_stats(storage: AnswerReader, form_id: str) -> FormStats:
     """Count the answers of ``form_id``; raises ``UnknownForm`` if the database lacks it."""
     check_known(storage, form_id)
     known = form_questions(storage, form_id)
@@ -101,6 +141,7 @@ def form_stats(storage: Storage, form_id: str) -> FormStats:
     for answer in storage.answers(form_id):
         tally.add(answer)
     quarantined = sum(1 for _ in storage.answers(form_id, quarantined=True))
+    batches = tuple(storage.batches(form_id))
     return FormStats(
         form_id=form_id,
         title=known.title,
@@ -113,65 +154,20 @@ def form_stats(storage: Storage, form_id: str) -> FormStats:
                           tally.option_counts(question, question.options))
             for question in tally.questions
         ),
+        marks=tally.question_marks(known.questions),
+        batches=batches,
     )
 
 
-def all_stats(storage: Storage) -> list[FormStats]:
+def all_stats(storage: AnswerReader) -> list[FormStats]:
     """The statistics of every form in the database, by form id."""
     return [form_stats(storage, form_id) for form_id in storage.form_ids()]
 
 
-def _as_list(stats: FormStats | Sequence[FormStats]) -> list[FormStats]:
-    return [stats] if isinstance(stats, FormStats) else list(stats)
-
-
-def stats_text(stats: FormStats | Sequence[FormStats]) -> str:
-    """A plain text report for the terminal, one block per form, numbers right-aligned."""
-    forms = _as_list(stats)
-    if not forms:
-        return say("stats.empty") + "\n"
-    return "\n".join(_form_text(form) for form in forms)
-
-
-def _form_text(stats: FormStats) -> str:
-    heading = (say("stats.form_titled", form=stats.form_id, title=stats.title) if stats.title
-               else say("stats.form", form=stats.form_id))
-    lines = [heading, *_table(
-        [(say("stats.answers"), stats.answers), (say("stats.quarantined"), stats.quarantined)],
-        indent=2)]
-    lines += ["", "  " + say("stats.per_day"), *_table(
-        [(day.isoformat(), count) for day, count in stats.per_day.items()])]
-    lines += ["", "  " + say("stats.per_channel"), *_table(list(stats.per_channel.items()))]
-    for question in stats.questions:
-        line = say("stats.question", field=question.field_id, type=question.type,
-                   label=question.label)
-        lines += ["", f"  {line}", *_table(
-            [(option.value, _label_text(option), option.count) for option in question.options])]
-    return "\n".join(lines) + "\n"
-
-
-def _label_text(option: OptionCount) -> str:
-    if option.label is None:
-        return say("stats.no_longer_offered")
-    return "" if option.label == option.value else option.label
-
-
-def _table(rows: Sequence[tuple[str | int, ...]], *, indent: int = 4) -> list[str]:
-    """Rows of words then a count: words left-aligned, counts right-aligned, in columns."""
-    if not rows:
-        return [" " * indent + say("stats.none")]
-    widths = [max(len(str(row[column])) for row in rows) for column in range(len(rows[0]))]
-    return [
-        " " * indent + "  ".join(
-            f"{cell:>{width}}" if isinstance(cell, int) else f"{cell:<{width}}"
-            for cell, width in zip(row, widths, strict=True)
-        )
-        for row in rows
-    ]
-
-
 def stats_json(stats: FormStats | Sequence[FormStats]) -> dict[str, Any]:
-    """JSON-ready statistics: one form's object, or ``{"forms": [...]}`` for a list of them."""
+    """JSON-ready statistics: one form's object, or ``{"forms": [...]}`` for a list of them.
+    ``batches``: one object per batch of paper sheets (``batch_json``); ``marks``: every
+    question's ``{"id", "label", "blank", "spoiled"}``."""
     if not isinstance(stats, FormStats):
         return {"forms": [stats_json(form) for form in stats]}
     return {
@@ -187,4 +183,25 @@ def stats_json(stats: FormStats | Sequence[FormStats]) -> dict[str, Any]:
                          for option in question.options]}
             for question in stats.questions
         ],
+        "marks": [{"id": marks.field_id, "label": marks.label, "blank": marks.blank,
+                   "spoiled": marks.spoiled} for marks in stats.marks],
+        "batches": [batch_json(progress) for progress in stats.batches],
+    }
+
+
+def batch_json(progress: BatchProgress) -> dict[str, Any]:
+    """A batch as ``/admin/stats`` gives it: ``{"batch", "place", "collected_on",
+    "sheets_counted", "entered", "difference", "sheets": {state: count}, "closed",
+    "closed_at"}``; ``difference`` is the sheets counted by hand minus those entered."""
+    batch = progress.batch
+    return {
+        "batch": batch.id,
+        "place": batch.place,
+        "collected_on": batch.collected_on.isoformat(),
+        "sheets_counted": batch.sheets_counted,
+        "entered": progress.entered,
+        "difference": progress.difference,
+        "sheets": {state: progress.sheets.get(state, 0) for state in SHEET_STATES},
+        "closed": batch.closed_at is not None,
+        "closed_at": None if batch.closed_at is None else batch.closed_at.isoformat(),
     }

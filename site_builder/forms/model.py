@@ -28,9 +28,12 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
 FORM_KEYS = ("id", "title", "intro", "submit", "closes", "fields")
 MANIFEST_FORMAT = 4
-ANSWER_COLUMNS = ("receipt", "received_at", "channel", "form_version")
+ANSWER_COLUMNS = ("receipt", "received_at", "channel", "form_version", "batch", "place",
+                  "entered_by", "blank", "spoiled")
 """What every stored answer carries besides its questions' values: the export's last columns,
-so no question may take one of these ids."""
+so no question may take one of these ids. The last five say where a paper or assisted answer
+came from (its batch of sheets, the batch's place, who typed it in) and which questions the
+paper sheet left blank or spoiled."""
 DEFAULT_ACTION = "/collect"
 """Where forms post their answers unless the site says otherwise (``collector_url``)."""
 
