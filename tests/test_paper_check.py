@@ -209,9 +209,5 @@ def test_the_public_form_cannot_send_the_mediators_names(name: str) -> None:
         read_submission([*BASE, (name, "idee")])
 
 
-def test_a_form_filled_with_a_mediator_carries_its_token_and_nothing_else() -> None:
-    submission = read_submission([*BASE, ("_csrf", "jeton")], signed_in=True)
-    assert submission.answers == {"idee": ["Des bancs"]}
-    with pytest.raises(Refusal, match="'_spoiled'"):
-        read_submission([*BASE, ("_csrf", "jeton"), ("_spoiled", "idee")], signed_in=True)
+def test_an_answer_without_them_reads_as_before() -> None:
     assert read_submission(BASE).answers == {"idee": ["Des bancs"]}

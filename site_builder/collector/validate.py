@@ -30,7 +30,6 @@ from site_builder.forms.render import (
     AGAIN_NAME,
     AGAIN_VALUE,
     CONSENT_VALUE,
-    CSRF_NAME,
     ENTRY_NAMES,
     FORM_ID_NAME,
     FORM_VERSION_NAME,
@@ -105,19 +104,15 @@ class Checked:
         return not self.errors
 
 
-def read_submission(
-    pairs: Sequence[tuple[str, str]], *, signed_in: bool = False
-) -> Submission:
+def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
     """The submission in ``pairs`` (``parse_body``'s result). Raises ``Refusal`` when the form
     id or version is missing or repeated, or the honeypot or ``_again`` is repeated or
-    ``_again`` holds anything but ``1``; or when it holds a name only the mediators' pages
-    send: ``_spoiled`` (the data-entry screen reads its own body), and ``_csrf`` unless
-    ``signed_in`` (a form a mediator fills in with a citizen, its token already checked)."""
+    ``_again`` holds anything but ``1``; or when it holds a name only the mediators' pages send
+    (``_csrf``, ``_spoiled``): the public form cannot, and the mediators' area reads the token
+    out of its bodies before anything else (``entry.access.FormBody``)."""
     answers: dict[str, list[str]] = {}
     for name, value in pairs:
         answers.setdefault(name, []).append(value)
-    if signed_in:
-        answers.pop(CSRF_NAME, None)
     entry_only = sorted(ENTRY_NAMES & answers.keys())
     if entry_only:
         raise Refusal(say("collector.refusal.entry_only", name=entry_only[0]))
