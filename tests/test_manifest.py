@@ -80,17 +80,49 @@ def test_a_manifest_text_reads_as_its_file(tmp_path: Path) -> None:
     assert manifest_from_text(text, "avis-place 347afc05") == read_manifest(path)
 
 
-def test_a_stored_manifest_of_another_format_is_refused_naming_where_it_came_from(
+def _older(tmp_path: Path, format_: int, *dropped: str) -> dict[str, Any]:
+    data = json.loads(write(tmp_path, language="en").read_text(encoding="utf-8"))
+    for key in dropped:
+        del data[key]
+    return {**data, "format": format_}
+
+
+@pytest.mark.parametrize(("format_", "dropped"), [
+    (3, ("paper_dropoff", "double_entry")),
+    (2, ("paper_dropoff", "double_entry", "time_zone")),
+])
+def test_a_stored_manifest_of_an_earlier_format_reads_with_the_defaults_of_its_day(
+    tmp_path: Path, format_: int, dropped: tuple[str, ...]
+) -> None:
+    # The database keeps a form version's first manifest: an upgrade cannot rebuild it.
+    current = read_manifest(write(tmp_path, language="en"))
+    older = json.dumps(_older(tmp_path, format_, *dropped))
+    assert manifest_from_text(older, "avis-place 347afc05") == current
+    assert current.paper_dropoff == () and current.double_entry is False
+    assert current.time_zone == "UTC"
+    # A file of the site is built anew instead.
+    path = tmp_path / "older.json"
+    path.write_text(older, encoding="utf-8")
+    with pytest.raises(ManifestError, match=f"unknown manifest format {format_}; this parole "
+                                            "reads format 4"):
+        read_manifest(path)
+
+
+def test_a_stored_manifest_is_as_strict_as_a_file_naming_where_it_came_from(
     tmp_path: Path,
 ) -> None:
-    data = json.loads(write(tmp_path).read_text(encoding="utf-8"))
-    data["format"] = 3
+    where = "the database's form avis-place"
     with pytest.raises(ManifestError) as raised:
-        manifest_from_text(json.dumps(data), "the database's form avis-place")
-    assert str(raised.value).startswith("the database's form avis-place: unknown manifest "
-                                        "format 3; this parole reads format 4")
+        manifest_from_text(json.dumps(_older(tmp_path, 1)), where)
+    assert str(raised.value).startswith(f"{where}: unknown manifest format 1; this parole reads "
+                                        "format 4")
+    with pytest.raises(ManifestError, match="the manifest has unknown 'couleur'"):
+        manifest_from_text(json.dumps({**_older(tmp_path, 3, "paper_dropoff", "double_entry"),
+                                       "couleur": "bleu"}), where)
+    with pytest.raises(ManifestError, match="the manifest lacks 'double_entry'"):
+        manifest_from_text(json.dumps(_older(tmp_path, 4, "double_entry")), where)
     with pytest.raises(ManifestError, match="not valid JSON"):
-        manifest_from_text("{", "the database's form avis-place")
+        manifest_from_text("{", where)
 
 
 def test_round_trip_without_closing_date_or_optional_text(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -171,13 +171,29 @@ def read_manifest(path: Path) -> Manifest:
         raise ManifestError(path, say("manifest.unreadable", error=error.strerror)) from error
     except UnicodeDecodeError as error:
         raise ManifestError(path, say("manifest.not_utf8")) from error
-    return manifest_from_text(text, path)
+    return _read(text, path, (MANIFEST_FORMAT,))
 
 
 def manifest_from_text(text: str, where: Path | str) -> Manifest:
-    """The manifest whose JSON is ``text`` (a file's, or one stored with a form version in the
-    database), read as strictly as a file; ``where`` names its origin in the ``ManifestError``
-    raised when it cannot be trusted."""
+    """The manifest whose JSON is ``text``: one stored with a form version in the database
+    (``Storage.form_schemas``), read as strictly as a file; ``where`` names its origin in the
+    ``ManifestError`` raised when it cannot be trusted. A stored manifest may be of an earlier
+    format, kept from before an upgrade (the database keeps a version's first manifest, and no
+    build can write it anew): it reads with the defaults of the keys added since
+    (``UPGRADES``)."""
+    return _read(text, where, (*UPGRADES, MANIFEST_FORMAT))
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    2: lambda data: {**data, "format": 3,
+                     "time_zone": default_time_zone(str(data.get("language", "")))},
+    3: lambda data: {**data, "format": 4, "paper_dropoff": [], "double_entry": False},
+}
+"""Earlier formats a stored manifest may have, each to the next: the keys that format added,
+with the value an earlier build meant (the language's time zone, no place, single entry)."""
+
+
+def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -185,9 +201,11 @@ def manifest_from_text(text: str, where: Path | str) -> Manifest:
                                        error=error.msg)) from error
     if not isinstance(data, dict):
         raise ManifestError(where, say("manifest.not_object"))
-    if data.get("format") != MANIFEST_FORMAT:
+    if data.get("format") not in formats or isinstance(data.get("format"), bool):
         raise ManifestError(where, say("manifest.format", format=data.get("format"),
                                        expected=MANIFEST_FORMAT))
+    while data["format"] in UPGRADES:
+        data = UPGRADES[data["format"]](data)
     _check_keys(where, data, TOP_KEYS, say("manifest.where.manifest"))
     for key, kinds in _TOP_KINDS.items():
         if not isinstance(data[key], kinds):
