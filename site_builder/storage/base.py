@@ -186,7 +186,9 @@ class Storage(Protocol):
         ...
 
     def delete(self, receipt: str) -> bool:
-        """Delete one answer (a citizen asked for it); True if it existed."""
+        """Delete one answer (a citizen asked for it); True if it existed. Whatever the audit
+        trail kept of its values goes too; a paper or assisted answer's deletion is recorded
+        there (by ``parole delete``, without what it said), even in a closed batch."""
         ...
 
     # -- paper and mediator entry (issue #15; the types are in ``entry.py``) ---------------------
@@ -237,17 +239,20 @@ class Storage(Protocol):
         ...
 
     def enter_sheet(self, entry: SheetEntry, *, double: bool) -> EntryResult:
-        """Store one typing of the next sheet ``entry.entered_by`` has not entered in the
-        batch (``entry.sheet_rules``): with ``double`` False it counts at once; with ``double``
-        True it counts when a second mediator's typing of the same sheet agrees. The sheet's
+        """Store one typing of the next sheet of the batch (``storage.sheet_rules``: with
+        ``double`` False the batch's next sheet, whoever types it, and it counts at once; with
+        ``double`` True the next sheet of ``entry.entered_by``'s own run through the stack, and
+        it counts when a second mediator's typing of the same sheet agrees). The sheet's
         answer (channel ``paper``) gets its receipt code at the first typing. ``EntryError``
-        when the batch is closed or every sheet counted by hand is already entered by this
-        mediator."""
+        when the batch is closed, the hand count is reached (by the batch, or by this mediator
+        with double entry), or the sheet was already typed twice."""
         ...
 
     def enter_sheet_again(self, receipt: str, entry: SheetEntry) -> EntryResult:
-        """The third typing of a sheet a coordinator sent back: it counts when it agrees with
-        one of the set-aside typings, else the sheet ``differs`` again."""
+        """The third typing of a sheet a coordinator sent back, by any mediator: it counts
+        when it agrees with one of the set-aside typings made by ANOTHER mediator (agreeing
+        with oneself proves nothing), else the sheet ``differs`` again. ``EntryError`` when
+        the sheet is not waiting for it or its batch is closed."""
         ...
 
     def sheet(self, receipt: str) -> Sheet | None:
@@ -270,13 +275,15 @@ class Storage(Protocol):
     def correct_answer(self, receipt: str, values: Values, marks: Marks, by: str,  # noqa: PLR0917
                        now: datetime, reason: str = "") -> StoredAnswer:
         """Replace a counted paper or assisted answer's values, keeping the old ones in the
-        audit trail."""
+        audit trail. ``EntryError`` for an online answer, a sheet that does not count yet
+        (``resolve_sheet`` decides those) or one in a closed batch."""
         ...
 
     def delete_entered_answer(self, receipt: str, by: str, now: datetime,
                               reason: str = "") -> bool:
         """Delete a paper or assisted answer (a wrong sheet, or its author asked), recording
-        who, when and why (not what it said) in the audit trail; False when unknown."""
+        who, when and why (not what it said) in the audit trail, whose earlier values of it are
+        erased; False when unknown. ``EntryError`` for an online answer or a closed batch."""
         ...
 
     def recount_batch(self, batch_id: int, sheets_counted: int, by: str, now: datetime,

@@ -97,7 +97,10 @@ class SheetStore(EntryTransactions):
         if found is None or found[1].batch_id is None:
             raise EntryError(say("storage.entry.no_sheet", receipt=receipt))
         batch = self._batch_row(tx, found[1].batch_id, lock=True)
-        answer_id, answer = self._answer_row(tx, found[1].receipt) or found
+        again = self._answer_row(tx, found[1].receipt)
+        if again is None:  # deleted in between
+            raise EntryError(say("storage.entry.no_sheet", receipt=receipt))
+        answer_id, answer = again
         return batch, answer_id, answer, self._entries(tx, answer_id)
 
     def _sheet_of(self, tx: Transaction, answer_id: int) -> Sheet:
