@@ -451,29 +451,6 @@ def test_closed_unknown_and_foreign_batches_take_no_sheet(
     assert f'href="{AREA}/batches/{batch}"' in _main(closed_for_coordinator.text)
 
 
-def test_an_imported_batch_is_not_typed_in_and_a_status_line_is_only_ones_own(
-    site: Path, storage: Storage, database: str
-) -> None:
-    alice_code = add_mediator(database, "Alice")
-    bob_code = add_mediator(database, "Bob")
-    imported, _ = storage.import_batch(
-        dataclasses.replace(NewBatch("avis-place", "Mairie", DAY, 0, "import:avis.csv", NOON),
-                            source_digest="0" * 64), [])
-    with collector_in_process(site, storage) as up:
-        alice, bob = MediatorSession(up), MediatorSession(up)
-        alice.sign_in(alice_code)
-        bob.sign_in(bob_code)
-        refused = alice.get(f"{AREA}/batches/{imported.id}/sheet")
-        home = alice.get(f"{AREA}/").text
-        batch = _open_batch(alice)
-        saved, _ = _sheet(alice, batch, SHEET_ONE)
-        theirs = bob.get(saved.headers["location"])
-    assert refused.status == 409 and "Ce lot vient d\u2019un fichier" in refused.text
-    assert f'href="{AREA}/batches/{imported.id}/sheet"' not in home
-    assert theirs.status == 200 and 'role="status"' not in theirs.text
-    assert "Vous saisissez la feuille 1 sur 3" in theirs.text
-
-
 def test_only_a_signed_in_mediator_with_the_token_opens_or_types(
     site: Path, storage: Storage, database: str
 ) -> None:

@@ -84,10 +84,8 @@ async def sheet_screen(request: Request) -> Response:
     manifest = batch_manifest(collector, signed.area, batch) if batch else None
     if batch is None or manifest is None:
         return _plain(collector, signed, words, "not_found", 404)
-    if batch.closed_at is not None or batch.source_digest is not None:
-        # closed: it takes no more sheets; imported: its answers came from a file
-        kind = "closed" if batch.closed_at is not None else "imported"
-        return _plain(collector, signed, words, kind, 409, batch=batch)
+    if batch.closed_at is not None:
+        return _plain(collector, signed, words, "closed", 409, batch=batch)
     screen = Screen(collector, signed, batch, manifest, catalogue(manifest.language))
     if body is None:
         saved = normalise_receipt(request.query_params.get("saved", ""))
@@ -138,8 +136,7 @@ class Screen:
         sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
         me = self.signed.mediator.name
         number = next_sheet(sheets, me)
-        just_saved = next((sheet for sheet in typed_by(sheets, me) if sheet.receipt == saved),
-                          None)
+        just_saved = next((sheet for sheet in sheets if sheet.receipt == saved), None)
         status_line = self._status_line(just_saved) if just_saved else ""
         if number > self.batch.sheets_counted:
             return self._all_typed(status_line, len(typed_by(sheets, me)))

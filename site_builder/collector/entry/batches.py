@@ -87,7 +87,7 @@ def _batch_list(signed: SignedIn, batches: list[BatchProgress],
         batch = progress.batch
         manifest = manifests[batch.form_id]
         links = []
-        if batch.closed_at is None and batch.source_digest is None:  # imported: nothing to type
+        if batch.closed_at is None:
             links.append(f'<a href="{escape(signed.area)}/batches/{batch.id}/sheet">'
                          f"{text(words, 'batches.home.type', number=batch.id)}</a>")
         if signed.mediator.coordinator:
