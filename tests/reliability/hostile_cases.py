@@ -45,6 +45,9 @@ NUMBER_WHOLE = "Écrivez un nombre entier"
 NUMBER_SMALL = "Écrivez un nombre plus grand"
 NUMBER_LARGE = "Écrivez un nombre plus petit"
 TOO_LONG_TEXT = "Raccourcissez votre réponse"
+WRONG_CODE = "Ce code ne fonctionne pas."
+NO_CODE = "Saisissez votre code personnel"
+AREA_REFUSED = "Cette demande ne vient pas d\u2019une page de la saisie"
 PROTOCOL_REFUSAL = "Invalid HTTP request received."
 """uvicorn's plain answer to a request that is not valid HTTP/1.1: the collector never sees it."""
 
@@ -766,6 +769,72 @@ def framing(version: str) -> list[Case]:
     return cases
 
 
+SIGN_IN = "/collect/saisie/sign-in"
+"""The mediators' sign-in form's address (the example site is French)."""
+
+
+def sign_in_form(version: str) -> list[Case]:
+    """What a person or a robot may post to the mediators' sign-in form instead of a code: the
+    form again saying the code is missing or does not work (400, the code never shown back),
+    the body refusals every post gets (400, 413, 415), 403 from another site. Each case from
+    its own address: wrong codes count against their client (10 a minute, then 429)."""
+    category = "mediators' sign-in form"
+    kind = ("Content-Type", FORM_TYPE)
+    addresses = iter(range(1, 250))
+
+    def case(name: str, body: bytes, status: int, phrase: str | None, *,
+             headers: tuple[tuple[str, str], ...] = (kind,), method: str = "POST",
+             target: str = SIGN_IN, outcome: Outcome = Outcome.PAGE,
+             header: tuple[str, str] | None = None) -> Case:
+        client = ("X-Forwarded-For", f"198.18.7.{next(addresses)}")
+        return Case(category, name, RawRequest(body, method=method, target=target,
+                                               headers=(*headers, client)),
+                    status, phrase, outcome, header)
+
+    wrong = {
+        "a wrong code": "7KQ2M9XD" * 3 + "AB",
+        "a code one symbol short": "7KQ2-M9XD-7KQ2-M9XD-7KQ2-M9XD-A",
+        "a code of 60,000 characters": "A" * 60_000,
+        "SQL in the code": "' OR '1'='1' --",
+        "markup in the code": "<script>alert(1)</script>",
+        "a code in full-width characters": fullwidth("7KQ2M9XD7KQ2M9XD7KQ2M9XDAB"),
+        "a code with a zero-width space": "7KQ2M9XD7KQ2\u200bM9XD7KQ2M9XDAB",
+        "a code with bidi controls": "\u202e7KQ2M9XD7KQ2M9XD7KQ2M9XDAB\u202c",
+    }
+    cases = [case(name, encoded([("code", code)]), 400, WRONG_CODE)
+             for name, code in wrong.items()]
+    cases.append(case("the code field twice", encoded([("code", "A" * 26), ("code", "B" * 26)]),
+                      400, WRONG_CODE))
+    cases += [case(name, body, 400, NO_CODE) for name, body in {
+        "no code field": encoded([("nom", "Awa")]), "an empty code": b"code=",
+        "a code of spaces": b"code=+++%09", "an empty sign-in form": b""}.items()]
+    cases += [case(name, body, 400, REFUSED) for name, body in {
+        "a NUL in the code": b"code=7KQ2%00M9XD", "invalid UTF-8 in the code": b"code=%FF%FE",
+        "an escape character in the code": b"code=%1B%5B2J",
+        "too many fields": b"&".join([b"code=x"] * 201)}.items()]
+    cases.append(case("a body over the limit", b"code=" + b"A" * LIMIT, 413, TOO_LARGE))
+    cases += [case(f"Content-Type: {content_type}", b"code=AAAA", 415, UNSUPPORTED,
+                   headers=(("Content-Type", content_type),))
+              for content_type in ("application/json", "multipart/form-data; boundary=x",
+                                   "text/plain")]
+    cases += [case(name, encoded([("code", "A" * 26)]), 403, AREA_REFUSED,
+                   headers=(kind, *headers)) for name, headers in {
+        "from another site (Sec-Fetch-Site)": (("Sec-Fetch-Site", "cross-site"),),
+        "from another site (Origin)": (("Origin", "https://evil.example"),),
+        "from a sibling site (Sec-Fetch-Site: same-site)": (("Sec-Fetch-Site", "same-site"),),
+    }.items()]
+    home = ("location", "/collect/saisie/")
+    cases.append(case("GET on the sign-in address", b"", 303, None, method="GET",
+                      outcome=Outcome.EMPTY, header=home))
+    cases.append(case("PUT on the sign-in address", encoded([("code", "A" * 26)]), 405,
+                      NOT_FOUND, method="PUT"))
+    cases.append(case("a sign-out with a made-up session and token",
+                      encoded([("_csrf", "0" * 64)]), 303, None,
+                      headers=(kind, ("Cookie", "parole_entry=" + "A" * 43)),
+                      target="/collect/saisie/sign-out", outcome=Outcome.EMPTY, header=home))
+    return cases
+
+
 CATEGORIES: dict[str, CaseMaker] = {
     "oversized bodies": oversized_bodies,
     "too many fields": too_many_fields,
@@ -784,6 +853,7 @@ CATEGORIES: dict[str, CaseMaker] = {
     "foreign origins": foreign_origins,
     "methods and paths": methods_and_paths,
     "HTTP framing": framing,
+    "mediators' sign-in form": sign_in_form,
 }
 """Every category, in the order the test sends them."""
 

@@ -12,6 +12,12 @@ What it proves:
 - **the comparison is constant-time**: every token a request offers reaches
   ``hmac.compare_digest`` (a spy records it), and no ``==``, ``in`` or ``startswith`` touches the
   secret anywhere in ``site_builder`` (read from the code's syntax tree); no timing is measured;
+- **the mediators' area lets in signed-in mediators only**: each of its routes (the table is
+  ``access_area.AREA_ENDPOINTS``), by each method, sends a visitor without a session, with a
+  made-up one, or with the session of a code revoked since, to the sign-in form, showing
+  nothing; every post needs its session's CSRF token (none, a wrong one, another session's:
+  403), and a request from another site is refused (403) even with the token; a coordinator's
+  route refuses a mediator;
 - **receipts are reachable only by their link**: the link (code and key) finds the receipt with
   the code typed in any forgiven spelling; the code alone, a neighbouring code, a guessed code
   or key, or the bare ``/collect`` finds nothing (404, or 429 once failed lookups pass the
@@ -33,9 +39,10 @@ import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import openpyxl
 import pytest
@@ -44,6 +51,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from site_builder.collector import admin, answers, lookup
 from site_builder.collector.app import SiteFiles, create_app
+from site_builder.collector.entry import codes
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage
@@ -56,6 +64,21 @@ from tests.collector_support import (
     RunningCollector,
     hidden_fields,
     running_collector,
+)
+from tests.reliability.access_area import (
+    AREA,
+    AREA_COORDINATOR,
+    AREA_DOOR,
+    AREA_ENDPOINTS,
+    AREA_KINDS,
+    AREA_SIGNED,
+    CSRF,
+    Mediators,
+    Visitor,
+    concrete,
+    mediators_of,
+    sent_to_sign_in,
+    shows_private,
 )
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.nginx_support import send
@@ -72,6 +95,7 @@ ENDPOINT_KINDS: dict[Callable[..., Any], str] = {
     lookup.code_alone: "receipt code alone",
     admin.export_answers: ADMIN,
     admin.show_stats: ADMIN,
+    **AREA_ENDPOINTS,
 }
 """Every endpoint the router may hold, and what kind of access it is. A new one fails
 ``test_every_route_is_known`` until it is classified here and checked below."""
@@ -98,6 +122,9 @@ class Tally:
     let_through: int = 0
     guesses: int = 0
     found: int = 0
+    area_refused: int = 0
+    """Requests to the mediators' area without a valid session, token or origin, refused."""
+    area_let_through: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +139,11 @@ def tally(figures: Figures) -> Iterator[Tally]:
         "let through": counts.let_through,
         "receipt codes guessed": counts.guesses,
         "receipts found by guessing": counts.found,
+        "mediators' area routes": sum(kind in AREA_KINDS for kind, _, _ in counts.routes),
+        "area requests without a session, its token, or from another site":
+            counts.area_refused + counts.area_let_through,
+        "refused (to the sign-in form, or 403)": counts.area_refused,
+        "area requests let through": counts.area_let_through,
     })
 
 
@@ -166,20 +198,20 @@ def in_process(example_site: Path, tmp_path: Path) -> Iterator[Callable[[bool, b
 
 def asgi_request(app: Starlette, method: str, path: str,
                  headers: Mapping[str, str] | None = None, *,
-                 client: str = "127.0.0.1") -> Reply:
+                 client: str = "127.0.0.1", body: bytes = b"") -> Reply:
     """One request through the app's ASGI interface, in this process (no server), from the
-    address ``client``."""
+    address ``client``, with ``body``."""
     sent: list[dict[str, Any]] = []
     requested = False
     done = asyncio.Event()
 
     async def receive() -> dict[str, Any]:
-        # The (empty) body once; then, as a server does, "disconnect" once the response is sent
+        # The body once; then, as a server does, "disconnect" once the response is sent
         # (a streaming response listens for it meanwhile).
         nonlocal requested
         if not requested:
             requested = True
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
         await done.wait()
         return {"type": "http.disconnect"}
 
@@ -236,13 +268,16 @@ def test_every_route_is_known(serve_site: bool, with_token: bool,
     assert not built.unknown, (
         "routes this suite does not know: "
         f"{[getattr(route, 'path', route) for route in built.unknown]}. Classify the new route "
-        "in ENDPOINT_KINDS or MOUNT_KINDS (tests/reliability/test_access.py) and check who may "
-        "reach it.")
+        "in ENDPOINT_KINDS or MOUNT_KINDS (tests/reliability/test_access.py), or for the "
+        "mediators' area in AREA_ENDPOINTS (tests/reliability/access_area.py), and check who "
+        "may reach it.")
     kinds = {route.kind for route in built.routes}
     assert {"answer", "receipt"} <= kinds, kinds
     assert (ADMIN in kinds) == with_token, f"admin routes {'missing' if with_token else 'present'}"
     assert ("site files" in kinds) == serve_site, kinds
     assert all(route.path.startswith("/admin/") for route in built.routes if route.kind == ADMIN)
+    assert AREA_DOOR in kinds, kinds
+    assert all(route.path.startswith(AREA) for route in built.routes if route.kind in AREA_KINDS)
     tally.routes |= {(route.kind, route.path, ",".join(route.methods)) for route in built.routes}
 
 
@@ -435,15 +470,17 @@ TIMING_METHODS = frozenset({"startswith", "endswith", "find", "index", "count", 
                             "__ne__", "__contains__"})
 
 
-def secret_comparisons(source: str) -> list[str]:
-    """Comparisons in ``source`` that could end early on the secret: ``==``, ``!=``, ``in``,
-    ``<``… or ``startswith`` and the like, where one side comes from ``.admin_token`` (directly
-    or through names assigned from it). ``is None`` tests are fine."""
+def secret_comparisons(source: str,
+                       attributes: frozenset[str] = frozenset({SECRET_ATTRIBUTE})) -> list[str]:
+    """Comparisons in ``source`` that could end early on a secret: ``==``, ``!=``, ``in``,
+    ``<``… or ``startswith`` and the like, where one side comes from one of ``attributes``
+    (``.admin_token`` by default; directly or through names assigned from it). ``is None``
+    tests are fine."""
     tree = ast.parse(source)
     tainted: set[str] = set()
 
     def secret(node: ast.AST) -> bool:
-        return any((isinstance(sub, ast.Attribute) and sub.attr == SECRET_ATTRIBUTE)
+        return any((isinstance(sub, ast.Attribute) and sub.attr in attributes)
                    or (isinstance(sub, ast.Name) and sub.id in tainted) for sub in ast.walk(node))
 
     grew = True
@@ -490,6 +527,208 @@ def test_no_code_compares_the_token_with_an_early_exit() -> None:
     found = [f"{path.relative_to(REPO)} {finding}" for path in mentions
              for finding in secret_comparisons(path.read_text("utf-8"))]
     assert not found, "the admin token compared with an early exit:\n" + "\n".join(found)
+
+
+AREA_SECRETS = frozenset({"csrf", "digest", "code_digest", "token_digest"})
+"""What the mediators' area compares: CSRF tokens (``SignedIn.csrf``), and digests of codes
+and session tokens (``MediatorCode.digest``, ``codes.digest(…)``)."""
+
+
+def test_the_area_compares_codes_and_tokens_without_an_early_exit() -> None:
+    leaky = ("if given == each.digest: pass\n"
+             "ok = sent[0] == signed.csrf\n"
+             "expected = codes.digest(typed)\n"
+             "if expected.startswith(given): pass\n")
+    assert len(secret_comparisons(leaky, AREA_SECRETS)) == 3, secret_comparisons(leaky,
+                                                                                  AREA_SECRETS)
+    sources = [*sorted((REPO / "site_builder" / "collector" / "entry").glob("*.py")),
+               REPO / "site_builder" / "collector" / "mediator_commands.py"]
+    found = [f"{path.relative_to(REPO)} {finding}" for path in sources
+             for finding in secret_comparisons(path.read_text("utf-8"), AREA_SECRETS)]
+    assert not found, "a code or token compared with an early exit:\n" + "\n".join(found)
+
+
+def test_every_offered_code_and_token_goes_through_compare_digest(
+    in_process: Callable[[bool, bool], InProcess], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every code typed is compared with every active mediator's, all of them (no early exit
+    once one matched); every CSRF token sent with the session's."""
+    built = in_process(False, True)
+    storage = built.app.state.collector.storage
+    right, other = codes.new_code(), codes.new_code()
+    now = datetime.now(UTC)
+    storage.add_mediator("Awa", "mediator", codes.digest(right), now)
+    storage.add_mediator("Bruno", "coordinator", codes.digest(other), now)
+    stored = [codes.digest(right), codes.digest(other)]
+    spy = ComparisonSpy()
+    monkeypatch.setattr("hmac.compare_digest", spy)
+    monkeypatch.setattr("secrets.compare_digest", spy)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    offered = {"the first mediator's code, as typed": codes.format_code(right).lower(),
+               "a wrong code": codes.new_code(), "the code but its last symbol": right[:-1],
+               "no code at all": "bonjour"}
+    failures = []
+    cookie = ""
+    for number, (what, typed) in enumerate(offered.items()):
+        spy.calls.clear()
+        reply = asgi_request(built.app, "POST", f"{AREA}/sign-in", form,
+                             client=f"127.0.9.{number + 1}",
+                             body=urlencode({"code": typed}).encode("ascii"))
+        expected = 303 if typed == offered["the first mediator's code, as typed"] else 400
+        if reply.status != expected:
+            failures.append(f"{what}: {reply.status}, not {expected}")
+        if reply.status == 303:
+            cookie = reply.headers["set-cookie"].split(";")[0]
+        given = codes.digest(codes.normalise_code(typed) or typed).encode("ascii")
+        compared = [sorted([_bytes(a), _bytes(b)]) for a, b in spy.calls]
+        missing = [digest for digest in stored
+                   if sorted([given, digest.encode("ascii")]) not in compared]
+        if missing:
+            failures.append(f"{what}: not compared with {len(missing)} mediator(s)' digest "
+                            "with compare_digest")
+    home = asgi_request(built.app, "GET", f"{AREA}/", {"Cookie": cookie}, client="127.0.9.9")
+    found = CSRF.search(home.body.decode("utf-8"))
+    assert found, f"no CSRF token in the signed-in home ({home.status})"
+    for token in ("0" * 64, found[1][:-1] + "x", found[1]):
+        spy.calls.clear()
+        reply = asgi_request(built.app, "POST", f"{AREA}/sign-out", {**form, "Cookie": cookie},
+                             client="127.0.9.9",
+                             body=urlencode({"_csrf": token}).encode("ascii"))
+        if sorted([token.encode(), found[1].encode()]) not in \
+                [sorted([_bytes(a), _bytes(b)]) for a, b in spy.calls]:
+            failures.append(f"the CSRF token {token[:8]}… was not compared with compare_digest")
+        if reply.status != (303 if token == found[1] else 403):
+            failures.append(f"the CSRF token {token[:8]}…: {reply.status}")
+    assert not failures, "\n".join(failures)
+
+
+# --- the mediators' area -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AreaRoute:
+    kind: str
+    method: str
+    path: str
+    """With an example for each parameter (``access_area.AREA_PATH_EXAMPLES``)."""
+
+
+def area_routes(in_process: Callable[[bool, bool], InProcess]) -> list[AreaRoute]:
+    """Every route of the area by every method it answers."""
+    routes = [AreaRoute(route.kind, method, concrete(route.path))
+              for route in in_process(False, True).routes if route.kind in AREA_KINDS
+              for method in route.methods]
+    assert any(route.kind == AREA_SIGNED for route in routes), routes
+    return routes
+
+
+@dataclass
+class AreaSite:
+    collector: RunningCollector
+    people: Mediators
+
+
+@pytest.fixture(scope="module")
+def area_site(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AreaSite]:
+    """A real collector whose database has a mediator, a coordinator and a revoked mediator,
+    each signed in (the revoked one before the revocation)."""
+    folder = tmp_path_factory.mktemp("access-area")
+    url = f"sqlite:///{folder / 'answers.db'}"
+    with running_collector(example_site, url, folder, args=["--rate-limit", "0"]) as up:
+        yield AreaSite(up, mediators_of(up, url))
+
+
+def _judged(tally: Tally, refused: bool, failures: list[str], what: str) -> None:
+    if refused:
+        tally.area_refused += 1
+    else:
+        tally.area_let_through += 1
+        failures.append(what)
+
+
+def test_the_area_sends_visitors_without_a_valid_session_to_sign_in(
+    area_site: AreaSite, in_process: Callable[[bool, bool], InProcess], tally: Tally
+) -> None:
+    people = area_site.people
+    visitors = {"no session": people.nobody, "a made-up session": people.made_up,
+                "a revoked code's session": people.revoked}
+    failures: list[str] = []
+    for route in area_routes(in_process):
+        for what, visitor in visitors.items():
+            posting = route.method not in ("GET", "HEAD")
+            if route.kind == AREA_DOOR and posting:  # signing in: with the revoked code
+                reply = visitor.send(route.method, route.path, [("code", people.revoked_code)])
+                refused = reply.status == 400 and "set-cookie" not in reply.headers
+            elif route.kind == AREA_DOOR and route.path == f"{AREA}/":  # the sign-in form
+                reply = visitor.send(route.method, route.path)
+                refused = reply.status == 200 and (route.method == "HEAD" or
+                                                   f'action="{AREA}/sign-in"' in reply.text)
+            else:
+                reply = visitor.send(route.method, route.path,
+                                     [("_csrf", visitor.csrf)] if posting else None)
+                refused = sent_to_sign_in(reply)
+            _judged(tally, refused and not shows_private(reply), failures,
+                    f"{route.method} {route.path} with {what}: {reply.status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_area_post_needs_its_session_csrf_token(
+    area_site: AreaSite, in_process: Callable[[bool, bool], InProcess], tally: Tally
+) -> None:
+    people = area_site.people
+    failures: list[str] = []
+    posts = [route for route in area_routes(in_process)
+             if route.kind != AREA_DOOR and route.method == "POST"]
+    for route in posts:
+        # the coordinator may use every route: a refusal is the token's
+        own, other = people.coordinator, people.mediator
+        bodies = {"no token": [], "an empty token": [("_csrf", "")],
+                  "a wrong token": [("_csrf", "0" * 64)],
+                  "another session's token": [("_csrf", other.csrf)],
+                  "the token in capitals": [("_csrf", own.csrf.upper())],
+                  "the token twice, once wrong": [("_csrf", own.csrf), ("_csrf", "0" * 64)],
+                  "the token as a query": []}
+        for what, pairs in bodies.items():
+            path = f"{route.path}?_csrf={own.csrf}" if what == "the token as a query" \
+                else route.path
+            reply = own.send("POST", path, pairs)
+            _judged(tally, reply.status == 403, failures,
+                    f"POST {route.path} with {what}: {reply.status}")
+        if route.kind == AREA_COORDINATOR:
+            reply = other.send("POST", route.path, [("_csrf", other.csrf)])
+            _judged(tally, reply.status == 403, failures,
+                    f"POST {route.path}, a mediator's session and token: {reply.status}")
+    assert not failures, "\n".join(failures)
+    for visitor in (people.coordinator, people.mediator):  # their sessions still open
+        assert shows_private(visitor.send("GET", f"{AREA}/"))
+
+
+ANOTHER_SITE = {
+    "Sec-Fetch-Site: cross-site": {"Sec-Fetch-Site": "cross-site"},
+    "another site's Origin": {"Origin": "https://evil.example"},
+    "a sibling site's Sec-Fetch-Site (post)": {"Sec-Fetch-Site": "same-site"},
+}
+
+
+def test_the_area_refuses_a_session_used_from_another_site(
+    area_site: AreaSite, in_process: Callable[[bool, bool], InProcess], tally: Tally
+) -> None:
+    """A stolen cookie, or a browser tricked by another site: the right cookie and token are
+    refused when the browser says the request comes from elsewhere."""
+    own: Visitor = area_site.people.coordinator
+    failures: list[str] = []
+    for route in area_routes(in_process):
+        if route.kind == AREA_DOOR:
+            continue
+        posting = route.method == "POST"
+        for what, headers in ANOTHER_SITE.items():
+            if not posting and what != "Sec-Fetch-Site: cross-site":
+                continue  # a page may be opened from a link of the consultation's site
+            reply = own.send(route.method, route.path,
+                             [("_csrf", own.csrf)] if posting else None, headers)
+            _judged(tally, reply.status == 403 and not shows_private(reply), failures,
+                    f"{route.method} {route.path} with {what}: {reply.status}")
+    assert not failures, "\n".join(failures)
+    assert shows_private(own.send("GET", f"{AREA}/"))
 
 
 # --- receipts -----------------------------------------------------------------------------------

@@ -18,10 +18,13 @@ import socket
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from site_builder.collector.entry import codes
+from site_builder.storage import open_storage
 from tests.collector_support import (
     Reply,
     RunningCollector,
@@ -86,8 +89,19 @@ def target(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     with running_collector(example_site, database, folder,
                            args=["--rate-limit", "0"]) as collector:
         assert collector.process is not None
+        with_a_mediator(database)
         warm_up(collector.port, version)
         yield Target(collector, database, version, memory_of(collector.process.pid))
+
+
+def with_a_mediator(database: str) -> None:
+    """A mediator in the database: without one, the mediators' area (its sign-in form among
+    the cases) answers 404 to everything."""
+    storage = open_storage(database)
+    try:
+        storage.add_mediator("Awa", "mediator", codes.digest(codes.new_code()), datetime.now(UTC))
+    finally:
+        storage.close()
 
 
 def warm_up(port: int, version: str) -> None:

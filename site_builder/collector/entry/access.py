@@ -244,10 +244,12 @@ def _see_other(path: str) -> Response:
 async def to_home(request: Request) -> Response:
     """``{area}`` without its final ``/`` (else the receipt route would take it), and a
     ``GET`` of signing in or out (a bookmark, a reload): 303 to the home; 404 when the area
-    has no active mediator, like the rest of it."""
-    collector, area, _ = _where(request)
-    if not await _has_mediators(collector):
-        return views.message(collector, "not_found", 404)
+    has no active mediator, like the rest of it, and 403 for a session cookie sent from
+    another site."""
+    found = await visitor(request)
+    if isinstance(found, Response):
+        return found
+    _, area, _ = _where(request)
     return _see_other(f"{area}/")
 
 
