@@ -17,10 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from site_builder.collector.entry import access, area_path, batches
+from site_builder.collector.entry import access, area_path, assisted, batches, review
 from site_builder.collector.settings import Collector
 
-AREA_MODULES: tuple[Callable[[str], list[BaseRoute]], ...] = (access.routes, batches.routes)
+AREA_MODULES: tuple[Callable[[str], list[BaseRoute]], ...] = (
+    access.routes, batches.routes, review.routes, assisted.routes)
 """Each module's ``routes``: one line per module of the area."""
 HOME_MODULE = "site_builder.collector.entry.batches"
 """Where the signed-in home is (``home(request, signed)``): the list of batches."""

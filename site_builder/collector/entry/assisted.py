@@ -1,0 +1,127 @@
+"""Assisted answers (issue #15, section 5): ``GET|POST {area}/assisted/{form_id}``.
+
+A signed-in mediator helping someone answer opens the citizen's own form here: the same
+``render_form`` as the public page, posting to this path with the session's CSRF token, under a
+banner saying whose assistance is recorded. The answer is read and checked exactly as an online
+one (``answers.check_dates``, ``answers.checked_answer``: same dates, same rules, same pages
+for a mistake, a changed form or a refusal), then stored with channel ``assisted`` and the
+mediator's name, and 303 to the ordinary receipt page, so the citizen sees their receipt on the
+screen and can note its code or its address.
+
+Unlike online answers, no client pseudonym is kept and no duplicate is looked for: a mediator
+at a help desk may well record two people giving the same answers, and each counts. The
+``parole_sent`` cookie is not set either: the tablet is shared, and its next citizen must not
+be taken for this one.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from html import escape
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from site_builder.collector import views
+from site_builder.collector.answers import (
+    Answered,
+    Arrival,
+    check_dates,
+    checked_answer,
+    refusal_page,
+    store_answer,
+)
+from site_builder.collector.body import Refusal, shown
+from site_builder.collector.entry import area_path
+from site_builder.collector.entry.access import SignedIn, checked_post, signed_in
+from site_builder.collector.entry.page import area_page
+from site_builder.collector.entry.review_parts import text
+from site_builder.collector.lookup import receipt_path
+from site_builder.collector.paths import form_page_path, site_url
+from site_builder.collector.responses import private
+from site_builder.collector.settings import catalogue
+from site_builder.collector.shell import absolute_urls
+from site_builder.collector.validate import read_submission
+from site_builder.forms.manifest import Manifest
+from site_builder.forms.render import CSRF_NAME, render_form
+from site_builder.messages import say
+from site_builder.storage.base import Duplicates, Values
+
+log = logging.getLogger("parole.collector")
+
+
+def routes(area: str) -> list[BaseRoute]:
+    return [Route(f"{area}/assisted/{{form_id}}", assisted, methods=["GET", "POST"])]
+
+
+def assisted_path(area: str, form_id: str) -> str:
+    return f"{area}/assisted/{form_id}"
+
+
+async def assisted(request: Request) -> Response:
+    """The form (GET), or the answer checked and stored (POST)."""
+    if request.method == "POST":
+        checked = await checked_post(request)
+        if isinstance(checked, Response):
+            return checked
+        signed, body = checked
+    else:
+        found = await signed_in(request)
+        if isinstance(found, Response):
+            return found
+        signed, body = found, None
+    collector = signed.collector
+    manifest = collector.site.manifest(request.path_params["form_id"])
+    if manifest is None or area_path(manifest) != signed.area:
+        return views.message(collector, "not_found", 404)
+    try:
+        check_dates(collector, manifest)
+        if body is None:
+            return form_page(signed, manifest, {}, {}, 200)
+        try:
+            submission = read_submission(body.pairs)
+        except Refusal as refusal:
+            raise Answered(refusal_page(collector, refusal, manifest)) from None
+        if submission.form_id != manifest.form.id:
+            raise Answered(refusal_page(collector, Refusal(say(
+                "collector.refusal.unknown_form", form=shown(submission.form_id))), manifest))
+        arrival = Arrival("assisted", partial(form_page, signed),
+                          entered_by=signed.mediator.name)
+        answer = checked_answer(collector, manifest, submission, arrival)
+        result = await store_answer(collector, manifest, answer, Duplicates())
+    except Answered as answered:
+        return answered.response
+    log.info("%s", say("collector.log.assisted", form=manifest.form.id))
+    secret = collector.settings.secret
+    return private(RedirectResponse(receipt_path(manifest, result.answer.receipt, secret),
+                                    status_code=303))
+
+
+def form_page(signed: SignedIn, manifest: Manifest, values: Values, errors: dict[str, str],
+              status: int) -> Response:
+    """The citizen's form under the assistance banner: empty, or again with the values typed
+    and a message per question to correct (``answers.FormAgain``)."""
+    title, main = assisted_main(manifest, signed.area, signed.mediator.name, signed.csrf,
+                                values=values, errors=errors)
+    return area_page(signed.collector, manifest, title, main, status, signed=signed)
+
+
+def assisted_main(manifest: Manifest, area: str, mediator: str, csrf: str, *,
+                  values: Values, errors: dict[str, str]) -> tuple[str, str]:
+    """The page's title and the inside of its ``<main>``."""
+    words = catalogue(manifest.language)
+    form_html = render_form(
+        manifest.form, catalogue=words, action=assisted_path(area, manifest.form.id),
+        values=values, errors=errors, paper_url=site_url(manifest, manifest.paper_url),
+        help_url=site_url(manifest, manifest.help_url), hidden_extra={CSRF_NAME: csrf})
+    # the form's own links (a consent label's) are written for its page on the site
+    form_html = absolute_urls(form_html, form_page_path(manifest))
+    title = words("assisted.title", form=manifest.form.title)
+    main = (f"<h1>{escape(title, quote=False)}</h1>\n"
+            f'<p class="p-status">{text(words, "assisted.banner", name=mediator)}</p>\n'
+            f"<p>{text(words, 'assisted.explain')}</p>\n{form_html.strip()}")
+    if errors:
+        title = f"{words('form.error_prefix')} {title}"
+    return title, main

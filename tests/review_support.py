@@ -1,0 +1,134 @@
+"""What the review and assisted-answer tests share: the example site with or without double
+entry, mediators put straight into the database, sheets typed through the storage (the entry
+screen is ``batches``' to test), and a signed-in mediator's HTTP session against a real
+``parole collect``."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from site_builder.collector.answers import expiry
+from site_builder.collector.entry import codes
+from site_builder.collector.entry.batch_sheet import sheet_fingerprint
+from site_builder.forms.manifest import Manifest, manifest_path, read_manifest
+from site_builder.storage import open_storage
+from site_builder.storage.base import Marks, Values
+from site_builder.storage.entry import Batch, EntryResult, NewBatch, SheetEntry
+from tests.collector_support import Reply, RunningCollector
+
+AREA = "/collect/saisie"
+"""The mediators' area of the example site (French)."""
+FORM = "avis-place"
+_CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
+_COOKIE = re.compile(r"parole_entry=([^;]*)")
+
+
+def double_entry_site(example_site: Path, folder: Path) -> Path:
+    """A copy of the example site whose form asks for double entry (its manifest says so)."""
+    shutil.copytree(example_site, folder)
+    path = manifest_path(folder, FORM)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "double_entry": True}, ensure_ascii=False),
+                    encoding="utf-8")
+    return folder
+
+
+def add_mediator(database_url: str, name: str, *, coordinator: bool = False) -> str:
+    """A mediator in the database (as ``parole mediators add`` makes one); their code."""
+    code = codes.new_code()
+    storage = open_storage(database_url)
+    try:
+        storage.add_mediator(name, "coordinator" if coordinator else "mediator",
+                             codes.digest(code), datetime.now(UTC))
+    finally:
+        storage.close()
+    return code
+
+
+def open_batch(database_url: str, sheets_counted: int, *, place: str = "Médiathèque",
+               by: str = "Awa") -> Batch:
+    storage = open_storage(database_url)
+    try:
+        return storage.create_batch(NewBatch(
+            form_id=FORM, place=place, collected_on=date(2027, 1, 9),
+            sheets_counted=sheets_counted, created_by=by, created_at=datetime.now(UTC)))
+    finally:
+        storage.close()
+
+
+def type_sheet(database_url: str, site_dir: Path, batch_id: int, by: str, values: Values,
+               *, marks: Marks | None = None, double: bool = False) -> EntryResult:
+    """One typing of ``by``'s next sheet of the batch, stored as the entry screen stores it."""
+    manifest = read_manifest(manifest_path(site_dir, FORM))
+    marks = marks if marks is not None else {
+        question.id: "blank" for question in manifest.form.fields
+        if question.id not in values}
+    now = datetime.now(UTC)
+    storage = open_storage(database_url)
+    try:
+        return storage.enter_sheet(SheetEntry(
+            batch_id=batch_id, entered_by=by, values=values, marks=marks,
+            form_version=manifest.version, entered_at=now, expires_at=expiry(manifest, now),
+            fingerprint=sheet_fingerprint(manifest, values, marks)), double=double)
+    finally:
+        storage.close()
+
+
+def site_manifest(site_dir: Path) -> Manifest:
+    return read_manifest(manifest_path(site_dir, FORM))
+
+
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+"""What a browser says of a post from one of the area's own pages."""
+
+
+@dataclass
+class MediatorSession:
+    """A mediator signed in to a running collector: their cookie and CSRF token."""
+
+    collector: RunningCollector
+    cookie: str
+    csrf: str = ""
+    history: list[Reply] = field(default_factory=list)
+
+    @classmethod
+    def sign_in(cls, collector: RunningCollector, code: str) -> MediatorSession:
+        reply = collector.post([("code", code)], path=f"{AREA}/sign-in", headers=SAME_ORIGIN)
+        assert reply.status == 303, reply.text
+        found = _COOKIE.search(reply.headers.get("set-cookie", ""))
+        assert found, reply.headers
+        session = cls(collector, found.group(1))
+        session.get(f"{AREA}/")
+        return session
+
+    def get(self, path: str) -> Reply:
+        reply = self.collector.request("GET", path, headers={"Cookie": self._cookie()})
+        token = _CSRF.search(reply.text) if reply.status == 200 else None
+        if token:
+            self.csrf = html.unescape(token.group(1))
+        self.history.append(reply)
+        return reply
+
+    def post(self, path: str, pairs: list[tuple[str, str]], *, csrf: bool = True) -> Reply:
+        """``pairs`` posted as a form of the area's page would, with the token unless not."""
+        sent = [*pairs, ("_csrf", self.csrf)] if csrf else pairs
+        return self.collector.request("POST", path, urlencode(sent).encode("ascii"), {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": self._cookie(),
+            **SAME_ORIGIN})
+
+    def _cookie(self) -> str:
+        return f"parole_entry={self.cookie}"
+
+
+def page_text(reply: Reply) -> str:
+    """The page's text without tags, styles and scripts, ASCII spaces collapsed (no-break
+    spaces kept: French typography is tested too): what a person reads."""
+    without = re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", reply.text, flags=re.DOTALL)
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(without)).strip()
