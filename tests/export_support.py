@@ -24,12 +24,14 @@ from site_builder.storage import open_storage
 from site_builder.storage.base import (
     Duplicates,
     FormSchema,
+    Marks,
     NewAnswer,
+    Storage,
     StoredAnswer,
     StoreResult,
     Values,
 )
-from site_builder.storage.entry import SHEET_STATES, Batch, BatchProgress
+from site_builder.storage.entry import SHEET_STATES, Batch, BatchProgress, NewBatch, SheetEntry
 
 FORM_ID = "avis"
 OTHER_FORM_ID = "atelier"
@@ -248,6 +250,32 @@ def fill_paper(memory: MemoryStorage) -> None:
     """Add the batches and the paper and assisted answers to ``memory`` (after ``fill``)."""
     memory.progress.extend(PAPER_BATCHES)
     memory.rows.extend(PAPER_ANSWERS)
+
+
+def _typing(batch_id: int, by: str, values: Values, marks: Marks, minute: int) -> SheetEntry:
+    return SheetEntry(batch_id, by, values, marks, NEW_FORM.version, at(16, 10, minute),
+                      EXPIRED_AT, f"sheet-{values}-{marks}")
+
+
+def enter_paper(storage: Storage) -> Batch:
+    """What mediators do, through the real storage: a double-entry batch of 3 sheets counted by
+    hand at the Marché couvert; sheet 1 typed by Awa then Bruno alike (it counts: ``quartier``
+    spoiled, ``accord`` blank), sheet 2 typed by Awa alone (pending); an assisted answer Chloé
+    recorded. Registers ``NEW_FORM``; returns the batch."""
+    storage.register_form(FORM_ID, NEW_FORM.version, manifest_text(NEW_FORM))
+    for name in ("Awa", "Bruno", "Chloé"):
+        storage.add_mediator(name, "mediator", f"digest-of-{name}", at(16, 8))
+    batch = storage.create_batch(NewBatch(FORM_ID, "Marché couvert", date(2025, 3, 15), 3,
+                                          "Awa", at(16, 9)))
+    first: Values = {"nom": ["Jeanne"], "services": ["livres"], "accepte": ["yes"]}
+    marks: Marks = {"quartier": "spoiled", "accord": "blank"}
+    storage.enter_sheet(_typing(batch.id, "Awa", first, marks, 0), double=True)
+    storage.enter_sheet(_typing(batch.id, "Bruno", first, marks, 1), double=True)
+    storage.enter_sheet(_typing(batch.id, "Awa", {"nom": ["En attente"]}, {}, 2), double=True)
+    storage.store(NewAnswer(FORM_ID, NEW_FORM.version, {"nom": ["Lucie"], "quartier": ["nord"]},
+                            "assisted", at(16, 11), EXPIRED_AT, "assisted-1",
+                            entered_by="Chloé"), Duplicates())
+    return batch
 
 
 def filled_database(path: Path) -> str:

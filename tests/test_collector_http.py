@@ -16,6 +16,7 @@ import pytest
 from site_builder.collector import admin as export_admin
 from site_builder.collector.responses import relative_location
 from site_builder.storage import open_storage
+from site_builder.storage.entry import NewBatch, SheetEntry
 from tests.collector_support import (
     ADMIN_TOKEN,
     VALID_ANSWER,
@@ -25,7 +26,7 @@ from tests.collector_support import (
     hidden_fields,
     running_collector,
 )
-from tests.storage_support import raw_sql
+from tests.storage_support import T0, raw_sql
 
 
 def dump_database(url: str) -> str:
@@ -402,7 +403,48 @@ def test_the_admin_export_offers_the_workbook(collector: RunningCollector) -> No
     workbook = openpyxl.load_workbook(io.BytesIO(reply.body))
     assert workbook.sheetnames == ["Décompte", "Réponses", "Colonnes"]
     header = next(workbook["Réponses"].iter_rows(values_only=True))
-    assert header[-4:] == ("Reçu", "Reçue le", "Canal", "Version du formulaire")
+    assert header[-9:] == ("Reçu", "Reçue le", "Canal", "Version du formulaire", "Lot", "Lieu",
+                           "Saisie par", "Laissées en blanc", "Illisibles ou nulles")
+
+
+STATS_KEYS = {"form", "title", "answers", "quarantined", "per_day", "per_channel", "questions",
+              "marks", "batches"}
+BATCH_KEYS = {"batch", "place", "collected_on", "sheets_counted", "entered", "difference",
+              "sheets", "closed", "closed_at"}
+
+
+def test_admin_stats_give_channels_batches_and_marks(
+    collector: RunningCollector, module_storage_url: str
+) -> None:
+    storage = open_storage(module_storage_url)
+    try:
+        version = storage.form_schemas("avis-place")[-1].version
+        storage.add_mediator("Stats HTTP", "mediator", "digest-stats-http", T0)
+        batch = storage.create_batch(NewBatch("avis-place", "Marché couvert", date(2026, 3, 2),
+                                              5, "Stats HTTP", T0))
+        storage.enter_sheet(SheetEntry(batch.id, "Stats HTTP", {"quartier": ["Gare"]},
+                                       {"frequence": "spoiled"}, version, T0, None,
+                                       "stats-http"), double=False)
+    finally:
+        storage.close()
+    reply = collector.request("GET", "/admin/stats",
+                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("application/json")
+    [form] = [each for each in json.loads(reply.text) if each["form"] == "avis-place"]
+    assert set(form) == STATS_KEYS
+    assert list(form["per_channel"])[:3] == ["online", "paper", "assisted"]
+    assert form["per_channel"]["paper"] >= 1
+    [listed] = [each for each in form["batches"] if each["batch"] == batch.id]
+    assert set(listed) == BATCH_KEYS
+    assert (listed["place"], listed["collected_on"], listed["sheets_counted"], listed["entered"],
+            listed["difference"], listed["closed"]) == ("Marché couvert", "2026-03-02", 5, 1, 4,
+                                                       False)
+    assert listed["sheets"] == {"counted": 1, "awaiting_second": 0, "differs": 0,
+                                "awaiting_third": 0}
+    marks = {each["id"]: each for each in form["marks"]}
+    assert set(marks["frequence"]) == {"id", "label", "blank", "spoiled"}
+    assert marks["frequence"]["spoiled"] >= 1
 
 
 def test_without_a_token_admin_routes_do_not_exist(

@@ -15,12 +15,13 @@ import pytest
 
 from site_builder.collector import answer_table
 from site_builder.collector.answer_table import UnknownTimeZone, time_text
-from site_builder.collector.columns import SchemaError, UnknownForm, merge_versions
+from site_builder.collector.columns import AnswerReader, SchemaError, UnknownForm, merge_versions
 from site_builder.collector.export import iter_csv, iter_export, iter_json, neutralise_formula
 from site_builder.forms import located
 from site_builder.forms.model import ANSWER_COLUMNS
 from site_builder.forms.parse import parse_form
-from site_builder.storage.base import Duplicates, FormSchema, NewAnswer, StoredAnswer
+from site_builder.storage import open_storage
+from site_builder.storage.base import Duplicates, FormSchema, NewAnswer, Storage, StoredAnswer
 from tests.export_support import (
     FORM_ID,
     NEW_FORM,
@@ -29,6 +30,7 @@ from tests.export_support import (
     SAMPLE,
     MemoryStorage,
     at,
+    enter_paper,
     fill,
     fill_paper,
 )
@@ -62,7 +64,7 @@ def assert_bytes_golden(name: str, actual: bytes, request: pytest.FixtureRequest
     assert actual == path.read_bytes()
 
 
-def csv_bytes(storage: MemoryStorage, form_id: str = FORM_ID, **options: Any) -> bytes:
+def csv_bytes(storage: AnswerReader, form_id: str = FORM_ID, **options: Any) -> bytes:
     return "".join(iter_csv(storage, form_id, **options)).encode("utf-8")
 
 
@@ -481,3 +483,29 @@ def test_a_question_cannot_take_a_paper_column_name(taken: str) -> None:
     assert [(problem.message, problem.fix) for problem in problems] == [(
         f"the id '{taken}' is taken: exports give every answer a column of that name",
         f"rename the question, e.g. id: {taken}_question")]
+
+
+def test_the_real_storage_exports_agreed_sheets_and_assisted_answers_only(
+    storage_url: str,
+) -> None:
+    storage = open_storage(storage_url)
+    try:
+        _check_real_storage(storage)
+    finally:
+        storage.close()
+
+
+def _check_real_storage(storage: Storage) -> None:
+    batch = enter_paper(storage)
+    rows = csv_rows(csv_bytes(storage))
+    cells = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [row["nom"] for row in cells] == ["Jeanne", "Lucie"], \
+        "the sheet typed once (pending) is not exported"
+    paper, assisted = cells
+    assert [paper[name] for name in ("channel", "batch", "place", "entered_by", "blank",
+                                     "spoiled", "quartier", "accord")] == [
+        "paper", str(batch.id), "Marché couvert", "Awa", "accord", "quartier", "", ""]
+    assert [assisted[name] for name in ("channel", "batch", "place", "entered_by")] == [
+        "assisted", "", "", "Chloé"]
+    document = json.loads("".join(iter_json(storage, FORM_ID)))
+    assert [answer["batch"] for answer in document["answers"]] == [batch.id, None]

@@ -22,6 +22,7 @@ from typing import IO
 
 from site_builder.collector.export import FORMATS, iter_export
 from site_builder.collector.export_xlsx import write_xlsx
+from site_builder.collector.import_command import add_import_command, run_import
 from site_builder.collector.stats import all_stats
 from site_builder.collector.stats_report import stats_text
 from site_builder.collector.terminal import for_terminal
@@ -32,7 +33,7 @@ from site_builder.storage.base import Storage, StorageUnavailable
 from site_builder.storage.common import redact_url
 from site_builder.storage.receipts import format_receipt, normalise_receipt
 
-DATA_COMMANDS = ("export", "stats", "purge", "delete")
+DATA_COMMANDS = ("export", "stats", "purge", "delete", "import")
 DATABASE_ENV = "PAROLE_DATABASE_URL"
 """Read when ``--db`` is not given, so that a server's environment names its database once."""
 _SQLITE_PREFIX = "sqlite:///"
@@ -70,7 +71,8 @@ def add_data_commands(
     delete = commands.add_parser("delete", help=say("data.help.delete"),
                                  description=say("data.help.delete_description"))
     delete.add_argument("receipt", metavar="RECEIPT", help=say("data.help.receipt"))
-    for command in (export, stats, purge, delete):
+    imported = add_import_command(commands)
+    for command in (export, stats, purge, delete, imported):
         command.add_argument("--db", metavar="URL", help=database_help())
 
 
@@ -132,6 +134,8 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
         # A report to read, wherever it goes: labels and values that would drive a terminal
         # are shown escaped (an option no longer offered is a stored value, as sent).
         print(for_terminal(stats_text(all_stats(storage))), end="")
+    elif arguments.command == "import":
+        return run_import(arguments, storage)
     elif arguments.command == "purge":
         count = storage.purge(datetime.now(UTC))
         print(say_count("data.purged", count, url=redact_url(url)))
