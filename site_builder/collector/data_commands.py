@@ -6,6 +6,8 @@ them anywhere the database is reachable. ``site_builder.cli`` adds them with
 
 None of them creates a database: a mistyped ``--db`` path (or running in the wrong folder) must
 say so, not quietly create an empty database and report that it holds no answers.
+``parole mediators add``, often run before the collector ever was, is the exception
+(``mediator_commands``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import IO
 from site_builder.collector.export import FORMATS, iter_export
 from site_builder.collector.export_xlsx import write_xlsx
 from site_builder.collector.import_command import add_import_command, run_import
+from site_builder.collector.mediator_commands import add_mediator_commands, run_mediators
 from site_builder.collector.stats import all_stats
 from site_builder.collector.stats_report import stats_text
 from site_builder.collector.terminal import for_terminal
@@ -33,7 +36,7 @@ from site_builder.storage.base import Storage, StorageUnavailable
 from site_builder.storage.common import redact_url
 from site_builder.storage.receipts import format_receipt, normalise_receipt
 
-DATA_COMMANDS = ("export", "stats", "purge", "delete", "import")
+DATA_COMMANDS = ("export", "stats", "purge", "delete", "import", "mediators")
 DATABASE_ENV = "PAROLE_DATABASE_URL"
 """Read when ``--db`` is not given, so that a server's environment names its database once."""
 _SQLITE_PREFIX = "sqlite:///"
@@ -74,6 +77,7 @@ def add_data_commands(
     imported = add_import_command(commands)
     for command in (export, stats, purge, delete, imported):
         command.add_argument("--db", metavar="URL", help=database_help())
+    add_mediator_commands(commands, database_help())
 
 
 def run_data_command(arguments: argparse.Namespace) -> int:
@@ -81,6 +85,8 @@ def run_data_command(arguments: argparse.Namespace) -> int:
     printed on standard error (no traceback) and exit with 1."""
     url = database_url(arguments.db)
     try:
+        if arguments.command == "mediators":  # add creates the database (mediator_commands)
+            return run_mediators(arguments, url, open_existing_storage)
         storage = open_existing_storage(url)
         try:
             return _run(arguments, storage, url)

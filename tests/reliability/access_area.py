@@ -19,8 +19,11 @@ from urllib.parse import urlencode
 
 from site_builder.collector.entry import (
     access,
+    assisted,
     batches,
     codes,
+    review,
+    review_sheets,
     routing,
 )
 from site_builder.storage import open_storage
@@ -43,6 +46,16 @@ AREA_ENDPOINTS: dict[Callable[..., Any], str] = {
     access.sign_out: AREA_SIGNED,
     batches.new_batch: AREA_SIGNED,
     batches.sheet_screen: AREA_SIGNED,
+    review.show_batch: AREA_SIGNED,
+    review.recount: AREA_COORDINATOR,
+    review.close: AREA_COORDINATOR,
+    review_sheets.show_sheet: AREA_SIGNED,
+    review_sheets.resolve: AREA_COORDINATOR,
+    review_sheets.send_back: AREA_COORDINATOR,
+    review_sheets.again: AREA_SIGNED,
+    review_sheets.correct: AREA_COORDINATOR,
+    review_sheets.delete: AREA_COORDINATOR,
+    assisted.assisted: AREA_SIGNED,
 }
 """Every endpoint of the area and its kind: one line per endpoint."""
 AREA_PATH_EXAMPLES = {"batch_id": "1", "receipt": "ABCD2345", "form_id": "avis-place"}
