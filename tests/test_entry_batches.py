@@ -70,7 +70,9 @@ def _main(html: str) -> str:
 def _status_line(html: str) -> str:
     found = re.search(r'<p class="p-status" role="status">(.*?)</p>', html, re.DOTALL)
     assert found, "no status line"
-    return found.group(1).replace("\u00a0", " ")
+    # the receipt code is bold, its hyphen one that does not break
+    line = re.sub(r'<strong dir="ltr">([^<]*)</strong>', r"\1", found.group(1))
+    return line.replace("\u00a0", " ").replace("\u2011", "-")
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -165,7 +167,8 @@ def _stable(page: str, receipts: list[str]) -> str:
     page = THEME_STYLE.sub("<style>/* theme/assets/parole.css */</style>", page)
     page = CSRF_VALUE.sub(r'\1CSRF-TOKEN"', page)
     for number, receipt in enumerate(receipts, 1):
-        page = page.replace(format_receipt(receipt), f"CODE-000{number}")
+        shown = format_receipt(receipt).replace("-", "\u2011")  # a hyphen that never breaks
+        page = page.replace(shown, f"CODE-000{number}")
     return page
 
 
@@ -451,6 +454,29 @@ def test_closed_unknown_and_foreign_batches_take_no_sheet(
     assert f'href="{AREA}/batches/{batch}"' in _main(closed_for_coordinator.text)
 
 
+def test_an_imported_batch_is_not_typed_in_and_a_status_line_is_only_ones_own(
+    site: Path, storage: Storage, database: str
+) -> None:
+    alice_code = add_mediator(database, "Alice")
+    bob_code = add_mediator(database, "Bob")
+    imported, _ = storage.import_batch(
+        dataclasses.replace(NewBatch("avis-place", "Mairie", DAY, 0, "import:avis.csv", NOON),
+                            source_digest="0" * 64), [])
+    with collector_in_process(site, storage) as up:
+        alice, bob = MediatorSession(up), MediatorSession(up)
+        alice.sign_in(alice_code)
+        bob.sign_in(bob_code)
+        refused = alice.get(f"{AREA}/batches/{imported.id}/sheet")
+        home = alice.get(f"{AREA}/").text
+        batch = _open_batch(alice)
+        saved, _ = _sheet(alice, batch, SHEET_ONE)
+        theirs = bob.get(saved.headers["location"])
+    assert refused.status == 409 and "Ce lot vient d\u2019un fichier" in refused.text
+    assert f'href="{AREA}/batches/{imported.id}/sheet"' not in home
+    assert theirs.status == 200 and 'role="status"' not in theirs.text
+    assert "Vous saisissez la feuille 1 sur 3" in theirs.text
+
+
 def test_only_a_signed_in_mediator_with_the_token_opens_or_types(
     site: Path, storage: Storage, database: str
 ) -> None:
@@ -538,7 +564,7 @@ def test_double_entry_says_what_each_typing_did(
         f"Feuille 1 sur 2 enregistrée, code de réponse {one} : écrivez-le sur la feuille. "
         "Elle comptera quand une autre personne l\u2019aura saisie à son tour.")
     assert "Seconde saisie : le code écrit sur cette feuille est" in _text(bob_screen)
-    assert f'<strong dir="ltr">{one}</strong>' in bob_screen
+    assert '<strong dir="ltr">' + one.replace("-", "\u2011") + "</strong>" in bob_screen
     assert _status_line(agrees.text) == (
         f"Feuille 1 sur 2, code {one} : votre saisie est identique à la première. "
         "La feuille compte.")

@@ -97,7 +97,8 @@ def wider_than_the_screen(page: Page) -> bool:
 
 
 def status_line(page: Page) -> str:
-    return " ".join(page.locator('[role="status"]').inner_text().split())
+    # the receipt's hyphen is one that never breaks the line
+    return " ".join(page.locator('[role="status"]').inner_text().replace("\u2011", "-").split())
 
 
 def sign_in_and_open_a_batch(page: Page, up: Site, code: str, sheets: int) -> None:

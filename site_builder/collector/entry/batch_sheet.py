@@ -61,6 +61,9 @@ from site_builder.storage.receipts import format_receipt, normalise_receipt
 
 log = logging.getLogger("parole.collector")
 
+NO_BREAK_HYPHEN = "\u2011"
+RECEIPT_SLOT = "\x00receipt\x00"
+"""Where the receipt goes in a status line, once the catalogue's words are escaped."""
 SHEET_NAME = "_sheet"
 """The number of the sheet the screen showed (see the module's docstring)."""
 
@@ -84,8 +87,10 @@ async def sheet_screen(request: Request) -> Response:
     manifest = batch_manifest(collector, signed.area, batch) if batch else None
     if batch is None or manifest is None:
         return _plain(collector, signed, words, "not_found", 404)
-    if batch.closed_at is not None:
-        return _plain(collector, signed, words, "closed", 409, batch=batch)
+    if batch.closed_at is not None or batch.source_digest is not None:
+        # closed: it takes no more sheets; imported: its answers came from a file
+        kind = "closed" if batch.closed_at is not None else "imported"
+        return _plain(collector, signed, words, kind, 409, batch=batch)
     screen = Screen(collector, signed, batch, manifest, catalogue(manifest.language))
     if body is None:
         saved = normalise_receipt(request.query_params.get("saved", ""))
@@ -136,7 +141,8 @@ class Screen:
         sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
         me = self.signed.mediator.name
         number = next_sheet(sheets, me)
-        just_saved = next((sheet for sheet in sheets if sheet.receipt == saved), None)
+        just_saved = next((sheet for sheet in typed_by(sheets, me) if sheet.receipt == saved),
+                          None)
         status_line = self._status_line(just_saved) if just_saved else ""
         if number > self.batch.sheets_counted:
             return self._all_typed(status_line, len(typed_by(sheets, me)))
@@ -148,8 +154,8 @@ class Screen:
         first_typing = next((sheet for sheet in sheets if sheet.number == number), None)
         if self.manifest.double_entry and first_typing is not None:
             heading.append(
-                f"<p>{text(words, 'batches.sheet.second_typing')} <strong dir=\"ltr\">"
-                f"{escape(format_receipt(first_typing.receipt))}</strong></p>")
+                f"<p>{text(words, 'batches.sheet.second_typing')} "
+                f"{shown_receipt(first_typing.receipt)}</p>")
         if errors:
             title = f"{words('form.error_prefix')} {title}"
         form_html = render_form(
@@ -245,7 +251,7 @@ class Screen:
         double entry, waiting for the second typing, or whether the two typings agree."""
         words = self.words
         params = {"number": sheet.number, "count": self.batch.sheets_counted,
-                  "receipt": format_receipt(sheet.receipt)}
+                  "receipt": RECEIPT_SLOT}
         live = [entry for entry in sheet.entries if not entry.discarded]
         first = bool(live) and live[0].entered_by == self.signed.mediator.name
         if not self.manifest.double_entry:
@@ -254,8 +260,9 @@ class Screen:
             key = "saved_first"
         else:
             key = {"counted": "agrees", "differs": "differs"}.get(sheet.state, "saved_first")
+        line = text(words, f"batches.sheet.{key}", **params)
         return (f'<p class="p-status" role="status">'
-                f"{text(words, f'batches.sheet.{key}', **params)}</p>")
+                f"{line.replace(RECEIPT_SLOT, shown_receipt(sheet.receipt))}</p>")
 
     def _all_typed(self, status_line: str, typed: int) -> Response:
         words = self.words
@@ -274,6 +281,14 @@ class Screen:
         log.warning("%s", say("collector.log.refused", status=400, reason=reason))
         return _plain(self.collector, self.signed, self.words, "unreadable", 400,
                       batch=self.batch)
+
+
+def shown_receipt(code: str) -> str:
+    """A receipt code as the typist copies it onto the sheet: bold, left to right, its hyphen
+    one that never breaks the line (``7KQ2-`` above ``M9XD`` would be misread); the lookup
+    ignores that hyphen as it does any (``receipts.normalise_receipt``)."""
+    shown = format_receipt(code).replace("-", NO_BREAK_HYPHEN)
+    return f'<strong dir="ltr">{escape(shown)}</strong>'
 
 
 def area_links(signed: SignedIn, batch: Batch | None, words: Catalogue) -> list[tuple[str, str]]:
