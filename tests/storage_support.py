@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
 
 from site_builder.storage import migrations
-from site_builder.storage.base import DUPLICATE_WINDOW, Duplicates, NewAnswer
-from site_builder.storage.entry import NewBatch, SheetEntry
+from site_builder.storage.base import DUPLICATE_WINDOW, Duplicates, NewAnswer, Storage
+from site_builder.storage.entry import Batch, NewBatch, SheetEntry
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 SAME_CLIENT = Duplicates(clients=("client-a", "client-a-yesterday"), since=T0 - DUPLICATE_WINDOW)
@@ -63,3 +63,31 @@ def sheet_entry(batch_id: int, entered_by: str = "alice", **changes: Any) -> She
         "fingerprint": "fingerprint-1",
     }
     return SheetEntry(batch_id=batch_id, entered_by=entered_by, **{**fields, **changes})
+
+
+# Paper entry (tests/test_storage_entry*.py)
+
+OTHER = {"priorite": ["parcs"], "quartiers": ["nord"]}
+"""Values that differ from ``sheet_entry``'s."""
+LATER = T0 + timedelta(hours=1)
+
+
+def count(url: str, table: str) -> int:
+    """Rows in ``table``, counted behind the storage's back."""
+    found: int = raw_sql(url, f"SELECT count(*) FROM {table}")[0][0]
+    return found
+
+
+def with_mediators(storage: Storage, *names: str) -> None:
+    """Add mediators (not coordinators) named ``names``."""
+    for name in names:
+        storage.add_mediator(name, "mediator", f"digest-of-{name}", T0)
+
+
+def differing_sheet(storage: Storage) -> tuple[Batch, str]:
+    """A double-entry batch whose sheet 1 alice and bob typed differently."""
+    batch = storage.create_batch(new_batch())
+    receipt = storage.enter_sheet(sheet_entry(batch.id), double=True).sheet.receipt
+    result = storage.enter_sheet(sheet_entry(batch.id, "bob", values=OTHER), double=True)
+    assert result.sheet.state == "differs"
+    return batch, receipt
