@@ -91,6 +91,9 @@ def test_two_mediators_type_a_stack_twice_and_the_coordinator_settles_it(
     table = awa.get_by_role("table", name="Les saisies ne correspondent pas")
     expect(table.get_by_role("row", name=re.compile(
         "^À quelle fréquence.* Chaque semaine Chaque mois À trancher$"))).to_be_visible()
+    for width in (320, 1280):  # a phone, a desktop: the table fits, the page never scrolls sideways
+        awa.set_viewport_size({"width": width, "height": 800})
+        assert awa.evaluate("document.documentElement.scrollWidth") <= width
     awa.get_by_label("Saisie A (Awa)\u00a0: Chaque semaine").check()
     with awa.expect_navigation():
         awa.get_by_role("button", name="Garder ces valeurs").click()

@@ -34,10 +34,12 @@ from site_builder.collector.entry.review_batch_page import (
     batch_path,
     batch_title,
 )
+from site_builder.collector.entry.review_sheets import not_saved
 from site_builder.collector.entry.review_sheets import routes as sheet_routes
 from site_builder.collector.entry.review_words import close_refusal
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector, catalogue
+from site_builder.storage.base import StorageUnavailable
 from site_builder.storage.entry import EntryError
 
 MAX_HAND_COUNT = 10_000
@@ -118,6 +120,8 @@ async def recount(request: Request) -> Response:
         await run_in_threadpool(collector.storage.recount_batch, batch_id, int(count),
                                 signed.mediator.name, collector.settings.now(),
                                 typed[reason_id].strip())
+    except StorageUnavailable as error:
+        return not_saved(request, signed, error)
     except EntryError as error:
         return await refused(request, signed, {"": str(error)}, typed)
     return back_to_batch(signed, batch_id, "recounted")
@@ -143,6 +147,8 @@ async def close(request: Request) -> Response:
     try:
         await run_in_threadpool(collector.storage.close_batch, batch_id,
                                 signed.mediator.name, collector.settings.now())
+    except StorageUnavailable as error:
+        return not_saved(request, signed, error)
     except EntryError as error:  # a sheet typed meanwhile, on another tablet
         return await refused(request, signed, {"": str(error)})
     return back_to_batch(signed, batch_id, "closed")

@@ -15,6 +15,7 @@ Every change lands in the audit trail (the storage writes it), which the page sh
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from site_builder.collector.entry import area_path
 from site_builder.collector.entry.access import FormBody, SignedIn, checked_post, signed_in
 from site_builder.collector.entry.page import area_page
 from site_builder.collector.entry.review_batch_page import batch_path
+from site_builder.collector.entry.review_parts import text
 from site_builder.collector.entry.review_sheet_page import (
     CORRECT_REASON,
     DELETE_CONFIRM,
@@ -49,11 +51,15 @@ from site_builder.collector.entry.review_typing import (
     typed_sheet,
 )
 from site_builder.collector.entry.review_words import questions
+from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector, catalogue
-from site_builder.storage.base import Marks, Values
+from site_builder.messages import say
+from site_builder.storage.base import Marks, StorageUnavailable, Values
 from site_builder.storage.entry import EntryError
 from site_builder.storage.receipts import normalise_receipt
+
+log = logging.getLogger("parole.collector")
 
 ENTERED_CHANNELS = ("paper", "assisted")
 """The answers a mediator's area shows and a coordinator may correct or delete."""
@@ -134,10 +140,32 @@ async def _act(request: Request, action: Action, *, coordinator: bool = True) ->
         return await _refusal(request, signed, words("review.sheet.closed"))
     try:
         return await action(request, signed, body, view)
-    except Refusal as refusal:
-        return refused(signed.collector, refusal)
-    except EntryError as error:
-        return await _refusal(request, signed, str(error))
+    except (StorageUnavailable, Refusal, EntryError) as error:
+        return await _failed(request, signed, error)
+
+
+async def _failed(request: Request, signed: SignedIn,
+                  error: StorageUnavailable | Refusal | EntryError) -> Response:
+    """A database that could not write (503), a body no page of ours sends (400), or a change
+    the database refuses because the sheet changed meanwhile (409)."""
+    if isinstance(error, StorageUnavailable):
+        return not_saved(request, signed, error)
+    if isinstance(error, Refusal):
+        return refused(signed.collector, error)
+    return await _refusal(request, signed, str(error))
+
+
+def not_saved(request: Request, signed: SignedIn, error: StorageUnavailable) -> Response:
+    """503: the database could not take the change (a full disk, an unreachable server);
+    nothing changed, and the mediator is told to try again in a minute."""
+    log.error("%s", say("collector.log.entry_not_saved", path=request.url.path, error=error))
+    words = catalogue(signed.manifest.language)
+    title = words("review.unavailable.title")
+    main = (f"<h1>{text(words, 'review.unavailable.title')}</h1>\n"
+            f"<p>{text(words, 'review.unavailable.what')}</p>\n"
+            f"<p>{text(words, 'review.unavailable.next')}</p>")
+    return area_page(signed.collector, signed.manifest, title, main, 503,
+                     headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}, signed=signed)
 
 
 async def _refusal(request: Request, signed: SignedIn, reason: str) -> Response:
