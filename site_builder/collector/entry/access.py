@@ -347,14 +347,3 @@ async def sign_out(request: Request) -> Response:
     response.delete_cookie(SESSION_COOKIE, path=area, secure=request.url.scheme == "https",
                            httponly=True, samesite="strict")
     return response
-
-
-def plain_home(signed: SignedIn) -> Response:
-    """The signed-in home when the area has nothing else to offer yet: who is signed in,
-    what their role lets them do, and signing out."""
-    words = catalogue(signed.manifest.language)
-    role = "coordinator" if signed.mediator.coordinator else "mediator"
-    main = f"<h1>{page.text(words, 'entry.title')}</h1>\n" \
-           f"<p>{page.text(words, f'entry.role.{role}')}</p>"
-    return page.area_page(signed.collector, signed.manifest, words("entry.title"), main,
-                          signed=signed)

@@ -8,10 +8,7 @@ here: the sign-in form for a visitor, the batches' home for a signed-in mediator
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,8 +20,6 @@ from site_builder.collector.settings import Collector
 AREA_MODULES: tuple[Callable[[str], list[BaseRoute]], ...] = (
     access.routes, batches.routes, review.routes, assisted.routes)
 """Each module's ``routes``: one line per module of the area."""
-HOME_MODULE = "site_builder.collector.entry.batches"
-"""Where the signed-in home is (``home(request, signed)``): the list of batches."""
 
 
 def routes(collector: Collector) -> list[BaseRoute]:
@@ -45,13 +40,4 @@ async def home(request: Request) -> Response:
         return found
     if found is None:
         return await access.sign_in_form(request)
-    return await signed_in_home(request, found)
-
-
-async def signed_in_home(request: Request, signed: access.SignedIn) -> Response:
-    """The batches' home when that module is there; until then, ``access.plain_home``."""
-    if importlib.util.find_spec(HOME_MODULE) is None:
-        return access.plain_home(signed)
-    batches: Any = importlib.import_module(HOME_MODULE)
-    response: Response = await batches.home(request, signed)
-    return response
+    return await batches.home(request, found)
