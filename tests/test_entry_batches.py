@@ -3,9 +3,10 @@ its batch_* modules): the signed-in home, opening a batch, and the entry screen 
 
 - Golden HTML of the home, the batch form (fresh and with errors) and the entry screen (fresh,
   with errors, after a save), from a collector in this process on fixed days.
-- Over HTTP with a real ``parole collect`` (SQLite): sheets typed one after the other, their
-  receipts and marks stored as paper answers of the batch, the status line after each save,
-  the screen saying when every sheet is in, a screen posted twice storing one sheet, closed and
+- Over HTTP with a real ``parole collect`` (SQLite and PostgreSQL): sheets typed one after
+  the other, their receipts and marks stored as paper answers of the batch, the status line
+  after each save, the screen saying when every sheet is in, a screen posted twice storing one
+  sheet, closed and
   unknown batches, and what only a signed-in mediator with the CSRF token may do.
 - The batch form's rules (form, place, day collected, hand count), a closed consultation's late
   sheets, double entry's status lines, and a database that does not take a sheet (503).
@@ -372,8 +373,11 @@ def test_a_closed_consultation_takes_its_late_sheets_collected_by_its_last_day(
 
 # --- entering sheets over HTTP, in a real ``parole collect`` -----------------------------------
 
-def test_a_mediator_types_a_batch_sheet_after_sheet(site: Path, tmp_path: Path) -> None:
-    database = f"sqlite:///{tmp_path / 'answers.db'}"
+def test_a_mediator_types_a_batch_sheet_after_sheet(
+    site: Path, tmp_path: Path, storage_url: str
+) -> None:
+    """On both backends: ``parole collect`` on SQLite, and on PostgreSQL."""
+    database = storage_url
     code = add_mediator(database, "Alice")
     with running_collector(site, database, tmp_path, args=["--rate-limit", "0"]) as up:
         alice = MediatorSession(up)
