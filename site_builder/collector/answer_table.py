@@ -169,6 +169,8 @@ def marked(answer: StoredAnswer, mark: str, order: Sequence[str]) -> list[str]:
     """The ids of the questions ``answer`` marks ``mark`` (``blank`` or ``spoiled``): in
     ``order`` (the form's), then any other in the order stored."""
     ids = [field_id for field_id, given in answer.marks.items() if given == mark]
+    if len(ids) < 2:  # most answers: online ones have no marks
+        return ids
     rank = {field_id: index for index, field_id in enumerate(order)}
     return sorted(ids, key=lambda field_id: rank.get(field_id, len(rank)))
 
