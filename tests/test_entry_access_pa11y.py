@@ -1,0 +1,66 @@
+"""pa11y over the pages of signing in to the mediators' area, as test_collector_pa11y.py checks
+the collector's: WCAG2AA, runners htmlcs and axe (``.pa11yci.json``'s defaults), 0 errors.
+
+A real ``parole collect`` serves them over HTTP (the sign-in form, with each of its errors, the
+wrong-code limit, the area's refusals with the signed-in line above them); they are saved into
+a copy of the built site, so that what they link to resolves, and pa11y-ci runs once over them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.collector.settings import CODE_MISS_LIMIT
+from tests.collector_support import Reply, running_collector
+from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
+from tests.reliability.access_area import AREA, Visitor, add_mediator
+from tests.support import serve_site
+
+pytestmark = pytest.mark.pa11y
+
+PAGES_FOLDER = "entry-access-pages"
+
+
+def access_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
+    """``(file name, expected status, reply)`` for every page of signing in."""
+    database = f"sqlite:///{log_dir / 'answers.db'}"
+    code = add_mediator(database, "Awa")
+    with running_collector(site_dir, database, log_dir) as up:
+        visitor = Visitor(up, "198.51.100.7")
+        yield "sign-in.html", 200, visitor.send("GET", f"{AREA}/")
+        yield "sign-in-no-code.html", 400, visitor.send("POST", f"{AREA}/sign-in",
+                                                        [("code", "")])
+        for _ in range(CODE_MISS_LIMIT - 1):
+            visitor.send("POST", f"{AREA}/sign-in", [("code", "A" * 26)])
+        yield "sign-in-wrong.html", 400, visitor.send("POST", f"{AREA}/sign-in",
+                                                      [("code", "A" * 26)])
+        yield "too-many-codes.html", 429, visitor.send("POST", f"{AREA}/sign-in",
+                                                       [("code", code)])
+        awa = Visitor(up, "198.51.100.8")
+        awa.sign_in(code)
+        yield "refused.html", 403, awa.send("POST", f"{AREA}/sign-out", [("_csrf", "0" * 64)])
+        yield "coordinators-only.html", 403, awa.send(
+            "POST", f"{AREA}/batches/1/close", [("_csrf", awa.csrf)])
+
+
+def test_every_sign_in_page_passes_pa11y(example_site: Path, tmp_path: Path) -> None:
+    require_tools(pa11y=True)
+    site_copy = tmp_path / "site"
+    shutil.copytree(example_site, site_copy)
+    folder = site_copy / PAGES_FOLDER
+    folder.mkdir()
+    statuses = {}
+    for name, expected, reply in access_pages(example_site, tmp_path):
+        statuses[name] = (expected, reply.status)
+        (folder / name).write_text(reply.text, encoding="utf-8")
+    assert all(expected == got for expected, got in statuses.values()), statuses
+
+    with serve_site(site_copy) as base_url:
+        urls = {f"{base_url}{PAGES_FOLDER}/{name}": name for name in statuses}
+        reports = run_pa11y_ci(list(urls), tmp_path)
+    failed = [report for report in reports.values() if report.failed]
+    assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
