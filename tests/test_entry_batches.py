@@ -5,9 +5,9 @@ its batch_* modules): the signed-in home, opening a batch, and the entry screen 
   with errors, after a save), from a collector in this process on fixed days.
 - Over HTTP with a real ``parole collect`` (SQLite and PostgreSQL): sheets typed one after
   the other, their receipts and marks stored as paper answers of the batch, the status line
-  after each save, the screen saying when every sheet is in, a screen posted twice storing one
-  sheet, closed and
-  unknown batches, and what only a signed-in mediator with the CSRF token may do.
+  after each save, the screen saying when every sheet is in, a screen posted twice (one after
+  the other, or at once) storing one sheet, closed and unknown batches, and what only a
+  signed-in mediator with the CSRF token may do.
 - The batch form's rules (form, place, day collected, hand count), a closed consultation's late
   sheets, double entry's status lines, and a database that does not take a sheet (503).
 """
@@ -18,7 +18,9 @@ import dataclasses
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -628,6 +630,38 @@ def test_a_sheet_the_database_did_not_take_is_said_not_saved_with_the_typing_kep
     assert kept.status == 303
     assert [sheet.number for sheet in storage.sheets(batch)] == [1]
     assert len(storage.batches()) == 1
+
+
+class Slow:
+    """A storage that takes its time to store a sheet, as a busy disk does."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def enter_sheet(self, entry: SheetEntry, *, double: bool) -> Any:
+        time.sleep(0.5)
+        return self.storage.enter_sheet(entry, double=double)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.storage, name)
+
+
+def test_a_screen_posted_twice_at_once_stores_one_sheet(
+    site: Path, storage: Storage, database: str
+) -> None:
+    """A double press of Save sends the screen twice before the first answer comes back."""
+    code = add_mediator(database, "Alice")
+    with collector_in_process(site, Slow(storage)) as up:
+        alice = MediatorSession(up)
+        alice.sign_in(code)
+        batch = _open_batch(alice)
+        path = f"{AREA}/batches/{batch}/sheet"
+        pairs = [*sheet_form_fields(alice.get(path).text), *SHEET_ONE]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            replies = list(pool.map(lambda _: alice.post(path, pairs), range(2)))
+    assert [reply.status for reply in replies] == [303, 303]
+    assert replies[0].headers["location"] == replies[1].headers["location"]
+    assert [sheet.number for sheet in storage.sheets(batch)] == [1]
 
 
 def test_the_expiry_and_fingerprint_of_a_sheet_follow_online_answers(

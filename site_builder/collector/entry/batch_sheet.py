@@ -14,10 +14,12 @@ instead of storing its values a second time as the next sheet.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import json
 import logging
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -64,6 +66,8 @@ log = logging.getLogger("parole.collector")
 NO_BREAK_HYPHEN = "\u2011"
 RECEIPT_SLOT = "\x00receipt\x00"
 """Where the receipt goes in a status line, once the catalogue's words are escaped."""
+_TYPING_LOCKS: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
+    weakref.WeakValueDictionary())
 SHEET_NAME = "_sheet"
 """The number of the sheet the screen showed (see the module's docstring)."""
 
@@ -174,10 +178,6 @@ class Screen:
         typing = self._typing(body)
         if isinstance(typing, Response):
             return typing
-        sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
-        already = self._already_typed(sheets, typing.shown_sheet)
-        if already is not None:
-            return self._saved(already.receipt)
         if typing.version != self.manifest.version:
             return await self.show(values=typing.answers, marks=typing.marks, status=409,
                                    errors={"_version": self.words("collector.changed")})
@@ -189,7 +189,14 @@ class Screen:
         if checked.errors:
             return await self.show(values=checked.values_as_entered, marks=typing.marks,
                                    errors=checked.errors, status=400)
-        return await self._store(checked, typing.marks)
+        # One save at a time per mediator and batch in this process: the same screen posted
+        # twice at once (a double press) finds its sheet stored by the first.
+        async with _typing_lock(self.batch.id, self.signed.mediator.name):
+            sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
+            already = self._already_typed(sheets, typing.shown_sheet)
+            if already is not None:
+                return self._saved(already.receipt)
+            return await self._store(checked, typing.marks)
 
     def _typing(self, body: FormBody) -> Typing | Response:
         """The typing a post holds, or the refusal of a post this screen cannot send."""
@@ -281,6 +288,15 @@ class Screen:
         log.warning("%s", say("collector.log.refused", status=400, reason=reason))
         return _plain(self.collector, self.signed, self.words, "unreadable", 400,
                       batch=self.batch)
+
+
+def _typing_lock(batch_id: int, name: str) -> asyncio.Lock:
+    """The lock of ``name``'s saves in batch ``batch_id``, kept while a save holds it."""
+    key = (batch_id, name)
+    lock = _TYPING_LOCKS.get(key)
+    if lock is None:
+        lock = _TYPING_LOCKS[key] = asyncio.Lock()
+    return lock
 
 
 def shown_receipt(code: str) -> str:
