@@ -9,6 +9,7 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from site_builder.forms.manifest import Manifest, manifest_path, read_manifest
 from site_builder.storage import open_storage
 from site_builder.storage.base import Marks, Values
 from site_builder.storage.entry import Batch, EntryResult, NewBatch, SheetEntry
-from tests.collector_support import Reply, RunningCollector
+from tests.collector_support import Reply, RunningCollector, answer, running_collector
 
 AREA = "/collect/saisie"
 """The mediators' area of the example site (French)."""
@@ -132,3 +133,38 @@ def page_text(reply: Reply) -> str:
     spaces kept: French typography is tested too): what a person reads."""
     without = re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", reply.text, flags=re.DOTALL)
     return re.sub(r"[ \t\r\n]+", " ", html.unescape(without)).strip()
+
+
+def review_pages(site: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
+    """``(file name, expected status, reply)`` for every page of the review and the assisted
+    answers, as a coordinator and a mediator get them, with and without errors."""
+    database = f"sqlite:///{log_dir / 'answers.db'}"
+    awa_code = add_mediator(database, "Awa", coordinator=True)
+    bruno_code = add_mediator(database, "Bruno")
+    batch = open_batch(database, 3)
+    sheet = {"frequence": ["semaine"], "quartier": ["Les Tilleuls"]}
+    counted = type_sheet(database, site, batch.id, "Awa", sheet, double=True)
+    type_sheet(database, site, batch.id, "Bruno", sheet, double=True)
+    type_sheet(database, site, batch.id, "Awa", sheet, double=True)
+    differs = type_sheet(database, site, batch.id, "Bruno", {**sheet, "frequence": ["mois"]},
+                         double=True).sheet.receipt
+    with running_collector(site, database, log_dir, args=["--rate-limit", "0"]) as collector:
+        awa = MediatorSession.sign_in(collector, awa_code)
+        bruno = MediatorSession.sign_in(collector, bruno_code)
+        batch_path = f"{AREA}/batches/{batch.id}"
+        yield "batch.html", 200, awa.get(batch_path)
+        yield "batch-mediator.html", 200, bruno.get(batch_path)
+        yield "batch-refused.html", 409, awa.post(f"{batch_path}/close", [])
+        yield "recount-errors.html", 400, awa.post(f"{batch_path}/recount",
+                                                   [("sheets_counted", "x"), ("reason", "")])
+        differs_path = f"{AREA}/sheets/{differs}"
+        yield "sheet-differs.html", 200, awa.get(differs_path)
+        yield "resolve-errors.html", 400, awa.post(f"{differs_path}/resolve", [])
+        counted_path = f"{AREA}/sheets/{counted.sheet.receipt}"
+        yield "sheet.html", 200, awa.get(counted_path)
+        yield "delete-errors.html", 400, awa.post(f"{counted_path}/delete", [])
+        assert awa.post(f"{differs_path}/send-back", []).status == 303
+        yield "again.html", 200, bruno.get(f"{differs_path}/again")
+        assisted = f"{AREA}/assisted/{FORM}"
+        yield "assisted.html", 200, bruno.get(assisted)
+        yield "assisted-errors.html", 400, bruno.post(assisted, answer(site, ("age", "x")))
