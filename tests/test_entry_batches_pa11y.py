@@ -1,5 +1,6 @@
 """pa11y over the batch pages of the mediators' area, as test_collector_pa11y.py checks the
-collector's: WCAG2AA, runners htmlcs and axe (``.pa11yci.json``'s defaults), 0 errors.
+collector's: WCAG2AA, runners htmlcs and axe (``.pa11yci.json``'s defaults), 0 errors; and the
+Nu HTML checker over the same pages, as test_html_validity.py checks the collector's: 0 errors.
 
 A real ``parole collect`` (SQLite) serves the pages to a signed-in mediator over HTTP; they are
 saved into a copy of the built site, so that what they link to resolves, and pa11y-ci runs once
@@ -25,8 +26,7 @@ from tests.batch_support import (
 from tests.collector_support import Reply, running_collector
 from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
 from tests.support import serve_site
-
-pytestmark = pytest.mark.pa11y
+from tests.test_html_validity import check_html, describe
 
 PAGES_FOLDER = "entry-pages"
 
@@ -70,6 +70,7 @@ def batch_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply
         yield "home.html", 200, chloe.get(f"{AREA}/")
 
 
+@pytest.mark.pa11y
 def test_every_batch_page_passes_pa11y(example_site: Path, tmp_path: Path) -> None:
     require_tools(pa11y=True)
     site_copy = tmp_path / "site"
@@ -87,3 +88,16 @@ def test_every_batch_page_passes_pa11y(example_site: Path, tmp_path: Path) -> No
         reports = run_pa11y_ci(list(urls), tmp_path)
     failed = [report for report in reports.values() if report.failed]
     assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
+
+
+@pytest.mark.nu
+def test_every_batch_page_is_valid_html(example_site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / PAGES_FOLDER
+    folder.mkdir()
+    files = []
+    for name, expected, reply in batch_pages(example_site, tmp_path):
+        assert reply.status == expected, (name, reply.status)
+        files.append(folder / name)
+        files[-1].write_text(reply.text, encoding="utf-8")
+    findings = check_html(files)
+    assert not findings, describe(findings, len(files), folder)
