@@ -204,6 +204,16 @@ def test_revoking_a_code_ends_its_open_sessions(area: Area) -> None:
     assert browser.sign_in(code).status == 400
 
 
+def test_signing_in_again_ends_the_browser_s_previous_session(area: Area) -> None:
+    browser = Browser(area.collector)
+    browser.sign_in(area.codes["Bruno"])
+    first = browser.cookie
+    assert browser.sign_in(area.codes["Chloé"]).status == 303
+    assert browser.cookie != first and re.search(r"Session ouverte\s: Chloé", browser.home().text)
+    browser.cookie = first
+    assert is_sign_in_form(browser.home())
+
+
 def test_signing_out_ends_the_session_on_the_server(area: Area) -> None:
     browser = Browser(area.collector)
     browser.sign_in(area.codes["Awa"])

@@ -270,6 +270,8 @@ async def sign_in(request: Request) -> Response:
     name = await _mediator_of_code(request, collector, manifest, area)
     if isinstance(name, Response):
         return name
+    if earlier := request.cookies.get(SESSION_COOKIE):  # this browser's previous session ends
+        await run_in_threadpool(collector.storage.close_session, codes.digest(earlier))
     token = codes.new_token()
     now = collector.settings.now()
     try:
