@@ -103,7 +103,7 @@ def _facts(words: Catalogue, view: BatchView) -> list[tuple[str, str]]:
         (words("review.batch.collected_on"), escape(format_date(batch.collected_on, words))),
         (words("review.batch.opened_by"),
          text(words, "review.batch.by", name=batch.created_by,
-              moment=when(words, batch.created_at))),
+              moment=when(words, batch.created_at, view.manifest))),
         (words("review.batch.hand_count"), str(batch.sheets_counted)),
         (words("review.batch.entered"), str(progress.entered)),
         (words("review.batch.counted"), str(progress.counted)),
@@ -117,7 +117,7 @@ def _facts(words: Catalogue, view: BatchView) -> list[tuple[str, str]]:
         status = text(words, "review.batch.open")
     else:
         status = text(words, "review.batch.closed", name=batch.closed_by or "",
-                      moment=when(words, batch.closed_at))
+                      moment=when(words, batch.closed_at, view.manifest))
     rows.append((words("review.batch.status"), status))
     return rows
 

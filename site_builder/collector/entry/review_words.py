@@ -21,6 +21,7 @@ from site_builder.i18n import Catalogue
 from site_builder.storage.base import Marks, Values
 from site_builder.storage.entry import BatchProgress, Change
 from site_builder.storage.receipts import format_receipt
+from site_builder.time_zones import time_zone
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,12 @@ def state(words: Catalogue, sheet_state: str) -> str:
     return words(f"review.state.{sheet_state}")
 
 
-def when(words: Catalogue, moment: datetime) -> str:
-    """A moment of the trail: its day in words and its time (UTC: the server's clock)."""
-    return f"{format_date(moment.date(), words)}, {moment:%H:%M} UTC"
+def when(words: Catalogue, moment: datetime, manifest: Manifest) -> str:
+    """A moment of the trail, as the consultation's clocks say it (its ``time_zone``, as in
+    the exports): the day in words and the time, ``samedi 9 janvier 2027, 10:30``."""
+    zone = time_zone(manifest.time_zone)
+    local = moment.astimezone(zone) if zone else moment
+    return f"{format_date(local.date(), words)}, {local:%H:%M}" + ("" if zone else " UTC")
 
 
 def trail(words: Catalogue, changes: Sequence[Change], manifest: Manifest,
@@ -121,7 +125,7 @@ def trail(words: Catalogue, changes: Sequence[Change], manifest: Manifest,
                      if sheet_path and change.action != "deleted" else code)
             what += f" ({text(words, 'review.trail.sheet')} {shown})"
         what += _changed(words, change, manifest)
-        rows.append([escape(when(words, change.changed_at)),
+        rows.append([escape(when(words, change.changed_at, manifest)),
                      escape(change.changed_by), what, escape(change.reason)])
     headers = [words(f"review.trail.{column}") for column in ("when", "who", "what", "reason")]
     return f"{heading}\n{table(words('review.trail.title'), headers, rows)}"
