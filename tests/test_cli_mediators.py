@@ -31,7 +31,7 @@ def mediators(*args: str, url: str, language: str = "C.UTF-8",
 
 
 def printed_code(output: str) -> str:
-    found = CODE_LINE.findall(output)
+    found: list[str] = CODE_LINE.findall(output)
     assert len(found) == 1, output
     return found[0]
 

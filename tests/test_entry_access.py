@@ -21,6 +21,7 @@ from site_builder.collector.settings import CODE_MISS_LIMIT
 from site_builder.storage import open_storage
 from tests.collector_support import PAROLE, Reply, RunningCollector, running_collector
 from tests.storage_support import raw_sql
+from tests.support import form_site
 
 AREA = "/collect/saisie"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -286,3 +287,22 @@ def test_other_paths_of_the_area_are_not_receipts(area: Area) -> None:
     assert browser.send("GET", f"{AREA}/sign-in").headers.get("location") == f"{AREA}/"
     assert browser.send("GET", AREA).headers.get("location") == f"{AREA}/"
     assert browser.send("POST", f"{AREA}/sign-in", None).status == 415
+
+
+@pytest.mark.parametrize(("language", "title", "direction"), [
+    ("en", "Sign in to data entry", "ltr"), ("ar", "تسجيل الدخول إلى إدخال الإجابات", "rtl")])
+def test_a_site_in_another_language_has_its_area_at_data_entry(
+        example_site: Path, tmp_path: Path, language: str, title: str, direction: str) -> None:
+    site = form_site(example_site, tmp_path / "site", language=language)
+    url = f"sqlite:///{tmp_path / 'answers.db'}"
+    code = add_mediator(url, "Awa")
+    with running_collector(site, url, tmp_path) as up:
+        visitor = Browser(up)
+        page = visitor.send("GET", "/collect/data-entry/")
+        assert page.status == 200 and title in page.text
+        assert f'lang="{language}" dir="{direction}"' in page.text
+        assert 'action="/collect/data-entry/sign-in"' in page.text
+        assert visitor.send("GET", AREA).status == 404  # no French area: a receipt code alone
+        signed = visitor.send("POST", "/collect/data-entry/sign-in", [("code", code)])
+        assert signed.status == 303 and signed.headers["location"] == "/collect/data-entry/"
+        assert "path=/collect/data-entry" in signed.headers["set-cookie"].lower()
