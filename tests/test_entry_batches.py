@@ -373,6 +373,58 @@ def test_a_closed_consultation_takes_its_late_sheets_collected_by_its_last_day(
     assert (answer.channel, answer.batch_id) == ("paper", batch)
 
 
+@pytest.fixture(scope="module")
+def no_dropoff_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site without drop-off places (no ``paper_dropoff``)."""
+    return _site_with(site, tmp_path_factory.mktemp("no-dropoff") / "site", paper_dropoff=[])
+
+
+def _site_with(site: Path, copy: Path, **manifest_changes: Any) -> Path:
+    """A copy of ``site`` whose form manifest has ``manifest_changes``."""
+    shutil.copytree(site, copy)
+    manifest_file = copy / "forms" / "avis-place.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest_file.write_text(json.dumps({**manifest, **manifest_changes}, ensure_ascii=False),
+                             encoding="utf-8")
+    (copy / "forms" / "avis-place.json.gz").unlink(missing_ok=True)
+    return copy
+
+
+def test_without_drop_off_places_the_place_is_typed(
+    no_dropoff_site: Path, storage: Storage, database: str
+) -> None:
+    code = add_mediator(database, "Alice")
+    with collector_in_process(no_dropoff_site, storage) as up:
+        alice = MediatorSession(up)
+        alice.sign_in(code)
+        home = _text(alice.pages[-1].text)
+        form = alice.get(f"{AREA}/batches/new").text
+        missing = alice.post(f"{AREA}/batches/new", new_batch_pairs(place=""))
+        batch = _open_batch(alice, place="", other="Salle des fêtes")
+    assert "Aucun lot en cours." in home and "Lots fermés" not in home
+    assert 'name="place"' not in form and 'type="radio" id="f-batch-place-' not in form
+    assert re.search(r'<label class="p-field__label" for="f-batch-place_other">Lieu où les '
+                     r"feuilles ont été collectées <span", form)
+    assert missing.status == 400
+    assert "Écrivez le lieu où les feuilles ont été collectées." in missing.text
+    assert storage.batch(batch).place == "Salle des fêtes"  # type: ignore[union-attr]
+
+
+def test_no_batch_is_opened_before_the_form_opens(
+    site: Path, storage: Storage, database: str
+) -> None:
+    code = add_mediator(database, "Alice")
+    with collector_in_process(site, storage, today=date(2027, 1, 3)) as up:
+        alice = MediatorSession(up)
+        alice.sign_in(code)
+        form = alice.get(f"{AREA}/batches/new")
+        sent = alice.post(f"{AREA}/batches/new", new_batch_pairs(day="03/01/2027"))
+    assert form.status == 200
+    assert "Aucun questionnaire ne prend de feuilles papier aujourd\u2019hui." in form.text
+    assert "<form" not in _main(form.text).split("</div>", 1)[1]  # only the sign-out form
+    assert sent.status == 400 and storage.batches() == []
+
+
 # --- entering sheets over HTTP, in a real ``parole collect`` -----------------------------------
 
 def test_a_mediator_types_a_batch_sheet_after_sheet(
@@ -538,14 +590,7 @@ def test_a_post_the_entry_screen_cannot_send_is_refused(
 @pytest.fixture(scope="module")
 def double_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site with ``paper_entry: {double: true}`` in its manifest."""
-    copy = tmp_path_factory.mktemp("double") / "site"
-    shutil.copytree(site, copy)
-    manifest_file = copy / "forms" / "avis-place.json"
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    manifest_file.write_text(json.dumps({**manifest, "double_entry": True}, ensure_ascii=False),
-                             encoding="utf-8")
-    (copy / "forms" / "avis-place.json.gz").unlink(missing_ok=True)
-    return copy
+    return _site_with(site, tmp_path_factory.mktemp("double") / "site", double_entry=True)
 
 
 def test_double_entry_says_what_each_typing_did(

@@ -294,7 +294,7 @@ def _page(
         main = (f"<h1>{escape(title, quote=False)}</h1>\n"
                 f"<p>{text(words, 'batches.new.no_form')}</p>\n"
                 f'<p><a href="{escape(home)}">{text(words, "entry.home_link")}</a></p>')
-        return area_page(collector, signed.manifest, title, main, signed=signed)
+        return area_page(collector, signed.manifest, title, main, status=status, signed=signed)
     today = collector.settings.today()
     fields = _fields(manifests, today, words)
     form = Form(id=BATCH_FORM_ID, title=title, fields=tuple(fields))
