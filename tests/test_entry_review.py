@@ -378,3 +378,25 @@ def test_an_assisted_answer_needs_a_session_and_its_token(
     anonymous = collector.post(pairs, path=path)
     assert (anonymous.status, anonymous.headers.get("location")) == (303, f"{AREA}/")
     assert bruno.get(f"{AREA}/assisted/no-such-form").status == 404
+
+
+def test_a_third_typing_that_matches_neither_is_settled_among_all_three(
+    database: str, site: Path, awa: MediatorSession, chloe: MediatorSession
+) -> None:
+    sheet = differing_sheet(database, site)
+    path = f"{AREA}/sheets/{sheet.receipt}"
+    awa.get(path)
+    assert awa.post(f"{path}/send-back", []).status == 303
+    chloe.get(f"{path}/again")
+    typed = chloe.post(f"{path}/again", entry_form(site, {**SHEET, "frequence": ["jour"]}))
+    assert (typed.status, typed.headers["location"]) == (303, f"{path}?done=differs")
+    page = page_text(awa.get(typed.headers["location"]))
+    assert "ne correspond à aucune saisie précédente" in page
+    assert "Saisie A (Awa, mise de côté)" in page and "Saisie C (Chloé)" in page
+    assert "Chaque semaine Chaque mois Tous les jours À trancher" in page
+    chloes = next(entry for entry in sheet_of(database, sheet.receipt).entries
+                  if entry.entered_by == "Chloé")
+    done = awa.post(f"{path}/resolve", [("keep-frequence", str(chloes.id))])
+    assert done.status == 303
+    stored = answer_of(database, sheet.receipt)
+    assert stored is not None and stored.values["frequence"] == ["jour"] and not stored.pending
