@@ -425,6 +425,32 @@ def test_no_batch_is_opened_before_the_form_opens(
     assert sent.status == 400 and storage.batches() == []
 
 
+@pytest.mark.parametrize("case", [
+    ("en", "Sheet 1 of 3 saved, answer code {code}: write it on the sheet."),
+    ("ar", "\u062d\u064f\u0641\u0638\u062a \u0627\u0644\u0648\u0631\u0642\u0629 1 \u0645\u0646 3"),
+])
+def test_the_batch_pages_speak_the_language_of_the_form(
+    site: Path, tmp_path: Path, storage: Storage, database: str, case: tuple[str, str]
+) -> None:
+    language, saved = case
+    area = "/collect/data-entry"  # every language but French
+    translated = _site_with(site, tmp_path / "site", language=language)
+    code = add_mediator(database, "Alice")
+    with collector_in_process(translated, storage) as up:
+        alice = MediatorSession(up, area=area)
+        alice.sign_in(code)
+        form = alice.get(f"{area}/batches/new").text
+        opened = alice.post(f"{area}/batches/new", new_batch_pairs())
+        screen = alice.follow(opened).text
+        sent = alice.post(opened.headers["location"], [*sheet_form_fields(screen), *SHEET_ONE])
+        after = alice.follow(sent).text
+    words = Catalogue.for_language(language)
+    assert f"<h1>{words('batches.new.title')}</h1>" in form
+    assert words("batches.sheet.heading", number=2, count=3) in after
+    [sheet] = storage.sheets(int(opened.headers["location"].split("/")[-2]))
+    assert _status_line(after).startswith(saved.format(code=format_receipt(sheet.receipt)))
+
+
 # --- entering sheets over HTTP, in a real ``parole collect`` -----------------------------------
 
 def test_a_mediator_types_a_batch_sheet_after_sheet(
