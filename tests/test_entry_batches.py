@@ -677,7 +677,7 @@ class Failing:
 
 
 def test_a_sheet_the_database_did_not_take_is_said_not_saved_with_the_typing_kept(
-    site: Path, storage: Storage, database: str
+    site: Path, storage: Storage, database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     code = add_mediator(database, "Alice")
     failing = Failing(storage)
@@ -701,6 +701,10 @@ def test_a_sheet_the_database_did_not_take_is_said_not_saved_with_the_typing_kep
     assert kept.status == 303
     assert [sheet.number for sheet in storage.sheets(batch)] == [1]
     assert len(storage.batches()) == 1
+    logged = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert logged == [
+        "answer to 'avis-place' NOT stored (503): database or disk is full",
+        f"mediators' area: {AREA}/batches/new NOT saved (503): database or disk is full"]
 
 
 class Slow:

@@ -118,7 +118,8 @@ async def _open_batch(collector: Collector, signed: SignedIn, body: FormBody) ->
     try:
         stored = await run_in_threadpool(collector.storage.create_batch, new)
     except StorageUnavailable as error:
-        log.error("%s", say("collector.log.not_stored", form=manifest.form.id, error=error))
+        log.error("%s", say("collector.log.entry_not_saved", path=f"{signed.area}/batches/new",
+                            error=error))
         typed.errors[STORAGE] = words("batches.new.unavailable")
         return _page(collector, signed, manifests, typed, status=503,
                      headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})

@@ -68,6 +68,7 @@ RECEIPT_SLOT = "\x00receipt\x00"
 """Where the receipt goes in a status line, once the catalogue's words are escaped."""
 _TYPING_LOCKS: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
     weakref.WeakValueDictionary())
+"""The lock of each (batch, mediator) whose sheet is being saved (``_typing_lock``)."""
 SHEET_NAME = "_sheet"
 """The number of the sheet the screen showed (see the module's docstring)."""
 
