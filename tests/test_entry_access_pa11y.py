@@ -2,8 +2,9 @@
 the collector's: WCAG2AA, runners htmlcs and axe (``.pa11yci.json``'s defaults), 0 errors.
 
 A real ``parole collect`` serves them over HTTP (the sign-in form, with each of its errors, the
-wrong-code limit, the area's refusals with the signed-in line above them); they are saved into
-a copy of the built site, so that what they link to resolves, and pa11y-ci runs once over them.
+wrong-code limit, the signed-in home, the area's refusals under the signed-in line); they are
+saved into a copy of the built site, so that what they link to resolves, and pa11y-ci runs once
+over them.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def access_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Repl
                                                        [("code", code)])
         awa = Visitor(up, "198.51.100.8")
         awa.sign_in(code)
+        yield "signed-in-home.html", 200, awa.send("GET", f"{AREA}/")
         yield "refused.html", 403, awa.send("POST", f"{AREA}/sign-out", [("_csrf", "0" * 64)])
         yield "coordinators-only.html", 403, awa.send(
             "POST", f"{AREA}/batches/1/close", [("_csrf", awa.csrf)])
