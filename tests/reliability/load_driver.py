@@ -9,8 +9,10 @@ free-text question (:data:`MARKER_FIELD`), for two reasons: the collector stores
 answer from the same client only once (docs/collector.md, "The same answer twice"), and the
 marker lets a suite find each acknowledged answer again in the database.
 
-Nothing here asserts: :class:`LoadRun` records what every attempt got (status, time, what went
-wrong), and the suites decide what is a failure.
+:class:`LoadRun` records what every attempt got (status, time, what went wrong), and the suites
+decide what is a failure. For the kill -9 suite, :class:`BackgroundLoad` runs a load in a thread
+while something crashes, and :class:`Ledger` keeps, across its rounds, what the database must
+hold; it asserts one thing itself, that an answer sent again after a crash is taken.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -190,14 +192,16 @@ def _markers(label: str, client: int) -> Iterator[str]:
 
 
 def stored_markers(database_url: str) -> Counter[str]:
-    """How many times each marker is stored in the database, quarantined answers included (the
-    storage API, not the collector: what is on disk, whatever the collector says)."""
+    """How many times each marker is stored in the database as an online answer, quarantined
+    answers included (the storage API, not the collector: what is on disk, whatever the
+    collector says). Paper sheets typed meanwhile are ``paper_driver``'s to count."""
     storage = open_storage(database_url)
     try:
         found: Counter[str] = Counter()
         for quarantined in (False, True):
             for answer in storage.answers(FORM_ID, quarantined=quarantined):
-                found.update(answer.values.get(MARKER_FIELD, [""])[:1])
+                if answer.channel == "online":
+                    found.update(answer.values.get(MARKER_FIELD, [""])[:1])
         return found
     finally:
         storage.close()
@@ -234,3 +238,67 @@ def reconcile(acknowledged: Sequence[str], sent: Sequence[str],
         doubled=sorted(marker for marker, count in stored.items() if count > 1),
         unknown=sorted(marker for marker in stored if marker not in known),
     )
+
+
+@dataclass
+class Ledger:
+    """What the database must hold, by marker, across the rounds of one backend."""
+
+    acknowledged: set[str] = field(default_factory=set)
+    """Answered 303 (first time or when sent again): must be stored exactly once."""
+    sent: set[str] = field(default_factory=set)
+    """Every marker sent: may be stored at most once."""
+    pending: list[Answer] = field(default_factory=list)
+    """Sent without a 303, not yet sent again."""
+    unacknowledged: int = 0
+    sent_again: int = 0
+    stored_unacknowledged: int = 0
+    """Answers committed although their sender never got the 303 (found when checking)."""
+    statuses: Counter[int | None] = field(default_factory=Counter)
+
+    def record(self, run: LoadRun) -> None:
+        self.statuses.update(run.statuses())
+        self.acknowledged.update(answer.marker for answer in run.acknowledged)
+        self.sent.update(attempt.answer.marker for attempt in run.attempts)
+        self.pending = run.unacknowledged
+        self.unacknowledged += len(self.pending)
+
+    def check(self, stored: Counter[str]) -> Reconciliation:
+        """The database's markers against the ledger; also counts how many of the pending
+        answers were committed although their 303 never came back."""
+        self.stored_unacknowledged += sum(1 for answer in self.pending if stored[answer.marker])
+        return reconcile(sorted(self.acknowledged), sorted(self.sent), stored)
+
+    def resubmit(self, port: int) -> None:
+        """Send every pending answer again, from the same address, as its author would: each
+        must now be acknowledged (and stored once, which the next check verifies). An answer
+        committed before the crash gets 409 instead, "an identical answer was sent from your
+        connection: if it was you, it is saved": this script's client kept no cookie of the
+        303 it never received, exactly like a browser whose response was lost."""
+        for answer in self.pending:
+            attempt = post_answer(port, answer)
+            assert attempt.acknowledged or attempt.status == 409, (
+                f"an answer sent again after the restart should get a 303 (or 409 if it was "
+                f"stored before the crash): {attempt.describe()}")
+            self.acknowledged.add(answer.marker)
+        self.sent_again += len(self.pending)
+        self.pending = []
+
+
+class BackgroundLoad:
+    """``run_load`` in a thread, so that the test can crash something while it runs."""
+
+    def __init__(self, port: int, site_dir: Path, label: str, *, clients: int,
+                 longest: float) -> None:
+        self.stop = threading.Event()
+        self._result: list[LoadRun] = []
+        self._thread = threading.Thread(target=lambda: self._result.append(run_load(
+            port, site_dir, clients=clients, seconds=longest, label=label,
+            stop=self.stop)), name=f"load-{label}")
+        self._thread.start()
+
+    def finish(self) -> LoadRun:
+        """Stop the clients (each finishes the request it is in) and return what they got."""
+        self.stop.set()
+        self._thread.join()
+        return self._result[0]

@@ -7,6 +7,15 @@ with a 503) is there at most once; SQLite's ``PRAGMA integrity_check`` says ``ok
 crash; and a person who presses Send again after the restart ends up with their answer stored
 exactly once (the collector recognises an answer it had committed without being able to say so).
 
+Paper entry is mixed into the load (issue #15, ``paper_driver``): three mediators, added with
+``parole mediators add`` and signed in over HTTP, type sheets of one shared batch while the
+citizens answer. The same promise holds for their sheets (every sheet acknowledged with a 303 to
+the entry screen is stored exactly once, under the receipt the 303 named; a sheet saved again
+after the crash with the same screen's form is recognised, not stored twice), and the batch
+stays consistent: its sheet numbers are 1, 2, 3… without a repeat or a gap, and its entered
+count is the number of its sheets. The mediators' sessions, kept in the database, survive every
+restart.
+
 - SQLite: each round starts ``parole collect`` on the same database file, lets 10 citizens
   answer, sends the collector ``SIGKILL`` after a random delay, and checks the file read-only
   while nothing runs. The next round's collector first takes the resubmissions.
@@ -26,11 +35,9 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
-import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -41,14 +48,19 @@ from tests.postgres_support import PostgresServer, postgres_server
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.load_driver import (
     NO_RATE_LIMIT,
-    Answer,
+    BackgroundLoad,
+    Ledger,
     LoadRun,
     Reconciliation,
     answer_template,
-    post_answer,
-    reconcile,
-    run_load,
     stored_markers,
+)
+from tests.reliability.paper_driver import (
+    PaperLedger,
+    Typists,
+    check_sheets,
+    mediators_at_work,
+    open_shared_batch,
 )
 
 SEED_ENVIRONMENT = "PAROLE_KILL_SEED"
@@ -69,69 +81,6 @@ def seed() -> int:
     chosen = int(given) if given else random.SystemRandom().randrange(2**32)
     print(f"kill -9 suite: random delays from seed {chosen} (replay: {SEED_ENVIRONMENT}={chosen})")
     return chosen
-
-
-@dataclass
-class Ledger:
-    """What the database must hold, by marker, across the rounds of one backend."""
-
-    acknowledged: set[str] = field(default_factory=set)
-    """Answered 303 (first time or when sent again): must be stored exactly once."""
-    sent: set[str] = field(default_factory=set)
-    """Every marker sent: may be stored at most once."""
-    pending: list[Answer] = field(default_factory=list)
-    """Sent without a 303, not yet sent again."""
-    unacknowledged: int = 0
-    sent_again: int = 0
-    stored_unacknowledged: int = 0
-    """Answers committed although their sender never got the 303 (found when checking)."""
-    statuses: Counter[int | None] = field(default_factory=Counter)
-
-    def record(self, run: LoadRun) -> None:
-        self.statuses.update(run.statuses())
-        self.acknowledged.update(answer.marker for answer in run.acknowledged)
-        self.sent.update(attempt.answer.marker for attempt in run.attempts)
-        self.pending = run.unacknowledged
-        self.unacknowledged += len(self.pending)
-
-    def check(self, stored: Counter[str]) -> Reconciliation:
-        """The database's markers against the ledger; also counts how many of the pending
-        answers were committed although their 303 never came back."""
-        self.stored_unacknowledged += sum(1 for answer in self.pending if stored[answer.marker])
-        return reconcile(sorted(self.acknowledged), sorted(self.sent), stored)
-
-    def resubmit(self, port: int) -> None:
-        """Send every pending answer again, from the same address, as its author would: each
-        must now be acknowledged (and stored once, which the next check verifies). An answer
-        committed before the crash gets 409 instead, "an identical answer was sent from your
-        connection: if it was you, it is saved": this script's client kept no cookie of the
-        303 it never received, exactly like a browser whose response was lost."""
-        for answer in self.pending:
-            attempt = post_answer(port, answer)
-            assert attempt.acknowledged or attempt.status == 409, (
-                f"an answer sent again after the restart should get a 303 (or 409 if it was "
-                f"stored before the crash): {attempt.describe()}")
-            self.acknowledged.add(answer.marker)
-        self.sent_again += len(self.pending)
-        self.pending = []
-
-
-class BackgroundLoad:
-    """``run_load`` in a thread, so that the test can crash something while it runs."""
-
-    def __init__(self, port: int, site_dir: Path, label: str) -> None:
-        self.stop = threading.Event()
-        self._result: list[LoadRun] = []
-        self._thread = threading.Thread(target=lambda: self._result.append(run_load(
-            port, site_dir, clients=CLIENTS, seconds=LONGEST_ROUND, label=label,
-            stop=self.stop)), name=f"load-{label}")
-        self._thread.start()
-
-    def finish(self) -> LoadRun:
-        """Stop the clients (each finishes the request it is in) and return what they got."""
-        self.stop.set()
-        self._thread.join()
-        return self._result[0]
 
 
 def integrity_check(path: Path) -> str:
@@ -178,15 +127,23 @@ def test_sqlite_survives_kill_9(example_site: Path, tmp_path: Path, scale: Scale
     database_url = f"sqlite:///{path}"
     delays = random.Random(seed)
     ledger = Ledger()
+    desks = mediators_at_work(example_site, database_url)  # creates the database, as it may
+    paper: PaperLedger | None = None
     rounds = scale.pick(3, 20)
     for number in range(1, rounds + 1):
         with running_collector(example_site, database_url, tmp_path,
                                args=NO_RATE_LIMIT) as collector:
+            if paper is None:
+                paper = open_shared_batch(desks, collector.port)
+            else:
+                paper.resume(collector.port)
             ledger.resubmit(collector.port)
             run = _kill_collector_under_load(collector, example_site, f"sqlite{number:02d}",
-                                             delays)
+                                             delays, paper=paper)
             log = collector.log()
         ledger.record(run)
+        saves = paper.record()
+        when = f"round {number} (seed {seed}), after kill -9"
         # Before the kill, nothing but 303; the requests it cut off got no response at all.
         wrong = run.unexpected(allowed=(303, None))
         assert not wrong, (f"round {number} (seed {seed}): {len(wrong)} answers got neither a "
@@ -197,26 +154,63 @@ def test_sqlite_survives_kill_9(example_site: Path, tmp_path: Path, scale: Scale
         assert integrity == "ok", (
             f"round {number} (seed {seed}): PRAGMA integrity_check says {integrity!r}, not 'ok'")
         found = ledger.check(stored_markers(database_url))
-        assert found.ok, f"round {number} (seed {seed}), after kill -9: {found.describe()}"
+        assert found.ok, f"{when}: {found.describe()}"
+        check_sheets(paper, saves, database_url, allowed=(303, None), when=when)
+    assert paper is not None
     with running_collector(example_site, database_url, tmp_path,
                            args=NO_RATE_LIMIT) as collector:
         ledger.resubmit(collector.port)
+        paper.resume(collector.port)
     final = ledger.check(stored_markers(database_url))
+    final_sheets = paper.problems(database_url)
     figures.add("kill", _figures_row("SQLite (kill -9 of the collector)", rounds, ledger, final,
-                                     integrity=f"ok in {rounds} of {rounds} rounds", seed=seed))
+                                     paper, integrity=f"ok in {rounds} of {rounds} rounds",
+                                     seed=seed))
     assert final.ok, f"after the last resubmissions (seed {seed}): {final.describe()}"
+    assert not final_sheets, (f"after the sheets were saved again (seed {seed}): "
+                              + "; ".join(final_sheets))
+
+
+def test_a_sheet_saved_again_after_its_303_was_lost_is_stored_once(
+    example_site: Path, tmp_path: Path,
+) -> None:
+    """What a kill -9 does to a save, made certain: the sheet is stored, its 303 never comes
+    back, the mediator presses Save again with the same form. Meanwhile another mediator took
+    the sheet number the first one's screen showed (single entry numbers the stack, whoever
+    types it): the collector must still recognise the sheet as stored, not store it twice."""
+    database_url = f"sqlite:///{tmp_path / 'answers.db'}"
+    desks = mediators_at_work(example_site, database_url)
+    with running_collector(example_site, database_url, tmp_path) as collector:
+        paper = open_shared_batch(desks, collector.port)
+        first, other = desks[:2]
+        assert first.fill(collector.port, paper.batch_id, "paper-lost-303") == 200
+        assert other.fill(collector.port, paper.batch_id, "paper-meanwhile") == 200
+        assert other.save(collector.port, paper.batch_id).acknowledged
+        stored = first.save(collector.port, paper.batch_id)
+        first.pending = stored.sheet  # as if the 303 had been lost
+        again = first.save(collector.port, paper.batch_id)
+    paper.record()
+    assert stored.acknowledged and again.acknowledged, [stored.describe(), again.describe()]
+    assert again.receipt == stored.receipt, (
+        f"saved again, the sheet should be found under its receipt {stored.receipt}: "
+        f"{again.describe()}")
+    assert not paper.problems(database_url), paper.problems(database_url)
 
 
 def _kill_collector_under_load(collector: RunningCollector, site_dir: Path, label: str,
-                               delays: random.Random) -> LoadRun:
-    """Citizens answer; after a random delay the collector gets SIGKILL; the requests it was
-    serving are cut off."""
+                               delays: random.Random, *, paper: PaperLedger) -> LoadRun:
+    """Citizens answer and mediators type sheets; after a random delay the collector gets
+    SIGKILL; the requests it was serving are cut off."""
     assert collector.process is not None
-    load = BackgroundLoad(collector.port, site_dir, label)
+    load = BackgroundLoad(collector.port, site_dir, label, clients=CLIENTS,
+                          longest=LONGEST_ROUND)
+    typists = Typists(paper.desks, collector.port, paper.batch_id, label)
     time.sleep(delays.uniform(*KILL_AFTER))
     load.stop.set()  # no new request: those in flight now are the ones cut off
+    typists.stop.set()
     collector.process.kill()
     collector.process.wait()
+    typists.finish()
     return load.finish()
 
 
@@ -270,6 +264,34 @@ def test_first_answer_during_a_postgresql_outage_gets_503(
     assert "Traceback" not in log, f"the collector logged an unexpected error:\n{log[-3000:]}"
 
 
+def test_a_sheet_saved_during_a_postgresql_outage_gets_503(
+    example_site: Path, postgres_collector: PostgresCollector,
+) -> None:
+    """A mediator's Save while the database is down: the screen comes back with the typing
+    kept, 503 with Retry-After (never a 500, never a 303 for a sheet not stored); saved again
+    once the database is back, the sheet is stored once."""
+    server, collector = postgres_collector.server, postgres_collector.collector
+    database_url = postgres_collector.database_url
+    paper = open_shared_batch(mediators_at_work(example_site, database_url), collector.port)
+    desk = paper.desks[0]
+    assert desk.fill(collector.port, paper.batch_id, "paper-during-outage") == 200
+    server.crash()
+    try:
+        during = desk.save(collector.port, paper.batch_id)
+    finally:
+        server.restart()
+    after = desk.save(collector.port, paper.batch_id)
+    paper.record()
+    assert (during.reply.status, during.reply.retry_after) == (503, "60"), (
+        f"a sheet saved while the database is down should get 503 with Retry-After: 60: "
+        f"{during.describe()}")
+    assert "paper-during-outage" in during.reply.body, "the typing should be kept on the screen"
+    assert after.acknowledged, f"saved again once the database is back: {after.describe()}"
+    assert not paper.problems(database_url), paper.problems(database_url)
+    log = collector.log()
+    assert "Traceback" not in log, f"the collector logged an unexpected error:\n{log[-3000:]}"
+
+
 def test_postgresql_survives_immediate_shutdown(
     example_site: Path, postgres_collector: PostgresCollector, scale: Scale, figures: Figures,
     seed: int,
@@ -279,11 +301,14 @@ def test_postgresql_survives_immediate_shutdown(
     rounds = scale.pick(1, 5)
     server, collector = postgres_collector.server, postgres_collector.collector
     database_url = postgres_collector.database_url
+    paper = open_shared_batch(mediators_at_work(example_site, database_url), collector.port)
     for number in range(1, rounds + 1):
         ledger.resubmit(collector.port)
+        paper.resume(collector.port)
         run = _crash_postgres_under_load(server, collector.port, example_site,
-                                         f"postgresql{number:02d}", delays)
+                                         f"postgresql{number:02d}", delays, paper=paper)
         ledger.record(run)
+        saves = paper.record()
         wrong = run.unexpected(allowed=(303, 503))
         assert not wrong, (
             f"round {number} (seed {seed}): during and around the outage every answer "
@@ -291,34 +316,42 @@ def test_postgresql_survives_immediate_shutdown(
             + "\n".join(attempt.describe() for attempt in wrong[:5]))
         integrity = postgres_integrity_check(database_url)
         assert integrity == "ok", f"round {number} (seed {seed}): amcheck found {integrity!r}"
+        when = f"round {number} (seed {seed}), after the immediate shutdown"
         found = ledger.check(stored_markers(database_url))
-        assert found.ok, (f"round {number} (seed {seed}), after the immediate shutdown: "
-                          f"{found.describe()}")
+        assert found.ok, f"{when}: {found.describe()}"
+        check_sheets(paper, saves, database_url, allowed=(303, 503), when=when)
     ledger.resubmit(collector.port)
+    paper.resume(collector.port)
     final = ledger.check(stored_markers(database_url))
+    final_sheets = paper.problems(database_url)
     figures.add("kill", _figures_row(
-        "PostgreSQL (immediate shutdown of the server)", rounds, ledger, final,
+        "PostgreSQL (immediate shutdown of the server)", rounds, ledger, final, paper,
         integrity=f"ok in {rounds} of {rounds} rounds (amcheck)", seed=seed))
     assert final.ok, f"after the last resubmissions (seed {seed}): {final.describe()}"
+    assert not final_sheets, (f"after the sheets were saved again (seed {seed}): "
+                              + "; ".join(final_sheets))
     log = collector.log()
     assert "Traceback" not in log, f"the collector logged an unexpected error:\n{log[-3000:]}"
 
 
 def _crash_postgres_under_load(server: PostgresServer, port: int, site_dir: Path, label: str,
-                               delays: random.Random) -> LoadRun:
-    """Citizens answer; the server stops at once, stays down a while, starts again; they go
-    on answering until the collector has had time to reconnect."""
-    load = BackgroundLoad(port, site_dir, label)
+                               delays: random.Random, *, paper: PaperLedger) -> LoadRun:
+    """Citizens answer and mediators type sheets; the server stops at once, stays down a
+    while, starts again; they go on until the collector has had time to reconnect."""
+    load = BackgroundLoad(port, site_dir, label, clients=CLIENTS, longest=LONGEST_ROUND)
+    typists = Typists(paper.desks, port, paper.batch_id, label)
     time.sleep(delays.uniform(*KILL_AFTER))
     server.crash()
     time.sleep(delays.uniform(*OUTAGE))
     server.restart()
     time.sleep(AFTER_RESTART)
+    typists.finish()
     return load.finish()
 
 
-def _figures_row(backend: str, rounds: int, ledger: Ledger, final: Reconciliation, *,
-                 integrity: str, seed: int) -> dict[str, str | int | float]:
+def _figures_row(backend: str, rounds: int, ledger: Ledger, final: Reconciliation,
+                 paper: PaperLedger, *, integrity: str,
+                 seed: int) -> dict[str, str | int | float]:
     return {
         "backend": backend,
         "rounds": rounds,
@@ -329,6 +362,13 @@ def _figures_row(backend: str, rounds: int, ledger: Ledger, final: Reconciliatio
         "sent again after the restart": ledger.sent_again,
         "lost": len(final.lost),
         "doubled": len(final.doubled),
+        "paper sheets acknowledged (303)": paper.statuses[303],
+        "sheets unacknowledged": paper.unacknowledged,
+        "sheets stored though unacknowledged": paper.stored_unacknowledged,
+        "sheets saved again": paper.sent_again,
+        "sheets lost": len(paper.lost),
+        "sheets doubled": len(paper.doubled),
+        "mediators' sessions kept across restarts": paper.sessions_kept,
         "integrity check": integrity,
         "seed": str(seed),  # an identifier to replay, not a quantity
     }
