@@ -15,7 +15,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from site_builder.storage import open_storage
 from site_builder.storage.receipts import format_receipt
-from tests.collector_browser_support import Browsing, Site, site_and_collector
+from tests.collector_browser_support import (
+    Browsing,
+    Site,
+    fill_the_form,
+    receipt_code,
+    send,
+    site_and_collector,
+)
 from tests.review_support import AREA, FORM, add_mediator, double_entry_site, open_batch
 
 pytestmark = pytest.mark.browser
@@ -116,3 +123,31 @@ def test_two_mediators_type_a_stack_twice_and_the_coordinator_settles_it(
     assert [(answer.sheet, answer.values["frequence"], answer.values["quartier"], answer.channel)
             for answer in counted] == [(1, ["semaine"], ["Les Tilleuls"], "paper"),
                                        (2, ["semaine"], ["La Gare"], "paper")]
+
+
+def test_a_mediator_records_an_assisted_answer_and_the_citizen_sees_the_receipt(
+    site: Site, browsing: Browsing
+) -> None:
+    code = add_mediator(site.database_url, "Bruno")
+    page = browsing.page()
+    sign_in(page, site, code)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Votre avis sur la place du Marché").click()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Réponse accompagnée, enregistrée par Bruno.")
+    fill_the_form(page, quartier="Centre")
+    response = send(page)
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Merci, votre réponse est enregistrée")
+    receipt = receipt_code(page)
+    expect(page.get_by_role("main")).to_contain_text(format_receipt(receipt))
+    storage = open_storage(site.database_url)
+    try:
+        stored = storage.get(receipt)
+    finally:
+        storage.close()
+    assert stored is not None
+    assert (stored.channel, stored.entered_by, stored.values["quartier"]) == (
+        "assisted", "Bruno", ["Centre"])
+    assert not browsing.leaving
