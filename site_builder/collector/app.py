@@ -35,6 +35,7 @@ from site_builder.collector.responses import SecurityHeaders
 from site_builder.collector.settings import Collector
 from site_builder.forms.model import DEFAULT_ACTION
 from site_builder.messages import say
+from site_builder.storage.base import StorageUnavailable
 
 log = logging.getLogger("parole.collector")
 
@@ -64,7 +65,8 @@ def create_app(collector: Collector) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={HTTPException: _http_error, StorageUnavailable: _unavailable,
+                            Exception: _server_error},
         lifespan=lifespan,
     )
     app.state.collector = collector
@@ -77,6 +79,17 @@ async def _http_error(request: Request, error: Exception) -> Response:
     collector: Collector = request.app.state.collector
     return views.message(collector, "not_found", error.status_code,
                          headers=dict(error.headers or {}))
+
+
+async def _unavailable(request: Request, error: Exception) -> Response:
+    """The database could not be read or written (down, full, busy too long) where a route does
+    not say more itself (the mediators' area looking up a session): 503, try again shortly,
+    never a 500 that reads as a bug."""
+    log.error("%s", say("collector.log.unavailable", method=request.method,
+                        path=request.url.path, error=error))
+    collector: Collector = request.app.state.collector
+    return views.message(collector, "unavailable", 503,
+                         headers={"Retry-After": str(lookup.RETRY_AFTER_UNAVAILABLE)})
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
