@@ -136,7 +136,7 @@ def test_the_batch_page_shows_counts_states_sheets_and_the_difference_in_words(
     assert "Feuilles comptées à la main 3" in shown
     assert "Feuilles saisies 1" in shown
     assert "Différence 2\u00a0feuilles manquantes" in shown
-    assert f"1 {typed.sheet.receipt[:4]}-{typed.sheet.receipt[4:]} Compte Awa" in shown
+    assert f"1 {typed.sheet.receipt[:4]}-{typed.sheet.receipt[4:]} Comptée Awa" in shown
     # a mediator sees the batch, but not a coordinator's forms
     assert "Seule une personne qui coordonne" in shown
     assert f'action="{AREA}/batches/{batch.id}/close"' not in reply.text
@@ -400,3 +400,12 @@ def test_a_third_typing_that_matches_neither_is_settled_among_all_three(
     assert done.status == 303
     stored = answer_of(database, sheet.receipt)
     assert stored is not None and stored.values["frequence"] == ["jour"] and not stored.pending
+
+
+def test_the_third_typing_form_of_a_sheet_that_waits_for_none_leads_to_the_sheet(
+    database: str, site: Path, chloe: MediatorSession
+) -> None:
+    batch = open_batch(database, 1)
+    receipt = type_sheet(database, site, batch.id, "Awa", SHEET).sheet.receipt
+    reply = chloe.get(f"{AREA}/sheets/{receipt}/again")
+    assert (reply.status, reply.headers["location"]) == (303, f"{AREA}/sheets/{receipt}")

@@ -237,7 +237,7 @@ async def again(request: Request) -> Response:
     if view is None:
         return views.message(signed.collector, "not_found", 404)
     if view.sheet is None or view.sheet.state != "awaiting_third" or not view.editable:
-        return back_to_sheet(view, "")
+        return private(RedirectResponse(view.path, status_code=303))
     return again_page(signed, view)
 
 
