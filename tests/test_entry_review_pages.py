@@ -101,8 +101,11 @@ def test_a_batch_closes_once_every_sheet_counted_by_hand_is_in_and_counts() -> N
     english = catalogue("en")
     assert close_refusal(english, progress(counted=4)) is None
     waiting = close_refusal(english, progress(counted=2, differs=1, awaiting_second=1))
-    assert waiting == ("This batch cannot be closed yet: 2 sheet(s) do not count yet. They "
+    assert waiting == ("This batch cannot be closed yet: 2 sheets do not count yet. They "
                        "wait for another typing or a decision on their differences.")
+    assert close_refusal(english, progress(counted=3, differs=1)) == (
+        "This batch cannot be closed yet: 1 sheet does not count yet. It waits for another "
+        "typing or a decision on its differences.")
     missing = close_refusal(english, progress(counted=1))
     assert missing is not None and missing.startswith(
         "This batch cannot be closed yet: 3 sheets missing.")

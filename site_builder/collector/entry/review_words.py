@@ -92,7 +92,8 @@ def close_refusal(words: Catalogue, progress: BatchProgress) -> str | None:
         return words("review.close.extra", difference=difference(words, progress))
     waiting = progress.entered - progress.counted
     if waiting:
-        return words("review.close.waiting", count=waiting)
+        return words("review.close.waiting_one" if waiting == 1 else "review.close.waiting",
+                     count=waiting)
     return None
 
 
