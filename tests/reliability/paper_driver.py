@@ -19,7 +19,9 @@ lost (the form's ``_sheet`` says which screen it came from).
 from __future__ import annotations
 
 import http.client
+import json
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -32,9 +34,7 @@ from urllib.parse import urlencode
 
 from site_builder.collector.entry import area_path
 from site_builder.forms.manifest import manifest_from_text
-from site_builder.storage import open_storage
-from site_builder.storage.entry import Sheet
-from tests.collector_support import OPEN_DAY, PAROLE, VALID_ANSWER
+from tests.collector_support import PAROLE, VALID_ANSWER
 from tests.reliability.load_driver import (
     DETAIL_CHARACTERS,
     FORM_ID,
@@ -167,6 +167,9 @@ class Desk:
     name: str
     code: str
     area: str
+    stack: str = ""
+    """With double entry, the stack of paper every mediator types: sheet n is marked
+    ``<stack>-<n>`` whoever types it (its two typings agree); else each sheet is new."""
     cookie: str = ""
     pending: TypedSheet | None = None
     attempts: list[SheetAttempt] = field(default_factory=list)
@@ -215,14 +218,17 @@ class Desk:
                 time.sleep(RETRY_PAUSE)
 
     def fill(self, port: int, batch_id: int, marker: str) -> int | None:
-        """Open the entry screen, type a sheet marked ``marker`` (``pending``); its status."""
+        """Open the entry screen, type a sheet marked ``marker`` (``pending``; the stack's
+        sheet of the screen's number with double entry); the screen's status."""
         screen = request(port, "GET", f"{self.area}/batches/{batch_id}/sheet",
                          cookie=self.cookie)
         self.screens[screen.status] += 1
         if screen.status == 200:
             self.typed += 1
-            self.pending = TypedSheet(marker, self.name,
-                                      (*screen_fields(screen.body), *sheet_answer(marker)))
+            fields = screen_fields(screen.body)
+            if self.stack:
+                marker = f"{self.stack}-{int(dict(fields)['_sheet']):06d}"
+            self.pending = TypedSheet(marker, self.name, (*fields, *sheet_answer(marker)))
         return screen.status
 
     def save(self, port: int, batch_id: int) -> SheetAttempt:
@@ -254,146 +260,20 @@ class Typists:
             thread.join()
 
 
-def stored_sheets(database_url: str, batch_id: int) -> tuple[Counter[str], list[Sheet], int,
-                                                             dict[str, str]]:
-    """What the database holds of the batch, through the storage API: how many times each
-    marker is stored as a paper answer, the batch's sheets, its entered count, and each
-    stored receipt's marker."""
-    storage = open_storage(database_url)
-    try:
-        markers: Counter[str] = Counter()
-        by_receipt: dict[str, str] = {}
-        for quarantined in (False, True):
-            for answer in storage.answers(FORM_ID, quarantined=quarantined):
-                if answer.channel == "paper":
-                    marker = (answer.values.get(MARKER_FIELD) or [""])[0]
-                    markers[marker] += 1
-                    by_receipt[answer.receipt] = marker
-        sheets = storage.sheets(batch_id)
-        entered = next(progress.entered for progress in storage.batches(FORM_ID)
-                       if progress.batch.id == batch_id)
-        return markers, sheets, entered, by_receipt
-    finally:
-        storage.close()
-
-
-@dataclass
-class PaperLedger:
-    """What the batch must hold, by marker, across the rounds of one backend."""
-
-    desks: list[Desk]
-    batch_id: int
-    acknowledged: dict[str, str] = field(default_factory=dict)
-    """Marker → the receipt its 303 named: stored exactly once, under that receipt."""
-    sent: set[str] = field(default_factory=set)
-    """Every marker saved at least once: stored at most once."""
-    statuses: Counter[int | None] = field(default_factory=Counter)
-    unacknowledged: int = 0
-    """Saves without a 303 (refused, or cut off)."""
-    sent_again: int = 0
-    """Sheets saved again with the same form once the collector was back."""
-    stored_unacknowledged: int = 0
-    sessions_kept: int = 0
-    """Sessions still open after a restart (checked once per mediator and restart)."""
-    lost: list[str] = field(default_factory=list)
-    """Acknowledged sheets missing at the last check."""
-    doubled: list[str] = field(default_factory=list)
-    """Sheets stored twice or more at the last check."""
-    _recorded: dict[str, int] = field(default_factory=dict)
-
-    def record(self) -> list[SheetAttempt]:
-        """The desks' saves since the last call, added to the ledger."""
-        new: list[SheetAttempt] = []
-        for desk in self.desks:
-            new += desk.attempts[self._recorded.get(desk.name, 0):]
-            self._recorded[desk.name] = len(desk.attempts)
-        for attempt in new:
-            self.statuses[attempt.reply.status] += 1
-            self.sent.add(attempt.sheet.marker)
-            if attempt.acknowledged:
-                self.acknowledged[attempt.sheet.marker] = attempt.receipt
-            else:
-                self.unacknowledged += 1
-        return new
-
-    def resume(self, port: int) -> None:
-        """Each mediator comes back to the screen they had: their session must still be open
-        (sessions are in the database), and the sheet whose save got no answer is saved again
-        with the same form: it must be acknowledged, stored or recognised as stored."""
-        for desk in self.desks:
-            screen = request(port, "GET", f"{desk.area}/batches/{self.batch_id}/sheet",
-                             cookie=desk.cookie)
-            assert screen.status == 200, (
-                f"{desk.name}'s session, in the database, should survive the restart: the "
-                f"entry screen got HTTP {screen.status} {screen.location}")
-            self.sessions_kept += 1
-            if desk.pending is not None:
-                attempt = desk.save(port, self.batch_id)
-                assert attempt.acknowledged, (
-                    f"a sheet saved again after the restart should get a 303 to the entry "
-                    f"screen: {attempt.describe()}")
-                self.sent_again += 1
-        self.record()
-
-    def problems(self, database_url: str) -> list[str]:
-        """What is wrong with the batch in the database, against the ledger (empty: all
-        good). Also counts the sheets stored although their save got no 303."""
-        markers, sheets, entered, by_receipt = stored_sheets(database_url, self.batch_id)
-        self.stored_unacknowledged += sum(1 for desk in self.desks if desk.pending is not None
-                                          and markers[desk.pending.marker])
-        self.lost = lost = sorted(marker for marker in self.acknowledged if not markers[marker])
-        self.doubled = doubled = sorted(marker for marker, count in markers.items() if count > 1)
-        unknown = sorted(marker for marker in markers if marker not in self.sent)
-        found: list[str] = []
-        if lost or doubled or unknown:
-            found.append(f"{len(lost)} acknowledged sheets lost {lost[:10]}, {len(doubled)} "
-                         f"stored twice or more {doubled[:10]}, {len(unknown)} stored that "
-                         f"were never sent {unknown[:10]}")
-        wrong_receipt = sorted(marker for marker, receipt in self.acknowledged.items()
-                               if by_receipt.get(receipt, marker) != marker)
-        if wrong_receipt:
-            found.append(f"{len(wrong_receipt)} sheets acknowledged with the receipt of "
-                         f"another sheet: {wrong_receipt[:10]}")
-        numbers = Counter(sheet.number for sheet in sheets)
-        repeated = sorted(number for number, count in numbers.items() if count > 1)
-        if repeated:
-            found.append(f"sheet numbers used twice in batch {self.batch_id}: {repeated[:10]}")
-        if sorted(numbers) != list(range(1, len(sheets) + 1)):
-            gaps = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
-            found.append(f"the batch's sheet numbers have gaps: {gaps[:10]}")
-        if not entered == len(sheets) == sum(markers.values()):
-            found.append(f"the batch says {entered} sheets entered; it has {len(sheets)} "
-                         f"sheets and {sum(markers.values())} paper answers")
-        if not len(self.acknowledged) <= entered <= len(self.sent):
-            found.append(f"{entered} sheets entered, {len(self.acknowledged)} acknowledged, "
-                         f"{len(self.sent)} sent")
-        not_counted = [sheet.number for sheet in sheets if sheet.state != "counted"]
-        if not_counted:
-            found.append(f"single entry: sheets that do not count {not_counted[:10]}")
-        return found
-
-
-def mediators_at_work(site_dir: Path, database_url: str) -> list[Desk]:
+def mediators_at_work(site_dir: Path, database_url: str, *,
+                      names: tuple[str, ...] = MEDIATORS, stack: str = "") -> list[Desk]:
     """The mediators, added to the round's database with ``parole mediators add``."""
     area = area_of(site_dir)
-    return [Desk(name, add_mediator(database_url, name), area) for name in MEDIATORS]
+    return [Desk(name, add_mediator(database_url, name), area, stack=stack) for name in names]
 
 
-def open_shared_batch(desks: list[Desk], port: int) -> PaperLedger:
-    """Every mediator signs in; the first opens the batch they all type into."""
-    for desk in desks:
-        desk.sign_in(port)
-    return PaperLedger(desks, desks[0].open_batch(port, date.fromisoformat(OPEN_DAY)))
-
-
-def check_sheets(paper: PaperLedger, saves: list[SheetAttempt], database_url: str, *,
-                 allowed: tuple[int | None, ...], when: str) -> None:
-    """The round's saves got only the ``allowed`` statuses, the entry screens 200 or those,
-    and the batch in the database is what the ledger says."""
-    wrong = [attempt for attempt in saves if attempt.reply.status not in allowed]
-    assert not wrong, (f"{when}: {len(wrong)} sheets saved got none of {allowed}, e.g.:\n"
-                       + "\n".join(attempt.describe() for attempt in wrong[:5]))
-    screens = {status for desk in paper.desks for status in desk.screens}
-    assert screens <= {200, *allowed} - {303}, f"{when}: entry screens got {screens}"
-    problems = paper.problems(database_url)
-    assert not problems, f"{when}, the batch of paper sheets: " + "; ".join(problems)
+def double_entry_site(site_dir: Path, copy: Path) -> Path:
+    """A copy of the built site whose form asks for double entry (``paper_entry: {double:
+    true}`` in mkdocs.yml gives its manifest ``double_entry``)."""
+    shutil.copytree(site_dir, copy)
+    manifest = copy / "forms" / f"{FORM_ID}.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text(encoding="utf-8")),
+                                    "double_entry": True}, ensure_ascii=False),
+                        encoding="utf-8")
+    (copy / "forms" / f"{FORM_ID}.json.gz").unlink(missing_ok=True)
+    return copy

@@ -7,14 +7,15 @@ with a 503) is there at most once; SQLite's ``PRAGMA integrity_check`` says ``ok
 crash; and a person who presses Send again after the restart ends up with their answer stored
 exactly once (the collector recognises an answer it had committed without being able to say so).
 
-Paper entry is mixed into the load (issue #15, ``paper_driver``): three mediators, added with
-``parole mediators add`` and signed in over HTTP, type sheets of one shared batch while the
-citizens answer. The same promise holds for their sheets (every sheet acknowledged with a 303 to
-the entry screen is stored exactly once, under the receipt the 303 named; a sheet saved again
-after the crash with the same screen's form is recognised, not stored twice), and the batch
-stays consistent: its sheet numbers are 1, 2, 3… without a repeat or a gap, and its entered
-count is the number of its sheets. The mediators' sessions, kept in the database, survive every
-restart.
+Paper entry is mixed into the load (issue #15, ``paper_driver``, ``paper_ledger``): mediators,
+added with ``parole mediators add`` and signed in over HTTP, type sheets of one shared batch
+while the citizens answer (three sharing the stack with single entry; on SQLite also two each
+typing the whole stack with double entry). The same promise holds for their typings (each
+acknowledged with a 303 to the entry screen is stored exactly once, under the receipt the 303
+named; one saved again after the crash with the same screen's form is recognised, not stored
+twice), and the batch stays whole: its sheet numbers are 1, 2, 3… without a repeat or a gap,
+its entered count is its number of sheets, each sheet's state follows from its typings. The
+mediators' sessions, kept in the database, survive every restart.
 
 - SQLite: each round starts ``parole collect`` on the same database file, lets 10 citizens
   answer, sends the collector ``SIGKILL`` after a random delay, and checks the file read-only
@@ -56,12 +57,12 @@ from tests.reliability.load_driver import (
     stored_markers,
 )
 from tests.reliability.paper_driver import (
-    PaperLedger,
+    MEDIATORS,
     Typists,
-    check_sheets,
+    double_entry_site,
     mediators_at_work,
-    open_shared_batch,
 )
+from tests.reliability.paper_ledger import PaperLedger, check_sheets, open_shared_batch
 
 SEED_ENVIRONMENT = "PAROLE_KILL_SEED"
 CLIENTS = 10
@@ -121,24 +122,44 @@ def postgres_integrity_check(database_url: str) -> str:
     return "; ".join(problems) or "ok"
 
 
-def test_sqlite_survives_kill_9(example_site: Path, tmp_path: Path, scale: Scale,
+@dataclass(frozen=True)
+class EntrySite:
+    site: Path
+    double: bool
+
+
+@pytest.fixture(params=[False, True], ids=["single-entry", "double-entry"])
+def entry_site(request: pytest.FixtureRequest, example_site: Path,
+               tmp_path: Path) -> EntrySite:
+    """The example site, and a copy of it asking for double entry."""
+    if request.param:
+        return EntrySite(double_entry_site(example_site, tmp_path / "double"), True)
+    return EntrySite(example_site, False)
+
+
+def test_sqlite_survives_kill_9(entry_site: EntrySite, tmp_path: Path, scale: Scale,
                                 figures: Figures, seed: int) -> None:
+    """Single entry: three mediators share the stack. Double entry (``paper_entry: {double:
+    true}``): two mediators each type the whole stack, so every sheet is typed twice."""
     path = tmp_path / "answers.db"
     database_url = f"sqlite:///{path}"
-    delays = random.Random(seed)
+    site, double = entry_site.site, entry_site.double
+    delays = random.Random(seed + 2 * double)  # not the other variant's delays again
     ledger = Ledger()
-    desks = mediators_at_work(example_site, database_url)  # creates the database, as it may
+    desks = mediators_at_work(site, database_url,  # creates the database, as it may
+                              names=MEDIATORS[:2] if double else MEDIATORS,
+                              stack="paper-stack" if double else "")
     paper: PaperLedger | None = None
-    rounds = scale.pick(3, 20)
+    rounds = scale.pick(2, 10) if double else scale.pick(3, 20)
     for number in range(1, rounds + 1):
-        with running_collector(example_site, database_url, tmp_path,
+        with running_collector(site, database_url, tmp_path,
                                args=NO_RATE_LIMIT) as collector:
             if paper is None:
-                paper = open_shared_batch(desks, collector.port)
+                paper = open_shared_batch(desks, collector.port, double=double)
             else:
                 paper.resume(collector.port)
             ledger.resubmit(collector.port)
-            run = _kill_collector_under_load(collector, example_site, f"sqlite{number:02d}",
+            run = _kill_collector_under_load(collector, site, f"sqlite{number:02d}",
                                              delays, paper=paper)
             log = collector.log()
         ledger.record(run)
@@ -157,15 +178,16 @@ def test_sqlite_survives_kill_9(example_site: Path, tmp_path: Path, scale: Scale
         assert found.ok, f"{when}: {found.describe()}"
         check_sheets(paper, saves, database_url, allowed=(303, None), when=when)
     assert paper is not None
-    with running_collector(example_site, database_url, tmp_path,
+    with running_collector(site, database_url, tmp_path,
                            args=NO_RATE_LIMIT) as collector:
         ledger.resubmit(collector.port)
         paper.resume(collector.port)
     final = ledger.check(stored_markers(database_url))
     final_sheets = paper.problems(database_url)
-    figures.add("kill", _figures_row("SQLite (kill -9 of the collector)", rounds, ledger, final,
-                                     paper, integrity=f"ok in {rounds} of {rounds} rounds",
-                                     seed=seed))
+    backend = "SQLite, double entry" if double else "SQLite"
+    figures.add("kill", _figures_row(f"{backend} (kill -9 of the collector)", rounds, ledger,
+                                     final, paper, seed=seed,
+                                     integrity=f"ok in {rounds} of {rounds} rounds"))
     assert final.ok, f"after the last resubmissions (seed {seed}): {final.describe()}"
     assert not final_sheets, (f"after the sheets were saved again (seed {seed}): "
                               + "; ".join(final_sheets))
@@ -362,12 +384,12 @@ def _figures_row(backend: str, rounds: int, ledger: Ledger, final: Reconciliatio
         "sent again after the restart": ledger.sent_again,
         "lost": len(final.lost),
         "doubled": len(final.doubled),
-        "paper sheets acknowledged (303)": paper.statuses[303],
-        "sheets unacknowledged": paper.unacknowledged,
-        "sheets stored though unacknowledged": paper.stored_unacknowledged,
-        "sheets saved again": paper.sent_again,
-        "sheets lost": len(paper.lost),
-        "sheets doubled": len(paper.doubled),
+        "paper sheet typings acknowledged (303)": paper.statuses[303],
+        "typings unacknowledged": paper.unacknowledged,
+        "typings stored though unacknowledged": paper.stored_unacknowledged,
+        "typings saved again after the restart": paper.sent_again,
+        "typings lost": len(paper.lost),
+        "typings doubled": len(paper.doubled),
         "mediators' sessions kept across restarts": paper.sessions_kept,
         "integrity check": integrity,
         "seed": str(seed),  # an identifier to replay, not a quantity
