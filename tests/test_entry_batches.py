@@ -34,7 +34,7 @@ from site_builder.forms.manifest import read_manifest
 from site_builder.i18n import Catalogue
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage, StorageUnavailable
-from site_builder.storage.entry import NewBatch, Sheet, SheetEntry, StoredEntry
+from site_builder.storage.entry import Batch, NewBatch, Sheet, SheetEntry, StoredEntry
 from site_builder.storage.receipts import format_receipt
 from tests.batch_support import (
     AREA,
@@ -288,15 +288,26 @@ def test_batches_are_taken_from_the_opening_day_until_the_deletion_day(site: Pat
     assert takes_batches(preview, manifest, date(2027, 1, 3))
 
 
-def test_the_next_sheet_is_one_after_the_highest_the_mediator_typed() -> None:
-    def typed(number: int, *names: str) -> Sheet:
-        entries = tuple(StoredEntry(index, name, NOON, {}, {}) for index, name in enumerate(names))
+def test_the_next_sheet_follows_the_storage_numbering() -> None:
+    """Single entry numbers the stack whoever types it; double entry each mediator's run
+    through it, a third typing at a coordinator's request skipped when the run gets there."""
+    def typed(number: int, *names: str, again: str = "") -> Sheet:
+        entries = tuple(StoredEntry(index, name, NOON, {}, {}, again=name == again)
+                        for index, name in enumerate(names))
         return Sheet(1, number, f"R{number}", "counted", entries)
 
-    sheets = [typed(1, "Alice", "Bob"), typed(2, "Alice"), typed(3, "Bob")]
-    assert next_sheet(sheets, "Alice") == 3
-    assert next_sheet(sheets, "Bob") == 4
-    assert next_sheet(sheets, "Zoé") == 1
+    batch = Batch(1, "avis-place", "Mairie", DAY, 5, "Alice", NOON)
+    sheets = [typed(1, "Alice", "Bob"), typed(2, "Alice"), typed(3, "Bob", "Zoé", again="Zoé")]
+    assert next_sheet(batch, sheets, "Alice", double=False) == 4
+    assert next_sheet(batch, sheets, "Zoé", double=False) == 4
+    assert next_sheet(batch, sheets, "Alice", double=True) == 3
+    assert next_sheet(batch, sheets, "Bob", double=True) == 4
+    assert next_sheet(batch, sheets, "Zoé", double=True) == 1
+    assert next_sheet(batch, [*sheets, typed(4, "Bob"), typed(5, "Bob")], "Bob",
+                      double=False) is None
+    assert next_sheet(batch, sheets[:2], "Zoé", double=True) == 1
+    two = [typed(1, "Zoé"), typed(2, "Alice", "Zoé", again="Zoé")]
+    assert next_sheet(batch, two, "Zoé", double=True) == 3  # sheet 2 typed again already
 
 
 @pytest.mark.parametrize("case", [
@@ -367,7 +378,7 @@ def test_a_closed_consultation_takes_its_late_sheets_collected_by_its_last_day(
         batch = _open_batch(alice, day="28/02/2027", sheets="1")
         saved, after = _sheet(alice, batch, SHEET_ONE)
         home = alice.get(f"{AREA}/").text
-    assert saved.status == 303 and "Vous avez saisi toutes les feuilles" in after.text
+    assert saved.status == 303 and "Toutes les feuilles de ce lot sont saisies" in after.text
     assert "Aider quelqu\u2019un à répondre en ligne" not in home  # nobody answers a closed form
     [answer] = storage.answers("avis-place")
     assert (answer.channel, answer.batch_id) == ("paper", batch)
@@ -482,8 +493,8 @@ def test_a_mediator_types_a_batch_sheet_after_sheet(
     assert lines == [f"Feuille {n} sur 3 enregistrée, code de réponse "
                      f"{format_receipt(receipt)} : écrivez-le sur la feuille."
                      for n, receipt in enumerate(receipts, 1)]
-    assert "<h1>Vous avez saisi toutes les feuilles de ce lot</h1>" in done
-    assert "Feuilles saisies par vous : 3 sur 3 comptées à la main." in _text(done)
+    assert "<h1>Toutes les feuilles de ce lot sont saisies</h1>" in done
+    assert "Feuilles saisies : 3 sur 3 comptées à la main." in _text(done)
     assert f'href="{AREA}/"' in _main(done)
     assert f'href="{AREA}/batches/{batch}"' not in _main(done)  # not a coordinator
     assert again.status == 303 and again.headers["location"].endswith(f"?saved={receipts[2]}")
@@ -558,7 +569,7 @@ def test_an_imported_batch_is_not_typed_in_and_a_status_line_is_only_ones_own(
     assert refused.status == 409 and "Ce lot vient d\u2019un fichier" in refused.text
     assert f'href="{AREA}/batches/{imported.id}/sheet"' not in home
     assert theirs.status == 200 and 'role="status"' not in theirs.text
-    assert "Vous saisissez la feuille 1 sur 3" in theirs.text
+    assert "Vous saisissez la feuille 2 sur 3" in theirs.text  # one stack, numbered whoever types
 
 
 def test_only_a_signed_in_mediator_with_the_token_opens_or_types(
@@ -695,7 +706,8 @@ def test_a_sheet_the_database_did_not_take_is_said_not_saved_with_the_typing_kep
     assert lost.status == 503 and lost.headers["retry-after"] == "60"
     assert "La feuille n\u2019a PAS été enregistrée" in lost.text
     assert 'value="Les Tilleuls"' in lost.text and re.search(r'value="idee" checked', lost.text)
-    assert "Vous saisissez la feuille 1 sur 3" in lost.text
+    assert "<h1>La feuille n\u2019a pas été enregistrée</h1>" in lost.text
+    assert 'name="_sheet" value="1"' in lost.text  # saved again, it is recognised
     assert no_batch.status == 503 and "Le lot n\u2019a pas été ouvert" in no_batch.text
     assert 'name="sheets_counted" value="7"' in no_batch.text
     assert kept.status == 303
@@ -703,7 +715,7 @@ def test_a_sheet_the_database_did_not_take_is_said_not_saved_with_the_typing_kep
     assert len(storage.batches()) == 1
     logged = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
     assert logged == [
-        "answer to 'avis-place' NOT stored (503): database or disk is full",
+        f"mediators' area: {AREA}/batches/{batch}/sheet NOT saved (503): database or disk is full",
         f"mediators' area: {AREA}/batches/new NOT saved (503): database or disk is full"]
 
 
@@ -737,6 +749,85 @@ def test_a_screen_posted_twice_at_once_stores_one_sheet(
     assert [reply.status for reply in replies] == [303, 303]
     assert replies[0].headers["location"] == replies[1].headers["location"]
     assert [sheet.number for sheet in storage.sheets(batch)] == [1]
+
+
+def test_a_typing_saved_again_is_recognised_when_another_took_its_number(
+    site: Path, storage: Storage, database: str
+) -> None:
+    """Single entry numbers one stack whoever types it: Alice's screen shows sheet 1, Bob
+    saves first and his typing is sheet 1, Alice's becomes sheet 2 and its 303 is lost; Save
+    again sends the same screen: it is found as sheet 2, not stored a third time."""
+    alice_code = add_mediator(database, "Alice")
+    bob_code = add_mediator(database, "Bob")
+    with collector_in_process(site, storage) as up:
+        alice, bob = MediatorSession(up), MediatorSession(up)
+        alice.sign_in(alice_code)
+        bob.sign_in(bob_code)
+        batch = _open_batch(alice)
+        path = f"{AREA}/batches/{batch}/sheet"
+        alices = [*sheet_form_fields(alice.get(path).text), *SHEET_ONE]
+        assert _sheet(bob, batch, [("frequence", "mois")])[0].status == 303
+        first = alice.post(path, alices)
+        again = alice.post(path, alices)
+        other = alice.post(path, [*alices[:3], ("frequence", "jour")])  # another sheet, same screen
+    sheets = storage.sheets(batch)
+    assert [(sheet.number, sheet.entries[0].entered_by) for sheet in sheets] == [
+        (1, "Bob"), (2, "Alice"), (3, "Alice")]
+    assert first.headers["location"] == again.headers["location"] == (
+        f"{path}?saved={sheets[1].receipt}")
+    assert other.headers["location"] == f"{path}?saved={sheets[2].receipt}"
+
+
+class Down:
+    """A storage whose batch reads and writes fail, as during a database outage (sessions
+    still found: the area's own door is not what this tests)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.storage, name)
+        if name not in ("batch", "batches", "sheets", "enter_sheet", "create_batch"):
+            return method
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise StorageUnavailable("could not connect to server")
+            return method(*args, **kwargs)
+        return failing
+
+
+def test_during_an_outage_pages_say_so_and_a_typing_is_kept(
+    site: Path, storage: Storage, database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    code = add_mediator(database, "Alice")
+    failing = Down(storage)
+    with collector_in_process(site, failing) as up:
+        alice = MediatorSession(up)
+        alice.sign_in(code)
+        batch = _open_batch(alice)
+        path = f"{AREA}/batches/{batch}/sheet"
+        hidden = sheet_form_fields(alice.get(path).text)
+        failing.down = True
+        home = alice.get(f"{AREA}/")
+        screen = alice.get(path)
+        lost = alice.post(path, [*hidden, *SHEET_ONE, ("_spoiled", "idee")])
+        failing.down = False
+        kept = alice.post(path, [*sheet_form_fields(lost.text), *SHEET_ONE, ("_spoiled", "idee")])
+    for reply in (home, screen, lost):
+        assert (reply.status, reply.headers.get("retry-after")) == (503, "60"), reply.text
+    assert "<h1>Service momentanément indisponible</h1>" in home.text
+    assert "<h1>Service momentanément indisponible</h1>" in screen.text
+    assert "La feuille n\u2019a PAS été enregistrée" in lost.text
+    assert 'value="Les Tilleuls"' in lost.text and re.search(r'value="idee" checked', lost.text)
+    assert "Session ouverte : Alice." in _text(lost.text)
+    assert kept.status == 303 and len(storage.sheets(batch)) == 1
+    logged = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert logged == [
+        f"GET {AREA}/: the database could not be used, answered 503: could not connect to server",
+        f"GET {path}: the database could not be used, answered 503: could not connect to server",
+        f"mediators' area: {path} NOT saved (503): could not connect to server"]
 
 
 def test_the_expiry_and_fingerprint_of_a_sheet_follow_online_answers(

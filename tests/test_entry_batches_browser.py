@@ -176,7 +176,7 @@ def test_a_batch_is_typed_in_with_the_keyboard_alone(
             assert in_view(page, FIRST_QUESTION)
 
     assert page.get_by_role("heading", level=1).inner_text() == (
-        "Vous avez saisi toutes les feuilles de ce lot")
+        "Toutes les feuilles de ce lot sont saisies")
     storage = open_storage(up.database_url)
     try:
         [progress] = storage.batches()

@@ -17,7 +17,8 @@ from site_builder.collector.entry import area_path
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
 from site_builder.i18n import Catalogue
-from site_builder.storage.entry import Batch, BatchProgress, Sheet
+from site_builder.storage import sheet_rules
+from site_builder.storage.entry import Batch, BatchProgress, EntryError, Sheet
 
 _HOURS = re.compile(r"\s*:\s")
 """Where a drop-off line's place ends and its opening hours start ("10:30" is no such place)."""
@@ -140,10 +141,21 @@ def typed_by(sheets: Sequence[Sheet], name: str) -> list[Sheet]:
     return [sheet for sheet in sheets if any(entry.entered_by == name for entry in sheet.entries)]
 
 
-def next_sheet(sheets: Sequence[Sheet], name: str) -> int:
-    """The number of the sheet ``name`` types next: 1 + the highest they have typed (the
-    storage's rule, ``Storage.enter_sheet``)."""
-    return 1 + max((sheet.number for sheet in typed_by(sheets, name)), default=0)
+def next_sheet(batch: Batch, sheets: Sequence[Sheet], name: str, *, double: bool) -> int | None:
+    """The number of the sheet ``name`` types next, by the storage's own rule
+    (``sheet_rules.next_sheet``: single entry numbers the stack whoever types it, double entry
+    each mediator's run through it); None when every sheet counted by hand is typed."""
+    typed = {sheet.number for sheet in sheets}
+    again: set[int] = set()
+    if double:
+        typed = {sheet.number for sheet in sheets if any(
+            entry.entered_by == name and not entry.again for entry in sheet.entries)}
+        again = {sheet.number for sheet in sheets if any(
+            entry.entered_by == name and entry.again for entry in sheet.entries)}
+    try:
+        return sheet_rules.next_sheet(batch, typed, double=double, typed_again=again)
+    except EntryError:  # every sheet typed (or the batch closed meanwhile)
+        return None
 
 
 def links_html(links: Sequence[tuple[str, str]]) -> str:

@@ -35,11 +35,17 @@ from site_builder.collector.entry.access import FormBody, SignedIn, checked_post
 from site_builder.collector.entry.batch_common import (
     batch_facts,
     batch_manifest,
-    batch_title,
     links_html,
     next_sheet,
     text,
     typed_by,
+)
+from site_builder.collector.entry.batch_pages import (
+    SHEET_NAME,
+    area_links,
+    not_saved_screen,
+    plain_page,
+    shown_receipt,
 )
 from site_builder.collector.entry.page import area_page
 from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
@@ -57,20 +63,18 @@ from site_builder.forms.render import (
 )
 from site_builder.i18n import Catalogue
 from site_builder.messages import say
+from site_builder.storage import sheet_rules
 from site_builder.storage.base import Marks, StorageUnavailable, Values
 from site_builder.storage.entry import Batch, EntryError, Sheet, SheetEntry
-from site_builder.storage.receipts import format_receipt, normalise_receipt
+from site_builder.storage.receipts import normalise_receipt
 
 log = logging.getLogger("parole.collector")
 
-NO_BREAK_HYPHEN = "\u2011"
 RECEIPT_SLOT = "\x00receipt\x00"
 """Where the receipt goes in a status line, once the catalogue's words are escaped."""
 _TYPING_LOCKS: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
     weakref.WeakValueDictionary())
 """The lock of each (batch, mediator) whose sheet is being saved (``_typing_lock``)."""
-SHEET_NAME = "_sheet"
-"""The number of the sheet the screen showed (see the module's docstring)."""
 
 
 async def sheet_screen(request: Request) -> Response:
@@ -86,16 +90,33 @@ async def sheet_screen(request: Request) -> Response:
         if isinstance(found, Response):
             return found
         signed, body = found, None
+    try:
+        return await _screen(request, collector, signed, body)
+    except StorageUnavailable as error:
+        # Nothing was stored. A typing comes back as it was sent, drawn without the database
+        # (which is what failed): Save sends it again once the database is back.
+        path = request.url.path
+        log.error("%s", say("collector.log.entry_not_saved", path=path, error=error) if body
+                  else say("collector.log.unavailable", method=request.method, path=path,
+                           error=error))
+        words = catalogue(signed.manifest.language)
+        retry = {"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}
+        kept = not_saved_screen(collector, signed, path, body) if body else None
+        return kept or plain_page(collector, signed, words, "down", 503, headers=retry)
+
+
+async def _screen(request: Request, collector: Collector, signed: SignedIn,
+                  body: FormBody | None) -> Response:
     words = catalogue(signed.manifest.language)
     batch_id = int(request.path_params["batch_id"])
     batch = await run_in_threadpool(collector.storage.batch, batch_id)
     manifest = batch_manifest(collector, signed.area, batch) if batch else None
     if batch is None or manifest is None:
-        return _plain(collector, signed, words, "not_found", 404)
+        return plain_page(collector, signed, words, "not_found", 404)
     if batch.closed_at is not None or batch.source_digest is not None:
         # closed: it takes no more sheets; imported: its answers came from a file
         kind = "closed" if batch.closed_at is not None else "imported"
-        return _plain(collector, signed, words, kind, 409, batch=batch)
+        return plain_page(collector, signed, words, kind, 409, batch=batch)
     screen = Screen(collector, signed, batch, manifest, catalogue(manifest.language))
     if body is None:
         saved = normalise_receipt(request.query_params.get("saved", ""))
@@ -145,12 +166,13 @@ class Screen:
         typed (its status line); ``values``, ``marks`` and ``errors``: a typing to correct."""
         sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
         me = self.signed.mediator.name
-        number = next_sheet(sheets, me)
+        double = self.manifest.double_entry
+        number = next_sheet(self.batch, sheets, me, double=double)
         just_saved = next((sheet for sheet in typed_by(sheets, me) if sheet.receipt == saved),
                           None)
         status_line = self._status_line(just_saved) if just_saved else ""
-        if number > self.batch.sheets_counted:
-            return self._all_typed(status_line, len(typed_by(sheets, me)))
+        if number is None:
+            return self._all_typed(status_line, len(typed_by(sheets, me) if double else sheets))
         words = self.words
         counted = self.batch.sheets_counted
         title = words("batches.sheet.title", number=number, count=counted)
@@ -194,10 +216,10 @@ class Screen:
         # twice at once (a double press) finds its sheet stored by the first.
         async with _typing_lock(self.batch.id, self.signed.mediator.name):
             sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
-            already = self._already_typed(sheets, typing.shown_sheet)
+            already = self._already_typed(sheets, typing.shown_sheet, checked)
             if already is not None:
                 return self._saved(already.receipt)
-            return await self._store(checked, typing.marks)
+            return await self._store(checked)
 
     def _typing(self, body: FormBody) -> Typing | Response:
         """The typing a post holds, or the refusal of a post this screen cannot send."""
@@ -212,35 +234,34 @@ class Screen:
                                      form=shown(form_id[0] if form_id else "")))
         return Typing(answers, spoiled, version[0], shown_sheet[0] if shown_sheet else "")
 
-    async def _store(self, checked: CheckedSheet, marks: Marks) -> Response:
-        """Store the sheet, then 303 to the screen of the next one; 503 (the typing kept)
-        when the database did not take it, 409 when the batch takes no more sheets."""
+    async def _store(self, checked: CheckedSheet) -> Response:
+        """Store the sheet, then 303 to the screen of the next one; 409 when the batch takes no
+        more sheets (``StorageUnavailable`` goes up: ``sheet_screen`` answers 503)."""
         entry = self._entry(checked.values, checked.marks)
         try:
             await run_in_threadpool(self.collector.remember_form, self.manifest)
             result = await run_in_threadpool(
                 functools.partial(self.collector.storage.enter_sheet, entry,
                                   double=self.manifest.double_entry))
-        except StorageUnavailable as error:
-            log.error("%s", say("collector.log.not_stored", form=self.manifest.form.id,
-                                error=error))
-            return await self.show(
-                values=checked.values_as_entered, marks=marks, status=503,
-                errors={"_storage": self.words("batches.sheet.unavailable")},
-                headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
         except EntryError as error:
-            return _plain(self.collector, self.signed, self.words, "refused", 409,
+            return plain_page(self.collector, self.signed, self.words, "refused", 409,
                           batch=self.batch, reason=str(error))
         return self._saved(result.sheet.receipt)
 
-    def _already_typed(self, sheets: Sequence[Sheet], shown_sheet: str) -> Sheet | None:
-        """The sheet this post already stored, when the screen it came from showed a sheet
-        number the mediator has typed since (the same typing posted twice)."""
+    def _already_typed(self, sheets: Sequence[Sheet], shown_sheet: str,
+                       checked: CheckedSheet) -> Sheet | None:
+        """The sheet this very typing was stored as, when it is posted again (its 303 was
+        lost, Save pressed twice): a sheet typed by this mediator since the screen was shown
+        (its number at least the screen's, which another mediator may have taken meanwhile)
+        that says exactly what this typing says."""
         if not shown_sheet.isascii() or not shown_sheet.isdigit():
             return None
         number = int(shown_sheet)
-        mine = typed_by(sheets, self.signed.mediator.name)
-        return next((sheet for sheet in mine if sheet.number == number), None)
+        me = self.signed.mediator.name
+        return next((sheet for sheet in sheets if sheet.number >= number and any(
+            entry.entered_by == me and not entry.again
+            and sheet_rules.same(entry.values, entry.marks, checked.values, checked.marks)
+            for entry in sheet.entries)), None)
 
     def _entry(self, values: Values, marks: Marks) -> SheetEntry:
         now = self.collector.settings.now()
@@ -273,13 +294,17 @@ class Screen:
                 f"{line.replace(RECEIPT_SLOT, shown_receipt(sheet.receipt))}</p>")
 
     def _all_typed(self, status_line: str, typed: int) -> Response:
+        """Every sheet counted by hand is typed: by anyone (single entry), or by this mediator
+        in their run through the stack (double entry)."""
         words = self.words
-        title = words("batches.sheet.done_title")
+        done = "done" if self.manifest.double_entry else "all_in"
+        title = words(f"batches.sheet.{done}_title")
+        count = self.batch.sheets_counted
         main = "\n".join(part for part in (
             f"<h1>{escape(title, quote=False)}</h1>", status_line,
             batch_facts(words, self.batch, self.manifest),
-            f"<p>{text(words, 'batches.sheet.done', typed=typed, count=self.batch.sheets_counted)}"
-            "</p>", self._links()) if part)
+            f"<p>{text(words, f'batches.sheet.{done}', typed=typed, count=count)}</p>",
+            self._links()) if part)
         return area_page(self.collector, self.manifest, title, main, signed=self.signed)
 
     def _links(self) -> str:
@@ -287,7 +312,7 @@ class Screen:
 
     def _refused(self, reason: str) -> Response:
         log.warning("%s", say("collector.log.refused", status=400, reason=reason))
-        return _plain(self.collector, self.signed, self.words, "unreadable", 400,
+        return plain_page(self.collector, self.signed, self.words, "unreadable", 400,
                       batch=self.batch)
 
 
@@ -300,41 +325,9 @@ def _typing_lock(batch_id: int, name: str) -> asyncio.Lock:
     return lock
 
 
-def shown_receipt(code: str) -> str:
-    """A receipt code as the typist copies it onto the sheet: bold, left to right, its hyphen
-    one that never breaks the line (``7KQ2-`` above ``M9XD`` would be misread); the lookup
-    ignores that hyphen as it does any (``receipts.normalise_receipt``)."""
-    shown = format_receipt(code).replace("-", NO_BREAK_HYPHEN)
-    return f'<strong dir="ltr">{escape(shown)}</strong>'
-
-
-def area_links(signed: SignedIn, batch: Batch | None, words: Catalogue) -> list[tuple[str, str]]:
-    """Back to the area's home; for a coordinator, to the batch's page too."""
-    links = [(f"{signed.area}/", text(words, "entry.home_link"))]
-    if batch is not None and signed.mediator.coordinator:
-        links.append((f"{signed.area}/batches/{batch.id}",
-                      text(words, "batches.batch_link", number=batch.id)))
-    return links
-
-
 def sheet_fingerprint(manifest: Manifest, values: Values, marks: Marks) -> str:
     """What makes two typings of a sheet the same (``answers.fingerprint``, marks included):
     the form, its version, every value and every mark."""
     canonical = json.dumps([manifest.form.id, manifest.version, values, marks],
                            ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _plain(collector: Collector, signed: SignedIn, words: Catalogue, kind: str, status: int,
-           *, batch: Batch | None = None, reason: str = "") -> Response:
-    """A short page: the batch is unknown (404), closed (409), or the typing was refused."""
-    title = words(f"batches.sheet.{kind}.title")
-    parts = [f"<h1>{escape(title, quote=False)}</h1>"]
-    if batch is not None:
-        manifest = collector.site.manifest(batch.form_id)
-        parts.append(f"<p>{batch_title(words, batch, manifest)}</p>")
-    parts.append(f"<p>{escape(reason, quote=False) or text(words, f'batches.sheet.{kind}.what')}"
-                 "</p>")
-    parts.append(links_html(area_links(signed, batch, words)))
-    return area_page(collector, signed.manifest, title, "\n".join(parts), status=status,
-                     signed=signed)

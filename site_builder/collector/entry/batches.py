@@ -9,6 +9,7 @@ coordinator also gets each batch's page. Closed batches are listed apart.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from starlette.concurrency import run_in_threadpool
@@ -25,14 +26,20 @@ from site_builder.collector.entry.batch_common import (
     text,
 )
 from site_builder.collector.entry.batch_new import new_batch
+from site_builder.collector.entry.batch_pages import plain_page
 from site_builder.collector.entry.batch_sheet import sheet_screen
 from site_builder.collector.entry.page import area_page
+from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
 from site_builder.i18n import Catalogue
+from site_builder.messages import say
+from site_builder.storage.base import StorageUnavailable
 from site_builder.storage.entry import BatchProgress
 
 __all__ = ["home", "routes"]
+
+log = logging.getLogger("parole.collector")
 
 
 def routes(area: str) -> list[BaseRoute]:
@@ -49,8 +56,14 @@ async def home(request: Request, signed: SignedIn) -> Response:
     manifests = {manifest.form.id: manifest
                  for manifest in area_manifests(collector, signed.area)}
     words = catalogue(signed.manifest.language)
-    progress = [one for one in await run_in_threadpool(collector.storage.batches)
-                if one.batch.form_id in manifests]
+    try:
+        every_batch = await run_in_threadpool(collector.storage.batches)
+    except StorageUnavailable as error:
+        log.error("%s", say("collector.log.unavailable", method=request.method,
+                            path=request.url.path, error=error))
+        return plain_page(collector, signed, words, "down", 503,
+                          headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
+    progress = [one for one in every_batch if one.batch.form_id in manifests]
     open_ = [one for one in progress if one.batch.closed_at is None]
     closed = [one for one in progress if one.batch.closed_at is not None]
     today = collector.settings.today()
@@ -87,7 +100,7 @@ def _batch_list(signed: SignedIn, batches: list[BatchProgress],
         batch = progress.batch
         manifest = manifests[batch.form_id]
         links = []
-        if batch.closed_at is None:
+        if batch.closed_at is None and batch.source_digest is None:  # imported: nothing to type
             links.append(f'<a href="{escape(signed.area)}/batches/{batch.id}/sheet">'
                          f"{text(words, 'batches.home.type', number=batch.id)}</a>")
         if signed.mediator.coordinator:
