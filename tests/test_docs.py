@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shlex
 from collections.abc import Iterator
 
 import pytest
@@ -135,3 +136,78 @@ def test_reliability_page_comes_from_a_complete_run() -> None:
     generated = text.split(reliability_report.MARKER, 1)[1]
     for suite in reliability_report.SUITES:
         assert f"### {suite.title}" in generated, f"no table for {suite.key}"
+
+
+# --- docs/paper.md, the mediators' guide: its commands run, its screen words are the screens' ---
+
+PAPER_GUIDE = (REPO / "docs" / "paper.md").read_text(encoding="utf-8")
+QUOTED = re.compile(r"«\s*(.+?)\s*»", re.S)
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def guide_commands(text: str = PAPER_GUIDE) -> list[list[str]]:
+    """Every ``parole …`` line of the guide's ``sh`` code blocks, split as a shell would."""
+    blocks = re.findall(r"^```sh\n(.*?)^```", text, re.M | re.S)
+    return [shlex.split(line) for block in blocks for line in block.splitlines()
+            if line.startswith("parole ")]
+
+
+def _one_line(words: str) -> str:
+    """Spaces as a reader sees them: no-break and narrow ones, and line breaks, as one space."""
+    return " ".join(words.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def _catalogue_words() -> list[str]:
+    """What the mediators' screens (theme) and parole's commands (CLI) can say, in French."""
+    values: list[str] = []
+    for path in (REPO / "theme" / "locales" / "fr.yml",
+                 REPO / "site_builder" / "locales" / "fr.yml"):
+        values += [_one_line(str(value))
+                   for value in yaml.safe_load(path.read_text(encoding="utf-8")).values()]
+    return values
+
+
+def _says(catalogue: list[str], quoted: str) -> bool:
+    """Whether ``quoted`` is a whole catalogue string, its ``{placeholders}`` filled in; a quote
+    ending with "…" is the start of one."""
+    if quoted.endswith("…"):
+        stem = quoted.removesuffix("…").rstrip()
+        return any(value.startswith(stem) for value in catalogue)
+    for value in catalogue:
+        parts = PLACEHOLDER.split(value)
+        if re.fullmatch(".+".join(re.escape(part) for part in parts), quoted):
+            return True
+    return False
+
+
+def test_the_paper_guide_has_commands_and_screen_words_to_check() -> None:
+    assert {command[1] for command in guide_commands()} >= {"mediators", "import", "stats"}
+    assert len(QUOTED.findall(PAPER_GUIDE)) > 40
+
+
+@pytest.mark.parametrize("command", guide_commands(), ids=" ".join)
+def test_every_command_of_the_paper_guide_parses(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(REPO)  # where an mkdocs.yml is, as when the guide's reader runs it
+    try:
+        _parser().parse_args(command[1:])
+    except SystemExit:
+        pytest.fail(f"docs/paper.md: {' '.join(command)!r} does not parse: "
+                    f"{capsys.readouterr().err}")
+
+
+def test_every_screen_word_quoted_in_the_paper_guide_is_on_a_screen() -> None:
+    """The guide quotes buttons, labels and messages between « »: each must be what a screen
+    (theme/locales/fr.yml) or a command (site_builder/locales/fr.yml) says, word for word, so a
+    screen changed without its guide fails here."""
+    catalogue = _catalogue_words()
+    unknown = [quoted for quoted in map(_one_line, QUOTED.findall(PAPER_GUIDE))
+               if not _says(catalogue, quoted)]
+    assert unknown == [], "docs/paper.md quotes words no screen says"
+
+
+def test_the_paper_guide_is_linked_from_the_readme_and_the_collector_reference() -> None:
+    assert "docs/paper.md" in README
+    mediators = re.search(r"^## Mediators\n(.*?)^## ", COLLECTOR_DOCS, re.M | re.S)
+    assert mediators and "(paper.md)" in mediators.group(1)
