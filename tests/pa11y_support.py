@@ -11,14 +11,15 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import CHROMIUM, REPO, build_site, sample_sites
+from tests.collector_support import Reply
+from tests.support import CHROMIUM, REPO, build_site, sample_sites, serve_site
 
 EXAMPLE_CONFIG = REPO / "mkdocs.yml"
 PA11Y_CI = REPO / "node_modules" / ".bin" / "pa11y-ci"
@@ -219,3 +220,39 @@ def describe_failures(reports: Sequence[PageReport], name: Callable[[str], str])
             context = " ".join(issue.context.split())
             lines.append(f"      element:  {context[:200]}")
     return "\n".join(lines)
+
+
+# --- collector pages ----------------------------------------------------------------------------
+
+def save_pages(pages: Iterable[tuple[str, int, Reply]], folder: Path) -> list[Path]:
+    """Write each ``(file name, expected status, reply)`` of a collector's pages into ``folder``
+    and return the files; fails the test, listing every status, when a page came with another
+    status than expected (the page saved would not be the one meant)."""
+    statuses = {}
+    for name, expected, reply in pages:
+        statuses[name] = (expected, reply.status)
+        (folder / name).write_text(reply.text, encoding="utf-8")
+    assert all(expected == got for expected, got in statuses.values()), statuses
+    return [folder / name for name in statuses]
+
+
+def assert_pages_pass_pa11y(site_dir: Path, pages: Iterable[tuple[str, int, Reply]],
+                            folder_name: str, workdir: Path) -> None:
+    """pa11y-ci (both runners, ``.pa11yci.json``'s defaults) over a collector's pages: 0 errors.
+
+    ``pages`` is read only once the tools are known to be there (a generator serving the pages
+    starts its collector then). The pages are saved into ``folder_name`` of a copy of the built
+    ``site_dir``, so that everything they link to (``/…`` paths are absolute) resolves when the
+    copy is served; pa11y-ci then runs once over them all.
+    """
+    require_tools(pa11y=True)
+    site_copy = workdir / "served"
+    shutil.copytree(site_dir, site_copy)
+    folder = site_copy / folder_name
+    folder.mkdir()
+    files = save_pages(pages, folder)
+    with serve_site(site_copy) as base_url:
+        urls = {f"{base_url}{folder_name}/{file.name}": file.name for file in files}
+        reports = run_pa11y_ci(list(urls), workdir)
+    failed = [report for report in reports.values() if report.failed]
+    assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])

@@ -9,7 +9,6 @@ over them.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +16,8 @@ import pytest
 
 from site_builder.collector.settings import CODE_MISS_LIMIT
 from tests.collector_support import Reply, running_collector
-from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
+from tests.pa11y_support import assert_pages_pass_pa11y
 from tests.reliability.access_area import AREA, Visitor, add_mediator
-from tests.support import serve_site
 
 pytestmark = pytest.mark.pa11y
 
@@ -50,19 +48,5 @@ def access_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Repl
 
 
 def test_every_sign_in_page_passes_pa11y(example_site: Path, tmp_path: Path) -> None:
-    require_tools(pa11y=True)
-    site_copy = tmp_path / "site"
-    shutil.copytree(example_site, site_copy)
-    folder = site_copy / PAGES_FOLDER
-    folder.mkdir()
-    statuses = {}
-    for name, expected, reply in access_pages(example_site, tmp_path):
-        statuses[name] = (expected, reply.status)
-        (folder / name).write_text(reply.text, encoding="utf-8")
-    assert all(expected == got for expected, got in statuses.values()), statuses
-
-    with serve_site(site_copy) as base_url:
-        urls = {f"{base_url}{PAGES_FOLDER}/{name}": name for name in statuses}
-        reports = run_pa11y_ci(list(urls), tmp_path)
-    failed = [report for report in reports.values() if report.failed]
-    assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
+    assert_pages_pass_pa11y(example_site, access_pages(example_site, tmp_path), PAGES_FOLDER,
+                            tmp_path)

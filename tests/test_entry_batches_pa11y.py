@@ -9,7 +9,6 @@ over them all.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +23,8 @@ from tests.batch_support import (
     sheet_form_fields,
 )
 from tests.collector_support import Reply, running_collector
-from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
-from tests.support import serve_site
-from tests.test_html_validity import check_html, describe
+from tests.pa11y_support import assert_pages_pass_pa11y
+from tests.test_html_validity import assert_pages_are_valid_html
 
 PAGES_FOLDER = "entry-pages"
 
@@ -72,32 +70,10 @@ def batch_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply
 
 @pytest.mark.pa11y
 def test_every_batch_page_passes_pa11y(example_site: Path, tmp_path: Path) -> None:
-    require_tools(pa11y=True)
-    site_copy = tmp_path / "site"
-    shutil.copytree(example_site, site_copy)
-    folder = site_copy / PAGES_FOLDER
-    folder.mkdir()
-    statuses = {}
-    for name, expected, reply in batch_pages(example_site, tmp_path):
-        statuses[name] = (expected, reply.status)
-        (folder / name).write_text(reply.text, encoding="utf-8")
-    assert all(expected == got for expected, got in statuses.values()), statuses
-
-    with serve_site(site_copy) as base_url:
-        urls = {f"{base_url}{PAGES_FOLDER}/{name}": name for name in statuses}
-        reports = run_pa11y_ci(list(urls), tmp_path)
-    failed = [report for report in reports.values() if report.failed]
-    assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
+    assert_pages_pass_pa11y(example_site, batch_pages(example_site, tmp_path), PAGES_FOLDER,
+                            tmp_path)
 
 
 @pytest.mark.nu
 def test_every_batch_page_is_valid_html(example_site: Path, tmp_path: Path) -> None:
-    folder = tmp_path / PAGES_FOLDER
-    folder.mkdir()
-    files = []
-    for name, expected, reply in batch_pages(example_site, tmp_path):
-        assert reply.status == expected, (name, reply.status)
-        files.append(folder / name)
-        files[-1].write_text(reply.text, encoding="utf-8")
-    findings = check_html(files)
-    assert not findings, describe(findings, len(files), folder)
+    assert_pages_are_valid_html(batch_pages(example_site, tmp_path), tmp_path / PAGES_FOLDER)

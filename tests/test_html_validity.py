@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.collector_support import collector_pages
-from tests.pa11y_support import EXAMPLE_CONFIG, built_site, site_params
+from tests.collector_support import Reply, collector_pages
+from tests.pa11y_support import EXAMPLE_CONFIG, built_site, save_pages, site_params
 from tests.support import REPO
 
 pytestmark = pytest.mark.nu
@@ -130,6 +130,14 @@ def describe(findings: Sequence[Finding], checked: int, root: Path) -> str:
     return "\n".join(lines)
 
 
+def assert_pages_are_valid_html(pages: Iterable[tuple[str, int, Reply]], folder: Path) -> None:
+    """The Nu checker over a collector's pages, saved into ``folder`` (made here): 0 errors."""
+    folder.mkdir()
+    files = save_pages(pages, folder)
+    findings = check_html(files)
+    assert not findings, describe(findings, len(files), folder)
+
+
 # --- every page, checked in one run -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -162,11 +170,7 @@ def checked(request: pytest.FixtureRequest, example_site: Path,
     work = tmp_path_factory.mktemp("collector-pages")
     pages = work / "pages"
     pages.mkdir()
-    statuses = {}
-    for name, expected, reply in collector_pages(example_site, work):
-        statuses[name] = (expected, reply.status)
-        (pages / name).write_text(reply.text, encoding="utf-8")
-    assert all(expected == got for expected, got in statuses.values()), statuses
+    save_pages(collector_pages(example_site, work), pages)
     roots[COLLECTOR] = pages
     files = {name: sorted(root.rglob("*.html")) for name, root in roots.items()}
     every_file = [file for group in files.values() for file in group]
