@@ -16,12 +16,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from site_builder.collector.answers import expiry
-from site_builder.collector.entry import codes
 from site_builder.collector.entry.batch_sheet import sheet_fingerprint
 from site_builder.forms.manifest import Manifest, manifest_path, read_manifest
 from site_builder.storage import open_storage
 from site_builder.storage.base import Marks, Values
 from site_builder.storage.entry import Batch, EntryResult, NewBatch, SheetEntry
+from tests.batch_support import add_mediator
 from tests.collector_support import Reply, RunningCollector, answer, running_collector
 
 AREA = "/collect/saisie"
@@ -39,18 +39,6 @@ def double_entry_site(example_site: Path, folder: Path) -> Path:
     path.write_text(json.dumps({**data, "double_entry": True}, ensure_ascii=False),
                     encoding="utf-8")
     return folder
-
-
-def add_mediator(database_url: str, name: str, *, coordinator: bool = False) -> str:
-    """A mediator in the database (as ``parole mediators add`` makes one); their code."""
-    code = codes.new_code()
-    storage = open_storage(database_url)
-    try:
-        storage.add_mediator(name, "coordinator" if coordinator else "mediator",
-                             codes.digest(code), datetime.now(UTC))
-    finally:
-        storage.close()
-    return code
 
 
 def open_batch(database_url: str, sheets_counted: int, *, place: str = "Médiathèque",

@@ -16,12 +16,12 @@ import pytest
 from site_builder.storage import open_storage
 from site_builder.storage.base import StoredAnswer
 from site_builder.storage.entry import Batch, Sheet
+from tests.batch_support import add_mediator
 from tests.collector_support import ADMIN_TOKEN, RunningCollector, answer, running_collector
 from tests.review_support import (
     AREA,
     FORM,
     MediatorSession,
-    add_mediator,
     double_entry_site,
     open_batch,
     page_text,

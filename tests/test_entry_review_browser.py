@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from site_builder.storage import open_storage
 from site_builder.storage.receipts import format_receipt
+from tests.batch_support import add_mediator
 from tests.collector_browser_support import (
     Browsing,
     Site,
@@ -23,7 +24,7 @@ from tests.collector_browser_support import (
     send,
     site_and_collector,
 )
-from tests.review_support import AREA, FORM, add_mediator, double_entry_site, open_batch
+from tests.review_support import AREA, FORM, double_entry_site, open_batch
 
 pytestmark = pytest.mark.browser
 

@@ -17,11 +17,11 @@ from site_builder.collector.app import create_app
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage, StorageUnavailable
+from tests.batch_support import add_mediator
 from tests.collector_support import RunningCollector
 from tests.review_support import (
     AREA,
     MediatorSession,
-    add_mediator,
     open_batch,
     page_text,
     type_sheet,
