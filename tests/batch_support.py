@@ -6,8 +6,6 @@ CSRF token on every request), and a collector in this process on fixed days (gol
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,15 +14,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
-
-from site_builder.collector.app import create_app
 from site_builder.collector.entry import codes
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage
-from tests.collector_support import Reply, RunningCollector
-from tests.support import free_port
+from tests.collector_support import Reply, RunningCollector, collector_in_thread
 
 AREA = "/collect/saisie"
 """The example site's mediators' area (French)."""
@@ -143,18 +137,5 @@ def collector_in_process(site_dir: Path, storage: Storage | Any, *, today: date 
     ``now`` and its day ``today`` (pages then never change with the calendar)."""
     settings = Settings(site_dir=site_dir, rate_limit=0, today=lambda: today,
                         now=lambda: now, preview=preview)
-    app_collector = Collector(settings, _KeptOpen(storage))
-    app_collector.load_site()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(app_collector), host="127.0.0.1",
-                                           port=port, access_log=False, log_config=None))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield RunningCollector(f"http://127.0.0.1:{port}", port, None, site_dir / "log")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with collector_in_thread(Collector(settings, _KeptOpen(storage)), site_dir / "log") as up:
+        yield up

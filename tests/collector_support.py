@@ -8,13 +8,18 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from site_builder.collector.settings import DEFAULT_RECEIPT_MISS_LIMIT
+import uvicorn
+
+from site_builder.collector.app import create_app
+from site_builder.collector.settings import DEFAULT_RECEIPT_MISS_LIMIT, Collector
 from tests.support import free_port, stop_process, wait_for_port
 
 PAROLE = Path(sys.executable).with_name("parole")
@@ -107,6 +112,27 @@ def running_collector(
         yield running
     finally:
         stop_process(process)
+
+
+@contextmanager
+def collector_in_thread(app_collector: Collector, log_dir: Path) -> Iterator[RunningCollector]:
+    """``app_collector`` (its site loaded here) served by uvicorn on a free port of 127.0.0.1,
+    in a thread of the test process: for a storage the test wraps (a failing disk, a stopped
+    clock), which a ``parole collect`` process cannot be given. Stopped at the end."""
+    app_collector.load_site()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(app_collector), host="127.0.0.1",
+                                           port=port, access_log=False, log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield RunningCollector(f"http://127.0.0.1:{port}", port, None, log_dir)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 # --- every kind of page the collector sends (pa11y and the HTML checker read them) -----------

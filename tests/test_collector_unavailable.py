@@ -4,21 +4,21 @@ storage whose writes fail as a full disk's do."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from site_builder.collector.app import create_app
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
 from site_builder.storage.base import Duplicates, NewAnswer, Storage, StorageUnavailable
-from tests.collector_support import VALID_ANSWER, RunningCollector, hidden_fields
-from tests.support import free_port
+from tests.collector_support import (
+    VALID_ANSWER,
+    RunningCollector,
+    collector_in_thread,
+    hidden_fields,
+)
 
 
 class FullDisk:
@@ -44,20 +44,8 @@ def collector(
     monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-01-10")
     storage = FullDisk(open_storage(f"sqlite:///{tmp_path / 'answers.db'}"))
     app_collector = Collector(Settings(site_dir=example_site, rate_limit=0), storage)
-    app_collector.load_site()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(app_collector), host="127.0.0.1",
-                                           port=port, access_log=False, log_config=None))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield RunningCollector(f"http://127.0.0.1:{port}", port, None, tmp_path / "log"), storage
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with collector_in_thread(app_collector, tmp_path / "log") as running:
+        yield running, storage
 
 
 def test_a_failed_write_is_a_503_saying_not_saved_and_it_recovers(

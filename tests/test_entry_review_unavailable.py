@@ -4,21 +4,17 @@ the test, over a storage whose review writes fail as a full disk's do."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from site_builder.collector.app import create_app
 from site_builder.collector.settings import Collector, Settings
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage, StorageUnavailable
 from tests.batch_support import add_mediator
-from tests.collector_support import RunningCollector
+from tests.collector_support import RunningCollector, collector_in_thread
 from tests.review_support import (
     AREA,
     MediatorSession,
@@ -26,7 +22,6 @@ from tests.review_support import (
     page_text,
     type_sheet,
 )
-from tests.support import free_port
 
 FAILING = frozenset({"close_batch", "recount_batch", "delete_entered_answer"})
 """The writes that fail."""
@@ -53,20 +48,8 @@ def collector(example_site: Path, tmp_path: Path,
     database = f"sqlite:///{tmp_path / 'answers.db'}"
     storage = FullDisk(open_storage(database))
     app_collector = Collector(Settings(site_dir=example_site, rate_limit=0), storage)
-    app_collector.load_site()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(app_collector), host="127.0.0.1",
-                                           port=port, access_log=False, log_config=None))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield RunningCollector(f"http://127.0.0.1:{port}", port, None, tmp_path / "log"), database
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with collector_in_thread(app_collector, tmp_path / "log") as running:
+        yield running, database
 
 
 def test_a_change_the_database_cannot_write_is_a_503_saying_nothing_was_saved(
