@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,18 @@ def _open_batch(session: MediatorSession, **pairs: str) -> int:
     found = re.fullmatch(rf"{AREA}/batches/(\d+)/sheet", reply.headers["location"])
     assert found, reply.headers["location"]
     return int(found.group(1))
+
+
+@contextmanager
+def _alice_signed_in(database: str, site: Path, storage: Storage | Any,
+                     **options: Any) -> Iterator[MediatorSession]:
+    """Alice, a mediator added to ``database``, signed in to a collector of ``site`` running in
+    this process on ``storage`` (``options`` as for ``collector_in_process``)."""
+    code = add_mediator(database, "Alice")
+    with collector_in_process(site, storage, **options) as up:
+        alice = MediatorSession(up)
+        alice.sign_in(code)
+        yield alice
 
 
 # --- goldens -----------------------------------------------------------------------------------
@@ -330,10 +343,7 @@ def test_each_mistake_in_the_batch_form_is_said_at_its_question(
     site: Path, storage: Storage, database: str, case: tuple[list[tuple[str, str]], str, str]
 ) -> None:
     pairs, field, message = case
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage) as alice:
         reply = alice.post(f"{AREA}/batches/new", pairs)
     assert reply.status == 400
     error = re.search(rf'id="f-batch-{field}-error">(.*?)</p>', reply.text, re.DOTALL)
@@ -345,10 +355,7 @@ def test_each_mistake_in_the_batch_form_is_said_at_its_question(
 def test_a_batch_is_stored_as_typed_and_a_place_may_be_typed(
     site: Path, storage: Storage, database: str
 ) -> None:
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage) as alice:
         first = _open_batch(alice, day="2027-01-09", sheets="1 200")
         second = _open_batch(alice, place="_other", other="  Gymnase Jean-Moulin ")
         third = _open_batch(alice, place="", other="Bus de la consultation")
@@ -365,10 +372,7 @@ def test_a_closed_consultation_takes_its_late_sheets_collected_by_its_last_day(
     site: Path, storage: Storage, database: str
 ) -> None:
     """Ballot boxes are emptied on the last day and typed in during the days after."""
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage, today=date(2027, 3, 5)) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage, today=date(2027, 3, 5)) as alice:
         form = alice.get(f"{AREA}/batches/new").text
         assert "Votre avis sur la place du Marché (fermé le dimanche 28 février 2027)" in _text(
             form)
@@ -404,10 +408,7 @@ def _site_with(site: Path, copy: Path, **manifest_changes: Any) -> Path:
 def test_without_drop_off_places_the_place_is_typed(
     no_dropoff_site: Path, storage: Storage, database: str
 ) -> None:
-    code = add_mediator(database, "Alice")
-    with collector_in_process(no_dropoff_site, storage) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, no_dropoff_site, storage) as alice:
         home = _text(alice.pages[-1].text)
         form = alice.get(f"{AREA}/batches/new").text
         missing = alice.post(f"{AREA}/batches/new", new_batch_pairs(place=""))
@@ -424,10 +425,7 @@ def test_without_drop_off_places_the_place_is_typed(
 def test_no_batch_is_opened_before_the_form_opens(
     site: Path, storage: Storage, database: str
 ) -> None:
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage, today=date(2027, 1, 3)) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage, today=date(2027, 1, 3)) as alice:
         form = alice.get(f"{AREA}/batches/new")
         sent = alice.post(f"{AREA}/batches/new", new_batch_pairs(day="03/01/2027"))
     assert form.status == 200
@@ -575,13 +573,10 @@ def test_an_imported_batch_is_not_typed_in_and_a_status_line_is_only_ones_own(
 def test_only_a_signed_in_mediator_with_the_token_opens_or_types(
     site: Path, storage: Storage, database: str
 ) -> None:
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage) as alice:
         batch = _open_batch(alice)
         screen = alice.get(f"{AREA}/batches/{batch}/sheet").text
-        stranger = MediatorSession(up)
+        stranger = MediatorSession(alice.collector)
         replies = {
             "new, no session": stranger.get(f"{AREA}/batches/new"),
             "open, no session": stranger.post(f"{AREA}/batches/new", new_batch_pairs()),
@@ -601,10 +596,7 @@ def test_only_a_signed_in_mediator_with_the_token_opens_or_types(
 def test_a_post_the_entry_screen_cannot_send_is_refused(
     site: Path, storage: Storage, database: str
 ) -> None:
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage) as alice:
         batch = _open_batch(alice)
         path = f"{AREA}/batches/{batch}/sheet"
         hidden = sheet_form_fields(alice.get(path).text)
@@ -690,11 +682,8 @@ class Failing:
 def test_a_sheet_the_database_did_not_take_is_said_not_saved_with_the_typing_kept(
     site: Path, storage: Storage, database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    code = add_mediator(database, "Alice")
     failing = Failing(storage)
-    with collector_in_process(site, failing) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, failing) as alice:
         batch = _open_batch(alice)
         path = f"{AREA}/batches/{batch}/sheet"
         hidden = sheet_form_fields(alice.get(path).text)
@@ -737,10 +726,7 @@ def test_a_screen_posted_twice_at_once_stores_one_sheet(
     site: Path, storage: Storage, database: str
 ) -> None:
     """A double press of Save sends the screen twice before the first answer comes back."""
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, Slow(storage)) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, Slow(storage)) as alice:
         batch = _open_batch(alice)
         path = f"{AREA}/batches/{batch}/sheet"
         pairs = [*sheet_form_fields(alice.get(path).text), *SHEET_ONE]
@@ -801,11 +787,8 @@ class Down:
 def test_during_an_outage_pages_say_so_and_a_typing_is_kept(
     site: Path, storage: Storage, database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    code = add_mediator(database, "Alice")
     failing = Down(storage)
-    with collector_in_process(site, failing) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, failing) as alice:
         batch = _open_batch(alice)
         path = f"{AREA}/batches/{batch}/sheet"
         hidden = sheet_form_fields(alice.get(path).text)
@@ -833,10 +816,7 @@ def test_during_an_outage_pages_say_so_and_a_typing_is_kept(
 def test_the_expiry_and_fingerprint_of_a_sheet_follow_online_answers(
     site: Path, storage: Storage, database: str
 ) -> None:
-    code = add_mediator(database, "Alice")
-    with collector_in_process(site, storage) as up:
-        alice = MediatorSession(up)
-        alice.sign_in(code)
+    with _alice_signed_in(database, site, storage) as alice:
         batch = _open_batch(alice)
         _sheet(alice, batch, SHEET_ONE)
     [answer] = storage.answers("avis-place")
