@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -276,6 +277,17 @@ def enter_paper(storage: Storage) -> Batch:
                             "assisted", at(16, 11), EXPIRED_AT, "assisted-1",
                             entered_by="Chloé"), Duplicates())
     return batch
+
+
+@contextmanager
+def paper_entered(storage_url: str) -> Iterator[tuple[Storage, Batch]]:
+    """The real storage at ``storage_url`` once ``enter_paper`` has run on it, and the batch;
+    closed at the end."""
+    storage = open_storage(storage_url)
+    try:
+        yield storage, enter_paper(storage)
+    finally:
+        storage.close()
 
 
 def filled_database(path: Path) -> str:

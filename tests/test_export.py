@@ -20,8 +20,7 @@ from site_builder.collector.export import iter_csv, iter_export, iter_json, neut
 from site_builder.forms import located
 from site_builder.forms.model import ANSWER_COLUMNS
 from site_builder.forms.parse import parse_form
-from site_builder.storage import open_storage
-from site_builder.storage.base import Duplicates, FormSchema, NewAnswer, Storage, StoredAnswer
+from site_builder.storage.base import Duplicates, FormSchema, NewAnswer, StoredAnswer
 from tests.export_support import (
     FORM_ID,
     NEW_FORM,
@@ -30,9 +29,9 @@ from tests.export_support import (
     SAMPLE,
     MemoryStorage,
     at,
-    enter_paper,
     fill,
     fill_paper,
+    paper_entered,
 )
 
 GOLDENS = Path(__file__).parent / "goldens" / "export"
@@ -488,24 +487,16 @@ def test_a_question_cannot_take_a_paper_column_name(taken: str) -> None:
 def test_the_real_storage_exports_agreed_sheets_and_assisted_answers_only(
     storage_url: str,
 ) -> None:
-    storage = open_storage(storage_url)
-    try:
-        _check_real_storage(storage)
-    finally:
-        storage.close()
-
-
-def _check_real_storage(storage: Storage) -> None:
-    batch = enter_paper(storage)
-    rows = csv_rows(csv_bytes(storage))
-    cells = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-    assert [row["nom"] for row in cells] == ["Jeanne", "Lucie"], \
-        "the sheet typed once (pending) is not exported"
-    paper, assisted = cells
-    assert [paper[name] for name in ("channel", "batch", "place", "entered_by", "blank",
-                                     "spoiled", "quartier", "accord")] == [
-        "paper", str(batch.id), "Marché couvert", "Awa", "accord", "quartier", "", ""]
-    assert [assisted[name] for name in ("channel", "batch", "place", "entered_by")] == [
-        "assisted", "", "", "Chloé"]
-    document = json.loads("".join(iter_json(storage, FORM_ID)))
-    assert [answer["batch"] for answer in document["answers"]] == [batch.id, None]
+    with paper_entered(storage_url) as (storage, batch):
+        rows = csv_rows(csv_bytes(storage))
+        cells = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+        assert [row["nom"] for row in cells] == ["Jeanne", "Lucie"], \
+            "the sheet typed once (pending) is not exported"
+        paper, assisted = cells
+        assert [paper[name] for name in ("channel", "batch", "place", "entered_by", "blank",
+                                         "spoiled", "quartier", "accord")] == [
+            "paper", str(batch.id), "Marché couvert", "Awa", "accord", "quartier", "", ""]
+        assert [assisted[name] for name in ("channel", "batch", "place", "entered_by")] == [
+            "assisted", "", "", "Chloé"]
+        document = json.loads("".join(iter_json(storage, FORM_ID)))
+        assert [answer["batch"] for answer in document["answers"]] == [batch.id, None]

@@ -17,17 +17,16 @@ from site_builder.collector.stats import (
 )
 from site_builder.collector.stats_report import stats_text
 from site_builder.messages import speaking
-from site_builder.storage import open_storage
-from site_builder.storage.base import Duplicates, NewAnswer, Storage, StoredAnswer
+from site_builder.storage.base import Duplicates, NewAnswer, StoredAnswer
 from site_builder.storage.entry import Batch, BatchProgress
 from tests.export_support import (
     FORM_ID,
     OTHER_FORM_ID,
     MemoryStorage,
     at,
-    enter_paper,
     fill,
     fill_paper,
+    paper_entered,
 )
 
 
@@ -271,32 +270,24 @@ def test_json_gives_batches_and_marks(with_paper: MemoryStorage) -> None:
 def test_the_real_storage_counts_agreed_sheets_and_shows_the_pending_one(
     storage_url: str,
 ) -> None:
-    storage = open_storage(storage_url)
-    try:
-        _check_real_storage(storage)
-    finally:
-        storage.close()
-
-
-def _check_real_storage(storage: Storage) -> None:
-    batch = enter_paper(storage)
-    stats = form_stats(storage, FORM_ID)
-    assert stats.per_channel == {"online": 0, "paper": 1, "assisted": 1}, \
-        "the sheet typed once does not count yet"
-    assert stats.answers == 2
-    [progress] = stats.batches
-    assert progress.batch.id == batch.id
-    assert (progress.batch.sheets_counted, progress.entered, progress.difference) == (3, 2, 1)
-    assert progress.sheets == {"counted": 1, "awaiting_second": 1, "differs": 0,
-                               "awaiting_third": 0}
-    marks = {mark.field_id: (mark.blank, mark.spoiled) for mark in stats.marks}
-    assert (marks["quartier"], marks["accord"], marks["nom"]) == ((0, 1), (1, 0), (0, 0)), \
-        "one agreed sheet's marks, counted once though typed twice"
-    nord = next(option for option in stats.questions[0].options if option.value == "nord")
-    assert nord.count == 1, "the assisted answer"
-    text = stats_text(stats)
-    assert (f"    batch {batch.id} (Marché couvert): 1 sheet counted by hand is not entered "
-            "yet\n") in text
-    assert "open: 1 sheet awaiting a second entry\n" in text
-    data = stats_json(stats)
-    assert data["batches"][0]["sheets"]["awaiting_second"] == 1
+    with paper_entered(storage_url) as (storage, batch):
+        stats = form_stats(storage, FORM_ID)
+        assert stats.per_channel == {"online": 0, "paper": 1, "assisted": 1}, \
+            "the sheet typed once does not count yet"
+        assert stats.answers == 2
+        [progress] = stats.batches
+        assert progress.batch.id == batch.id
+        assert (progress.batch.sheets_counted, progress.entered, progress.difference) == (3, 2, 1)
+        assert progress.sheets == {"counted": 1, "awaiting_second": 1, "differs": 0,
+                                   "awaiting_third": 0}
+        marks = {mark.field_id: (mark.blank, mark.spoiled) for mark in stats.marks}
+        assert (marks["quartier"], marks["accord"], marks["nom"]) == ((0, 1), (1, 0), (0, 0)), \
+            "one agreed sheet's marks, counted once though typed twice"
+        nord = next(option for option in stats.questions[0].options if option.value == "nord")
+        assert nord.count == 1, "the assisted answer"
+        text = stats_text(stats)
+        assert (f"    batch {batch.id} (Marché couvert): 1 sheet counted by hand is not entered "
+                "yet\n") in text
+        assert "open: 1 sheet awaiting a second entry\n" in text
+        data = stats_json(stats)
+        assert data["batches"][0]["sheets"]["awaiting_second"] == 1
