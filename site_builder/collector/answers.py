@@ -93,10 +93,10 @@ async def _read_request(
         log.warning("%s", say("collector.log.other_site",
                               origin=shown(request.headers.get("origin", ""))))
         raise Answered(views.message(collector, "forbidden", 403))
-    if not _is_form_body(request.headers.get("content-type", "")):
+    if not is_form_body(request.headers.get("content-type", "")):
         raise Answered(views.message(collector, "unsupported", 415))
     try:
-        body = await _read_body(request, collector.settings.limits.max_body_bytes)
+        body = await read_body(request, collector.settings.limits.max_body_bytes)
     except TooLargeError:
         raise Answered(views.message(collector, "too_large", 413)) from None
     except ClientDisconnect:
@@ -323,7 +323,8 @@ def _origin_allowed(request: Request, collector: Collector) -> bool:
     return host == request.headers.get("host") or origin in collector.origins
 
 
-def _is_form_body(content_type: str) -> bool:
+def is_form_body(content_type: str) -> bool:
+    """A URL-encoded form, in UTF-8 when it names a charset (the only body a form here sends)."""
     kind, _, parameters = content_type.partition(";")
     if kind.strip().lower() != FORM_CONTENT_TYPE:
         return False
@@ -334,7 +335,7 @@ def _is_form_body(content_type: str) -> bool:
     return True
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     """The body, refusing to read past ``limit`` bytes (whatever Content-Length claims)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:

@@ -35,7 +35,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from site_builder.collector import views
-from site_builder.collector.answers import TooLargeError, _is_form_body, _read_body
+from site_builder.collector.answers import TooLargeError, is_form_body, read_body
 from site_builder.collector.body import Refusal, parse_body
 from site_builder.collector.entry import codes, page
 from site_builder.collector.lookup import client_pseudonyms
@@ -212,11 +212,11 @@ async def checked_post(request: Request, *,
 async def _form_pairs(request: Request,
                       collector: Collector) -> list[tuple[str, str]] | Response:
     """The body's pairs, or the page refusing it (415, 413, 400)."""
-    if not _is_form_body(request.headers.get("content-type", "")):
+    if not is_form_body(request.headers.get("content-type", "")):
         return views.message(collector, "unsupported", 415)
     limits = collector.settings.limits
     try:
-        return parse_body(await _read_body(request, limits.max_body_bytes), limits)
+        return parse_body(await read_body(request, limits.max_body_bytes), limits)
     except TooLargeError:
         return views.message(collector, "too_large", 413)
     except ClientDisconnect:
