@@ -209,6 +209,15 @@ async def checked_post(request: Request, *,
     return signed, FormBody(tuple(pair for pair in pairs if pair[0] != CSRF_FIELD))
 
 
+async def signed_request(request: Request) -> tuple[SignedIn, FormBody | None] | Response:
+    """A page of the area asked for (GET: no form, as ``signed_in``) or sent (POST: its form,
+    as ``checked_post``) by a signed-in mediator; else the response to return."""
+    if request.method == "POST":
+        return await checked_post(request)
+    signed = await signed_in(request)
+    return signed if isinstance(signed, Response) else (signed, None)
+
+
 async def _form_pairs(request: Request,
                       collector: Collector) -> list[tuple[str, str]] | Response:
     """The body's pairs, or the page refusing it (415, 413, 400)."""

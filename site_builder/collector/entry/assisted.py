@@ -35,7 +35,7 @@ from site_builder.collector.answers import (
 )
 from site_builder.collector.body import Refusal, shown
 from site_builder.collector.entry import area_path
-from site_builder.collector.entry.access import SignedIn, checked_post, signed_in
+from site_builder.collector.entry.access import SignedIn, signed_request
 from site_builder.collector.entry.page import area_page
 from site_builder.collector.entry.review_parts import text
 from site_builder.collector.lookup import receipt_path
@@ -62,16 +62,10 @@ def assisted_path(area: str, form_id: str) -> str:
 
 async def assisted(request: Request) -> Response:
     """The form (GET), or the answer checked and stored (POST)."""
-    if request.method == "POST":
-        checked = await checked_post(request)
-        if isinstance(checked, Response):
-            return checked
-        signed, body = checked
-    else:
-        found = await signed_in(request)
-        if isinstance(found, Response):
-            return found
-        signed, body = found, None
+    found = await signed_request(request)
+    if isinstance(found, Response):
+        return found
+    signed, body = found
     collector = signed.collector
     manifest = collector.site.manifest(request.path_params["form_id"])
     if manifest is None or area_path(manifest) != signed.area:

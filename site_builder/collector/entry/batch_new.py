@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from site_builder.calendar import format_date
-from site_builder.collector.entry.access import FormBody, SignedIn, checked_post, signed_in
+from site_builder.collector.entry.access import FormBody, SignedIn, signed_request
 from site_builder.collector.entry.batch_common import (
     MAX_SHEETS,
     area_manifests,
@@ -76,14 +76,12 @@ class BatchForm:
 async def new_batch(request: Request) -> Response:
     """The batch form (GET), or a batch opened from it (POST)."""
     collector: Collector = request.app.state.collector
-    if request.method == "POST":
-        checked = await checked_post(request)
-        if isinstance(checked, Response):
-            return checked
-        return await _open_batch(collector, *checked)
-    signed = await signed_in(request)
-    if isinstance(signed, Response):
-        return signed
+    found = await signed_request(request)
+    if isinstance(found, Response):
+        return found
+    signed, body = found
+    if body is not None:
+        return await _open_batch(collector, signed, body)
     today = collector.settings.today()
     manifests = batch_forms(collector, signed.area)
     values = {COLLECTED_ON: day_as_typed(today)}

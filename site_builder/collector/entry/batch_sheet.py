@@ -31,7 +31,7 @@ from starlette.responses import RedirectResponse, Response
 
 from site_builder.collector.answers import expiry
 from site_builder.collector.body import Refusal, shown
-from site_builder.collector.entry.access import FormBody, SignedIn, checked_post, signed_in
+from site_builder.collector.entry.access import FormBody, SignedIn, signed_request
 from site_builder.collector.entry.batch_common import (
     batch_facts,
     batch_manifest,
@@ -80,16 +80,10 @@ _TYPING_LOCKS: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
 async def sheet_screen(request: Request) -> Response:
     """The entry screen (GET), or one sheet typed in (POST)."""
     collector: Collector = request.app.state.collector
-    if request.method == "POST":
-        checked = await checked_post(request)
-        if isinstance(checked, Response):
-            return checked
-        signed, body = checked
-    else:
-        found = await signed_in(request)
-        if isinstance(found, Response):
-            return found
-        signed, body = found, None
+    found = await signed_request(request)
+    if isinstance(found, Response):
+        return found
+    signed, body = found
     try:
         return await _screen(request, collector, signed, body)
     except StorageUnavailable as error:
