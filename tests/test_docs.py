@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import shlex
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +17,7 @@ from mkdocs.config import config_options as c
 from plugins.parole.config import ParoleConfig
 from plugins.parole.page_checks import PAGE_TYPES
 from site_builder.cli import _parser, subcommands
+from tests.guide_support import PAPER_GUIDE, guide_commands, guide_plugin_options
 from tests.reliability import report as reliability_report
 from tests.support import REPO
 
@@ -140,16 +140,8 @@ def test_reliability_page_comes_from_a_complete_run() -> None:
 
 # --- docs/paper.md, the mediators' guide: its commands run, its screen words are the screens' ---
 
-PAPER_GUIDE = (REPO / "docs" / "paper.md").read_text(encoding="utf-8")
 QUOTED = re.compile(r"«\s*(.+?)\s*»", re.S)
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-
-def guide_commands(text: str = PAPER_GUIDE) -> list[list[str]]:
-    """Every ``parole …`` line of the guide's ``sh`` code blocks, split as a shell would."""
-    blocks = re.findall(r"^```sh\n(.*?)^```", text, re.M | re.S)
-    return [shlex.split(line) for block in blocks for line in block.splitlines()
-            if line.startswith("parole ")]
 
 
 def _one_line(words: str) -> str:
@@ -183,6 +175,13 @@ def _says(catalogue: list[str], quoted: str) -> bool:
 def test_the_paper_guide_has_commands_and_screen_words_to_check() -> None:
     assert {command[1] for command in guide_commands()} >= {"mediators", "import", "stats"}
     assert len(QUOTED.findall(PAPER_GUIDE)) > 40
+
+
+def test_the_paper_guide_asks_for_double_entry_with_a_plugin_option() -> None:
+    options = guide_plugin_options()
+    assert set(options) <= set(_option_names(ParoleConfig)) | {"paper_entry"}
+    assert {f"paper_entry.{name}" for name in options["paper_entry"]} <= set(
+        _option_names(ParoleConfig))
 
 
 @pytest.mark.parametrize("command", guide_commands(), ids=" ".join)
