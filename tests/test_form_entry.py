@@ -8,6 +8,7 @@ examples (tests/test_form_render.py); here, the rules, then Chromium without Jav
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -16,11 +17,15 @@ from site_builder.errors import ContentError
 from site_builder.forms import render
 from site_builder.forms.paper import render_paper
 from site_builder.i18n import Catalogue
+from tests.batch_support import add_mediator
+from tests.collector_browser_support import site_and_collector
+from tests.test_entry_batches_browser import SAVE, focused, sign_in_and_open_a_batch, tab_to
 from tests.test_form_render import (
     CSS,
     EVERY_TYPE,
     FR,
     VALUES,
+    Element,
     make_form,
     page_with,
     parse,
@@ -92,11 +97,59 @@ def test_after_each_questions_inputs_an_unreadable_or_spoiled_box() -> None:
     assert labels == [f"Illisible ou nul avis / {field.id}" for field in form.fields]
 
 
+def radios(elements: list[Element], name: str) -> list[Element]:
+    return [e for e in elements if e.tag == "input" and e.attrs.get("name") == name]
+
+
+def test_a_one_answer_question_ends_with_a_no_answer_radio() -> None:
+    elements = parse(entry_form())
+    labels = {e.attrs["for"]: e.text for e in elements if e.tag == "label" and "for" in e.attrs}
+    for name, options in (("frequence", 2), ("accord", 5)):
+        group = radios(elements, name)
+        *chosen, blank = group
+        assert len(chosen) == options and all(e.attrs["value"] for e in chosen)
+        assert blank.attrs == {"class": "p-field__check", "type": "radio",
+                               "id": f"f-avis-{name}-blank", "name": name, "value": ""}
+        assert labels[blank.attrs["id"]] == "Sans réponse (vide)"
+        assert blank.within("fieldset") is group[0].within("fieldset")  # in the same group
+        following = elements[elements.index(blank) + 1:]
+        box = next(e for e in following if e.tag == "input")
+        assert box.attrs["id"] == f"f-avis-{name}-spoiled"  # then "Illisible ou nul"
+    # Boxes are unticked and text is cleared: nothing to add there.
+    assert [e.attrs["value"] for e in radios(elements, "usages")] == [
+        "Marché", "Promenade", "Jeux"]
+    assert "f-avis-usages-blank" not in entry_form() and "f-avis-idee-blank" not in entry_form()
+    select = next(e for e in elements if e.tag == "select")
+    first = select.children[0]
+    assert (first.attrs, first.text) == ({"value": ""}, "Sans réponse (vide)")
+    assert entry_form().count("Sans réponse (vide)") == 3
+
+
+def test_the_no_answer_radio_is_chosen_for_a_blank_mark_or_as_typed() -> None:
+    html = entry_form(marks={"frequence": "blank"}, values={"accord": [""]})
+    assert '<input class="p-field__check" type="radio" id="f-avis-frequence-blank" ' \
+           'name="frequence" value="" checked>' in html
+    assert '<input class="p-field__check" type="radio" id="f-avis-accord-blank" ' \
+           'name="accord" value="" checked>' in html
+    assert [e.attrs["id"] for e in parse(html) if "checked" in e.attrs] == [
+        "f-avis-frequence-blank", "f-avis-accord-blank"]
+    assert "checked" not in entry_form(marks={"frequence": "spoiled"}).split(
+        'id="f-avis-frequence-blank"')[1].split(">")[0]
+    errors = entry_form(values={"frequence": [""]}, errors={"frequence": "x"})
+    assert ('id="f-avis-frequence-blank" name="frequence" value="" checked '
+            'aria-invalid="true">') in errors
+    assert structural_problems(html) == [] and structural_problems(errors) == []
+
+
 def test_the_box_says_it_in_every_language() -> None:
     for catalogue, words in ((EN, "Unreadable or spoiled"), (AR, "غير مقروء أو لاغٍ")):
         html = render.render_form(make_form(), catalogue=catalogue, paper_entry=True)
         assert f">{words}<span" in html
         assert "(required)" not in html and "(optional)" not in html
+    for catalogue, words in ((EN, "No answer (blank)"), (AR, "بلا إجابة (فارغ)")):
+        html = render.render_form(make_form(), catalogue=catalogue, paper_entry=True)
+        assert html.count(f'-blank">{words}</label>') == 2
+        assert f'<option value="">{words}</option>' in html
 
 
 def test_no_honeypot_and_the_token_inside_the_form() -> None:
@@ -166,8 +219,11 @@ def test_errors_take_focus_before_the_first_question() -> None:
 
 def test_the_online_form_is_unchanged_by_entry_mode() -> None:
     html = render.render_form(make_form(), catalogue=FR, values=VALUES)
-    for absent in ("_spoiled", "p-field__code", "_csrf", "autofocus", "p-form__entry-hint"):
-        assert absent not in html
+    for absent in ("_spoiled", "p-field__code", "_csrf", "autofocus", "p-form__entry-hint",
+                   "-blank", "Sans réponse"):
+        assert absent not in html, absent
+    assert all(e.attrs["value"] for e in parse(html) if e.attrs.get("type") == "radio")
+    assert '<option value="">Choisir…</option>' in html
     assert render.HONEYPOT_NAME in html
 
 
@@ -178,6 +234,18 @@ def test_a_question_whose_id_would_take_a_spoiled_box_id_is_an_error() -> None:
     with pytest.raises(ContentError, match="'q' and 'q-spoiled' would both use the HTML id "
                                            "'f-avis-q-spoiled'"):
         render.render_form(clash, catalogue=FR)
+
+
+def test_a_question_whose_id_would_take_a_no_answer_radio_id_is_an_error() -> None:
+    clash = make_form({**EVERY_TYPE, "fields": [
+        {"id": "q", "type": "scale", "label": "Q", "min": 1, "max": 3},
+        {"id": "q-blank", "type": "text", "label": "Q2"}]})
+    with pytest.raises(ContentError, match="'q' and 'q-blank' would both use the HTML id "
+                                           "'f-avis-q-blank'"):
+        render.render_form(clash, catalogue=FR)
+    render.render_form(make_form({**EVERY_TYPE, "fields": [
+        {"id": "q", "type": "choices", "label": "Q", "options": ["a"]},
+        {"id": "q-blank", "type": "text", "label": "Q2"}]}), catalogue=FR)  # no such radio
 
 
 def test_the_stylesheet_styles_the_code_and_the_box() -> None:
@@ -211,3 +279,51 @@ def test_a_sheet_starts_on_the_first_question_without_javascript(
         box = boxes.nth(index).bounding_box()
         assert box is not None and box["height"] >= 44
     context.close()
+
+
+@pytest.mark.browser
+def test_a_choice_made_by_mistake_is_taken_back_with_the_arrow_keys(
+    browser: Browser, example_site: Path, tmp_path: Path
+) -> None:
+    """A real collector and its entry screen, JavaScript off: the typist arrows through a
+    question's radios past the right one, then on to "Sans réponse (vide)"; in a scale, Up
+    from the first step wraps to it; in the list, Up goes back to its first line. The sheet is
+    stored with those questions marked blank, as if left empty."""
+    database = f"sqlite:///{tmp_path / 'answers.db'}"
+    code = add_mediator(database, "Alice")
+    with site_and_collector(example_site, database, tmp_path) as up:
+        context = browser.new_context(java_script_enabled=False)
+        try:
+            page = context.new_page()
+            sign_in_and_open_a_batch(page, up, code, 1)
+            assert focused(page) == "f-avis-place-frequence-1"
+            page.keyboard.press("ArrowDown")  # a slip: "Chaque semaine" is chosen
+            assert page.locator("#f-avis-place-frequence-2").is_checked()
+            for _ in range(3):  # on past the last option
+                page.keyboard.press("ArrowDown")
+            assert focused(page) == "f-avis-place-frequence-blank"
+            assert page.locator("#f-avis-place-frequence-blank").is_checked()
+            assert page.get_by_label("Sans réponse (vide)").first.is_checked()
+            tab_to(page, "#f-avis-place-ombre-1")
+            page.keyboard.press("Space")
+            page.keyboard.press("ArrowUp")
+            assert focused(page) == "f-avis-place-ombre-blank"
+            tab_to(page, "#f-avis-place-stationnement")
+            page.keyboard.press("ArrowDown")
+            assert page.locator("#f-avis-place-stationnement").input_value() == "60"
+            page.keyboard.press("ArrowUp")
+            assert page.locator("#f-avis-place-stationnement").input_value() == ""
+            tab_to(page, "#f-avis-place-age")
+            page.keyboard.type("42")
+            tab_to(page, SAVE)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert page.get_by_role("heading", level=1).inner_text() == (
+                "Toutes les feuilles de ce lot sont saisies")
+        finally:
+            context.close()
+        [answer] = up.stored()
+    assert (answer.channel, answer.entered_by) == ("paper", "Alice")
+    assert answer.values == {"age": ["42"]}
+    for question in ("frequence", "ombre", "stationnement"):
+        assert answer.marks[question] == "blank"

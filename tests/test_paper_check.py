@@ -14,6 +14,7 @@ from site_builder.collector.paper_check import BLANK, CheckedSheet, check_sheet
 from site_builder.collector.validate import check, read_submission
 from site_builder.forms.model import Form
 from site_builder.forms.parse import parse_form
+from site_builder.forms.render import BLANK_VALUE
 from site_builder.i18n import Catalogue
 from site_builder.storage.base import MARKS
 
@@ -74,6 +75,32 @@ def test_an_answer_of_spaces_or_the_lists_first_line_is_blank() -> None:
     assert {key: checked.marks[key] for key in ("idee", "quartier", "remarques")} == dict.fromkeys(
         ("idee", "quartier", "remarques"), BLANK)
     assert checked.values_as_entered == {"idee": ["   "], "quartier": [""], "remarques": ["\n"]}
+
+
+def test_the_no_answer_radio_is_the_blank_mark_never_a_value() -> None:
+    checked = typed({"frequence": [BLANK_VALUE], "accord": [BLANK_VALUE], "age": ["12"]})
+    assert checked.ok
+    assert checked.values == {"age": ["12"]}
+    assert checked.marks["frequence"] == BLANK and checked.marks["accord"] == BLANK
+    # Shown again after a slip elsewhere, the screen chooses "No answer (blank)" again.
+    assert checked.values_as_entered == {"frequence": [""], "accord": [""], "age": ["12"]}
+
+
+def test_a_choice_typed_by_mistake_then_taken_back_is_stored_as_blank() -> None:
+    # The typist arrowed onto "Chaque semaine", then on to "No answer (blank)": a radio group
+    # sends its last choice only, so the sheet reads exactly as one left blank.
+    slipped = typed({"frequence": ["jour"], "accord": ["3"]})
+    assert slipped.values == {"frequence": ["jour"], "accord": ["3"]}
+    corrected = typed({"frequence": [BLANK_VALUE], "accord": [BLANK_VALUE]})
+    left_empty = typed({})
+    assert corrected.values == left_empty.values == {}
+    assert corrected.marks == left_empty.marks == dict.fromkeys(IDS, BLANK)
+
+
+def test_the_no_answer_radio_and_the_spoiled_box_make_the_question_spoiled() -> None:
+    checked = typed({"frequence": [BLANK_VALUE]}, spoiled=["frequence"])
+    assert checked.ok  # no answer typed: nothing contradicts the box
+    assert checked.marks["frequence"] == "spoiled" and "frequence" not in checked.values
 
 
 def test_a_spoiled_question_is_marked_and_keeps_no_value() -> None:
@@ -182,13 +209,15 @@ def test_slips_are_said_in_arabic_too() -> None:
     ({"publication": ["oui"]}, [], "'oui' is not one of its options"),
     ({"frequence": ["jour", "rarement"]}, [], "field 'frequence' of the form 'avis-place' "
                                               "repeated"),
+    ({"frequence": ["", "jour"]}, [], "field 'frequence' of the form 'avis-place' repeated"),
+    ({"usages": [""]}, [], "'' is not one of its options"),
     ({"usages": ["Jeux", "Jeux"]}, [], "the same option twice"),
     ({"idee": ["deux\nlignes"]}, [], "a line break in a one-line field"),
     ({}, ["couleur"], "field '_spoiled' names 'couleur', no question of the form 'avis-place'"),
     ({}, ["idee", "idee"], "field '_spoiled' names 'idee' twice in the form 'avis-place'"),
 ], ids=["unknown name", "no option", "no step", "not in the list", "consent value",
-        "one answer twice", "same box twice", "line break", "spoiled unknown",
-        "spoiled twice"])
+        "one answer twice", "no answer and an answer", "no answer among boxes",
+        "same box twice", "line break", "spoiled unknown", "spoiled twice"])
 def test_what_the_entry_form_cannot_send_is_refused(
     answers: dict[str, list[str]], spoiled: list[str], reason: str
 ) -> None:
@@ -207,6 +236,15 @@ BASE = [("_form", "avis-place"), ("_version", FORM.version), ("idee", "Des bancs
 def test_the_public_form_cannot_send_the_mediators_names(name: str) -> None:
     with pytest.raises(Refusal, match=f"field '{name}': only the mediators' pages send it"):
         read_submission([*BASE, (name, "idee")])
+
+
+@pytest.mark.parametrize("question", ["frequence", "accord"])
+def test_the_public_form_cannot_send_the_no_answer_radio(question: str) -> None:
+    # Only the data-entry form offers it; online the empty value is no option of the question.
+    with pytest.raises(Refusal, match="'' is not one of its options"):
+        check(FORM, {question: [BLANK_VALUE], "idee": ["Des bancs"]}, FR)
+    with pytest.raises(Refusal, match="'' is not one of its options"):
+        check(FORM, read_submission([*BASE, (question, BLANK_VALUE)]).answers, FR)
 
 
 def test_an_answer_without_them_reads_as_before() -> None:

@@ -4,7 +4,9 @@ other rules for what is in it.
 A sheet is what a person wrote, and the typist copies it; so what the online form forbids,
 paper allows (issue #15):
 
-- a question left empty is marked ``blank``, required or not: never an error;
+- a question left empty is marked ``blank``, required or not: never an error; so is a
+  one-answer question sent as its "No answer (blank)" radio (``render.BLANK_VALUE``, the empty
+  value no option can have: the typist's way back after choosing by mistake), never a value;
 - a question the typist ticked "unreadable or spoiled" is marked ``spoiled`` and keeps no
   value (two boxes in a one-answer question, a scribble);
 - a number out of range, a whole-number question answered ``2,5``, fewer boxes than asked, an
@@ -34,13 +36,12 @@ from site_builder.collector.validate import (
     typed_length,
 )
 from site_builder.forms.model import Field, Form
-from site_builder.forms.render import SPOILED, SPOILED_NAME
+from site_builder.forms.render import BLANK, BLANK_VALUE, RADIO_TYPES, SPOILED, SPOILED_NAME
 from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
 from site_builder.messages import say
 
-BLANK = "blank"
-"""The mark of a question the sheet leaves empty (``storage.base.MARKS``)."""
+__all__ = ["BLANK", "CheckedSheet", "check_sheet"]
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,16 @@ def check_sheet(
     against ``form``; messages from ``words``. Raises ``Refusal`` for what the data-entry form
     cannot send."""
     _check_spoiled(form, spoiled)
+    blanked = _blank_radios(form, answers)
     values: dict[str, list[str]] = {}
     marks: dict[str, str] = {}
     errors: dict[str, str] = {}
     entered: dict[str, list[str]] = {}
-    for question, given, answered in sent_answers(form, answers):
-        if given is not None:
+    rest = {name: given for name, given in answers.items() if name not in blanked}
+    for question, given, answered in sent_answers(form, rest):
+        if question.id in blanked:
+            entered[question.id] = [BLANK_VALUE]  # shown again with "No answer (blank)" chosen
+        elif given is not None:
             entered[question.id] = given
         if question.id in spoiled:
             marks[question.id] = SPOILED
@@ -94,6 +99,14 @@ def check_sheet(
         if message is not None:
             errors[question.id] = message
     return CheckedSheet(values=values, marks=marks, errors=errors, values_as_entered=entered)
+
+
+def _blank_radios(form: Form, answers: Mapping[str, Sequence[str]]) -> set[str]:
+    """The one-answer questions sent as their "No answer (blank)" radio alone: no answer. The
+    empty value is no option, so ``sent_answers`` would refuse it (as it does online, where no
+    such radio exists); with anything else beside it, it is left to refuse there."""
+    return {question.id for question in form.fields
+            if question.type in RADIO_TYPES and list(answers.get(question.id, ())) == [BLANK_VALUE]}
 
 
 def _check_spoiled(form: Form, spoiled: Collection[str]) -> None:

@@ -10,9 +10,9 @@ it as its form id, so every id in a gallery page stays unique), ``description`` 
 then what the component takes:
 
 - field components: ``field`` (one field), ``value`` (text, or a list for checkboxes), ``error``,
-  ``paper_entry`` (true: as in the mediators' data-entry form), ``mark`` (``spoiled``);
+  ``paper_entry`` (true: as in the mediators' data-entry form), ``mark`` (``spoiled``, ``blank``);
 - ``form``: ``form``, ``values`` (field id → text or list), ``errors``, ``paper_url``, ``closed``,
-  ``paper_entry`` and ``marks`` (field id → ``spoiled``);
+  ``paper_entry`` and ``marks`` (field id → ``spoiled`` or ``blank``);
 - ``error-summary``: ``form`` and ``errors``;
 - ``form-closed``: ``closed`` (``closed_on``, ``results_url``, ``help_url``).
 """

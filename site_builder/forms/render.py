@@ -47,6 +47,17 @@ ENTRY_NAMES = frozenset({CSRF_NAME, SPOILED_NAME})
 refuses them in an online answer (``validate.read_submission``)."""
 SPOILED = "spoiled"
 """The mark of a question the sheet answers illegibly or wrongly (``storage.base.MARKS``)."""
+BLANK = "blank"
+"""The mark of a question the sheet leaves empty (``storage.base.MARKS``)."""
+BLANK_VALUE = ""
+"""What the data-entry form's "No answer (blank)" radio sends (and a select's empty first
+option already sends): the typist's way back to no answer after choosing one by mistake, as
+arrow keys in a radio group always choose one. The empty string, because no option can have
+it (``type_keys._option`` refuses an empty option and ``Node.text`` an empty value; a scale's
+steps are numbers), so it can never be read as an option, and a browser sends it as it is. The
+public form never offers it: ``validate`` refuses it there as a value that is no option."""
+RADIO_TYPES = frozenset({"choice", "scale"})
+"""Types shown as radios: in the data-entry form they end with the "No answer (blank)" radio."""
 CONSENT_VALUE = "yes"
 """What a ticked consent checkbox submits."""
 
@@ -102,9 +113,10 @@ def render_form(
     ``ContentError`` when two questions would share an HTML id.
 
     ``paper_entry`` makes it the mediators' data-entry form (see ``entry_params``): ``marks``
-    (field id → ``spoiled``) ticks the "unreadable or spoiled" boxes. ``hidden_extra`` adds
-    hidden inputs (name → value: the CSRF token). ``focus_first`` gives the first question's
-    first control ``autofocus`` (the next sheet), unless the error summary takes focus.
+    (field id → ``spoiled`` or ``blank``) ticks the "unreadable or spoiled" boxes and chooses
+    the "No answer (blank)" radios. ``hidden_extra`` adds hidden inputs (name → value: the CSRF
+    token). ``focus_first`` gives the first question's first control ``autofocus`` (the next
+    sheet), unless the error summary takes focus.
     """
     params = form_params(form, catalogue=catalogue, action=action, values=values or {},
                          errors=errors or {}, closed=closed, paper_url=paper_url,
@@ -112,7 +124,7 @@ def render_form(
     params["hidden_extra"] = [{"name": name, "value": value}
                               for name, value in (hidden_extra or {}).items()]
     if paper_entry:
-        entry_params(params, form, catalogue, marks or {})
+        entry_params(params, form, catalogue, marks or {}, values or {})
     if focus_first and params["fields"] and not (errors and focus_errors):
         params["fields"][0]["autofocus"] = True
     if again:
@@ -203,12 +215,14 @@ def field_params(
         **_input_attributes(field),
         "code": None,
         "spoiled": None,
+        "blank": None,
         "autofocus": False,
     }
 
 
 def entry_params(
-    params: Params, form: Form, catalogue: Catalogue, marks: Mapping[str, str]
+    params: Params, form: Form, catalogue: Catalogue, marks: Mapping[str, str],
+    values: Values | None = None,
 ) -> None:
     """Turn ``form_params`` into the data-entry form's, in place. A typist copies a paper sheet,
     and paper may leave anything blank: no "(obligatoire)" or "(facultatif)" (each question
@@ -216,22 +230,32 @@ def entry_params(
     to leave empty what the sheet leaves empty in place of the citizens' intro and the link to
     the paper version, after each question's inputs an "unreadable or spoiled" checkbox, no
     honeypot (mediators are signed in), and a button that saves the sheet. Sheets come in after
-    the form closes too: the caller renders it open (no ``closed``)."""
+    the form closes too: the caller renders it open (no ``closed``). ``values``: what was
+    typed, to choose the "No answer (blank)" radio again."""
     params.update(intro=None, paper_url=None, honeypot=None, submit=catalogue("sheet.save"),
                   entry_hint=catalogue("sheet.hint"))
+    typed = values or {}
     for field, question in zip(form.fields, params["fields"], strict=False):
-        enter_field(question, form, field, marks.get(field.id))
+        enter_field(question, form, field, marks.get(field.id), typed.get(field.id, ()))
 
 
-def enter_field(params: Params, form: Form, field: Field, mark: str | None = None) -> None:
+def enter_field(params: Params, form: Form, field: Field, mark: str | None = None,
+                values: Sequence[str] = ()) -> None:
     """Turn ``field_params`` into the data-entry form's, in place: the printed code, the
     "unreadable or spoiled" box, ticked when ``mark`` is ``spoiled``, and no autofill (the
-    browser would offer the mediator's own name or address for the citizen's)."""
+    browser would offer the mediator's own name or address for the citizen's). A radio group
+    ends with a "No answer (blank)" radio (``BLANK_VALUE``), chosen when ``mark`` is ``blank``
+    (a sheet to correct) or ``values`` is it (a typing shown again): nothing is chosen
+    beforehand, as online. A select says the same words on its empty first option."""
+    control = control_id(form.id, field.id)
     params["code"] = form.code(field)
     if params["autocomplete"]:
         params["autocomplete"] = "off"
-    params["spoiled"] = {"id": f"{control_id(form.id, field.id)}-spoiled", "name": SPOILED_NAME,
+    params["spoiled"] = {"id": f"{control}-spoiled", "name": SPOILED_NAME,
                          "value": field.id, "checked": mark == SPOILED}
+    if field.type in RADIO_TYPES or field.type == "select":
+        params["blank"] = {"id": f"{control}-blank", "value": BLANK_VALUE,
+                           "checked": mark == BLANK or list(values) == [BLANK_VALUE]}
 
 
 def error_summary_params(
@@ -276,6 +300,8 @@ def field_ids(form_id: str, field: Field) -> list[str]:
     options = len(field.steps) if field.type == "scale" else len(field.options)
     if field.type in GROUPS:
         own = [f"{control}-{number}" for number in range(1, options + 1)]
+        if field.type in RADIO_TYPES:
+            own.append(f"{control}-blank")  # the data-entry form's "No answer (blank)"
     else:
         own = [control]
     return [*own, f"{control}-hint", f"{control}-error", f"{control}-spoiled"]
