@@ -14,7 +14,8 @@ reads one answer differently. Awa settles that difference, closes the batch. A c
 online, Bruno helps someone answer (assisted). The guide's ``parole stats`` then shows online,
 paper and assisted side by side, the batch with 20 entered of 20 counted, difference 0, closed,
 and the blanks and spoiled per question. Revoking Bruno's code with the guide's command ends
-his session: nothing can be typed without a valid code.
+his session: nothing can be typed without a valid code. Last, the guide's ``parole import``
+line stores two sheets typed in a spreadsheet as a batch of their own, and only once.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from tests.collector_browser_support import (
     send,
     site_and_collector,
 )
-from tests.collector_support import PAROLE
+from tests.collector_support import OPEN_DAY, PAROLE
 from tests.guide_support import guide_command, guide_plugin_options
 from tests.support import REPO, build_site
 from tests.test_entry_batches_browser import (
@@ -98,7 +99,8 @@ def run_guide(command: list[str], folder: Path) -> str:
     assert command[0] == "parole"
     environment = {name: value for name, value in os.environ.items()
                    if name not in ("PAROLE_DATABASE_URL", "LC_ALL", "LC_MESSAGES")}
-    environment["LANG"] = "fr_FR.UTF-8"
+    # French, on the day the collector runs at (an open day of the example consultation)
+    environment.update(LANG="fr_FR.UTF-8", PAROLE_BUILD_DATE=OPEN_DAY)
     done = subprocess.run([str(PAROLE), *command[1:]], cwd=folder, env=environment,
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, (command, done.stdout, done.stderr)
@@ -200,10 +202,26 @@ def test_following_the_paper_guide_every_count_is_reconciled(
         run_guide(revoke, organizer)
         bruno.goto(f"{site.url}{AREA}/batches/{batch}/sheet")
         expect(bruno.get_by_role("heading", level=1)).to_have_text("Se connecter à la saisie")
+        bruno.get_by_label(re.compile("^Votre code personnel")).press_sequentially(bruno_code)
+        with bruno.expect_navigation():
+            bruno.keyboard.press("Enter")
+        expect(bruno.get_by_role("main")).to_contain_text("Ce code ne fonctionne pas.")
         assert not browsing.leaving
     # Section 15: every count reconciled, side by side.
     [stats_command] = guide_command("stats")
     check_stats(run_guide(stats_command, organizer), batch, stack)
+    # Section 14: sheets typed in a spreadsheet become a batch of their own, once.
+    [import_command] = guide_command("import")
+    write_spreadsheet(organizer / import_command[3])
+    said = [run_guide(import_command, organizer) for _ in range(2)]
+    assert "2 réponses importées dans le lot" in said[0]
+    assert "rien n'a été importé" in said[1] and "déjà été importé" in said[1]
+    stats = run_guide(stats_command, organizer)
+    assert section(stats, "Par canal") == ["online 1", "paper 22", "assisted 1"]
+    rows = [BATCH_ROW.fullmatch(row) for row in section(stats, "Lots de feuilles papier")[1:]]
+    assert [row.groups()[1:-1] if row else None for row in rows] == [
+        ("Hôtel de ville, à l\u2019accueil, 1 place de la Mairie", "2027-01-10", "20", "20", "0"),
+        ("Marché du samedi", "2027-01-09", "2", "2", "0")]
 
 
 def organizer_adds_two_mediators(organizer: Path) -> dict[str, str]:
@@ -298,6 +316,15 @@ def online_and_assisted(citizen: Page, bruno: Page, site: Site, name: str) -> No
         f"Réponse accompagnée, enregistrée par {name}.")
     fill_the_form(bruno, quartier="La Gare")
     assert send(bruno).status == 200 and receipt_code(bruno)
+
+
+def write_spreadsheet(path: Path) -> None:
+    """Two sheets typed in a spreadsheet as section 14 says: a column per question headed by
+    its id, an empty cell where the sheet is blank, a choice as the label ticked."""
+    path.write_text(
+        "frequence,usages,ombre,stationnement,jeux,idee,age,quartier,courriel,accord\n"
+        "Chaque semaine,,4,,,,67,Centre,,\n"
+        "Tous les jours,,2,,,,,La Gare,,\n", encoding="utf-8")
 
 
 def check_stats(stats: str, batch: int, stack: list[PaperSheet]) -> None:

@@ -14,6 +14,7 @@ import hashlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from site_builder.calendar import build_date
 from site_builder.collector.answers import expiry, fingerprint
 from site_builder.collector.columns import check_known, merge_versions
 from site_builder.collector.import_csv import read_answers
@@ -126,7 +127,7 @@ def _stored_versions(storage: Storage, form_id: str) -> list[FormSchema]:
 def _check_batch(place: str, collected_on: date, closes: date | None) -> None:
     if not place:
         raise _refusal("import.no_place")
-    if collected_on > date.today():
+    if collected_on > build_date():  # PAROLE_BUILD_DATE, as the collector checks dates
         raise _refusal("import.date_to_come", date=collected_on.isoformat())
     if closes is not None and collected_on > closes:
         raise _refusal("import.date_after_closing", date=collected_on.isoformat(),
