@@ -152,6 +152,9 @@ def review_pages(site: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
         yield "sheet.html", 200, awa.get(counted_path)
         yield "delete-errors.html", 400, awa.post(f"{counted_path}/delete", [])
         assert awa.post(f"{differs_path}/send-back", []).status == 303
+        # a mediator's way to the third typing: the home, the batch page's link
+        yield "home-mediator.html", 200, bruno.get(f"{AREA}/")
+        yield "batch-third.html", 200, bruno.get(batch_path)
         yield "again.html", 200, bruno.get(f"{differs_path}/again")
         assisted = f"{AREA}/assisted/{FORM}"
         yield "assisted.html", 200, bruno.get(assisted)

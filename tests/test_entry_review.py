@@ -17,7 +17,13 @@ from site_builder.storage import open_storage
 from site_builder.storage.base import StoredAnswer
 from site_builder.storage.entry import Batch, Sheet
 from tests.batch_support import add_mediator
-from tests.collector_support import ADMIN_TOKEN, RunningCollector, answer, running_collector
+from tests.collector_support import (
+    ADMIN_TOKEN,
+    Reply,
+    RunningCollector,
+    answer,
+    running_collector,
+)
 from tests.review_support import (
     AREA,
     FORM,
@@ -120,6 +126,13 @@ def entry_form(site: Path, values: dict[str, list[str]],
     pairs = [("_form", FORM), ("_version", manifest.version)]
     pairs += [(name, value) for name, given in values.items() for value in given]
     return pairs + [("_spoiled", name) for name in spoiled]
+
+
+def home_batch_text(home: Reply, batch_id: int) -> str:
+    """What the area's home says of one batch: the text of its item in the list."""
+    found = re.search(rf"<li>\s*<h3>Lot n°\u00a0{batch_id}\u00a0:.*?</li>", home.text, re.DOTALL)
+    assert found, f"batch {batch_id} is not on the home"
+    return page_text(Reply(home.status, home.headers, found.group(0).encode("utf-8")))
 
 
 # --- the batch page ------------------------------------------------------------------------------
@@ -271,6 +284,16 @@ def test_a_sheet_sent_back_counts_when_a_third_typing_agrees(
     sent = awa.post(f"{path}/send-back", [("reason", "illisible de loin")])
     assert (sent.status, sent.headers["location"]) == (303, f"{path}?done=sent_back")
     assert sheet_of(database, sheet.receipt).state == "awaiting_third"
+    # Chloé does not coordinate: her home leads her to the batch, which leads her to the
+    # sheet's third typing; no address to type
+    batch = f"{AREA}/batches/{sheet.batch_id}"
+    home = chloe.get(f"{AREA}/")
+    assert f'href="{batch}"' in home.text
+    assert "À saisir de nouveau\u00a0: 1." in home_batch_text(home, sheet.batch_id)
+    batch_page = chloe.get(batch)
+    again_link = (f'<a href="{path}/again">'
+                  f"Faire la troisième saisie de la feuille {sheet.number}</a>")
+    assert batch_page.status == 200 and again_link in batch_page.text
     assert f'href="{path}/again"' in chloe.get(path).text
     form = chloe.get(f"{path}/again")
     assert form.status == 200 and "autofocus" in form.text

@@ -40,6 +40,10 @@ DIFFERING = Sheet(3, 2, "4F8HJ2KA", "differs", (AWAS, BRUNOS))
 COUNTED = Sheet(3, 1, "7KQ2M9XD", "counted", (
     StoredEntry(1, "Awa", MORNING, {"quartier": ["La Gare"]}, {}),
     StoredEntry(2, "Bruno", MORNING, {"quartier": ["La Gare"]}, {})))
+SENT_BACK = Sheet(3, 3, "9PQRW3TB", "awaiting_third", (
+    StoredEntry(5, "Awa", MORNING, {"frequence": ["jour"]}, {}, discarded=True),
+    StoredEntry(6, "Bruno", MORNING, {"frequence": ["semaine"]}, {}, discarded=True)))
+"""A sheet a coordinator sent back: the page links to its third typing."""
 CHANGES = (
     Change(1, "recounted", "Awa", MORNING, batch_id=3, before={"sheets_counted": 5},
            after={"sheets_counted": 4}, reason="pile recomptée"),
@@ -61,8 +65,8 @@ def progress(**sheets: int) -> BatchProgress:
 
 def test_the_batch_page_of_a_coordinator(manifest: Manifest,
                                          request: pytest.FixtureRequest) -> None:
-    view = BatchView(manifest, progress(counted=1, differs=1), (COUNTED, DIFFERING), CHANGES,
-                     AREA)
+    view = BatchView(manifest, progress(counted=1, differs=1, awaiting_third=1),
+                     (COUNTED, DIFFERING, SENT_BACK), CHANGES, AREA)
     html = batch_main(catalogue("fr"), view, coordinator=True, csrf_html=csrf_input(TOKEN),
                       feedback=Feedback())
     assert_golden("entry/review-batch.html", html + "\n", request)

@@ -42,9 +42,9 @@ def shown_receipt(code: str) -> str:
 
 
 def area_links(signed: SignedIn, batch: Batch | None, words: Catalogue) -> list[tuple[str, str]]:
-    """Back to the area's home; for a coordinator, to the batch's page too."""
+    """Back to the area's home, and to the batch's page (every mediator reads it)."""
     links = [(f"{signed.area}/", text(words, "entry.home_link"))]
-    if batch is not None and signed.mediator.coordinator:
+    if batch is not None:
         links.append((f"{signed.area}/batches/{batch.id}",
                       text(words, "batches.batch_link", number=batch.id)))
     return links

@@ -3,8 +3,9 @@ batch (``batch_new``) and the entry screen of its sheets (``batch_sheet``).
 
 The home says who is signed in, lists the open batches of the area's forms with how far each
 is (sheets typed against the hand count, and its state), links to open a new batch and, for
-each form taking answers today, to help someone answer it online (recorded as assisted); a
-coordinator also gets each batch's page. Closed batches are listed apart.
+each form taking answers today, to help someone answer it online (recorded as assisted); and
+each batch's page, which every mediator reads (a sheet to type a third time is linked there)
+and only a coordinator acts on. Closed batches are listed apart.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ async def home(request: Request, signed: SignedIn) -> Response:
 def _batch_list(signed: SignedIn, batches: list[BatchProgress],
                 manifests: dict[str, Manifest], words: Catalogue) -> str:
     """Each batch: its number, form and place as a heading, when its sheets were collected,
-    its progress, and the links to type its sheets and (coordinators) to its page."""
+    its progress (sheets waiting for a third typing among it), and the links to type its
+    sheets and to its page."""
     items = []
     for progress in batches:
         batch = progress.batch
@@ -103,9 +105,10 @@ def _batch_list(signed: SignedIn, batches: list[BatchProgress],
         if batch.closed_at is None and batch.source_digest is None:  # imported: nothing to type
             links.append(f'<a href="{escape(signed.area)}/batches/{batch.id}/sheet">'
                          f"{text(words, 'batches.home.type', number=batch.id)}</a>")
-        if signed.mediator.coordinator:
-            links.append(f'<a href="{escape(signed.area)}/batches/{batch.id}">'
-                         f"{text(words, 'batches.batch_link', number=batch.id)}</a>")
+        # everyone reads the batch page (its sheets, a third typing to do); only a
+        # coordinator acts on it, which the page itself enforces
+        links.append(f'<a href="{escape(signed.area)}/batches/{batch.id}">'
+                     f"{text(words, 'batches.batch_link', number=batch.id)}</a>")
         link_lines = "".join(f"<p>{link}</p>\n" for link in links)
         items.append(f"<li>\n<h3>{batch_title(words, batch, manifest)}</h3>\n"
                      f"{progress_html(words, progress, double=manifest.double_entry)}\n"

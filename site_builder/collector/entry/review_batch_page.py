@@ -140,11 +140,22 @@ def _sheets(words: Catalogue, view: BatchView) -> str:
     for sheet in view.sheets:
         link = (f'<a href="{escape(sheet_path(view.area, sheet.receipt))}" translate="no">'
                 f"{escape(format_receipt(sheet.receipt))}</a>")
-        rows.append([str(sheet.number), link, escape(state(words, sheet.state)),
+        rows.append([str(sheet.number), link, _state_cell(words, view, sheet),
                      typed_by(words, sheet)])
     headers = [words(f"review.sheets.{column}")
                for column in ("number", "receipt", "state", "typed_by")]
     return f"{heading}\n{table(words('review.sheets.title'), headers, rows)}"
+
+
+def _state_cell(words: Catalogue, view: BatchView, sheet: Sheet) -> str:
+    """The sheet's state; a sheet sent back for a third typing also links to that typing,
+    which any mediator may do: they reach it from here, without typing an address."""
+    shown = escape(state(words, sheet.state))
+    if sheet.state != "awaiting_third":
+        return shown
+    again = f"{sheet_path(view.area, sheet.receipt)}/again"
+    return (f'{shown}<br>\n<a href="{escape(again)}">'
+            f"{text(words, 'review.sheets.again', number=sheet.number)}</a>")
 
 
 def typed_by(words: Catalogue, sheet: Sheet) -> str:
