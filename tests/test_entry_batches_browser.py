@@ -22,12 +22,19 @@ from site_builder.storage import open_storage
 from site_builder.storage.receipts import format_receipt
 from tests.batch_support import AREA, add_mediator
 from tests.collector_browser_support import Site, site_and_collector
+from tests.entry_browser_support import (
+    SAVE,
+    focused,
+    sign_in_and_open_a_batch,
+    status_line,
+    tab_to,
+    wider_than_the_screen,
+)
 from tests.test_browser import is_local
 
 pytestmark = pytest.mark.browser
 
 FIRST_QUESTION = "f-avis-place-frequence-1"
-SAVE = "#form-avis-place button[type=submit]"
 TABLET = {"width": 800, "height": 1280}
 """A 10-inch tablet held upright, in CSS pixels."""
 PHONE = {"width": 320, "height": 640}
@@ -65,62 +72,11 @@ def _page(browser: Browser, contexts: list[BrowserContext], viewport: dict[str, 
     return context.new_page()
 
 
-def focused(page: Page) -> str:
-    """What has focus: its id, else its tag and text."""
-    described: str = page.evaluate(
-        "() => { const e = document.activeElement;"
-        " return e.id || `${e.tagName.toLowerCase()}:${e.textContent.trim()}`; }")
-    return described
-
-
-def tab_to(page: Page, selector: str, *, limit: int = 80) -> int:
-    """Press Tab until the element ``selector`` has focus; how many presses it took."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
-            return presses
-    raise AssertionError(f"{selector} never had focus after {limit} presses of Tab "
-                         f"(ends on {focused(page)})")
-
-
 def in_view(page: Page, element_id: str) -> bool:
     inside: bool = page.evaluate(
         "(id) => { const box = document.getElementById(id).getBoundingClientRect();"
         " return box.top >= 0 && box.bottom <= window.innerHeight; }", element_id)
     return inside
-
-
-def wider_than_the_screen(page: Page) -> bool:
-    wider: bool = page.evaluate(
-        "() => document.documentElement.scrollWidth > window.innerWidth")
-    return wider
-
-
-def status_line(page: Page) -> str:
-    # the receipt's hyphen is one that never breaks the line
-    return " ".join(page.locator('[role="status"]').inner_text().replace("\u2011", "-").split())
-
-
-def sign_in_and_open_a_batch(page: Page, up: Site, code: str, sheets: int) -> None:
-    """With the keyboard: the code, then a new batch of ``sheets`` sheets from the first
-    drop-off place, collected today (the day already in the field)."""
-    page.goto(up.url + AREA + "/")
-    tab_to(page, "#entry-code")
-    page.keyboard.type(code)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.get_by_role("heading", level=1).inner_text() == "Saisie des réponses"
-    assert not wider_than_the_screen(page)
-    tab_to(page, f'a[href="{AREA}/batches/new"]')
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert not wider_than_the_screen(page)
-    tab_to(page, "#f-batch-place-1")
-    page.keyboard.press("Space")
-    tab_to(page, "#f-batch-sheets_counted")
-    page.keyboard.type(str(sheets))
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 SHEETS: list[tuple[list[tuple[str, str]], str, dict[str, list[str]], dict[str, str]]] = [

@@ -24,6 +24,7 @@ from tests.collector_browser_support import (
     send,
     site_and_collector,
 )
+from tests.entry_browser_support import sign_in
 from tests.review_support import AREA, FORM, double_entry_site, open_batch
 
 pytestmark = pytest.mark.browser
@@ -42,14 +43,6 @@ def browsing(browser: Browser) -> Iterator[Browsing]:
     browsing = Browsing(browser)
     yield browsing
     browsing.close()
-
-
-def sign_in(page: Page, site: Site, code: str) -> None:
-    page.goto(f"{site.url}{AREA}/")
-    page.get_by_label(re.compile("^Votre code personnel")).press_sequentially(code)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def type_sheet(page: Page, site: Site, batch_id: int, *, frequence_steps: int,

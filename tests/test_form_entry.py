@@ -19,7 +19,7 @@ from site_builder.forms.paper import render_paper
 from site_builder.i18n import Catalogue
 from tests.batch_support import add_mediator
 from tests.collector_browser_support import site_and_collector
-from tests.test_entry_batches_browser import SAVE, focused, sign_in_and_open_a_batch, tab_to
+from tests.entry_browser_support import SAVE, focused, sign_in_and_open_a_batch, tab_to
 from tests.test_form_render import (
     CSS,
     EVERY_TYPE,

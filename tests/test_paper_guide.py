@@ -42,15 +42,15 @@ from tests.collector_browser_support import (
     site_and_collector,
 )
 from tests.collector_support import OPEN_DAY, PAROLE
-from tests.guide_support import guide_command, guide_plugin_options
-from tests.support import REPO, build_site
-from tests.test_entry_batches_browser import (
+from tests.entry_browser_support import (
     focused,
+    sign_in,
     sign_in_and_open_a_batch,
     status_line,
     tab_to,
 )
-from tests.test_entry_review_browser import sign_in
+from tests.guide_support import guide_command, guide_plugin_options
+from tests.support import REPO, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
