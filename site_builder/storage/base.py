@@ -245,14 +245,17 @@ class Storage(Protocol):
         it counts when a second mediator's typing of the same sheet agrees). The sheet's
         answer (channel ``paper``) gets its receipt code at the first typing. ``EntryError``
         when the batch is closed, the hand count is reached (by the batch, or by this mediator
-        with double entry), or the sheet was already typed twice."""
+        with double entry), or the sheet was already typed twice. A typing whose
+        ``typing_key`` this mediator already stored stores nothing: its sheet comes back as it
+        stands, ``created`` False (the same screen posted twice)."""
         ...
 
     def enter_sheet_again(self, receipt: str, entry: SheetEntry) -> EntryResult:
         """The third typing of a sheet a coordinator sent back, by any mediator: it counts
         when it agrees with one of the set-aside typings made by ANOTHER mediator (agreeing
         with oneself proves nothing), else the sheet ``differs`` again. ``EntryError`` when
-        the sheet is not waiting for it or its batch is closed."""
+        the sheet is not waiting for it or its batch is closed. A ``typing_key`` already
+        stored by this mediator stores nothing, as in ``enter_sheet``."""
         ...
 
     def sheet(self, receipt: str) -> Sheet | None:

@@ -122,6 +122,10 @@ class SheetEntry:
     expires_at: datetime | None
     fingerprint: str
     """As ``NewAnswer.fingerprint``; two entries agree when their values and marks match."""
+    typing_key: str | None = None
+    """The random key of the screen this typing was made on (unique per mediator): the same
+    key entered again stores nothing and finds the sheet it was stored in. None: no key (an
+    import, a script), stored every time."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ class StoredEntry:
     again: bool = False
     """Typed at a coordinator's request (``Storage.enter_sheet_again``), not in the typist's
     run through the stack."""
+    typing_key: str | None = None
+    """``SheetEntry.typing_key``."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,9 @@ class Sheet:
 class EntryResult:
     sheet: Sheet
     """The sheet as it now stands: ``state`` says whether this entry made it count."""
+    created: bool = True
+    """False: a typing with the entry's key was stored before (the same screen posted again),
+    nothing was stored and ``sheet`` is the sheet it went into, as it now stands."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ from site_builder.storage.entry_store import EntryTransactions
 
 _BATCH_COLUMNS = ("id, form_id, place, collected_on, sheets_counted, created_by, created_at,"
                   " closed_at, closed_by, source_digest")
-_ENTRY_COLUMNS = "id, entered_by, entered_at, values_json, marks_json, discarded, again"
+_ENTRY_COLUMNS = ("id, entered_by, entered_at, values_json, marks_json, discarded, again,"
+                  " typing_key")
 
 
 def _snapshot(values: Values, marks: Marks) -> dict[str, object]:
@@ -77,11 +78,12 @@ class SheetStore(EntryTransactions):
         return [self._entry_from(row) for row in rows]
 
     def _entry_from(self, row: tuple[Any, ...]) -> StoredEntry:
-        entry_id, entered_by, entered_at, values, marks, discarded, again = row
+        entry_id, entered_by, entered_at, values, marks, discarded, again, key = row
         read = self._dialect.read_json
         return StoredEntry(id=int(entry_id), entered_by=entered_by,
                            entered_at=self._dialect.read_moment(entered_at), values=read(values),
-                           marks=read(marks), discarded=bool(discarded), again=bool(again))
+                           marks=read(marks), discarded=bool(discarded), again=bool(again),
+                           typing_key=key)
 
     def _answer_row(self, tx: Transaction, receipt: str) -> tuple[int, StoredAnswer] | None:
         code = receipts.normalise_receipt(receipt)
@@ -127,9 +129,23 @@ class SheetStore(EntryTransactions):
                    again: bool = False) -> None:
         dialect = tx.dialect
         tx.run("INSERT INTO paper_entries (answer_id, entered_by, entered_at, values_json,"
-               " marks_json, again) VALUES (?, ?, ?, ?, ?, ?)",
+               " marks_json, again, typing_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
                (answer_id, entry.entered_by, dialect.moment(entry.entered_at),
-                dialect.json(entry.values), dialect.json(entry.marks), again))
+                dialect.json(entry.values), dialect.json(entry.marks), again,
+                entry.typing_key))
+
+    def _typed_before(self, tx: Transaction, entry: SheetEntry) -> EntryResult | None:
+        """The sheet a typing with ``entry``'s key went into, when that key was stored before
+        by the same mediator (the same screen posted twice: Save pressed twice, or again after
+        a lost response, to this collector or another). Read once the batch is locked: of two
+        such posts at once, the second waits for the first and finds its typing; the UNIQUE
+        (entered_by, typing_key) of ``paper_entries`` refuses a second typing should it not."""
+        if entry.typing_key is None:
+            return None
+        row = tx.one("SELECT answer_id FROM paper_entries WHERE entered_by = ?"
+                     " AND typing_key = ?", (entry.entered_by, entry.typing_key))
+        return None if row is None else EntryResult(self._sheet_of(tx, int(row[0])),
+                                                    created=False)
 
     def _set_answer(self, tx: Transaction, answer_id: int, values: Values, marks: Marks, *,
                     counts: bool) -> None:
@@ -216,6 +232,9 @@ class SheetStore(EntryTransactions):
     def enter_sheet(self, entry: SheetEntry, *, double: bool) -> EntryResult:
         with self._entry_write() as tx:
             batch = self._batch_row(tx, entry.batch_id, lock=True)
+            before = self._typed_before(tx, entry)
+            if before is not None:
+                return before
             if double:
                 typed = tx.all(
                     "SELECT a.sheet, e.again FROM answers a"
@@ -250,6 +269,9 @@ class SheetStore(EntryTransactions):
     def enter_sheet_again(self, receipt: str, entry: SheetEntry) -> EntryResult:
         with self._entry_write() as tx:
             batch, answer_id, answer, entries = self._locked_sheet(tx, receipt)
+            before = self._typed_before(tx, entry)
+            if before is not None:
+                return before
             if entry.batch_id != batch.id:
                 raise ValueError(f"sheet {receipt} is in batch {batch.id}, "
                                  f"not {entry.batch_id}")

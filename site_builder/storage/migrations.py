@@ -25,10 +25,12 @@ digest of their access code; ``mediator_sessions`` their signed-in sessions, by 
 file's digest, unique so that importing a file twice stores it once. ``paper_entries`` keeps
 every typing of a sheet (two with double entry), deleted with its answer; ``again`` marks a
 typing made at a coordinator's request, outside the typist's run through the stack (it does not
-move their sheet numbering on). ``answer_changes`` is the audit trail. Answers gain who entered
-them, their marks (questions left blank or spoiled: JSON, ``json`` in PostgreSQL like the
-values, whose order it keeps), their batch and sheet number (unique together), and ``pending``:
-a double-entry sheet that does not count yet.
+move their sheet numbering on); ``typing_key`` is the random key of the screen a typing was
+made on, unique per mediator, so that the same screen posted twice (Save pressed twice, or again
+after a lost response, to any collector) stores one typing. ``answer_changes`` is the audit
+trail. Answers gain who entered them, their marks (questions left blank or spoiled: JSON,
+``json`` in PostgreSQL like the values, whose order it keeps), their batch and sheet number
+(unique together), and ``pending``: a double-entry sheet that does not count yet.
 """
 
 from __future__ import annotations
@@ -135,7 +137,9 @@ SQLITE: list[Migration] = [
             values_json TEXT NOT NULL,
             marks_json TEXT NOT NULL,
             discarded INTEGER NOT NULL DEFAULT 0 CHECK (discarded IN (0, 1)),
-            again INTEGER NOT NULL DEFAULT 0 CHECK (again IN (0, 1))
+            again INTEGER NOT NULL DEFAULT 0 CHECK (again IN (0, 1)),
+            typing_key TEXT,
+            UNIQUE (entered_by, typing_key)
         )""",
         "CREATE INDEX paper_entries_answer ON paper_entries (answer_id)",
         """CREATE TABLE answer_changes (
@@ -238,7 +242,9 @@ POSTGRES: list[Migration] = [
             values_json json NOT NULL,
             marks_json json NOT NULL,
             discarded boolean NOT NULL DEFAULT false,
-            again boolean NOT NULL DEFAULT false
+            again boolean NOT NULL DEFAULT false,
+            typing_key text,
+            UNIQUE (entered_by, typing_key)
         )""",
         "CREATE INDEX paper_entries_answer ON paper_entries (answer_id)",
         """CREATE TABLE answer_changes (
