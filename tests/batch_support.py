@@ -98,10 +98,10 @@ def shown_sheet(page: str) -> int:
 
 
 def sheet_form_fields(page: str) -> list[tuple[str, str]]:
-    """The entry form's hidden ``_form`` and ``_version`` and ``_sheet``, as the page has them
-    (``_csrf`` is added by ``MediatorSession.post``)."""
+    """The entry form's hidden ``_form``, ``_version``, ``_sheet`` and ``_typing`` (the
+    typing's key, last), as the page has them (``_csrf`` is added by ``MediatorSession.post``)."""
     return [(name, value) for name, value in re.findall(
-        r'<input type="hidden" name="(_form|_version|_sheet)" value="([^"]*)">', page)]
+        r'<input type="hidden" name="(_form|_version|_sheet|_typing)" value="([^"]*)">', page)]
 
 
 def new_batch_pairs(*, form: str = "avis-place", place: str = "Médiathèque, 12 rue des Écoles",

@@ -54,6 +54,7 @@ from tests.support import REPO, assert_golden, build_site
 FR = Catalogue.for_language("fr")
 THEME_STYLE = re.compile(r"<style>\s*/\* parole\..*?</style>", re.DOTALL)
 CSRF_VALUE = re.compile(r'(name="_csrf" value=")[^"]+"')
+TYPING_VALUE = re.compile(r'(name="_typing" value=")[^"]+"')
 SHEET_ONE = [("frequence", "semaine"), ("usages", "marche"), ("usages", "enfants"),
              ("ombre", "4"), ("age", "42"), ("quartier", "Les Tilleuls")]
 """A sheet's answers as typed: a few questions answered, the others left blank."""
@@ -182,6 +183,7 @@ def _stable(page: str, receipts: list[str]) -> str:
     session's CSRF token and the random receipt codes (numbered instead)."""
     page = THEME_STYLE.sub("<style>/* theme/assets/parole.css */</style>", page)
     page = CSRF_VALUE.sub(r'\1CSRF-TOKEN"', page)
+    page = TYPING_VALUE.sub(r'\1TYPING-KEY"', page)  # the typing's key, random too
     for number, receipt in enumerate(receipts, 1):
         shown = format_receipt(receipt).replace("-", "\u2011")  # a hyphen that never breaks
         page = page.replace(shown, f"CODE-000{number}")

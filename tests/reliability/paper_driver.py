@@ -6,14 +6,14 @@ Each mediator is added with ``parole mediators add`` (its code read from what th
 prints, as a person would copy it), signs in over HTTP (``POST {area}/sign-in``, the
 ``parole_entry`` cookie), and goes through the batch's entry screen as a browser does: the
 screen (``GET {area}/batches/{id}/sheet``) gives the form's hidden fields (``_csrf``,
-``_form``, ``_version``, ``_sheet``), the sheet is posted with them, and a 303 to
+``_form``, ``_version``, ``_sheet``, ``_typing``), the sheet is posted with them, and a 303 to
 ``…/sheet?saved=<receipt>`` is the acknowledgement. Every sheet carries a unique marker in the
 free-text question, like the online answers, so the database can be searched for it.
 
 A mediator whose save got 503 (the database is down) presses Save again a moment later; one
 whose save got no response (the collector was killed) does once it is back, with the same form
 (``PaperLedger.resume``): the collector must recognise a sheet it stored although its 303 was
-lost (the form's ``_sheet`` says which screen it came from).
+lost (the form's ``_typing`` key, stored with the typing, says it is the same typing).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from site_builder.collector.entry import area_path
 from site_builder.collector.entry.access import FormBody, SignedIn
 from site_builder.collector.entry.batch_common import batch_title, links_html, text
 from site_builder.collector.entry.page import area_page
+from site_builder.collector.entry.typing_key import TYPING_NAME, new_typing_key
 from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.render import (
@@ -81,13 +82,15 @@ def not_saved_screen(collector: Collector, signed: SignedIn, path: str,
         answers.pop(name, None)
     spoiled = answers.pop(SPOILED_NAME, [])
     shown_sheet = answers.pop(SHEET_NAME, [""])[0]
+    # The same typing: Save sends it again with its key, stored once whatever happened.
+    key = answers.pop(TYPING_NAME, [])[:1] or [new_typing_key()]
     words = catalogue(manifest.language)
     title = words("batches.sheet.refused.title")
     form_html = render_form(
         manifest.form, catalogue=words, action=path, values=answers,
         errors={"_storage": words("batches.sheet.unavailable")}, paper_entry=True,
         marks=dict.fromkeys(spoiled, SPOILED),
-        hidden_extra={CSRF_NAME: signed.csrf, SHEET_NAME: shown_sheet})
+        hidden_extra={CSRF_NAME: signed.csrf, SHEET_NAME: shown_sheet, TYPING_NAME: key[0]})
     main = f"<h1>{escape(title, quote=False)}</h1>\n{form_html}\n" + links_html(
         area_links(signed, None, words))
     return area_page(collector, manifest, f"{words('form.error_prefix')} {title}", main,

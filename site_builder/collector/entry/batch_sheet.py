@@ -7,19 +7,20 @@ the same screen with ``?saved=<receipt>``: empty again, a status line naming the
 its receipt code (to write on the paper), and focus on the first question (``autofocus``, no
 script), so that a stack is typed with the keyboard alone and without scrolling back.
 
-A hidden ``_sheet`` says which sheet the screen was showing: the same screen posted twice (a
-reload, Back then Save after a lost response) finds that sheet already typed and shows it saved
-instead of storing its values a second time as the next sheet.
+A hidden ``_typing`` holds the typing's key (``typing_key``), drawn with the screen: the same
+screen posted twice (Save pressed twice, a reload, Back then Save after a lost response), to
+this collector or to another on the same database, finds its sheet already stored and shows it
+saved instead of storing it a second time as the next sheet. A hidden ``_sheet`` says which
+sheet the screen was showing (read by people and by test drivers; saving goes by the batch's
+next sheet).
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import json
 import logging
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -48,6 +49,11 @@ from site_builder.collector.entry.batch_pages import (
     shown_receipt,
 )
 from site_builder.collector.entry.page import area_page
+from site_builder.collector.entry.typing_key import (
+    TYPING_NAME,
+    new_typing_key,
+    posted_typing_key,
+)
 from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
 from site_builder.collector.paper_check import CheckedSheet, check_sheet
 from site_builder.collector.responses import private
@@ -63,7 +69,6 @@ from site_builder.forms.render import (
 )
 from site_builder.i18n import Catalogue
 from site_builder.messages import say
-from site_builder.storage import sheet_rules
 from site_builder.storage.base import Marks, StorageUnavailable, Values
 from site_builder.storage.entry import Batch, EntryError, Sheet, SheetEntry
 from site_builder.storage.receipts import normalise_receipt
@@ -72,9 +77,6 @@ log = logging.getLogger("parole.collector")
 
 RECEIPT_SLOT = "\x00receipt\x00"
 """Where the receipt goes in a status line, once the catalogue's words are escaped."""
-_TYPING_LOCKS: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
-    weakref.WeakValueDictionary())
-"""The lock of each (batch, mediator) whose sheet is being saved (``_typing_lock``)."""
 
 
 async def sheet_screen(request: Request) -> Response:
@@ -121,12 +123,12 @@ async def _screen(request: Request, collector: Collector, signed: SignedIn,
 @dataclass(frozen=True)
 class Typing:
     """A sheet as posted: the answers, the questions ticked spoiled, the form version and
-    the sheet number of the screen it was typed in."""
+    the key of the screen it was typed in (None: a post without one)."""
 
     answers: dict[str, list[str]]
     spoiled: list[str]
     version: str
-    shown_sheet: str
+    key: str | None
 
     @property
     def marks(self) -> Marks:
@@ -153,11 +155,13 @@ class Screen:
         values: Mapping[str, Sequence[str]] | None = None,
         marks: Marks | None = None,
         errors: Mapping[str, str] | None = None,
+        typing_key: str | None = None,
         status: int = 200,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         """The screen for the mediator's next sheet; ``saved``: the receipt of the sheet just
-        typed (its status line); ``values``, ``marks`` and ``errors``: a typing to correct."""
+        typed (its status line); ``values``, ``marks``, ``errors`` and ``typing_key``: a typing
+        to correct (the same typing: its key is kept; a new screen draws a new one)."""
         sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
         me = self.signed.mediator.name
         double = self.manifest.double_entry
@@ -184,7 +188,8 @@ class Screen:
             values={name: list(given) for name, given in (values or {}).items()},
             errors=dict(errors or {}), paper_entry=True, marks=dict(marks or {}),
             focus_first=not errors,
-            hidden_extra={CSRF_NAME: self.signed.csrf, SHEET_NAME: str(number)},
+            hidden_extra={CSRF_NAME: self.signed.csrf, SHEET_NAME: str(number),
+                          TYPING_NAME: typing_key or new_typing_key()},
         )
         main = "\n".join(part for part in (*heading, form_html, self._links()) if part)
         return area_page(self.collector, self.manifest, title, main, status=status,
@@ -197,7 +202,8 @@ class Screen:
             return typing
         if typing.version != self.manifest.version:
             return await self.show(values=typing.answers, marks=typing.marks, status=409,
-                                   errors={"_version": self.words("collector.changed")})
+                                   errors={"_version": self.words("collector.changed")},
+                                   typing_key=typing.key)
         try:
             checked = check_sheet(self.manifest.form, typing.answers, typing.spoiled,
                                   self.words)
@@ -205,15 +211,8 @@ class Screen:
             return self._refused(refusal.reason)
         if checked.errors:
             return await self.show(values=checked.values_as_entered, marks=typing.marks,
-                                   errors=checked.errors, status=400)
-        # One save at a time per mediator and batch in this process: the same screen posted
-        # twice at once (a double press) finds its sheet stored by the first.
-        async with _typing_lock(self.batch.id, self.signed.mediator.name):
-            sheets = await run_in_threadpool(self.collector.storage.sheets, self.batch.id)
-            already = self._already_typed(sheets, typing.shown_sheet, checked)
-            if already is not None:
-                return self._saved(already.receipt)
-            return await self._store(checked)
+                                   errors=checked.errors, status=400, typing_key=typing.key)
+        return await self._store(checked, typing.key)
 
     def _typing(self, body: FormBody) -> Typing | Response:
         """The typing a post holds, or the refusal of a post this screen cannot send."""
@@ -226,12 +225,18 @@ class Screen:
         if form_id != [self.manifest.form.id] or len(version) != 1 or len(shown_sheet) > 1:
             return self._refused(say("collector.refusal.unknown_form",
                                      form=shown(form_id[0] if form_id else "")))
-        return Typing(answers, spoiled, version[0], shown_sheet[0] if shown_sheet else "")
+        try:
+            key = posted_typing_key(answers, self.manifest.form.id)
+        except Refusal as refusal:
+            return self._refused(refusal.reason)
+        return Typing(answers, spoiled, version[0], key)
 
-    async def _store(self, checked: CheckedSheet) -> Response:
+    async def _store(self, checked: CheckedSheet, key: str | None) -> Response:
         """Store the sheet, then 303 to the screen of the next one; 409 when the batch takes no
-        more sheets (``StorageUnavailable`` goes up: ``sheet_screen`` answers 503)."""
-        entry = self._entry(checked.values, checked.marks)
+        more sheets (``StorageUnavailable`` goes up: ``sheet_screen`` answers 503). A typing
+        whose key is stored already (its screen posted twice) stores nothing: the 303 names
+        the sheet it went into, as the first post's did."""
+        entry = self._entry(checked.values, checked.marks, key)
         try:
             await run_in_threadpool(self.collector.remember_form, self.manifest)
             result = await run_in_threadpool(
@@ -242,28 +247,13 @@ class Screen:
                           batch=self.batch, reason=str(error))
         return self._saved(result.sheet.receipt)
 
-    def _already_typed(self, sheets: Sequence[Sheet], shown_sheet: str,
-                       checked: CheckedSheet) -> Sheet | None:
-        """The sheet this very typing was stored as, when it is posted again (its 303 was
-        lost, Save pressed twice): a sheet typed by this mediator since the screen was shown
-        (its number at least the screen's, which another mediator may have taken meanwhile)
-        that says exactly what this typing says."""
-        if not shown_sheet.isascii() or not shown_sheet.isdigit():
-            return None
-        number = int(shown_sheet)
-        me = self.signed.mediator.name
-        return next((sheet for sheet in sheets if sheet.number >= number and any(
-            entry.entered_by == me and not entry.again
-            and sheet_rules.same(entry.values, entry.marks, checked.values, checked.marks)
-            for entry in sheet.entries)), None)
-
-    def _entry(self, values: Values, marks: Marks) -> SheetEntry:
+    def _entry(self, values: Values, marks: Marks, key: str | None) -> SheetEntry:
         now = self.collector.settings.now()
         return SheetEntry(
             batch_id=self.batch.id, entered_by=self.signed.mediator.name, values=values,
             marks=marks, form_version=self.manifest.version, entered_at=now,
             expires_at=expiry(self.manifest, now),
-            fingerprint=sheet_fingerprint(self.manifest, values, marks))
+            fingerprint=sheet_fingerprint(self.manifest, values, marks), typing_key=key)
 
     def _saved(self, receipt: str) -> Response:
         return private(RedirectResponse(f"{self.path}?saved={quote(receipt)}",
@@ -308,15 +298,6 @@ class Screen:
         log.warning("%s", say("collector.log.refused", status=400, reason=reason))
         return plain_page(self.collector, self.signed, self.words, "unreadable", 400,
                       batch=self.batch)
-
-
-def _typing_lock(batch_id: int, name: str) -> asyncio.Lock:
-    """The lock of ``name``'s saves in batch ``batch_id``, kept while a save holds it."""
-    key = (batch_id, name)
-    lock = _TYPING_LOCKS.get(key)
-    if lock is None:
-        lock = _TYPING_LOCKS[key] = asyncio.Lock()
-    return lock
 
 
 def sheet_fingerprint(manifest: Manifest, values: Values, marks: Marks) -> str:

@@ -48,6 +48,8 @@ from site_builder.collector.entry.review_typing import (
     again_page,
     enter_again,
     refused,
+    stored_before,
+    typed_again,
     typed_sheet,
 )
 from site_builder.collector.entry.review_words import questions
@@ -244,6 +246,8 @@ async def again(request: Request) -> Response:
 async def _again(request: Request, signed: SignedIn, body: FormBody,
                  view: SheetView) -> Response:
     if view.sheet is None or view.sheet.state != "awaiting_third":
+        if view.sheet is not None and stored_before(signed, body, view):
+            return typed_again(view, view.sheet)  # the same typing, already stored
         words = catalogue(view.manifest.language)
         return await _refusal(request, signed, words("review.again.not_waiting"))
     return await enter_again(request, signed, body, view)

@@ -4,7 +4,8 @@ stored by ``review_sheets``).
 
 The form is the entry screen's (``render_form(paper_entry=True)``), checked by the same
 ``paper_check.check_sheet``; two typings agree when their ``batch_sheet.sheet_fingerprint``
-is the same, whichever screen they came from.
+is the same, whichever screen they came from. The third typing's form carries a typing key as
+the entry screen does (``typing_key``): posted twice, it is stored once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from site_builder.collector.entry.batch_sheet import sheet_fingerprint
 from site_builder.collector.entry.page import area_page
 from site_builder.collector.entry.review_parts import text
 from site_builder.collector.entry.review_sheet_page import SheetView
+from site_builder.collector.entry.typing_key import (
+    TYPING_NAME,
+    new_typing_key,
+    posted_typing_key,
+)
 from site_builder.collector.paper_check import check_sheet
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector, catalogue
@@ -39,7 +45,7 @@ from site_builder.forms.render import (
 from site_builder.i18n import Catalogue
 from site_builder.messages import say
 from site_builder.storage.base import Marks, Values
-from site_builder.storage.entry import SheetEntry
+from site_builder.storage.entry import Sheet, SheetEntry
 
 log = logging.getLogger("parole.collector")
 
@@ -91,15 +97,17 @@ def again_title(words: Catalogue, view: SheetView) -> str:
     return words("review.again.title", number=number, batch=batch)
 
 
-def again_page(signed: SignedIn, view: SheetView, typed: TypedSheet | None = None) -> Response:
-    """The third typing's form: empty, focus on the first question; or as typed, with its
-    errors."""
+def again_page(signed: SignedIn, view: SheetView, typed: TypedSheet | None = None,
+               key: str | None = None) -> Response:
+    """The third typing's form: empty, focus on the first question, a new typing key; or as
+    typed, with its errors and its key (``key``: the same typing)."""
     words = catalogue(view.manifest.language)
     errors = typed.errors if typed else {}
     form_html = render_form(
         view.manifest.form, catalogue=words, action=f"{view.path}/again",
         values=typed.values_as_entered if typed else {}, errors=errors, paper_entry=True,
-        marks=typed.marks if typed else {}, hidden_extra={CSRF_NAME: signed.csrf},
+        marks=typed.marks if typed else {},
+        hidden_extra={CSRF_NAME: signed.csrf, TYPING_NAME: key or new_typing_key()},
         focus_first=not errors)
     title = again_title(words, view)
     main = (f"<h1>{escape(title, quote=False)}</h1>\n"
@@ -117,19 +125,35 @@ async def enter_again(request: Request, signed: SignedIn, body: FormBody,
     page then says which it did (``?done=counted|differs``)."""
     words = catalogue(view.manifest.language)
     try:
-        typed = typed_sheet(view.manifest, body, words)
+        key = posted_typing_key(body.answers(), view.manifest.form.id)
+        typed = typed_sheet(view.manifest, body, words, besides=(TYPING_NAME,))
     except Refusal as refusal:
         return refused(signed.collector, refusal)
     if typed.errors:
-        return again_page(signed, view, typed)
+        return again_page(signed, view, typed, key)
     collector = signed.collector
     now = collector.settings.now()
     entry = SheetEntry(
         batch_id=view.sheet.batch_id if view.sheet else 0, entered_by=signed.mediator.name,
         values=typed.values, marks=typed.marks, form_version=view.manifest.version,
         entered_at=now, expires_at=expiry(view.manifest, now),
-        fingerprint=sheet_fingerprint(view.manifest, typed.values, typed.marks))
+        fingerprint=sheet_fingerprint(view.manifest, typed.values, typed.marks),
+        typing_key=key)
     result = await run_in_threadpool(collector.storage.enter_sheet_again,
                                      view.answer.receipt, entry)
-    done = "counted" if result.sheet.state == "counted" else "differs"
+    return typed_again(view, result.sheet)
+
+
+def stored_before(signed: SignedIn, body: FormBody, view: SheetView) -> bool:
+    """The third typing's form posted again once stored (Save pressed twice, or again after
+    a lost response): its key is among the sheet's typings by this mediator."""
+    keys = body.answers().get(TYPING_NAME, [])
+    return view.sheet is not None and len(keys) == 1 and any(
+        entry.typing_key == keys[0] and entry.entered_by == signed.mediator.name
+        for entry in view.sheet.entries)
+
+
+def typed_again(view: SheetView, sheet: Sheet) -> Response:
+    """303 to the sheet's page, saying whether the third typing made it count."""
+    done = "counted" if sheet.state == "counted" else "differs"
     return private(RedirectResponse(f"{view.path}?done={done}", status_code=303))
