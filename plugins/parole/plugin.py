@@ -51,13 +51,12 @@ from .forms import FormsAdapter
 from .images import ImagesAdapter
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
+from .theme_options import check_theme_options, unpublished_theme_files
 from .weight_report import report_page_weight
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
 THEME = "parole"
-STYLESHEET = "assets/parole.css"
-STYLESHEET_MODES = ("inline", "link")
 
 
 class ParolePlugin(BasePlugin[ParoleConfig]):
@@ -129,7 +128,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         for warning in config_warnings(config.config_file_path):
             log.warning("%s", warning)
         if config.theme.name == THEME:
-            _check_theme_options(config)
+            check_theme_options(config, file=_config_name(config))
             # parole's strings come from its own catalogues; MkDocs' Babel lookup for the same
             # locale would only warn that the theme has no .mo files (and stop a strict build).
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
@@ -163,7 +162,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if self.images is not None:
             self.images.publish(files, config)
         if config.theme.name == THEME:
-            for file in _unpublished_theme_files(files, config):
+            for file in unpublished_theme_files(files, config):
                 files.remove(file)
         if self.config.site_map:
             src_uri = f"{self.catalogue('site_map.slug')}.md"
@@ -367,6 +366,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         return write_edition(config, edition.html.result(), catalogue=self.catalogue,
                              pages=edition.pages)
 
+
 def _install(config: MkDocsConfig, kind: type[Extension], extension: Extension | None) -> None:
     """Put ``extension`` in the build's markdown extensions in place of any earlier ``kind``: a
     config built again (``mkdocs serve``, tests) must not pile them up."""
@@ -376,28 +376,6 @@ def _install(config: MkDocsConfig, kind: type[Extension], extension: Extension |
         extensions.append(extension)
 
 
-def _check_theme_options(config: MkDocsConfig) -> None:
-    stylesheet = config.theme.get("stylesheet")
-    if stylesheet not in STYLESHEET_MODES:
-        raise PluginError(str(ConfigError([Problem(
-            message=say("plugin.stylesheet", value=stylesheet),
-            fix=say("plugin.stylesheet.fix", modes=", ".join(STYLESHEET_MODES)),
-            file=_config_name(config),
-            field="theme.stylesheet",
-        )])))
-
-
 def _config_name(config: MkDocsConfig) -> str:
     return Path(config.config_file_path or "mkdocs.yml").name
 
-
-def _unpublished_theme_files(files: Files, config: MkDocsConfig) -> list[File]:
-    """Theme files MkDocs would copy into the site but no page loads: component sources, and
-    the stylesheet when it is inlined in every page."""
-    theme_dirs = {Path(folder) for folder in config.theme.dirs}
-    unused = ["components/"]
-    if config.theme.get("stylesheet") != "link":
-        unused.append(STYLESHEET)
-    return [file for file in files
-            if file.src_dir and Path(file.src_dir) in theme_dirs
-            and file.src_uri.startswith(tuple(unused))]
