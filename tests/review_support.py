@@ -1,7 +1,9 @@
 """What the review and assisted-answer tests share: the example site with or without double
 entry, mediators put straight into the database, sheets typed through the storage (the entry
 screen is ``batches``' to test), and a signed-in mediator's HTTP session against a real
-``parole collect``."""
+``parole collect``; and what test_entry_review.py and test_entry_review_sheets.py share: one
+collector per module on a double-entry site, its mediators signed in (fixtures), and the
+database's batches, sheets and answers read back."""
 
 from __future__ import annotations
 
@@ -15,18 +17,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+
 from site_builder.collector.answers import expiry
 from site_builder.collector.entry.batch_sheet import sheet_fingerprint
 from site_builder.forms.manifest import Manifest, manifest_path, read_manifest
 from site_builder.storage import open_storage
-from site_builder.storage.base import Marks, Values
-from site_builder.storage.entry import Batch, EntryResult, NewBatch, SheetEntry
+from site_builder.storage.base import Marks, StoredAnswer, Values
+from site_builder.storage.entry import Batch, EntryResult, NewBatch, Sheet, SheetEntry
 from tests.batch_support import add_mediator
 from tests.collector_support import Reply, RunningCollector, answer, running_collector
 
 AREA = "/collect/saisie"
 """The mediators' area of the example site (French)."""
 FORM = "avis-place"
+SHEET = {"frequence": ["semaine"], "quartier": ["Les Tilleuls"]}
+"""A paper sheet that answers two questions and leaves the others blank."""
 _CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
 _COOKIE = re.compile(r"parole_entry=([^;]*)")
 
@@ -159,3 +165,85 @@ def review_pages(site: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
         assisted = f"{AREA}/assisted/{FORM}"
         yield "assisted.html", 200, bruno.get(assisted)
         yield "assisted-errors.html", 400, bruno.post(assisted, answer(site, ("age", "x")))
+
+
+# --- what test_entry_review.py and test_entry_review_sheets.py share -----------------------------
+
+@pytest.fixture(scope="module")
+def site(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return double_entry_site(example_site, tmp_path_factory.mktemp("review") / "site")
+
+
+@pytest.fixture(scope="module")
+def database(module_storage_url: str) -> str:
+    return module_storage_url
+
+
+@pytest.fixture(scope="module")
+def codes(database: str) -> dict[str, str]:
+    """Awa coordinates; Bruno and Chloé type sheets in."""
+    return {"Awa": add_mediator(database, "Awa", coordinator=True),
+            "Bruno": add_mediator(database, "Bruno"),
+            "Chloé": add_mediator(database, "Chloé")}
+
+
+@pytest.fixture(scope="module")
+def collector(site: Path, database: str, codes: dict[str, str],
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCollector]:
+    with running_collector(site, database, tmp_path_factory.mktemp("logs"),
+                           args=["--rate-limit", "0"]) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def awa(collector: RunningCollector, codes: dict[str, str]) -> MediatorSession:
+    return MediatorSession.sign_in(collector, codes["Awa"])
+
+
+@pytest.fixture(scope="module")
+def bruno(collector: RunningCollector, codes: dict[str, str]) -> MediatorSession:
+    return MediatorSession.sign_in(collector, codes["Bruno"])
+
+
+@pytest.fixture(scope="module")
+def chloe(collector: RunningCollector, codes: dict[str, str]) -> MediatorSession:
+    return MediatorSession.sign_in(collector, codes["Chloé"])
+
+
+def batch_of(database: str, batch_id: int) -> Batch:
+    storage = open_storage(database)
+    try:
+        found = storage.batch(batch_id)
+        assert found is not None
+        return found
+    finally:
+        storage.close()
+
+
+def sheet_of(database: str, receipt: str) -> Sheet:
+    storage = open_storage(database)
+    try:
+        found = storage.sheet(receipt)
+        assert found is not None
+        return found
+    finally:
+        storage.close()
+
+
+def answer_of(database: str, receipt: str) -> StoredAnswer | None:
+    storage = open_storage(database)
+    try:
+        return storage.get(receipt)
+    finally:
+        storage.close()
+
+
+def differing_sheet(database: str, site: Path) -> Sheet:
+    """A double-entry sheet whose two typings (Awa's, then Bruno's) differ on frequence."""
+    batch = open_batch(database, 1)
+    first = type_sheet(database, site, batch.id, "Awa", SHEET, double=True)
+    assert first.sheet.state == "awaiting_second"
+    second = type_sheet(database, site, batch.id, "Bruno",
+                        {**SHEET, "frequence": ["mois"]}, double=True)
+    assert second.sheet.state == "differs"
+    return second.sheet
