@@ -17,6 +17,7 @@ in the short one; no example database is written (``database=None``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -86,6 +87,8 @@ def refused(call: Callable[[], object], statuses: Sequence[int] = (400,)) -> Ref
 
 # -- strategies ----------------------------------------------------------------------------------
 
+LINE_BREAK = re.compile(r"\r\n?")
+"""A line break as browsers may send one in a textarea; stored as LF."""
 C0_REFUSED = [chr(code) for code in [*range(32), *range(0x7F, 0xA0)]
               if chr(code) not in "\t\n\r"]
 """The control characters no value may hold: C0 but tab, LF and CR, then DEL and C1."""
@@ -296,11 +299,15 @@ def test_any_answers_are_checked_or_refused(
         if refused(lambda: result.append(check(form, answers, words))) is not None:
             return
         checked = result[0]
+        # As sent, but a textarea's line breaks as LF (CRLF or CR alone: docs/collector.md).
+        textareas = {question.id for question in form.fields if question.type == "textarea"}
+        sent = {name: [LINE_BREAK.sub("\n", value) if name in textareas else value
+                       for value in answers[name]]
+                for name in ids if name in answers}
         assert set(checked.values) <= set(ids) and set(checked.errors) <= set(ids)
         for question, kept in checked.values.items():
-            assert is_subsequence(kept, answers[question]), "a value stored that was not sent"
-        assert checked.values_as_entered == {name: list(answers[name]) for name in ids
-                                             if name in answers}
+            assert is_subsequence(kept, sent[question]), "a value stored that was not sent"
+        assert checked.values_as_entered == sent
     hold(figures, scale, "check: any answers give a checked answer or a 400, storing only what "
          "was sent", answers, prop)
 
