@@ -12,6 +12,8 @@ pending one, and an assisted answer.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import pytest
+
+from site_builder.collector.columns import AnswerReader
+from site_builder.collector.export import iter_csv
 from site_builder.forms.manifest import manifest_data
 from site_builder.forms.model import Field, Form, Option
 from site_builder.storage import open_storage
@@ -299,3 +305,33 @@ def filled_database(path: Path) -> str:
     finally:
         storage.close()
     return url
+
+
+# -- reading exports in tests ------------------------------------------------------------------
+
+GOLDENS = Path(__file__).parent / "goldens" / "export"
+"""Where the exports' golden files are."""
+
+
+def assert_bytes_golden(name: str, actual: bytes, request: pytest.FixtureRequest) -> None:
+    """Compare ``actual`` with ``tests/goldens/export/<name>`` byte for byte (BOM, CRLF)."""
+    path = GOLDENS / name
+    if request.config.getoption("--update-goldens"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual)
+        return
+    if not path.exists():
+        pytest.fail(f"no golden file {path}: run pytest with --update-goldens and review it")
+    with path.open(encoding="utf-8", newline="") as golden:
+        expected = golden.read()
+    assert actual.decode("utf-8") == expected, f"{name} differs; review, then --update-goldens"
+    assert actual == path.read_bytes()
+
+
+def csv_bytes(storage: AnswerReader, form_id: str = FORM_ID, **options: Any) -> bytes:
+    return "".join(iter_csv(storage, form_id, **options)).encode("utf-8")
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "no byte order mark"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
