@@ -217,7 +217,6 @@ class Screen:
     def _typing(self, body: FormBody) -> Typing | Response:
         """The typing a post holds, or the refusal of a post this screen cannot send."""
         answers = body.answers()
-        answers.pop(CSRF_NAME, None)  # checked and left out by ``checked_post``
         spoiled = answers.pop(SPOILED_NAME, [])
         form_id = answers.pop(FORM_ID_NAME, [])
         version = answers.pop(FORM_VERSION_NAME, [])

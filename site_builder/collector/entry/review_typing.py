@@ -70,7 +70,7 @@ def typed_sheet(manifest: Manifest, body: FormBody, words: Catalogue,
     reason) checked against ``manifest``'s form. Raises ``Refusal`` for what the entry form
     cannot send (another form, an unknown question, a value that is no option)."""
     answers = body.answers()
-    for name in (*besides, CSRF_NAME):
+    for name in besides:  # the CSRF token: ``checked_post`` left it out already
         answers.pop(name, None)
     spoiled = answers.pop(SPOILED_NAME, [])
     form_id = answers.pop(FORM_ID_NAME, [])
