@@ -11,6 +11,8 @@ from mkdocs.config import config_options as c
 
 from site_builder.calendar import DEFAULT_RETENTION_DAYS
 from site_builder.images import DEFAULT_CACHE_DIR, DEFAULT_QUALITY, DEFAULT_WIDTHS
+from site_builder.results.open_data import DEFAULT_LICENCE, LICENCES
+from site_builder.results.protect import DEFAULT_MIN_COUNT
 
 
 class CheckedByCalendar(base.BaseConfigOption[object]):
@@ -64,6 +66,16 @@ class PaperEntryConfig(base.Config):
     typings agree count, the others wait for a coordinator."""
 
 
+class ResultsConfig(base.Config):
+    """How results are published (``type: results`` pages and the open data)."""
+
+    min_count = c.Type(int, default=DEFAULT_MIN_COUNT)
+    """Any count below it in a breakdown is shown as "fewer than N" (``parole results`` reads
+    it from here), so that no figure identifies someone."""
+    licence = c.Choice(LICENCES, default=DEFAULT_LICENCE)
+    """Licence of the open data: ``etalab-2.0`` (Licence Ouverte 2.0) or ``odbl-1.0``."""
+
+
 class ParoleConfig(base.Config):
     """Options of the ``parole`` plugin."""
 
@@ -98,6 +110,11 @@ class ParoleConfig(base.Config):
     """Steps of the consultation, in order: ``name``, ``start``, ``end``, ``description``."""
     results_page = c.Optional(c.Type(str))
     """Page of the results (``resultats.md``); once closed, the banner links to it."""
+    response_due = CheckedByCalendar()
+    """Day by which the organizer promises to say what came of the answers (``YYYY-MM-DD``):
+    once closed, the banner and the closed forms say "réponse attendue avant le …"."""
+    results = c.SubConfig(ResultsConfig)
+    """How results are published (``min_count``, ``licence``)."""
     collector_url = c.Type(str, default="/collect")
     """Address the forms send answers to."""
     retention_days = c.Type(int, default=DEFAULT_RETENTION_DAYS)

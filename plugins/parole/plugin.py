@@ -51,6 +51,7 @@ from .forms import FormsAdapter
 from .images import ImagesAdapter
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
+from .results import ResultsAdapter
 from .theme_options import check_theme_options, unpublished_theme_files
 from .weight_report import report_page_weight
 
@@ -99,6 +100,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.forms: FormsAdapter | None = None
         self.images: ImagesAdapter | None = None
         self.links: LinksAdapter | None = None
+        self.results: ResultsAdapter | None = None
         self.today = date.today()  # the build date, read again by every build (on_config)
         self._finish_gzips()
         self._stop_edition()
@@ -152,6 +154,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.faq_extension = faq.FaqExtension() if self.config.faq else None
         _install(config, faq.FaqExtension, self.faq_extension)
         _install(config, FormsExtension, self.forms.extension)
+        self.results = ResultsAdapter(config, self.config.results, catalogue=self.catalogue,
+                                      today=self.today)
         self.images = ImagesAdapter(config, self.config.images)
         _install(config, ImagesExtension, self.images.extension)
         if self.config.page_weight.enabled or self.config.precompress:
@@ -195,16 +199,17 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         return files
 
     def _find_results_page(self, files: Files, config: MkDocsConfig) -> None:
+        """The results page's address, and what the results adapter finds (files, decisions)."""
         src_uri = self.calendar.results_page
-        if not src_uri:
-            return
-        found = files.get_file_from_path(src_uri)
-        if found is None:
+        found = files.get_file_from_path(src_uri) if src_uri else None
+        if src_uri and found is None:
             log.warning(say("plugin.results_page_missing", page=src_uri, docs=config.docs_dir))
-        else:
+        elif found is not None:
             self.calendar = self.calendar.with_results_url(found.url)
-            if self.forms is not None:
-                self.forms.site_forms.consultation = self.calendar
+        if self.results is not None:
+            self.calendar = self.results.on_files(files, self.calendar)
+        if self.forms is not None:
+            self.forms.site_forms.consultation = self.calendar
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -294,6 +299,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             self.links.after_page(page)
         if self.images is not None:
             self.images.after_page()
+        if self.results is not None:
+            html = self.results.page_content(html, page)
         if self.faq_extension is not None and self.faq_extension.active:
             self.problems += page_checks.faq_problems(page, self.faq_extension.questions)
             self.faq_extension.active = False
@@ -329,7 +336,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if self.links is not None:  # warnings (a strict build stops), beside the errors below
             self.links.report()
         problems = (self.problems + (self.forms.problems if self.forms else [])
-                    + (self.images.problems if self.images else []))
+                    + (self.images.problems if self.images else [])
+                    + (self.results.problems if self.results else []))
         if problems or self.config_problems:
             raise PluginError("\n".join(
                 [str(ConfigError(self.config_problems))] * bool(self.config_problems)
@@ -340,6 +348,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             self.forms.write(site_dir, site=self.site_info(config),
                              dropoff=list(self.calendar.paper_dropoff), site_url=config.site_url,
                              double_entry=self.config.paper_entry.double)
+        if self.results is not None:
+            self.results.write(site_dir, site=self.site_info(config), site_url=config.site_url)
         edition_name = file_name(self.catalogue) if self.config.low_data else None
         scan = None
         if self.config.page_weight.enabled:  # scanned in other processes meanwhile

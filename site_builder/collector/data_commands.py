@@ -1,4 +1,5 @@
-"""The data commands of ``parole``: ``export``, ``stats``, ``purge`` and ``delete``.
+"""The data commands of ``parole``: ``export``, ``stats``, ``purge``, ``delete``, ``import``,
+``mediators``, and ``results`` and ``moderate`` (``site_builder.results``).
 
 They work on the database the collector writes to, never on the site, so an organizer can run
 them anywhere the database is reachable. ``site_builder.cli`` adds them with
@@ -31,12 +32,15 @@ from site_builder.collector.stats_report import stats_text
 from site_builder.collector.terminal import for_terminal
 from site_builder.errors import ParoleError
 from site_builder.messages import say, say_count
+from site_builder.results.command import add_results_command, run_results
+from site_builder.results.moderate_command import add_moderate_command, run_moderate
 from site_builder.storage import DEFAULT_DATABASE_URL, open_storage
 from site_builder.storage.base import Storage, StorageUnavailable
 from site_builder.storage.common import redact_url
 from site_builder.storage.receipts import format_receipt, normalise_receipt
 
-DATA_COMMANDS = ("export", "stats", "purge", "delete", "import", "mediators")
+DATA_COMMANDS = ("export", "stats", "purge", "delete", "import", "mediators", "results",
+                 "moderate")
 DATABASE_ENV = "PAROLE_DATABASE_URL"
 """Read when ``--db`` is not given, so that a server's environment names its database once."""
 _SQLITE_PREFIX = "sqlite:///"
@@ -75,7 +79,9 @@ def add_data_commands(
                                  description=say("data.help.delete_description"))
     delete.add_argument("receipt", metavar="RECEIPT", help=say("data.help.receipt"))
     imported = add_import_command(commands)
-    for command in (export, stats, purge, delete, imported):
+    results = add_results_command(commands)
+    moderate = add_moderate_command(commands)
+    for command in (export, stats, purge, delete, imported, results, moderate):
         command.add_argument("--db", metavar="URL", help=database_help())
     add_mediator_commands(commands, database_help())
 
@@ -142,6 +148,10 @@ def _run(arguments: argparse.Namespace, storage: Storage, url: str) -> int:
         print(for_terminal(stats_text(all_stats(storage))), end="")
     elif arguments.command == "import":
         return run_import(arguments, storage)
+    elif arguments.command == "results":
+        return run_results(arguments, storage)
+    elif arguments.command == "moderate":
+        return run_moderate(arguments, storage)
     elif arguments.command == "purge":
         count = storage.purge(datetime.now(UTC))
         print(say_count("data.purged", count, url=redact_url(url)))

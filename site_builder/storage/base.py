@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Sheet,
         SheetEntry,
     )
+    from site_builder.storage.moderation import NewVerdict, Verdict
 
 CHANNELS = ("online", "paper", "assisted")
 """How an answer reached us: a citizen online, a paper form typed in by a mediator, or a
@@ -307,6 +308,18 @@ class Storage(Protocol):
     def changes(self, *, batch_id: int | None = None,
                 receipt: str | None = None) -> list[Change]:
         """The audit trail (of one batch, one answer, or all), oldest first."""
+        ...
+
+    # -- moderation of free-text answers (issue #16; the types are in ``moderation.py``) -------
+
+    def record_verdict(self, verdict: NewVerdict) -> Verdict:
+        """Add a moderator's decision (earlier ones on the same answer and question stay, and
+        are superseded). ``moderation.ModerationError`` when the form has no answer with that
+        receipt code."""
+        ...
+
+    def verdicts(self, form_id: str) -> Iterator[Verdict]:
+        """Every decision on a form's answers, oldest first (superseded ones included)."""
         ...
 
     def schema_version(self) -> int:
