@@ -12,7 +12,7 @@ question a paper sheet left blank or spoiled is counted as such, apart, never in
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
@@ -85,29 +85,48 @@ class FormStats:
         return bool(self.per_channel.get("paper") or self.batches)
 
 
+def arrival_day(answer: StoredAnswer) -> date:
+    """The day (UTC) an answer reached the database: ``parole stats``' days."""
+    return answer.received_at.astimezone(UTC).date()
+
+
 class Tally:
     """Counts taken one answer at a time: in all, per day, per channel, per option of the
     ``questions``, and per question left blank or spoiled (the xlsx export takes them while it
-    writes the answers, in the same pass)."""
+    writes the answers, in the same pass; ``parole results`` too, with its own ``day_of``: the
+    consultation's days, a paper sheet on the day it was collected)."""
 
-    def __init__(self, questions: Sequence[Question]) -> None:
+    def __init__(self, questions: Sequence[Question], *,
+                 day_of: Callable[[StoredAnswer], date] = arrival_day) -> None:
         self.questions = tuple(questions)
+        self.day_of = day_of
         self.answers = 0
         self.days: Counter[date] = Counter()
         self.channels: Counter[str] = Counter(dict.fromkeys(CHANNELS, 0))
         self.chosen: dict[str, Counter[str]] = {question.id: Counter() for question in questions}
+        self.answered: Counter[str] = Counter()
+        """Field id of one of ``questions`` → how many answers chose at least one of its
+        options (a ``choices`` question's options may add up to more)."""
         self.marked: dict[str, Counter[str]] = {}
         """Field id → how many answers marked it ``blank`` and ``spoiled``, any question."""
 
     def add(self, answer: StoredAnswer) -> None:
         self.answers += 1
-        self.days[answer.received_at.astimezone(UTC).date()] += 1
+        self.days[self.day_of(answer)] += 1
         self.channels[answer.channel] += 1
+        values, marks = answer.values, answer.marks
         for field_id, counter in self.chosen.items():
-            if field_id not in answer.marks:
-                counter.update(answer.values.get(field_id, ()))
-        for field_id, mark in answer.marks.items():
+            if field_id not in marks and (chosen := values.get(field_id)):
+                counter.update(chosen)
+                self.answered[field_id] += 1
+        for field_id, mark in marks.items():
             self.marked.setdefault(field_id, Counter())[mark] += 1
+
+    def skipped(self, field_id: str) -> int:
+        """Answers that neither chose an option of ``field_id`` nor marked it: left out online,
+        or answered to a version of the form without it."""
+        marked = self.marked.get(field_id, Counter())
+        return self.answers - self.answered[field_id] - marked["blank"] - marked["spoiled"]
 
     def option_counts(self, question: Question,
                       offered: Sequence[Option]) -> tuple[OptionCount, ...]:

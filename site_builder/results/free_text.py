@@ -1,0 +1,126 @@
+"""The free-text questions' side of ``parole results``: moderation figures and approved quotes.
+
+A free-text answer leaves the database only as a quote, and only when three things hold at
+once: its author agreed to be quoted (the form's ``publish_consent`` question, whatever any
+verdict says), a moderator's newest verdict on it approves it, and that verdict was made on
+the text the answer holds now (a paper correction since sends it back to the queue). The quote
+is the text with the moderator's redactions replaced by "[…]". Everything else is counted, never
+copied: how many answered, consented or not, and per outcome of the moderation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from site_builder.collector.columns import Question
+from site_builder.forms.render import CONSENT_VALUE
+from site_builder.results.file import FreeTextResult, Quote
+from site_builder.results.protect import protect
+from site_builder.storage.base import StoredAnswer
+from site_builder.storage.moderation import (
+    OTHER_REASON,
+    REJECT_REASONS,
+    Verdict,
+    redacted,
+    text_digest,
+)
+
+VerdictKey = tuple[str, str]
+"""(receipt, field id): what a verdict is about."""
+
+
+@dataclass
+class _Counts:
+    """One free-text question's exact counts, while the answers stream by."""
+
+    answered: int = 0
+    consented: int = 0
+    approved: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    to_moderate: int = 0
+    quotes: list[Quote] = field(default_factory=list)
+
+
+class FreeTextTally:
+    """Counts the free-text ``questions`` of a form one answer at a time, keeping the quotes
+    the moderation approved. ``verdicts``: the newest verdict on each (receipt, field id),
+    read once before the answers (they are few: one per moderated answer)."""
+
+    def __init__(self, questions: Sequence[Question], publish_consent: str | None,
+                 verdicts: Mapping[VerdictKey, Verdict]) -> None:
+        self.questions = tuple(questions)
+        self.publish_consent = publish_consent
+        self.verdicts = verdicts
+        self.counts = {question.id: _Counts() for question in self.questions}
+
+    def add(self, answer: StoredAnswer) -> None:
+        consented: bool | None = None  # asked once per answer, and only if it has text
+        for field_id, counts in self.counts.items():
+            text = answer_text(answer, field_id)
+            if text is None:
+                continue
+            counts.answered += 1
+            if consented is None:
+                consented = quotable(answer, self.publish_consent)
+            if not consented:
+                continue
+            counts.consented += 1
+            verdict = self.verdicts.get((answer.receipt, field_id))
+            if verdict is None or not applies(verdict, text):
+                counts.to_moderate += 1
+            elif verdict.outcome == "approved":
+                counts.approved += 1
+                counts.quotes.append(Quote(field_id, redacted(text, verdict.redactions),
+                                           verdict.theme or None))
+            elif verdict.outcome == "rejected":
+                counts.rejected[verdict.reason if verdict.reason in REJECT_REASONS
+                                else OTHER_REASON] += 1
+            else:  # an outcome this parole does not know: nobody decided, as far as it can tell
+                counts.to_moderate += 1
+
+    def results(self, min_count: int) -> tuple[tuple[FreeTextResult, ...], tuple[Quote, ...]]:
+        """Every free-text question's figures, protected (``answered`` stays exact: it is a
+        total), and the approved quotes, question by question in form order, each question's
+        in the order its answers came."""
+        figures = []
+        for question in self.questions:
+            counts = self.counts[question.id]
+            consent = protect({"consented": counts.consented,
+                               "not_consented": counts.answered - counts.consented}, min_count)
+            outcomes = protect({
+                ("approved", ""): counts.approved,
+                **{("rejected", reason): counts.rejected[reason]
+                   for reason in (*REJECT_REASONS, OTHER_REASON)},
+                ("to_moderate", ""): counts.to_moderate,
+            }, min_count)
+            figures.append(FreeTextResult(
+                id=question.id, label=question.label, answered=counts.answered,
+                consented=consent["consented"], not_consented=consent["not_consented"],
+                approved=outcomes["approved", ""],
+                rejected={reason: outcomes["rejected", reason]
+                          for reason in (*REJECT_REASONS, OTHER_REASON)},
+                to_moderate=outcomes["to_moderate", ""]))
+        quotes = tuple(quote for question in self.questions
+                       for quote in self.counts[question.id].quotes)
+        return tuple(figures), quotes
+
+
+# PROVISIONAL until site_builder.results.moderation (helper E) lands: then these go, and its
+# functions are used instead.
+
+def answer_text(answer: StoredAnswer, field_id: str) -> str | None:
+    if field_id in answer.marks:
+        return None
+    values = answer.values.get(field_id)
+    text = "\n".join(values) if values else ""
+    return text if text.strip() else None
+
+
+def quotable(answer: StoredAnswer, publish_consent: str | None) -> bool:
+    return publish_consent is not None and CONSENT_VALUE in answer.values.get(publish_consent, ())
+
+
+def applies(verdict: Verdict, text: str) -> bool:
+    return verdict.text_digest == text_digest(text)
