@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -42,7 +43,7 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     manifest = read_manifest(path)
     assert manifest == Manifest(form=EXPECTED, page_url="consultation/place-du-marche/",
                                 language="fr", closes=date(2026, 12, 31),
-                                version=EXPECTED.version, time_zone="Europe/Paris", format=4)
+                                version=EXPECTED.version, time_zone="Europe/Paris", format=5)
 
 
 @pytest.mark.parametrize(("language", "given", "written"), [
@@ -88,8 +89,9 @@ def _older(tmp_path: Path, format_: int, *dropped: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("format_", "dropped"), [
-    (3, ("paper_dropoff", "double_entry")),
-    (2, ("paper_dropoff", "double_entry", "time_zone")),
+    (4, ("publish_consent",)),
+    (3, ("paper_dropoff", "double_entry", "publish_consent")),
+    (2, ("paper_dropoff", "double_entry", "publish_consent", "time_zone")),
 ])
 def test_a_stored_manifest_of_an_earlier_format_reads_with_the_defaults_of_its_day(
     tmp_path: Path, format_: int, dropped: tuple[str, ...]
@@ -99,12 +101,13 @@ def test_a_stored_manifest_of_an_earlier_format_reads_with_the_defaults_of_its_d
     older = json.dumps(_older(tmp_path, format_, *dropped))
     assert manifest_from_text(older, "avis-place 347afc05") == current
     assert current.paper_dropoff == () and current.double_entry is False
+    assert current.form.publish_consent is None  # before format 5, no free text was quoted
     assert current.time_zone == "UTC"
     # A file of the site is built anew instead.
     path = tmp_path / "older.json"
     path.write_text(older, encoding="utf-8")
     with pytest.raises(ManifestError, match=f"unknown manifest format {format_}; this parole "
-                                            "reads format 4"):
+                                            "reads format 5"):
         read_manifest(path)
 
 
@@ -115,14 +118,30 @@ def test_a_stored_manifest_is_as_strict_as_a_file_naming_where_it_came_from(
     with pytest.raises(ManifestError) as raised:
         manifest_from_text(json.dumps(_older(tmp_path, 1)), where)
     assert str(raised.value).startswith(f"{where}: unknown manifest format 1; this parole reads "
-                                        "format 4")
+                                        "format 5")
     with pytest.raises(ManifestError, match="the manifest has unknown 'couleur'"):
         manifest_from_text(json.dumps({**_older(tmp_path, 3, "paper_dropoff", "double_entry"),
                                        "couleur": "bleu"}), where)
     with pytest.raises(ManifestError, match="the manifest lacks 'double_entry'"):
-        manifest_from_text(json.dumps(_older(tmp_path, 4, "double_entry")), where)
+        manifest_from_text(json.dumps(_older(tmp_path, 4, "double_entry", "publish_consent")),
+                           where)
+    with pytest.raises(ManifestError, match="the manifest lacks 'publish_consent'"):
+        manifest_from_text(json.dumps(_older(tmp_path, 5, "publish_consent")), where)
     with pytest.raises(ManifestError, match="not valid JSON"):
         manifest_from_text("{", where)
+
+
+def test_the_consent_to_be_quoted_round_trips_and_leaves_the_version_alone(
+    tmp_path: Path,
+) -> None:
+    quoted = dataclasses.replace(EXPECTED, publish_consent="donnees")
+    assert quoted.version == EXPECTED.version  # what answers are checked against is the same
+    path = write(tmp_path, quoted)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["publish_consent"] == "donnees"
+    assert list(data).index("publish_consent") == list(data).index("double_entry") + 1
+    assert read_manifest(path).form == quoted
+    assert json.loads(write(tmp_path).read_text(encoding="utf-8"))["publish_consent"] is None
 
 
 def test_round_trip_without_closing_date_or_optional_text(tmp_path: Path) -> None:
@@ -135,7 +154,7 @@ def test_the_file_is_forms_id_json_readable_and_stable(tmp_path: Path) -> None:
     assert path == tmp_path / "forms" / "avis-place.json"
     text = path.read_text(encoding="utf-8")
     assert "Donnez votre avis sur la place du marché" in text  # not \u00e9 escapes
-    assert text.startswith('{\n  "format": 4,\n  "id": "avis-place",\n')
+    assert text.startswith('{\n  "format": 5,\n  "id": "avis-place",\n')
     assert text.endswith("}\n")
     data = json.loads(text)
     assert list(data) == list(TOP_KEYS)
@@ -184,8 +203,8 @@ def _field(data: dict[str, Any], key: str, value: object) -> None:
 
 
 BROKEN: dict[str, tuple[Any, str]] = {
-    "older format": (lambda d: d.update(format=3),
-                     "unknown manifest format 3; this parole reads format 4"),
+    "older format": (lambda d: d.update(format=4),
+                     "unknown manifest format 4; this parole reads format 5"),
     "no format": (lambda d: d.pop("format"), "unknown manifest format None"),
     "missing key": (lambda d: d.pop("page_url"), "the manifest lacks 'page_url'"),
     "unknown key": (lambda d: d.update(couleur="bleu"), "the manifest has unknown 'couleur'"),
@@ -213,6 +232,16 @@ BROKEN: dict[str, tuple[Any, str]] = {
                                    "'double_entry' is a string, expected true/false"),
     "without double_entry": (lambda d: d.pop("double_entry"),
                              "the manifest lacks 'double_entry'"),
+    "publish_consent not text": (lambda d: d.update(publish_consent=True),
+                                 "'publish_consent' is true/false, expected a string or null"),
+    "publish_consent of no question": (
+        lambda d: d.update(publish_consent="citation"),
+        "'publish_consent' is 'citation', which is not a consent question of this form"),
+    "publish_consent of a text question": (
+        lambda d: d.update(publish_consent="prenom"),
+        "'publish_consent' is 'prenom', which is not a consent question of this form"),
+    "without publish_consent": (lambda d: d.pop("publish_consent"),
+                                "the manifest lacks 'publish_consent'"),
     "unknown time zone": (lambda d: d.update(time_zone="Europe/Pariss"),
                           "'time_zone' is 'Europe/Pariss', which is not a time zone"),
     "unknown field type": (lambda d: _field(d, "type", "date"),

@@ -86,6 +86,10 @@ class FormQuestions:
     time_zone: str | None = None
     """The consultation's time zone as the newest version's manifest names it (``Europe/Paris``);
     None when it names none (a manifest written before parole stored it)."""
+    publish_consent: str | None = None
+    """The consent question by which a person agrees to be quoted, as the newest version that
+    has the key says (a manifest of format 5 or later); None when that version names none (the
+    organizer withdrew it: nothing is quoted any more) or no version has the key."""
 
     @property
     def ids(self) -> list[str]:
@@ -115,17 +119,23 @@ def merge_versions(form_id: str, schemas: Sequence[FormSchema]) -> FormQuestions
     questions, then, walking back in time, the questions each older version alone had."""
     questions: dict[str, Question] = {}
     newest: dict[str, str] = {}
+    consent: list[str | None] = []
+    """The newest version's ``publish_consent`` once a version with the key is seen."""
     for schema in reversed(schemas):
         data = _manifest_data(schema)
         for key in ("title", "language", "time_zone"):
             if key not in newest and isinstance(data.get(key), str):
                 newest[key] = data[key]
+        if not consent and "publish_consent" in data:
+            found = data["publish_consent"]
+            consent.append(found if isinstance(found, str) else None)
         for question in _questions(schema, data):
             known = questions.setdefault(question.id, question)
             if known is not question:
                 questions[question.id] = _with_former_options(known, question.options)
     return FormQuestions(form_id, newest.get("title"), tuple(questions.values()),
-                         newest.get("language"), newest.get("time_zone"))
+                         newest.get("language"), newest.get("time_zone"),
+                         consent[0] if consent else None)
 
 
 def _with_former_options(question: Question, older: Sequence[Option]) -> Question:

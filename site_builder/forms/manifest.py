@@ -37,8 +37,8 @@ FOLDER = "forms"
 """Manifests live in ``site/<FOLDER>/<id>.json``."""
 TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "opens",
             "closes", "action", "site_url", "results_url", "help_url", "paper_url",
-            "retention_days", "time_zone", "paper_dropoff", "double_entry", "submit",
-            "intro_html", "fields")
+            "retention_days", "time_zone", "paper_dropoff", "double_entry",
+            "publish_consent", "submit", "intro_html", "fields")
 """The keys of a manifest, in the order they are written."""
 FIELD_KEYS = tuple(attribute.name for attribute in dataclasses.fields(Field))
 _FIELD_HINTS = typing.get_type_hints(Field)
@@ -48,6 +48,7 @@ _TOP_KINDS: dict[str, tuple[type, ...]] = {
     "action": (str,), "site_url": (str, type(None)), "results_url": (str, type(None)),
     "help_url": (str, type(None)), "paper_url": (str, type(None)), "retention_days": (int,),
     "time_zone": (str,), "paper_dropoff": (list,), "double_entry": (bool,),
+    "publish_consent": (str, type(None)),
     "submit": (str, type(None)), "intro_html": (str, type(None)), "fields": (list,),
 }
 
@@ -141,6 +142,7 @@ def manifest_data(
         "time_zone": time_zone or default_time_zone(language),
         "paper_dropoff": list(paper_dropoff),
         "double_entry": double_entry,
+        "publish_consent": form.publish_consent,
         "submit": form.submit,
         "intro_html": form.intro_html,
         "fields": [_field_data(field) for field in form.fields],
@@ -188,9 +190,11 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     2: lambda data: {**data, "format": 3,
                      "time_zone": default_time_zone(str(data.get("language", "")))},
     3: lambda data: {**data, "format": 4, "paper_dropoff": [], "double_entry": False},
+    4: lambda data: {**data, "format": 5, "publish_consent": None},
 }
 """Earlier formats a stored manifest may have, each to the next: the keys that format added,
-with the value an earlier build meant (the language's time zone, no place, single entry)."""
+with the value an earlier build meant (the language's time zone, no place, single entry, no
+free text to quote)."""
 
 
 def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
@@ -222,6 +226,7 @@ def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
         intro_html=data["intro_html"],
         submit=data["submit"],
         closes=closes,
+        publish_consent=data["publish_consent"],
         source=data["source"],
     )
     if form.version != data["version"]:
@@ -231,6 +236,9 @@ def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
         raise ManifestError(where, say("manifest.retention", value=data["retention_days"]))
     if not all(isinstance(place, str) for place in data["paper_dropoff"]):
         raise ManifestError(where, say("manifest.places"))
+    consent = form.get(data["publish_consent"]) if data["publish_consent"] else None
+    if data["publish_consent"] is not None and (consent is None or consent.type != "consent"):
+        raise ManifestError(where, say("manifest.publish_consent", id=data["publish_consent"]))
     return Manifest(form=form, page_url=data["page_url"], language=data["language"],
                     closes=closes, version=data["version"],
                     opens=_date(where, "opens", data["opens"]), action=data["action"],

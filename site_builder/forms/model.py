@@ -26,8 +26,8 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "consent": (),
 }
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
-FORM_KEYS = ("id", "title", "intro", "submit", "closes", "fields")
-MANIFEST_FORMAT = 4
+FORM_KEYS = ("id", "title", "intro", "submit", "closes", "publish_consent", "fields")
+MANIFEST_FORMAT = 5
 ANSWER_COLUMNS = ("receipt", "received_at", "channel", "form_version", "batch", "place",
                   "entered_by", "blank", "spoiled")
 """What every stored answer carries besides its questions' values: the export's last columns,
@@ -95,6 +95,11 @@ class Form:
     intro_html: str | None = None
     submit: str | None = None
     closes: date | None = None
+    publish_consent: str | None = None
+    """The id of the form's ``consent`` question by which a person agrees to be quoted: only
+    their free-text answers may ever be published (after moderation). None: the form's free
+    text is never quoted. Not part of ``version``: it decides what may be published, not what
+    an answer is checked against."""
     source: str = ""
     """Where the form was declared ("avis.md:12"), for messages."""
 

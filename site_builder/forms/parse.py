@@ -96,6 +96,7 @@ def _form(
     submit = node.text("submit")
     closes = _closes(node, default_closes)
     fields = _fields(node, resolve_link)
+    publish_consent = _publish_consent(node, fields)
     if form_id is None or title is None or fields is None:
         return None
     report = node.report
@@ -106,6 +107,7 @@ def _form(
         intro_html=intro_html,
         submit=submit,
         closes=closes,
+        publish_consent=publish_consent,
         source=f"{report.file}:{report.line}" if report.line else report.file,
     )
 
@@ -140,6 +142,24 @@ def _closes(node: Node, default: date | None) -> date | None:
     else:
         node.problem("closes", say("forms.closes_not_date", value=node.shown("closes")), fix)
     return default
+
+
+def _publish_consent(node: Node, fields: tuple[Field, ...] | None) -> str | None:
+    """The consent question by which a person agrees to be quoted: it must be one of this
+    form's ``consent`` questions, since only its ticked box lets a free-text answer out."""
+    value = node.text("publish_consent", example="citation")
+    if value is None or fields is None:
+        return None
+    consents = [field.id for field in fields if field.type == "consent"]
+    if value in consents:
+        return value
+    named = next((field for field in fields if field.id == value), None)
+    message = (say("forms.publish_consent.not_consent", id=value, type=named.type) if named
+               else say("forms.publish_consent.unknown", id=value))
+    fix = (say("forms.publish_consent.fix_pick", ids=join(consents)) if consents
+           else say("forms.publish_consent.fix_add"))
+    node.problem("publish_consent", message, fix)
+    return None
 
 
 def _fields(form: Node, resolve_link: LinkResolver | None) -> tuple[Field, ...] | None:
