@@ -1,19 +1,21 @@
-"""What the plugin checks in a page's own source: its front matter (``type``, ``calendar``) and,
-for a FAQ page, that it has questions and each question an answer. Each problem is located at
-the line of the page's source that holds it."""
+"""What the plugin checks in a page's own source: its front matter (``type``, ``calendar``, a
+results page's ``form``) and, for a FAQ page, that it has questions and each question an answer.
+Each problem is located at the line of the page's source that holds it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
+from typing import Any
 
 from mkdocs.structure.pages import Page
 
 from site_builder import calendar, calendar_options, faq
 from site_builder.errors import Problem
 from site_builder.messages import say
+from site_builder.results.file import FOLDER
 
-PAGE_TYPES = ("faq",)
+PAGE_TYPES = ("faq", "results")
 
 
 def front_matter_problems(page: Page, consultation: calendar.Calendar) -> list[Problem]:
@@ -34,6 +36,29 @@ def front_matter_problems(page: Page, consultation: calendar.Calendar) -> list[P
             problems.append(replace(problem, file=page.file.src_uri,
                                     line=_source_line(page, _front_matter_key("calendar"))))
     return problems
+
+
+def results_form_problem(form: Any, *, src_uri: str, text: str, forms: Collection[str],
+                         unreadable: Collection[str], closed: bool) -> Problem | None:
+    """A results page (``type: results``) whose ``form:`` is missing, is not a form id, or
+    names a form without a results file once results are due (``closed``: before that, the
+    page only says when they will come). A form whose file exists but cannot be read is left to
+    that file's own problems."""
+    line = _line_of(text, _front_matter_key("form"))
+    if form is None:
+        return Problem(message=say("results.page.no_form"),
+                       fix=say("results.page.no_form.fix"), file=src_uri,
+                       line=_line_of(text, _front_matter_key("type")), field="form")
+    if not isinstance(form, str) or not form:
+        return Problem(message=say("results.page.form_not_text", form=str(form)),
+                       fix=say("results.page.no_form.fix"), file=src_uri, line=line,
+                       field="form")
+    if not closed or form in forms or form in unreadable:
+        return None
+    return Problem(message=say("results.page.unknown_form", form=form,
+                               path=f"{FOLDER}/{form}.json"),
+                   fix=say("results.page.unknown_form.fix", form=form), file=src_uri,
+                   line=line, field="form")
 
 
 def faq_problems(page: Page, questions: list[faq.Question]) -> list[Problem]:
@@ -70,7 +95,12 @@ def _heading(text: str) -> Callable[[str], bool]:
 
 def _source_line(page: Page, matches: Callable[[str], bool]) -> int:
     """Number of the first line of the page's source that ``matches``, or 1."""
-    for number, line in enumerate(page.file.content_string.splitlines(), 1):
+    return _line_of(page.file.content_string, matches)
+
+
+def _line_of(text: str, matches: Callable[[str], bool]) -> int:
+    """Number of the first line of ``text`` that ``matches``, or 1."""
+    for number, line in enumerate(text.splitlines(), 1):
         if matches(line):
             return number
     return 1

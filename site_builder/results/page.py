@@ -1,0 +1,194 @@
+"""The generated part of a results page (``type: results``, ``form: <id>``): what parole adds
+after the organizer's own introduction, from the form's results file.
+
+Before the form is closed, only a notice saying when the results will come: figures of a
+consultation still running would sway those who have not answered yet. Once it is closed, in
+this order, so that the page reads from the answer to the detail:
+
+1. "En bref": how many answered, in which ways, how many decisions, links to the parts below;
+2. "Ce que nous avons entendu" (``anchors.HEARD``): participation, one figure per closed
+   question (``figures``), then the quotes and how they were chosen (``quotes``);
+3. "Ce qui a été décidé" (``anchors.DECIDED``): the decisions, as ``decisions`` renders them;
+4. the open data (``anchors.OPEN_DATA``): where to download every number of the page.
+
+Plain HTML (no script, no theme template): the same page builds with mkdocs-material, and the
+collector or another engine could show it. Every text is escaped here, once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from site_builder import calendar
+from site_builder.calendar import Calendar, format_date
+from site_builder.i18n import Catalogue
+from site_builder.results import anchors
+from site_builder.results.figures import (
+    channel_name,
+    escape,
+    per_channel_figure,
+    per_day_figure,
+    question_figure,
+)
+from site_builder.results.file import ResultsFile
+from site_builder.results.protect import HIDDEN, SMALL, Count
+from site_builder.results.quotes import quotes_section
+from site_builder.results.words import answers_text, count_text, listed
+
+BRIEF = "en-bref"
+QUESTIONS = "questions"
+DECISION_STATUSES = ("adopted", "adapted", "rejected", "under study")
+
+
+def results_html(results: ResultsFile | None, *, catalogue: Catalogue, consultation: Calendar,
+                 today: date, closes: date | None = None, decisions_html: str = "",
+                 decision_statuses: Sequence[str] = (), open_data_url: str | None = None,
+                 licence: str | None = None) -> str:
+    """What parole appends to a results page on ``today`` (the build date).
+
+    ``closes`` is the form's own closing day, if it has one (else the consultation's counts);
+    ``decisions_html`` the "Ce qui a été décidé" section and ``decision_statuses`` the status
+    of each decision, for the summary; ``open_data_url`` the open data's folder relative to
+    this page (None: not published), under ``licence``. ``results`` may be None only while the
+    form is open (the notice needs no figures)."""
+    closing = calendar.closing_day(closes, consultation)
+    if closing is not None and not calendar.is_past(closing, today):
+        return notice_html(closing, catalogue)
+    assert results is not None, "a closed form's results page needs its results file"
+    parts = [brief_html(results, catalogue, decisions=bool(decisions_html),
+                        statuses=decision_statuses, open_data_url=open_data_url),
+             heard_html(results, catalogue)]
+    if decisions_html:
+        parts.append(decisions_html)
+    if open_data_url is not None:
+        parts.append(open_data_html(open_data_url, licence, catalogue))
+    return '<div class="p-results">\n' + "\n".join(parts) + "\n</div>\n"
+
+
+def notice_html(closing: date, catalogue: Catalogue) -> str:
+    """Before closing: when the results will come, nothing else."""
+    words = catalogue("results.page.notice", date=format_date(closing, catalogue))
+    return f'<div class="p-results">\n<p class="p-status">{escape(words)}</p>\n</div>\n'
+
+
+# --- En bref -----------------------------------------------------------------------------------
+
+def brief_html(results: ResultsFile, catalogue: Catalogue, *, decisions: bool,
+               statuses: Sequence[str], open_data_url: str | None) -> str:
+    """The page in three lines, and links to its parts."""
+    items = [participation_sentence(results, catalogue)]
+    if statuses:
+        items.append(decisions_sentence(statuses, catalogue))
+    items.append(catalogue("results.page.computed",
+                           date=format_date(results.computed_at.date(), catalogue)))
+    links = [(anchors.HEARD, "results.page.heard"), (anchors.PARTICIPATION,
+                                                     "results.page.participation")]
+    if results.questions:
+        links.append((QUESTIONS, "results.page.questions"))
+    if results.free_text or results.quotes:
+        links.append((anchors.QUOTES, "results.page.quotes"))
+    if decisions:
+        links.append((anchors.DECIDED, "results.page.decided"))
+    if open_data_url is not None:
+        links.append((anchors.OPEN_DATA, "results.page.open_data"))
+    listed_items = "\n".join(f"<li>{escape(item)}</li>" for item in items)
+    listed_links = "\n".join(f'<li><a href="#{anchor}">{escape(catalogue(key))}</a></li>'
+                             for anchor, key in links)
+    return (f'<h2 id="{BRIEF}">{escape(catalogue("results.page.brief"))}</h2>\n'
+            f"<ul>\n{listed_items}\n</ul>\n"
+            f"<p>{escape(catalogue('results.page.contents'))}</p>\n"
+            f'<ul>\n{listed_links}\n</ul>')
+
+
+def participation_sentence(results: ResultsFile, catalogue: Catalogue) -> str:
+    """"1 234 réponses, dont 310 sur papier et 924 en ligne." Channels without any answer are
+    left out when that is certain (an exact 0); a protected count is said as such."""
+    total = answers_text(results.answers, catalogue)
+    ways = [catalogue("results.page.by_hidden" if count == HIDDEN else "results.page.by",
+                      count=count_text(count, catalogue, results.min_count),
+                      channel=_channel_words(channel, catalogue))
+            for channel, count in results.per_channel.items() if count != 0]
+    if results.answers == 0 or not ways:
+        return catalogue("results.page.answers.total", answers=total)
+    return catalogue("results.page.answers.ways", answers=total, ways=listed(ways, catalogue))
+
+
+def _channel_words(channel: str, catalogue: Catalogue) -> str:
+    key = f"results.page.channel_words.{channel}"
+    return catalogue(key) if key in catalogue.strings else channel_name(channel, catalogue)
+
+
+def decisions_sentence(statuses: Sequence[str], catalogue: Catalogue) -> str:
+    """"3 décisions : 1 adoptée, 1 adaptée et 1 rejetée." in the order of ``STATUSES``."""
+    counted = Counter(statuses)
+    order = [status for status in DECISION_STATUSES if counted[status]]
+    order += [status for status in counted if status not in order]
+    parts = []
+    for status in order:
+        key = f"results.page.status.{status.replace(' ', '_')}"
+        number = "one" if counted[status] == 1 else "many"
+        words = (catalogue(f"{key}.{number}", count=str(counted[status]))
+                 if f"{key}.{number}" in catalogue.strings else f"{counted[status]} {status}")
+        parts.append(words)
+    total_key = "results.page.decisions.one" if len(statuses) == 1 \
+        else "results.page.decisions.many"
+    return catalogue(total_key, count=str(len(statuses)), statuses=listed(parts, catalogue))
+
+
+# --- Ce que nous avons entendu -----------------------------------------------------------------
+
+def heard_html(results: ResultsFile, catalogue: Catalogue) -> str:
+    """Participation, the closed questions, the quotes."""
+    parts = [f'<h2 id="{anchors.HEARD}">{escape(catalogue("results.page.heard"))}</h2>']
+    if rule := protection_sentence(results, catalogue):
+        parts.append(f"<p>{escape(rule)}</p>")
+    parts.append(f'<h3 id="{anchors.PARTICIPATION}">'
+                 f'{escape(catalogue("results.page.participation"))}</h3>')
+    parts.append(per_channel_figure(results, catalogue))
+    parts.append(per_day_figure(results, catalogue))
+    if results.questions:
+        parts.append(f'<h3 id="{QUESTIONS}">{escape(catalogue("results.page.questions"))}</h3>')
+        parts += [question_figure(question, results, catalogue)
+                  for question in results.questions]
+    if quotes := quotes_section(results, catalogue):
+        parts.append(quotes)
+    return "\n".join(parts)
+
+
+def protection_sentence(results: ResultsFile, catalogue: Catalogue) -> str:
+    """The small-count rule, said once, with the file's own ``min_count``; the "masqué" half
+    only when the page hides a count that way. "" when nothing is protected."""
+    counts = _every_count(results)
+    if not any(count == SMALL for count in counts):
+        return ""
+    rule = catalogue("results.page.protected", min_count=str(results.min_count))
+    if any(count == HIDDEN for count in counts):
+        rule += " " + catalogue("results.page.protected.hidden")
+    return rule
+
+
+def _every_count(results: ResultsFile) -> list[Count]:
+    counts: list[Count] = [*results.per_channel.values(), *results.per_day.values()]
+    for question in results.questions:
+        counts += [option.count for option in question.options]
+        counts += [question.skipped, question.blank, question.spoiled]
+    for text in results.free_text:
+        counts += [text.consented, text.not_consented, text.approved, text.to_moderate,
+                   *text.rejected.values()]
+    return counts
+
+
+# --- open data ---------------------------------------------------------------------------------
+
+def open_data_html(url: str, licence: str | None, catalogue: Catalogue) -> str:
+    """Where every number of the page can be downloaded, and under which licence."""
+    licence_words = (catalogue(f"results.page.licence.{licence}")
+                     if licence and f"results.page.licence.{licence}" in catalogue.strings
+                     else licence or "")
+    text = catalogue("results.page.open_data.text", licence=licence_words)
+    return (f'<h2 id="{anchors.OPEN_DATA}">{escape(catalogue("results.page.open_data"))}</h2>\n'
+            f"<p>{escape(text)}</p>\n"
+            f'<p><a href="{escape(url)}">{escape(catalogue("results.page.open_data.link"))}'
+            "</a></p>")
