@@ -28,7 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from site_builder.collector import admin, answers, lookup, views
+from site_builder.collector import admin, answers, lookup, moderation, views
 from site_builder.collector.entry import routing as entry_routing
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import SecurityHeaders
@@ -51,7 +51,7 @@ def create_app(collector: Collector) -> Starlette:
         routes.append(Route(path + "/{code}/{key}", lookup.show_receipt, methods=["GET"]))
         routes.append(Route(path + "/{code}", lookup.code_alone, methods=["GET"]))
     if collector.settings.admin_token:
-        routes.extend(admin.routes())
+        routes.extend([*admin.routes(), *moderation.routes()])
     if collector.settings.serve_site:
         routes.append(Mount("/", app=SiteFiles(collector)))
 

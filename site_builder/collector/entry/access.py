@@ -121,7 +121,7 @@ async def _has_mediators(collector: Collector) -> bool:
     return bool(await run_in_threadpool(collector.storage.mediator_codes))
 
 
-def _from_elsewhere(request: Request, *, posting: bool) -> bool:
+def from_elsewhere(request: Request, *, posting: bool) -> bool:
     """Whether the browser says the request comes from another site. Every form of the area is
     on the area's own pages, so a post must be same-origin; a page may be opened from a link
     of the consultation's site (same-site), never with its cookie from another site."""
@@ -141,11 +141,24 @@ def _from_elsewhere(request: Request, *, posting: bool) -> bool:
 
 # --- sessions -----------------------------------------------------------------------------------
 
-def csrf_token(collector: Collector, token: str) -> str:
+def csrf_token(collector: Collector, token: str, *, purpose: bytes = _CSRF_PURPOSE) -> str:
     """The CSRF token of the session ``token``: an HMAC under the collector's secret, so it
-    can be checked without storing it, and reveals nothing of the cookie."""
+    can be checked without storing it, and reveals nothing of the cookie. ``purpose`` keeps
+    the tokens of another area (the moderation pages) apart from the mediators'."""
     key = collector.settings.secret.key
-    return hmac.new(key, _CSRF_PURPOSE + token.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, purpose + token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def csrf_checked(pairs: list[tuple[str, str]], expected: str) -> FormBody | None:
+    """The form without its ``_csrf``, when it carries exactly one, equal to ``expected``;
+    else None. Compared in constant time, and even when none was sent, so the time taken says
+    nothing either way."""
+    sent = [value for name, value in pairs if name == CSRF_FIELD]
+    right = hmac.compare_digest((sent[0] if sent else "").encode("utf-8"),
+                                expected.encode("utf-8"))
+    if len(sent) != 1 or not right:
+        return None
+    return FormBody(tuple(pair for pair in pairs if pair[0] != CSRF_FIELD))
 
 
 async def visitor(request: Request) -> SignedIn | Response | None:
@@ -155,7 +168,7 @@ async def visitor(request: Request) -> SignedIn | Response | None:
     collector, area, manifest = _where(request)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        if _from_elsewhere(request, posting=request.method not in ("GET", "HEAD")):
+        if from_elsewhere(request, posting=request.method not in ("GET", "HEAD")):
             log.warning("%s", say("collector.log.entry_other_site", path=request.url.path))
             return refused_page(collector, manifest, area)
         session = codes.digest(token)
@@ -187,7 +200,7 @@ async def checked_post(request: Request, *,
     303 to sign in, 403 (another site, no or wrong token, not a coordinator), 404, 413, 415
     or 400."""
     collector, area, manifest = _where(request)
-    if _from_elsewhere(request, posting=True):
+    if from_elsewhere(request, posting=True):
         log.warning("%s", say("collector.log.entry_other_site", path=request.url.path))
         return refused_page(collector, manifest, area)
     signed = await signed_in(request)
@@ -195,18 +208,14 @@ async def checked_post(request: Request, *,
         return signed
     if coordinator and not signed.mediator.coordinator:
         return page.message_page(collector, manifest, "coordinator_only", 403, signed=signed)
-    pairs = await _form_pairs(request, collector)
+    pairs = await form_pairs(request, collector)
     if isinstance(pairs, Response):
         return pairs
-    sent = [value for name, value in pairs if name == CSRF_FIELD]
-    # One token, compared in constant time with the session's; the comparison runs even when
-    # none was sent, so the time taken says nothing either way.
-    right = hmac.compare_digest((sent[0] if sent else "").encode("utf-8"),
-                                signed.csrf.encode("utf-8"))
-    if len(sent) != 1 or not right:
+    body = csrf_checked(pairs, signed.csrf)
+    if body is None:
         log.warning("%s", say("collector.log.entry_csrf", path=request.url.path))
         return refused_page(collector, manifest, area, signed=signed)
-    return signed, FormBody(tuple(pair for pair in pairs if pair[0] != CSRF_FIELD))
+    return signed, body
 
 
 async def signed_request(request: Request) -> tuple[SignedIn, FormBody | None] | Response:
@@ -218,7 +227,7 @@ async def signed_request(request: Request) -> tuple[SignedIn, FormBody | None] |
     return signed if isinstance(signed, Response) else (signed, None)
 
 
-async def _form_pairs(request: Request,
+async def form_pairs(request: Request,
                       collector: Collector) -> list[tuple[str, str]] | Response:
     """The body's pairs, or the page refusing it (415, 413, 400)."""
     if not is_form_body(request.headers.get("content-type", "")):
@@ -273,7 +282,7 @@ async def sign_in(request: Request) -> Response:
     if request.method != "POST":
         return await to_home(request)
     collector, area, manifest = _where(request)
-    if _from_elsewhere(request, posting=True):
+    if from_elsewhere(request, posting=True):
         log.warning("%s", say("collector.log.entry_other_site", path=request.url.path))
         return refused_page(collector, manifest, area)
     name = await _mediator_of_code(request, collector, manifest, area)
@@ -310,7 +319,7 @@ async def _mediator_of_code(request: Request, collector: Collector, manifest: Ma
     wait = collector.code_misses.waiting(client)
     if wait is not None:
         return _too_many(collector, manifest, wait)
-    pairs = await _form_pairs(request, collector)
+    pairs = await form_pairs(request, collector)
     if isinstance(pairs, Response):
         return pairs
     words = catalogue(manifest.language)
