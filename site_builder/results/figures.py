@@ -26,7 +26,7 @@ from site_builder.i18n import Catalogue
 from site_builder.results import anchors
 from site_builder.results.charts import Bar, DayValue, bar_chart, day_chart
 from site_builder.results.file import QuestionResult, ResultsFile
-from site_builder.results.protect import Count, shown_number
+from site_builder.results.protect import SMALL, Count, shown_number
 from site_builder.results.words import answers_text, count_text, listed, percent, with_percent
 from site_builder.storage.base import CHANNELS
 
@@ -131,20 +131,32 @@ def _per_day_summary(results: ResultsFile, catalogue: Catalogue) -> str:
 
 # --- closed questions --------------------------------------------------------------------------
 
-def question_rows(question: QuestionResult, catalogue: Catalogue) -> list[Row]:
+def question_rows(question: QuestionResult, results: ResultsFile,
+                  catalogue: Catalogue) -> list[Row]:
     """Every option in form order, then the answers that chose none: left out ("Sans
     réponse"), left blank on paper, and spoiled on paper ("Illisible ou nul")."""
     rows = [Row(option.label if option.label is not None
                 else catalogue("results.page.old_option", value=option.value), option.count)
             for option in question.options]
-    return [*rows, Row(catalogue("results.page.skipped"), question.skipped),
-            Row(catalogue("results.page.blank"), question.blank),
-            Row(catalogue("results.page.spoiled"), question.spoiled)]
+    rows.append(Row(catalogue("results.page.skipped"), question.skipped))
+    if paper_marks_shown(question, results):
+        rows += [Row(catalogue("results.page.blank"), question.blank),
+                 Row(catalogue("results.page.spoiled"), question.spoiled)]
+    return rows
+
+
+def paper_marks_shown(question: QuestionResult, results: ResultsFile) -> bool:
+    """Whether the paper rows ("case vide", "Illisible ou nul") are worth a line: not when no
+    paper answer can be seen (no paper channel, or fewer than ``min_count``) and both rows would
+    say "0" or "moins de 5" anyway, as on a consultation without paper."""
+    nothing = (0, SMALL)
+    return not (results.per_channel.get("paper", 0) in nothing
+                and question.blank in nothing and question.spoiled in nothing)
 
 
 def question_figure(question: QuestionResult, results: ResultsFile,
                     catalogue: Catalogue) -> str:
-    rows = question_rows(question, catalogue)
+    rows = question_rows(question, results, catalogue)
     summary = _question_summary(rows[:len(question.options)], results, catalogue)
     if question.multiple:
         summary += " " + catalogue("results.page.multiple")
