@@ -46,12 +46,12 @@ def render(results: ResultsFile | None, *, today: date = AFTER, language: str = 
 def test_sections_match_their_goldens(name: str, results: ResultsFile,
                                       options: dict[str, object],
                                       request: pytest.FixtureRequest) -> None:
-    assert_golden(f"results/{name}.html", render(results, **options), request)
+    assert_golden(f"results/page-{name}.html", render(results, **options), request)
 
 
 def test_before_closing_only_a_notice_says_when(request: pytest.FixtureRequest) -> None:
     html = render(samples.protected(), today=samples.CLOSES)
-    assert_golden("results/notice.html", html, request)
+    assert_golden("results/page-notice.html", html, request)
     assert "dimanche 28\u00a0février 2027" in html
     assert "<figure" not in html and "<table" not in html
     assert render(None, today=samples.CLOSES) == html  # no results file needed yet
