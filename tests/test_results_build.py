@@ -1,0 +1,157 @@
+"""A ``type: results`` page in a real build (strict mode): what is published, what the page
+shows, the problems an organizer can make, mkdocs-material, and the page budget."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from site_builder.results.file import results_path, write_results
+from tests import results_page_support as samples
+from tests.support import build_site
+
+
+@pytest.fixture(autouse=True)
+def _after_closing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built the day the results are due, unless a test says otherwise."""
+    monkeypatch.setenv("PAROLE_BUILD_DATE", samples.AFTER)
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+
+
+def _html(site: Path, page: str = "resultats/index.html") -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def test_a_results_page_shows_its_form_and_the_file_is_not_published(tmp_path: Path) -> None:
+    site = build_site(samples.results_site(tmp_path, samples.protected()), tmp_path / "site")
+    html = _html(site)
+    main = html.split("<main", 1)[1]
+    assert main.index("<h1") < main.index("Merci aux 47 personnes") < main.index("En bref")
+    assert main.count('<figure id="') == 4  # per channel, per day, two questions
+    assert '<figure id="question-usages" class="p-figure">' in main
+    assert not (site / "parole-results").exists()
+    assert all("parole-results" not in str(path) for path in site.rglob("*"))
+    assert (site / "resultats" / "index.html.gz").is_file()
+    # the calendar names no results page: the first type: results page is it
+    assert '<a href="resultats/">' in _html(site, "index.html")
+
+
+def test_other_pages_are_unchanged(tmp_path: Path) -> None:
+    site = build_site(samples.results_site(tmp_path, samples.protected()), tmp_path / "site")
+    assert "p-results" not in _html(site, "index.html")
+
+
+def test_the_results_page_the_calendar_names_is_the_one_linked(tmp_path: Path) -> None:
+    other = samples.RESULTS_PAGE.format(form="rues", answers=380)
+    config = samples.results_site(tmp_path, samples.protected(),
+                                  pages={"bilan/rues.md": other},
+                                  parole={"results_page": "bilan/rues.md"})
+    write_results(samples.forty_options(), tmp_path / "docs")
+    site = build_site(config, tmp_path / "site")
+    assert '<a href="bilan/rues/">' in _html(site, "index.html")
+    assert '<figure id="question-rue"' in _html(site, "bilan/rues/index.html")
+    assert '<figure id="question-usages"' in _html(site)
+
+
+def test_before_closing_the_page_says_when_and_needs_no_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-02-28")
+    site = build_site(samples.results_site(tmp_path, None), tmp_path / "site")
+    html = _html(site)
+    assert ("Les résultats seront publiés sur cette page après la fin de la consultation, le "
+            "dimanche 28\u00a0février 2027.") in html
+    assert "<figure" not in html
+
+
+def test_a_rebuild_after_parole_results_shows_the_new_figures(tmp_path: Path) -> None:
+    config = samples.results_site(tmp_path, samples.protected())
+    build_site(config, tmp_path / "site")
+    write_results(samples.quotes(themes=True), tmp_path / "docs")
+    html = _html(build_site(config, tmp_path / "site"))
+    assert "140\u00a0réponses" in html and "47\u00a0réponses" not in html
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+def test_a_results_page_without_form_names_its_type_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    page = "---\ntitle: Bilan\ntype: results\n---\n# Bilan\n"
+    with pytest.raises(Abort):
+        build_site(samples.results_site(tmp_path, samples.protected(), page=page),
+                   tmp_path / "site")
+    errors = _errors(caplog)
+    assert "resultats.md:3: [form] cette page de résultats (type: results) ne dit pas" in errors
+    assert "form: avis-place" in errors
+
+
+def test_an_unknown_form_names_the_form_line_and_says_to_run_parole_results(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    page = "---\ntype: results\ntitle: Bilan\nform: avis-rue\n---\n# Bilan\n"
+    with pytest.raises(Abort):
+        build_site(samples.results_site(tmp_path, samples.protected(), page=page),
+                   tmp_path / "site")
+    errors = _errors(caplog)
+    assert ("resultats.md:4: [form] il n\u2019y a pas de fichier de résultats pour le "
+            "questionnaire « avis-rue » (attendu : parole-results/avis-rue.json") in errors
+    assert "lancez « parole results » une fois la consultation fermée" in errors
+
+
+def test_a_form_that_is_not_text_is_reported(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    page = "---\ntype: results\nform: [a, b]\n---\n# Bilan\n"
+    with pytest.raises(Abort):
+        build_site(samples.results_site(tmp_path, samples.protected(), page=page),
+                   tmp_path / "site")
+    assert "resultats.md:3: [form] « form: » devrait être" in _errors(caplog)
+
+
+def test_a_bad_results_file_is_reported_once_with_its_key(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = samples.results_site(tmp_path, samples.protected())
+    path = results_path(tmp_path / "docs", "avis")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["per_channel"]["online"] = -3
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(config, tmp_path / "site")
+    errors = _errors(caplog)
+    assert "parole-results/avis.json: [per_channel]" in errors
+    assert "1 problème de contenu" in errors  # not a second one for the page naming it
+
+
+def test_the_page_type_results_is_known(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-01-10")
+    page = "---\ntype: result\nform: avis\n---\n# Bilan\n"
+    with pytest.raises(Abort):
+        build_site(samples.results_site(tmp_path, None, page=page), tmp_path / "site")
+    assert "types : faq, results" in _errors(caplog)
+
+
+# --- mkdocs-material and the budget ------------------------------------------------------------
+
+def test_mkdocs_material_builds_a_results_page(tmp_path: Path) -> None:
+    config = samples.results_site(tmp_path, samples.ten_questions(),
+                                  theme={"name": "material", "language": "fr", "font": False},
+                                  parole={"page_weight": {"enabled": False}})
+    html = _html(build_site(config, tmp_path / "site"))
+    assert '<figure id="question-question-1" class="p-figure">' in html
+    assert "<summary>Voir les chiffres (tableau)</summary>" in html
+
+
+def test_a_ten_question_form_s_results_page_is_within_the_page_budget(tmp_path: Path) -> None:
+    """HTML and inline CSS, gzip as sent (page-weight.json), under 14 KiB: with eight closed
+    questions of five options, two free-text questions, a dozen quotes and 56 days."""
+    site = build_site(samples.results_site(tmp_path, samples.ten_questions()),
+                      tmp_path / "site")
+    report = json.loads((site / "page-weight.json").read_text(encoding="utf-8"))
+    (page,) = [page for page in report["pages"] if page["path"] == "resultats/index.html"]
+    assert page["total"] <= report["budget"] == 14 * 1024, page
+    assert page["js"] + page["images"] + page["other"] <= 400  # the details script at most
