@@ -8,7 +8,7 @@ The form ``budget`` (Europe/Paris, open 1 to 10 March 2025, quotes allowed by ``
 |---|---|---|---|
 | quartier | nord 12, centre 6, none 2 | nord | sud 4, spoiled 1 |
 | services | a+b 12, a 6, [] 2 | b | blank 4, c 1 |
-| accord | 3 ×12, 1 ×6, none 2 | 2 | 2 ×4, blank 1 |
+| accord | "3": 12, "1": 6, none 2 | "2" | "2": 4, blank 1 |
 | idee | 12 texts ("Idée 0" … "Idée 11") | none | "Idée papier 0" … 1, then none |
 | email | 12 addresses | none | none |
 | citation | the even ones among the 12 | none | the 2 with an idée |
