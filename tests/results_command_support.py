@@ -120,9 +120,9 @@ def fill(url: str) -> dict[str, list[str]]:
             for number in range(4)]
         sheets.append(({"services": ["c"]}, {"quartier": "spoiled", "accord": "blank"}))
         paper = paper_batch(storage, sheets)
-        for number in range(25):
-            choice = ["lundi"] * 10 + ["mardi"] * 7 + ["jeudi"] * 2 + [None] * 6
-            online(storage, {"jour": [choice[number]]} if choice[number] else {},
+        days = ["lundi"] * 10 + ["mardi"] * 7 + ["jeudi"] * 2 + [""] * 6
+        for number, day in enumerate(days):
+            online(storage, {"jour": [day]} if day else {},
                    datetime(2025, 3, 2, 8, number, tzinfo=UTC), form=ONLINE_FORM)
     finally:
         storage.close()
