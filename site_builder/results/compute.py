@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from site_builder.collector.answer_table import consultation_zone
 from site_builder.collector.columns import (
     AnswerReader,
-    FormQuestions,
     Question,
     check_known,
     form_questions,
@@ -76,7 +75,7 @@ def form_results(storage: ResultsReader, form_id: str, *, min_count: int,
             return collected[answer.batch_id]
         return answer.received_at.astimezone(zone).date()
 
-    publish_consent = _publish_consent(known)
+    publish_consent = known.publish_consent
     tally = Tally(counted_questions(known), day_of=day_of)
     texts = FreeTextTally(
         [question for question in known.questions if question.type in FREE_TEXT_TYPES],
@@ -100,11 +99,6 @@ def form_results(storage: ResultsReader, form_id: str, *, min_count: int,
         quotes=quotes,
         publish_consent=publish_consent,
     ), dict(tally.channels))
-
-
-def _publish_consent(known: FormQuestions) -> str | None:
-    found = getattr(known, "publish_consent", None)  # PROVISIONAL until helper E's columns
-    return found if isinstance(found, str) else None
 
 
 def newest_verdicts(storage: ResultsReader, form_id: str) -> dict[VerdictKey, Verdict]:
