@@ -33,7 +33,8 @@ from pathlib import Path
 from site_builder.forked import spare_cores
 from site_builder.messages import say
 
-COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map"})
+COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map",
+                          ".csv"})
 """Suffixes of the files that get a ``.gz`` and that the page weight counts gzipped."""
 
 _OS_BYTE = 9  # offset of the gzip header's "operating system" byte (RFC 1952)

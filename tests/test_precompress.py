@@ -23,7 +23,7 @@ def site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     for path in ("index.html", "faq/index.html", "assets/parole.css", "assets/app.js",
                  "assets/module.mjs", "forms/avis.json", "img/logo.svg", "sitemap.xml",
-                 "robots.txt", "assets/app.js.map", "assets/OLD.CSS"):
+                 "robots.txt", "assets/app.js.map", "assets/OLD.CSS", "donnees/avis.csv"):
         file = site / path
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(f"{path}\n{TEXT}", encoding="utf-8")
@@ -40,7 +40,7 @@ def eligible(site: Path) -> list[Path]:
 def test_every_eligible_file_gets_a_faithful_gz(site: Path) -> None:
     sent = precompress_site(site)
     files = eligible(site)
-    assert len(files) == 11
+    assert len(files) == 12
     assert sorted(sent) == [file.relative_to(site).as_posix() for file in files]
     for file in files:
         compressed = file.with_name(file.name + ".gz").read_bytes()
@@ -69,7 +69,7 @@ def test_same_site_gives_byte_identical_gz(site: Path, tmp_path: Path) -> None:
     precompress_site(copy)
     first = {file.relative_to(site): file.read_bytes() for file in site.rglob("*.gz")}
     second = {file.relative_to(copy): file.read_bytes() for file in copy.rglob("*.gz")}
-    assert len(first) == 12  # 11 written + the download.csv.gz of the fixture
+    assert len(first) == 13  # 12 written + the download.csv.gz of the fixture
     assert first == second
     precompress_site(site)
     assert first == {file.relative_to(site): file.read_bytes() for file in site.rglob("*.gz")}
@@ -91,7 +91,7 @@ def test_tiny_file_keeps_no_gz(site: Path) -> None:
     sent = precompress_site(site)
     assert not (site / "tiny.txt.gz").exists()  # the server would send the stale one otherwise
     assert sent["tiny.txt"] == 2  # the file itself is sent
-    assert len(list(site.rglob("*.gz"))) == 12  # 11 written + the download.csv.gz
+    assert len(list(site.rglob("*.gz"))) == 13  # 12 written + the download.csv.gz
 
 
 def test_pages_gzipped_in_the_background_are_not_gzipped_again(

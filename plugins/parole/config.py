@@ -97,7 +97,7 @@ class ParoleConfig(base.Config):
     """Write the low-data edition: the whole consultation in one small HTML file to read offline
     and pass around, linked from every page's footer."""
     precompress = c.Type(bool, default=True)
-    """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG and XML file of the site."""
+    """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG, XML, text and CSV file of the site."""
     page_weight = c.SubConfig(PageWeightConfig)
     """Page-weight report and budget (``enabled``, ``budget``)."""
     images = c.SubConfig(ImagesConfig)
