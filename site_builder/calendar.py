@@ -28,7 +28,10 @@ DATE_FORMAT = "YYYY-MM-DD"
 DEFAULT_RETENTION_DAYS = 365
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-StatusKind = Literal["upcoming", "open", "closed", "results"]
+StatusKind = Literal["upcoming", "open", "closed", "results", "concluded"]
+"""GOV.UK's lifecycle: before ``opens``; until the end of ``closes``; closed, answers being read;
+what was heard is published (a results page exists); concluded (that page says what was
+decided)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ class Calendar:
     time_zone: str | None = None
     """The consultation's time zone (``Europe/Paris``), for the times in the exports; None for
     the default of the site's language (``time_zones.default_time_zone``)."""
+    response_due: date | None = None
+    """The day by which the organizer promises to say what came of the answers (after
+    ``closes``): until the results page has decisions, closed pages say "réponse attendue avant
+    le …"."""
+    decisions: int = 0
+    """How many decisions the results page states (``with_decisions``): with one or more the
+    consultation is concluded."""
 
     @property
     def deletion_date(self) -> date | None:
@@ -73,6 +83,11 @@ class Calendar:
 
     def with_results_url(self, url: str | None) -> Calendar:
         return replace(self, results_url=url)
+
+    def with_decisions(self, count: int) -> Calendar:
+        """The calendar once the results page's decisions are read (the results adapter calls
+        it): with ``count`` > 0 and a results page, a closed consultation is concluded."""
+        return replace(self, decisions=count)
 
 
 @dataclass(frozen=True)
@@ -88,10 +103,15 @@ class Status:
 
 @dataclass(frozen=True)
 class ClosedInfo:
-    """What a closed form's notice says: since when, and where the results are (if published)."""
+    """What a closed form's notice says: since when, where the results are (if published), by
+    when the organizer promised an answer, and whether the results page says what was decided."""
 
     closed_on: date
     results_url: str | None = None
+    response_due: date | None = None
+    """Said only while nothing is decided yet (``concluded`` False)."""
+    concluded: bool = False
+    """The results page has decisions: the notice's link says so."""
 
 
 # --- on a given day -----------------------------------------------------------------------------
@@ -119,8 +139,14 @@ def status(calendar: Calendar, today: date) -> Status | None:
     if not is_past(calendar.closes, today):
         return Status("open", calendar.closes, phase)
     if calendar.results_url is not None:
-        return Status("results", calendar.closes, phase, calendar.results_url)
+        kind: StatusKind = "concluded" if calendar.decisions > 0 else "results"
+        return Status(kind, calendar.closes, phase, calendar.results_url)
     return Status("closed", calendar.closes, phase)
+
+
+def concluded(calendar: Calendar) -> bool:
+    """True when the results page is known and states decisions: nothing is "due" any more."""
+    return calendar.results_url is not None and calendar.decisions > 0
 
 
 def closing_day(form_closes: date | None, calendar: Calendar | None) -> date | None:
@@ -144,7 +170,10 @@ def closed_info(
     closes = closing_day(form_closes, calendar)
     if closes is None or not is_past(closes, today):
         return None
-    return ClosedInfo(closes, calendar.results_url if calendar is not None else None)
+    if calendar is None:
+        return ClosedInfo(closes)
+    done = concluded(calendar)
+    return ClosedInfo(closes, calendar.results_url, None if done else calendar.response_due, done)
 
 
 def build_date(environ: Mapping[str, str] | None = None) -> date:
@@ -214,6 +243,9 @@ class CalendarView:
     deletion_date: str
     """The day answers are deleted, in words; empty without ``closes``."""
     paper_dropoff: tuple[str, ...]
+    response_due: str = ""
+    """``response_due`` in words, for "Réponse attendue avant le …": only while the consultation
+    is closed and nothing is decided yet (status ``closed`` or ``results``); empty otherwise."""
 
 
 def view(calendar: Calendar, today: date, catalogue: Catalogue) -> CalendarView:
@@ -234,6 +266,9 @@ def view(calendar: Calendar, today: date, catalogue: Catalogue) -> CalendarView:
         retention_days=calendar.retention_days,
         deletion_date=format_date(deletion, catalogue) if deletion else "",
         paper_dropoff=calendar.paper_dropoff,
+        response_due=(format_date(calendar.response_due, catalogue)
+                      if calendar.response_due and now and now.kind in ("closed", "results")
+                      else ""),
     )
 
 

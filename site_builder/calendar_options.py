@@ -1,7 +1,8 @@
-"""The calendar options of the plugin (``opens``, ``closes``, ``phases``…), read and checked
-all at once: every mistake is reported, each with its line in ``mkdocs.yml`` and its field path
-(``plugins.parole.phases[2].end`` for the second phase: positions count from 1, as people
-count), because MkDocs' own validation stops at the first one and keeps no line.
+"""The calendar options of the plugin (``opens``, ``closes``, ``phases``, ``response_due``…),
+read and checked all at once: every mistake is reported, each with its line in ``mkdocs.yml``
+and its field path (``plugins.parole.phases[2].end`` for the second phase: positions count
+from 1, as people count), because MkDocs' own validation stops at the first one and keeps no
+line.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def read_calendar(
     opens = reader.day(options.get("opens"), ("opens",))
     closes = reader.day(options.get("closes"), ("closes",))
     reader.check_dates(options, opens, closes)
+    response_due = reader.day(options.get("response_due"), ("response_due",))
+    reader.check_response_due(options, closes, response_due)
     calendar = Calendar(
         opens=opens,
         closes=closes,
@@ -70,6 +73,7 @@ def read_calendar(
         retention_days=reader.retention(options.get("retention_days", DEFAULT_RETENTION_DAYS)),
         paper_dropoff=reader.places(options.get("paper_dropoff")),
         time_zone=reader.zone(options.get("time_zone")),
+        response_due=response_due,
     )
     return calendar, reader.problems
 
@@ -130,6 +134,18 @@ class _Reader:
         if opens and closes and closes < opens:
             self.add(("closes",), say("calendar.closes_before_opens", opens=opens,
                                       closes=closes), say("calendar.closes_before_opens.fix"))
+
+    def check_response_due(self, options: Mapping[str, Any], closes: date | None,
+                           due: date | None) -> None:
+        """The promised answer comes after the consultation closes: without ``closes`` no page
+        ever says it, and a day on or before ``closes`` is a typo."""
+        if options.get("response_due") is not None and options.get("closes") is None:
+            self.add(("response_due",), say("calendar.response_due_no_closes"),
+                     say("calendar.response_due_no_closes.fix"))
+        elif closes and due and due <= closes:
+            self.add(("response_due",), say("calendar.response_due_not_after", due=due,
+                                            closes=closes),
+                     say("calendar.response_due_not_after.fix", closes=closes))
 
     def text(self, value: object, field: str) -> str | None:
         if value is None or value == "":

@@ -14,7 +14,8 @@ then what the component takes:
 - ``form``: ``form``, ``values`` (field id → text or list), ``errors``, ``paper_url``, ``closed``,
   ``paper_entry`` and ``marks`` (field id → ``spoiled`` or ``blank``);
 - ``error-summary``: ``form`` and ``errors``;
-- ``form-closed``: ``closed`` (``closed_on``, ``results_url``, ``help_url``).
+- ``form-closed``: ``closed`` (``closed_on``, ``results_url``, ``response_due``, ``concluded``,
+  ``help_url``).
 """
 
 from __future__ import annotations
@@ -154,6 +155,9 @@ def _values(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _closed(data: Mapping[str, Any]) -> ClosedInfo:
-    day = data["closed_on"]
-    return ClosedInfo(day if isinstance(day, date) else date.fromisoformat(str(day)),
-                      data.get("results_url"))
+    def day(value: object) -> date:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+    due = data.get("response_due")
+    return ClosedInfo(day(data["closed_on"]), data.get("results_url"),
+                      day(due) if due is not None else None, bool(data.get("concluded")))

@@ -276,7 +276,10 @@ def closed_params(closed: ClosedInfo, catalogue: Catalogue, help_url: str | None
     """What ``components/form-closed`` needs."""
     return {
         "date": format_date(closed.closed_on, catalogue),
+        "response_due": (format_date(closed.response_due, catalogue)
+                         if closed.response_due and not closed.concluded else None),
         "results_url": closed.results_url,
+        "concluded": closed.concluded,
         "help_url": help_url,
     }
 

@@ -10,7 +10,7 @@ page ``<paper slug>/<id>/``. It imports nothing from MkDocs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -72,8 +72,7 @@ class SiteForms:
         self.placed[form.id] = PlacedForm(form, page_url)
         closed = self.closed(form)
         if closed is not None and closed.results_url:
-            closed = calendar.ClosedInfo(closed.closed_on,
-                                         relative_url(closed.results_url, page_url))
+            closed = replace(closed, results_url=relative_url(closed.results_url, page_url))
         html = render.render_form(
             form,
             catalogue=self.catalogue,
