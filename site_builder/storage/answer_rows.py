@@ -56,7 +56,8 @@ def record_change(tx: Transaction, action: str, by: str, now: datetime, *,
 
 def forget_answer(tx: Transaction, receipt: str, by: str, now: datetime,
                   reason: str = "") -> bool:
-    """Delete an answer (its typings go with it) and every value the audit trail kept of it.
+    """Delete an answer (its typings and its moderation verdicts go with it: ``ON DELETE
+    CASCADE``, see ``migrations``) and every value the audit trail kept of it.
     A paper or assisted answer's deletion is recorded, without what it said, so that its
     batch's count stays explained. False when there is no such answer."""
     row = tx.one("SELECT batch_id, channel FROM answers WHERE receipt = ?", (receipt,))

@@ -31,6 +31,16 @@ after a lost response, to any collector) stores one typing. ``answer_changes`` i
 trail. Answers gain who entered them, their marks (questions left blank or spoiled: JSON,
 ``json`` in PostgreSQL like the values, whose order it keeps), their batch and sheet number
 (unique together), and ``pending``: a double-entry sheet that does not count yet.
+
+Migration 4 (issue #16) keeps the moderators' decisions on free-text answers that may be quoted:
+``moderation_verdicts``, one row per decision on one answer's question, only ever added (the
+newest per receipt and question supersedes the earlier ones, which stay: who decided what, when
+and why). ``text_digest`` is the SHA-256 of the text decided on, so that a decision stops
+applying once the answer is corrected; ``redactions_json`` the hidden spans of an approved text
+as ``[start, end, reason]`` character offsets, never a copy of the text; ``theme`` the group an
+approved quote is shown under. A verdict references its answer's receipt ``ON DELETE CASCADE``:
+deleting an answer (its author asked, or ``purge`` at the end of its retention period) deletes
+every decision about it too, whichever path deletes it.
 """
 
 from __future__ import annotations
@@ -157,6 +167,24 @@ SQLITE: list[Migration] = [
         "CREATE INDEX answer_changes_batch ON answer_changes (batch_id)",
         "CREATE INDEX answer_changes_receipt ON answer_changes (receipt)",
     ),
+    (  # 4: moderation of free-text answers (issue #16); see the module's docstring
+        """CREATE TABLE moderation_verdicts (
+            id INTEGER PRIMARY KEY,
+            form_id TEXT NOT NULL,
+            receipt TEXT NOT NULL REFERENCES answers (receipt) ON DELETE CASCADE,
+            field_id TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'rejected')),
+            reason TEXT NOT NULL DEFAULT '',
+            redactions_json TEXT NOT NULL DEFAULT '[]',
+            theme TEXT,
+            text_digest TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            CHECK (outcome = 'approved' OR reason <> '')
+        )""",
+        "CREATE INDEX moderation_verdicts_form ON moderation_verdicts (form_id, id)",
+        "CREATE INDEX moderation_verdicts_receipt ON moderation_verdicts (receipt)",
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -261,6 +289,24 @@ POSTGRES: list[Migration] = [
         )""",
         "CREATE INDEX answer_changes_batch ON answer_changes (batch_id)",
         "CREATE INDEX answer_changes_receipt ON answer_changes (receipt)",
+    ),
+    (  # 4: moderation of free-text answers (issue #16); see the module's docstring
+        """CREATE TABLE moderation_verdicts (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            form_id text NOT NULL,
+            receipt text NOT NULL REFERENCES answers (receipt) ON DELETE CASCADE,
+            field_id text NOT NULL,
+            outcome text NOT NULL CHECK (outcome IN ('approved', 'rejected')),
+            reason text NOT NULL DEFAULT '',
+            redactions_json json NOT NULL DEFAULT '[]',
+            theme text,
+            text_digest text NOT NULL,
+            decided_by text NOT NULL,
+            decided_at timestamptz NOT NULL,
+            CHECK (outcome = 'approved' OR reason <> '')
+        )""",
+        "CREATE INDEX moderation_verdicts_form ON moderation_verdicts (form_id, id)",
+        "CREATE INDEX moderation_verdicts_receipt ON moderation_verdicts (receipt)",
     ),
 ]
 

@@ -37,6 +37,7 @@ from site_builder.storage.common import check_new_answer, redact_url, utc
 from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
 from site_builder.storage.entry_sheets import SheetStore
 from site_builder.storage.entry_store import EntryStore
+from site_builder.storage.verdict_store import VerdictStore
 
 CONNECT_TIMEOUT_S = 10
 """How long opening waits for the server, and a request waits for a pooled connection."""
@@ -97,10 +98,10 @@ _DIALECT = PostgresDialect()
 _answer = _DIALECT.answer
 
 
-class PostgresStorage(EntryStore, SheetStore):
+class PostgresStorage(EntryStore, SheetStore, VerdictStore):
     """Answers in the PostgreSQL database at ``url`` (a libpq URL or conninfo string). The
-    paper-entry methods come from ``EntryStore`` and ``SheetStore``, written once for both
-    backends."""
+    paper-entry methods come from ``EntryStore`` and ``SheetStore``, the moderation ones from
+    ``VerdictStore``, written once for both backends."""
 
     _dialect = _DIALECT
 

@@ -44,6 +44,7 @@ from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
 from site_builder.storage.entry_sheets import SheetStore
 from site_builder.storage.entry_store import EntryStore
 from site_builder.storage.sqlite_files import OpenedFiles, read_only, read_only_message
+from site_builder.storage.verdict_store import VerdictStore
 
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process holding the file's write lock."""
@@ -64,9 +65,10 @@ _from_text = _DIALECT.read_moment
 _answer = _DIALECT.answer
 
 
-class SQLiteStorage(EntryStore, SheetStore):
+class SQLiteStorage(EntryStore, SheetStore, VerdictStore):
     """Answers in the SQLite file at ``path`` (its folder is created if needed). The paper-entry
-    methods come from ``EntryStore`` and ``SheetStore``, written once for both backends."""
+    methods come from ``EntryStore`` and ``SheetStore``, the moderation ones from
+    ``VerdictStore``, written once for both backends."""
 
     _dialect = _DIALECT
 
