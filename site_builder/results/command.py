@@ -18,7 +18,7 @@ from pathlib import Path
 from site_builder.calendar import build_date
 from site_builder.errors import ParoleError
 from site_builder.messages import say, say_count
-from site_builder.results.compute import Computed, ResultsReader, form_results
+from site_builder.results.compute import Computed, form_results
 from site_builder.results.file import write_results
 from site_builder.results.protect import DEFAULT_MIN_COUNT
 from site_builder.results.settings import DEFAULT_CONFIG, results_settings
@@ -60,9 +60,8 @@ def run_results(arguments: argparse.Namespace, storage: Storage) -> int:
         print(say("results.command.no_forms"))
         return 0
     computed_at, today = datetime.now(UTC), build_date()
-    reader: ResultsReader = storage
     for form_id in form_ids:
-        computed = form_results(reader, form_id, min_count=settings.min_count,
+        computed = form_results(storage, form_id, min_count=settings.min_count,
                                 computed_at=computed_at, today=today)
         try:
             path = write_results(computed.results, settings.docs_dir)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from site_builder.collector.answer_table import consultation_zone
 from site_builder.collector.columns import (
@@ -35,17 +35,10 @@ from site_builder.results.file import (
     QuestionResult,
     ResultsFile,
 )
-from site_builder.results.free_text import FreeTextTally, VerdictKey
+from site_builder.results.free_text import FreeTextTally
+from site_builder.results.moderation import ModerationReader, newest_verdicts
 from site_builder.results.protect import protect
 from site_builder.storage.base import StoredAnswer
-from site_builder.storage.moderation import Verdict
-
-
-class ResultsReader(AnswerReader, Protocol):
-    """What ``parole results`` reads of a database: the answers and versions (``AnswerReader``)
-    and the moderators' verdicts."""
-
-    def verdicts(self, form_id: str) -> Iterator[Verdict]: ...
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ class Computed:
     """The exact answers per channel, for the organizer's own eyes (the command's report)."""
 
 
-def form_results(storage: ResultsReader, form_id: str, *, min_count: int,
+def form_results(storage: ModerationReader, form_id: str, *, min_count: int,
                  computed_at: datetime, today: date) -> Computed:
     """``form_id``'s results, protected with ``min_count``. ``today`` (the consultation's
     date) ends the days counted of a consultation still open. Raises ``UnknownForm`` when the
@@ -99,12 +92,6 @@ def form_results(storage: ResultsReader, form_id: str, *, min_count: int,
         quotes=quotes,
         publish_consent=publish_consent,
     ), dict(tally.channels))
-
-
-def newest_verdicts(storage: ResultsReader, form_id: str) -> dict[VerdictKey, Verdict]:
-    """The newest verdict on each (receipt, field id) of the form: verdicts come oldest first,
-    so a later one replaces an earlier one."""
-    return {(verdict.receipt, verdict.field_id): verdict for verdict in storage.verdicts(form_id)}
 
 
 def consultation_days(storage: AnswerReader, form_id: str) -> tuple[date | None, date | None]:

@@ -15,20 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from site_builder.collector.columns import Question
-from site_builder.forms.render import CONSENT_VALUE
 from site_builder.results.file import FreeTextResult, Quote
+from site_builder.results.moderation import VerdictKey, answer_text, applies, quotable, quote_text
 from site_builder.results.protect import protect
 from site_builder.storage.base import StoredAnswer
-from site_builder.storage.moderation import (
-    OTHER_REASON,
-    REJECT_REASONS,
-    Verdict,
-    redacted,
-    text_digest,
-)
-
-VerdictKey = tuple[str, str]
-"""(receipt, field id): what a verdict is about."""
+from site_builder.storage.moderation import OTHER_REASON, REJECT_REASONS, Verdict
 
 
 @dataclass
@@ -72,7 +63,7 @@ class FreeTextTally:
                 counts.to_moderate += 1
             elif verdict.outcome == "approved":
                 counts.approved += 1
-                counts.quotes.append(Quote(field_id, redacted(text, verdict.redactions),
+                counts.quotes.append(Quote(field_id, quote_text(text, verdict),
                                            verdict.theme or None))
             elif verdict.outcome == "rejected":
                 counts.rejected[verdict.reason if verdict.reason in REJECT_REASONS
@@ -106,21 +97,3 @@ class FreeTextTally:
                        for quote in self.counts[question.id].quotes)
         return tuple(figures), quotes
 
-
-# PROVISIONAL until site_builder.results.moderation (helper E) lands: then these go, and its
-# functions are used instead.
-
-def answer_text(answer: StoredAnswer, field_id: str) -> str | None:
-    if field_id in answer.marks:
-        return None
-    values = answer.values.get(field_id)
-    text = "\n".join(values) if values else ""
-    return text if text.strip() else None
-
-
-def quotable(answer: StoredAnswer, publish_consent: str | None) -> bool:
-    return publish_consent is not None and CONSENT_VALUE in answer.values.get(publish_consent, ())
-
-
-def applies(verdict: Verdict, text: str) -> bool:
-    return verdict.text_digest == text_digest(text)
