@@ -165,7 +165,17 @@ def test_the_section_matches_its_golden(tmp_path: Path, request: pytest.FixtureR
     assert '<a href="#question-transport">la question «\u00a0Comment venez-vous' in html
     assert '<a href="#theme-velos-2">le thème «\u00a0vélos\u00a0»</a>' in html
     assert '<a href="#participation">la participation</a>' in html
-    assert '<a href="#question-idees">la question «\u00a0Vos idées pour le centre' in html
+    # Its quotes all have a theme: the page gives the question no id, so no link leads there.
+    assert ", la question «\u00a0Vos idées pour le centre\u00a0»</p>" in html
+
+
+def test_a_free_text_question_is_linked_where_its_quotes_are() -> None:
+    results = replace(RESULTS, quotes=(Quote("idees", "Plus d'arceaux."),))
+    decision = Decision("T", "adopted", date(2027, 4, 12), "R.",
+                        (Reference("question", "idees"),))
+    html = decisions_html([decision], catalogue=FR, results=results)
+    assert ('<a href="#question-idees">la question «\u00a0Vos idées pour le centre\u00a0»</a>'
+            in html)
 
 
 def test_in_english_and_arabic_the_words_follow_the_page(

@@ -82,6 +82,14 @@ def _decision(decision: Decision, catalogue: Catalogue, results: ResultsFile | N
     return "\n".join(lines)
 
 
+def question_targets(results: ResultsFile) -> set[str]:
+    """The questions the results page gives an ``id`` (``anchors.question_anchor``): every
+    closed question (its figure), and a free-text question whose quotes are grouped under it
+    (those without a theme; themed quotes are under their theme's heading)."""
+    return ({question.id for question in results.questions}
+            | {quote.question for quote in results.quotes if not quote.theme})
+
+
 def _reference(reference: Reference, catalogue: Catalogue, results: ResultsFile | None) -> str:
     """A link to what the decision answers on the page; words alone when it is not there."""
     target: str | None = None
@@ -95,5 +103,6 @@ def _reference(reference: Reference, catalogue: Catalogue, results: ResultsFile 
         labels = question_labels(results) if results is not None else {}
         words = catalogue("decisions.about_question",
                           label=labels.get(reference.name, reference.name))
-        target = anchors.question_anchor(reference.name) if reference.name in labels else None
+        if results is not None and reference.name in question_targets(results):
+            target = anchors.question_anchor(reference.name)
     return f'<a href="#{_attribute(target)}">{_e(words)}</a>' if target else _e(words)
