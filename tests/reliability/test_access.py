@@ -80,6 +80,7 @@ from tests.reliability.access_area import (
     sent_to_sign_in,
     shows_private,
 )
+from tests.reliability.access_moderation import MODERATION_ENDPOINTS
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.nginx_support import send
 from tests.storage_support import raw_sql
@@ -96,6 +97,7 @@ ENDPOINT_KINDS: dict[Callable[..., Any], str] = {
     admin.export_answers: ADMIN,
     admin.show_stats: ADMIN,
     **AREA_ENDPOINTS,
+    **MODERATION_ENDPOINTS,
 }
 """Every endpoint the router may hold, and what kind of access it is. A new one fails
 ``test_every_route_is_known`` until it is classified here and checked below."""

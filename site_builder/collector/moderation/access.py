@@ -99,8 +99,9 @@ async def signed_request(request: Request) -> tuple[Moderator, FormBody | None] 
     pairs = await form_pairs(request, collector)
     if isinstance(pairs, Response):
         return pairs
-    body = csrf_checked(pairs, found.csrf)
-    return (found, body) if body is not None else refused(collector, request, moderator=found)
+    with_token = csrf_checked(pairs, found.csrf)
+    return (found, with_token) if with_token is not None else \
+        refused(collector, request, moderator=found)
 
 
 async def to_home(request: Request) -> Response:
