@@ -77,7 +77,8 @@ def protected() -> ResultsFile:
 
 def forty_options() -> ResultsFile:
     """A question with 40 options (a list of streets), most of them small; no paper."""
-    counts: list[Count] = [120, 64, 33, 20, 9, 7, 6, 5] + [SMALL] * 32
+    counts: list[Count] = [120, 64, 33, 20, 9, 7, 6, 5]
+    counts += [SMALL] * 32
     options = tuple(OptionResult(f"rue-{index}", f"Rue numéro {index + 1} du quartier",
                                  count) for index, count in enumerate(counts))
     return ResultsFile(
@@ -102,11 +103,13 @@ def quotes(*, themes: bool) -> ResultsFile:
     ]
     if not themes:
         texts = [replace(quote, theme=None) for quote in texts]
+    off_topic: dict[str, Count] = dict.fromkeys(REASONS, 0)
+    off_topic["off-topic"] = 40
     free = (FreeTextResult("idee", "Avez-vous une autre idée ?", 120, 80, 40, 30,
                            {"off-topic": 10, "personal data": 3, "insulting": 0,
                             "duplicate": 6, "other": 2}, 19),
             FreeTextResult("quartier", "Dans quel quartier habitez-vous ?", 90, 60, 30, 20,
-                           dict.fromkeys(REASONS, 0) | {"off-topic": 40}, 0))
+                           off_topic, 0))
     return ResultsFile(
         form_id="avis", title="Votre avis", computed_at=COMPUTED, min_count=1, answers=140,
         per_channel={"online": 100, "paper": 30, "assisted": 10},
@@ -118,6 +121,7 @@ def ten_questions(form_id: str = "avis") -> ResultsFile:
     """A 10-question form as a real consultation's: eight closed questions of five options
     (long labels), two free-text questions with a dozen quotes, 56 days of answers, every
     channel. The page budget's worst realistic case."""
+    five: list[Count] = [412, 377, 140, 61, SMALL]
     questions = tuple(
         QuestionResult(
             f"question-{number}",
@@ -126,7 +130,7 @@ def ten_questions(form_id: str = "avis") -> ResultsFile:
             tuple(OptionResult(f"option-{index}",
                                f"Réponse {index} à la question {number}, en quelques mots",
                                count)
-                  for index, count in enumerate([412, 377, 140, 61, SMALL], 1)),
+                  for index, count in enumerate(five, 1)),
             HIDDEN, 8, 6)
         for number in range(1, 9))
     per_day = days([(17 * index) % 90 + 5 for index in range(56)])

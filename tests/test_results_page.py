@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
@@ -26,9 +27,9 @@ AFTER = date.fromisoformat(samples.AFTER)
 
 
 def render(results: ResultsFile | None, *, today: date = AFTER, language: str = "fr",
-           **options: object) -> str:
+           **options: Any) -> str:
     return results_html(results, catalogue=Catalogue.for_language(language),
-                        consultation=CONSULTATION, today=today, **options)  # type: ignore[arg-type]
+                        consultation=CONSULTATION, today=today, **options)
 
 
 @pytest.mark.parametrize(("name", "results", "options"), [
@@ -44,7 +45,7 @@ def render(results: ResultsFile | None, *, today: date = AFTER, language: str = 
       "open_data_url": "../donnees/", "licence": "odbl-1.0"}),
 ])
 def test_sections_match_their_goldens(name: str, results: ResultsFile,
-                                      options: dict[str, object],
+                                      options: dict[str, Any],
                                       request: pytest.FixtureRequest) -> None:
     assert_golden(f"results/page-{name}.html", render(results, **options), request)
 

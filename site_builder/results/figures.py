@@ -4,7 +4,8 @@ them all:
 
     <figure id=…>
       <figcaption><strong>title</strong> one sentence of what it shows</figcaption>
-      <svg aria-hidden="true" …>          the chart, with its own direct labels
+      <div inert><svg aria-hidden="true" …>   the chart, with its own direct labels
+                                          (``charts.inert``: axe cannot read SVG text)
       <details><summary>Voir les chiffres (tableau)</summary>
         <table> caption, <th scope> …     the accessible version, every number in it
       </details>
@@ -24,7 +25,7 @@ from html import escape as _escape
 from site_builder.calendar import format_date
 from site_builder.i18n import Catalogue
 from site_builder.results import anchors
-from site_builder.results.charts import Bar, DayValue, bar_chart, day_chart
+from site_builder.results.charts import Bar, DayValue, bar_chart, day_chart, inert
 from site_builder.results.file import QuestionResult, ResultsFile
 from site_builder.results.protect import SMALL, Count, shown_number
 from site_builder.results.words import answers_text, count_text, listed, percent, with_percent
@@ -53,19 +54,24 @@ def figure(anchor: str, title: str, *, summary: str, chart: str, data: str,
     """One figure, as every figure of the page is made (see the module's docstring)."""
     return (f'<figure id="{escape(anchor)}" class="p-figure">\n'
             f"<figcaption><strong>{escape(title)}</strong><br>{escape(summary)}</figcaption>\n"
-            f"{chart}\n"
+            f"{inert(chart)}\n"
             f"<details><summary>{escape(catalogue('results.page.table'))}</summary>\n"
             f"{data}\n</details>\n</figure>")
 
 
-def table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A table with its caption, column headers and a row header starting each row."""
+def table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *,
+          hidden_caption: bool = False) -> str:
+    """A table with its caption, column headers and a row header starting each row. In a
+    figure the caption repeats the figure's title just above it: screen readers still read it
+    (a table is reached on its own), eyes need not read it twice."""
     head = "".join(f'<th scope="col">{escape(column)}</th>' for column in columns)
     body = "\n".join(
         f'<tr><th scope="row">{escape(row[0])}</th>'
         + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
         for row in rows)
-    return (f"<table><caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+    hidden = ' class="p-visually-hidden"' if hidden_caption else ""
+    return (f"<table><caption{hidden}>{escape(caption)}</caption>\n"
+            f"<thead><tr>{head}</tr></thead>\n"
             f"<tbody>\n{body}\n</tbody></table>")
 
 
@@ -80,7 +86,7 @@ def counted_figure(anchor: str, title: str, *, summary: str, rows: Sequence[Row]
     columns = (first_column, catalogue("results.page.column.count"),
                catalogue("results.page.column.percent"))
     return figure(anchor, title, summary=summary, chart=bar_chart(bars),
-                  data=table(title, columns, cells), catalogue=catalogue)
+                  data=table(title, columns, cells, hidden_caption=True), catalogue=catalogue)
 
 
 # --- participation -----------------------------------------------------------------------------
@@ -109,7 +115,7 @@ def per_day_figure(results: ResultsFile, catalogue: Catalogue) -> str:
             for day, count in days]
     columns = (catalogue("results.page.column.day"), catalogue("results.page.column.answers"))
     return figure(PER_DAY, title, summary=_per_day_summary(results, catalogue), chart=chart,
-                  data=table(title, columns, rows), catalogue=catalogue)
+                  data=table(title, columns, rows, hidden_caption=True), catalogue=catalogue)
 
 
 def _per_day_summary(results: ResultsFile, catalogue: Catalogue) -> str:

@@ -41,7 +41,8 @@ def quotes_section(results: ResultsFile, catalogue: Catalogue) -> str:
 
 
 def _groups(results: ResultsFile, catalogue: Catalogue) -> list[str]:
-    """A heading and its quotes for each theme, then for each question's quotes without one."""
+    """A heading and its quotes for each theme (question by question, in form order), then for
+    each question's quotes without one."""
     labels = {text.id: text.label for text in results.free_text}
     themes: dict[str, list[Quote]] = {}
     by_question: dict[str, list[Quote]] = {}
@@ -51,13 +52,14 @@ def _groups(results: ResultsFile, catalogue: Catalogue) -> list[str]:
         else:
             by_question.setdefault(quote.question, []).append(quote)
     several = len({quote.question for quote in results.quotes}) > 1
+    order = [text.id for text in results.free_text]
+    order += [quote.question for quote in results.quotes if quote.question not in order]
     used: set[str] = set()
     parts = []
     for theme, quotes in themes.items():
         parts.append(_heading(_unique(anchors.theme_anchor(theme), used), theme))
-        parts += _quotes(quotes, labels, catalogue, say_question=several)
-    order = [text.id for text in results.free_text]
-    order += [question for question in by_question if question not in order]
+        in_form_order = sorted(quotes, key=lambda quote: order.index(quote.question))
+        parts += _quotes(in_form_order, labels, catalogue, say_question=several)
     for question in order:
         if question in by_question:
             label = labels.get(question, question)
