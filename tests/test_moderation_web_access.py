@@ -173,7 +173,7 @@ def test_a_missing_token_or_name_is_said_and_not_counted(running: Running) -> No
         assert empty.status == 400
     shown = main_text(empty)
     assert "Saisissez le jeton d\u2019administration" in shown and "Saisissez votre nom" in shown
-    nameless = visitor.sign_in(name="   ")
+    nameless = visitor.sign_in(name=" \u202e\u202c ")  # bidi controls alone: no name
     assert nameless.status == 400 and visitor.cookie is None
     assert "Saisissez votre nom" in main_text(nameless)
     assert "Saisissez le jeton" not in main_text(nameless)

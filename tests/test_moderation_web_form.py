@@ -78,6 +78,8 @@ def test_what_each_verdict_stores(values: dict[str, str], decision: form.Decisio
     ({"verdict": "reject"}, {"reason": "moderation.error.no_reason"}),
     ({"verdict": "reject", "reason": "other"},
      {"reason_other": "moderation.error.no_reason_other"}),
+    ({"verdict": "reject", "reason": "other", "reason_other": " \u202e\u200b\u202c\t"},
+     {"reason_other": "moderation.error.no_reason_other"}),
     ({"verdict": "redact"}, {"hide_1": "moderation.error.no_words"}),
     ({"verdict": "redact", "hide_2": "Durand", "hide_reason_2": "insulting",
       "hide_3": "Jean", "hide_reason_3": "other"},

@@ -38,6 +38,7 @@ from site_builder.collector.moderation.session import (
     new_cookie,
     read_cookie,
 )
+from site_builder.collector.moderation.verdict_form import said
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector
 from site_builder.messages import say
@@ -141,7 +142,7 @@ async def _signing_in(request: Request, collector: Collector) -> str | Response:
     if isinstance(pairs, Response):
         return pairs
     body = FormBody(tuple(pairs))
-    name = " ".join(body.get(NAME_FIELD).split())
+    name = said(body.get(NAME_FIELD))
     errors = _mistakes(collector, client, body.get(TOKEN_FIELD).strip(), name)
     if isinstance(errors, Response):
         return errors

@@ -20,6 +20,7 @@ come back GOV.UK-style, every value kept (``check``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -113,13 +114,13 @@ def check(values: Mapping[str, str], text: str) -> Checked:
         if len(values.get(name, "")) > limit:
             errors[name] = "moderation.error.too_long"
     verdict = values.get(VERDICT, "")
-    theme = " ".join(values.get(THEME, "").split()) or None
+    theme = said(values.get(THEME, "")) or None
     redactions = _redactions(values, text, errors, wanted=verdict == REDACT)
     if not verdict:
         errors.setdefault(VERDICT, "moderation.error.no_verdict")
     elif verdict == REJECT:
         reason = values.get(REASON, "")
-        own = " ".join(values.get(REASON_OTHER, "").split())
+        own = said(values.get(REASON_OTHER, ""))
         if not reason:
             errors.setdefault(REASON, "moderation.error.no_reason")
         elif reason == OTHER_REASON and not own:
@@ -147,7 +148,7 @@ def _redactions(values: Mapping[str, str], text: str, errors: dict[str, str], *,
             continue
         found = find(text, words)
         reason = values.get(hide_reason(number), "")
-        own = " ".join(values.get(hide_other(number), "").split())
+        own = said(values.get(hide_other(number), ""))
         if wanted and not found:
             errors.setdefault(hide(number), "moderation.error.not_found")
         if wanted and not reason:
@@ -157,6 +158,14 @@ def _redactions(values: Mapping[str, str], text: str, errors: dict[str, str], *,
         why = own if reason == OTHER_REASON else reason
         spans += [Redaction(start, end, why) for start, end in found]
     return merged(spans)
+
+
+def said(value: str) -> str:
+    """What a moderator wrote, spaces collapsed; "" when nothing visible was (only spaces, or
+    invisible format characters such as bidi controls: no reason at all)."""
+    collapsed = " ".join(value.split())
+    visible = any(unicodedata.category(character) != "Cf" for character in collapsed)
+    return collapsed if visible else ""
 
 
 def find(text: str, words: str) -> list[tuple[int, int]]:
