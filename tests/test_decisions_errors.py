@@ -98,7 +98,7 @@ def test_each_mistake_says_what_and_how_to_fix_it_in_french(tmp_path: Path) -> N
         ("la décision 1 (« Une piste cyclable ») n'a pas de status", "ajoutez `status:`"),
         ("la date de la décision 1 (« Une piste cyclable ») vaut '2027-02-30', qui n'est pas "
          "un jour écrit AAAA-MM-JJ", "comme 2027-04-12"),
-        ("la décision 2 vaut 'Des bancs', qui n'est pas une décision", "title:, status:"),
+        ("la décision 2 vaut 'Des bancs', qui n'est pas une décision", "`title:`, `status:`"),
         ("title de la décision 3 vaut '', qui n'est pas du texte", "ajoutez `title:`"),
         ("reason de la décision 3 vaut 12, qui n'est pas du texte", "ajoutez `reason:`"),
         ("le statut de la décision 3 vaut 'adoptée', que parole ne connaît pas",
@@ -118,7 +118,7 @@ def test_each_mistake_says_what_and_how_to_fix_it_in_french(tmp_path: Path) -> N
         ("la décision 4 (« Le parking ») répond au thème « Inconnu »",
          "tel qu'il y est écrit : Vélos, Stationnement, vélos"),
         ("la décision 5 (« Encore ») donne title deux fois (la première fois ligne 25)",
-         "gardez une seule ligne title:"),
+         "gardez une seule ligne `title:`"),
         ("le statut de la décision 5 (« Encore ») vaut 'maybe', que parole ne connaît pas",
          "écrivez l'un de ces statuts : adopted, adapted, rejected, under study"),
         ("la décision 6 n'a pas de title", "un titre court qui dit ce qui a été décidé"),
@@ -209,7 +209,7 @@ def test_a_missing_file_is_said_on_the_pages_line(tmp_path: Path) -> None:
     (problem,) = _from_file(tmp_path, "[]\n", page=page)
     assert (problem.file, problem.line, problem.field) == ("bilan/index.md", 4, "decisions")
     assert problem.message == "le fichier de décisions bilan/decision.yml n'existe pas"
-    assert "corrigez le nom écrit après decisions: ('decision.yml')" in problem.fix
+    assert "corrigez le nom écrit après `decisions:` ('decision.yml')" in problem.fix
 
 
 def test_a_file_outside_the_docs_folder_is_refused(tmp_path: Path) -> None:
