@@ -78,6 +78,59 @@ def test_a_rebuild_after_parole_results_shows_the_new_figures(tmp_path: Path) ->
     assert "140\u00a0réponses" in html and "47\u00a0réponses" not in html
 
 
+DECISIONS = """---
+type: results
+form: avis
+decisions: bilan/decisions.yml
+---
+# Ce que vous avez dit
+
+Merci.
+"""
+DECISIONS_FILE = """- title: Des bancs à l'ombre
+  status: adopted
+  date: 2027-04-12
+  reason: Beaucoup l'ont demandé.
+  about:
+    - question: frequence
+- title: Le parking
+  status: rejected
+  date: 2027-04-12
+  reason: Il reste.
+"""
+
+
+def test_decisions_conclude_the_consultation_and_their_file_is_not_published(
+        tmp_path: Path) -> None:
+    config = samples.results_site(tmp_path, samples.protected(), page=DECISIONS,
+                                  pages={"bilan/decisions.yml": DECISIONS_FILE})
+    site = build_site(config, tmp_path / "site")
+    html = _html(site)
+    assert "<li>2\u00a0décisions\u00a0: 1\u00a0adoptée et 1\u00a0non retenue.</li>" in html
+    assert '<li><a href="#ce-qui-a-ete-decide">Ce qui a été décidé</a></li>' in html
+    assert html.index('id="ce-que-nous-avons-entendu"') < html.index(
+        'id="ce-qui-a-ete-decide"') < html.index('id="donnees-ouvertes"')
+    assert 'href="#question-frequence"' in html
+    assert not (site / "bilan" / "decisions.yml").exists()
+    assert "p-status--concluded" in _html(site, "index.html")
+
+
+def test_the_open_data_is_written_and_linked_from_the_page(tmp_path: Path) -> None:
+    site = build_site(samples.results_site(tmp_path, samples.protected()), tmp_path / "site")
+    assert '<a href="../donnees/">Télécharger les données</a>' in _html(site)
+    assert "sous la Licence Ouverte 2.0 (Etalab)." in _html(site)
+    package = site / "donnees" / "datapackage.json"
+    assert package.is_file() and package.with_name("datapackage.json.gz").is_file()
+
+
+def test_before_closing_no_open_data_is_written(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-02-28")
+    site = build_site(samples.results_site(tmp_path, samples.protected()), tmp_path / "site")
+    assert not (site / "donnees").exists()
+    assert "Télécharger les données" not in _html(site)
+
+
 # --- problems ----------------------------------------------------------------------------------
 
 def test_a_results_page_without_form_names_its_type_line(
@@ -146,12 +199,34 @@ def test_mkdocs_material_builds_a_results_page(tmp_path: Path) -> None:
     assert "<summary>Voir les chiffres (tableau)</summary>" in html
 
 
+THREE_DECISIONS = """---
+type: results
+form: avis
+decisions:
+""" + "".join(f"""  - title: Décision numéro {number} sur la place du Marché
+    status: {status}
+    date: 2027-04-12
+    reason: Parce que beaucoup de personnes l'ont demandé, en ligne comme sur papier, et que
+      le conseil municipal a voté ce changement le 12 avril.
+    about:
+      - question: question-{number}
+      - theme: Stationnement
+      - participation
+""" for number, status in ((1, "adopted"), (2, "adapted"), (3, "rejected"))) + """---
+# Ce que vous avez dit
+
+Merci aux 1 000 personnes qui ont répondu.
+"""
+
+
 def test_a_ten_question_form_s_results_page_is_within_the_page_budget(tmp_path: Path) -> None:
     """HTML and inline CSS, gzip as sent (page-weight.json), under 14 KiB: with eight closed
-    questions of five options, two free-text questions, a dozen quotes and 56 days."""
-    site = build_site(samples.results_site(tmp_path, samples.ten_questions()),
-                      tmp_path / "site")
+    questions of five options, two free-text questions, a dozen quotes, 56 days and three
+    decisions (the issue's "Done means")."""
+    site = build_site(samples.results_site(tmp_path, samples.ten_questions(),
+                                           page=THREE_DECISIONS), tmp_path / "site")
+    assert _html(site).count("Décision\u00a0:") == 3
     report = json.loads((site / "page-weight.json").read_text(encoding="utf-8"))
-    (page,) = [page for page in report["pages"] if page["path"] == "resultats/index.html"]
-    assert page["total"] <= report["budget"] == 14 * 1024, page
-    assert page["js"] + page["images"] + page["other"] <= 400  # the details script at most
+    (weight,) = [item for item in report["pages"] if item["path"] == "resultats/index.html"]
+    assert weight["total"] <= report["budget"] == 14 * 1024, weight
+    assert weight["js"] + weight["images"] + weight["other"] == 0  # HTML and its inline CSS

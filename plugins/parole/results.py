@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-import logging
+import posixpath
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,15 +30,14 @@ from site_builder import calendar
 from site_builder.calendar import Calendar
 from site_builder.errors import Problem
 from site_builder.i18n import Catalogue
-from site_builder.results import decisions, open_data
+from site_builder.results import open_data
+from site_builder.results.decisions import Decision, decisions_html, read_decisions
 from site_builder.results.file import FOLDER, ResultsFile, load_results_folder
 from site_builder.results.page import results_html
 from site_builder.site import SiteInfo
 
 from . import page_checks
 from .config import ResultsConfig
-
-log = logging.getLogger("mkdocs.plugins.parole")
 
 RESULTS_TYPE = "results"
 
@@ -51,7 +50,7 @@ class ResultsPage:
     form: str | None
     results: ResultsFile | None
     meta: dict[str, Any]
-    decisions: tuple[Any, ...] = field(default=())
+    decisions: tuple[Decision, ...] = field(default=())
 
 
 class ResultsAdapter:
@@ -85,13 +84,14 @@ class ResultsAdapter:
                 self.pages[file.src_uri] = found
         for page in self.pages.values():
             if isinstance(page.meta.get("decisions"), str):  # a file beside the page: source
-                beside = PurePosixPath(page.file.src_uri).parent / page.meta["decisions"]
-                if (named := files.get_file_from_path(str(beside))) is not None:
+                beside = posixpath.normpath(posixpath.join(
+                    posixpath.dirname(page.file.src_uri), page.meta["decisions"]))
+                if (named := files.get_file_from_path(beside)) is not None:
                     files.remove(named)
         chosen = self._calendar_page(consultation)
         if chosen is not None and consultation.results_url is None:
             consultation = consultation.with_results_url(chosen.file.url)
-        if chosen is not None and hasattr(consultation, "with_decisions"):
+        if chosen is not None:
             consultation = consultation.with_decisions(len(chosen.decisions))
         self.consultation = consultation
         return consultation
@@ -113,14 +113,10 @@ class ResultsAdapter:
         if problem is not None:
             self.problems.append(problem)
         results = self.results.get(form) if isinstance(form, str) else None
-        page = ResultsPage(file, form if isinstance(form, str) else None, results, meta)
-        read = getattr(decisions, "read_decisions", None)
-        if read is not None:
-            found, wrong = read(meta, page_src=file.src_uri, page_text=text,
-                                docs_dir=self.docs_dir, results=results)
-            page.decisions = tuple(found)
-            self.problems += wrong
-        return page
+        decided, wrong = read_decisions(meta, page_src=file.src_uri, page_text=text,
+                                        docs_dir=self.docs_dir, results=results)
+        self.problems += wrong
+        return ResultsPage(file, form if isinstance(form, str) else None, results, meta, decided)
 
     def _calendar_page(self, consultation: Calendar) -> ResultsPage | None:
         """The results page the calendar names, or else the first ``type: results`` page."""
@@ -135,12 +131,10 @@ class ResultsAdapter:
             return html
         if found.results is None and self.closed:
             return html  # its problem is reported: the build stops
-        render = getattr(decisions, "decisions_html", None)
-        decided = (render(found.decisions, catalogue=self.catalogue, results=found.results)
-                   if render is not None and found.decisions else "")
-        url = getattr(open_data, "open_data_url", None)
-        open_data_url = (get_relative_url(url(self.catalogue), page.url)
-                         if url is not None and self.closed else None)
+        decided = decisions_html(found.decisions, catalogue=self.catalogue,
+                                 results=found.results)
+        open_data_url = (get_relative_url(open_data.open_data_url(self.catalogue), page.url)
+                         if self.closed else None)
         return html + results_html(
             found.results, catalogue=self.catalogue, consultation=self.consultation,
             today=self.today, decisions_html=decided,
@@ -149,10 +143,9 @@ class ResultsAdapter:
 
     def write(self, site_dir: Path, *, site: SiteInfo, site_url: str | None) -> None:
         """Write the open data (before the site is precompressed)."""
-        write = getattr(open_data, "write_open_data", None)
-        if write is None or not self.results or not self.closed:
+        if not self.results or not self.closed:  # figures are published once the form closes
             return
-        write(site_dir, [self.results[form] for form in sorted(self.results)],
+        open_data.write_open_data(site_dir, [self.results[form] for form in sorted(self.results)],
               licence=self.options.licence, catalogue=self.catalogue, site=site,
               site_url=site_url)
 

@@ -25,6 +25,7 @@ from site_builder import calendar
 from site_builder.calendar import Calendar, format_date
 from site_builder.i18n import Catalogue
 from site_builder.results import anchors
+from site_builder.results.decisions import STATUSES
 from site_builder.results.figures import (
     channel_name,
     escape,
@@ -39,7 +40,6 @@ from site_builder.results.words import answers_text, count_text, listed
 
 BRIEF = "en-bref"
 QUESTIONS = "questions"
-DECISION_STATUSES = ("adopted", "adapted", "rejected", "under study")
 
 
 def results_html(results: ResultsFile | None, *, catalogue: Catalogue, consultation: Calendar,
@@ -123,7 +123,7 @@ def _channel_words(channel: str, catalogue: Catalogue) -> str:
 def decisions_sentence(statuses: Sequence[str], catalogue: Catalogue) -> str:
     """"3 décisions : 1 adoptée, 1 adaptée et 1 rejetée." in the order of ``STATUSES``."""
     counted = Counter(statuses)
-    order = [status for status in DECISION_STATUSES if counted[status]]
+    order = [status for status in STATUSES if counted[status]]
     order += [status for status in counted if status not in order]
     parts = []
     for status in order:
