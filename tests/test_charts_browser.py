@@ -1,8 +1,8 @@
 """The golden charts (tests/goldens/charts/) on one page, as a citizen's phone and printer show
-them, and as pa11y reads them: the page does not scroll sideways at 320 px, no chart's text
-runs past its drawing (in DejaVu Sans, a wide system font), a chart is at most 24rem wide
-(theme/assets/parole.css), its ink is the page's text colour (black in print, light in dark
-mode), and the page prints.
+them, and as pa11y and the Nu checker read them: the page does not scroll sideways at 320 px,
+no chart's text runs past its drawing (in DejaVu Sans, a wide system font), a chart is at most
+24rem wide (theme/assets/parole.css), its ink is the page's text colour (black in print, light
+in dark mode), and the page prints.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page
 from tests import pa11y_support
 from tests.chart_support import CASES, charts_page
 from tests.support import serve_site
+from tests.test_html_validity import check_html, describe
 
 pytestmark = pytest.mark.browser
 
@@ -146,3 +147,13 @@ def test_the_page_of_charts_passes_pa11y_and_needs_inert_for_it(base_url: str,
     assert {(issue.runner, issue.code) for issue in bare.errors} == {("axe", "color-contrast")}
     assert len(bare.errors) == 10  # 5 labels, 5 figures
     assert all(re.search(r" > svg > (g > )?text", issue.selector) for issue in bare.errors)
+
+
+@pytest.mark.nu
+def test_the_page_of_charts_is_valid_html(tmp_path: Path) -> None:
+    """The Nu checker accepts every attribute a chart carries in an HTML page (``inert`` sits
+    on its ``<div>``: the checker refuses it on ``<svg>``)."""
+    page = tmp_path / "charts.html"
+    page.write_text(charts_page(), encoding="utf-8")
+    findings = check_html([page])
+    assert not findings, describe(findings, 1, tmp_path)
