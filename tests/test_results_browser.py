@@ -1,6 +1,7 @@
-"""A built results page as citizens get it: pa11y finds 0 errors, a 320 px phone without
-JavaScript reads it without scrolling sideways (tables opened too), and it prints with every
-figure readable on the charts themselves (their direct labels), black on white."""
+"""A built results page as citizens get it: pa11y finds 0 errors and the Nu checker none, a
+320 px phone without JavaScript reads it without scrolling sideways (tables opened too), and it
+prints with every figure readable on the charts themselves (their direct labels), black on
+white."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from site_builder.results.file import write_results
 from tests import pa11y_support
 from tests import results_page_support as samples
 from tests.support import build_site, serve_site
+from tests.test_html_validity import check_html, describe
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +137,10 @@ def test_results_pages_pass_pa11y(base_url: str, tmp_path: Path) -> None:
     failed = [report for report in reports.values() if report.failed]
     assert not failed, pa11y_support.describe_failures(list(reports.values()),
                                                        lambda url: urls[url])
+
+
+@pytest.mark.nu
+def test_results_pages_are_valid_html(site: Path) -> None:
+    files = [site / "resultats" / "index.html", site / "petite-ville" / "index.html"]
+    findings = check_html(files)
+    assert findings == [], describe(findings, len(files), site)
