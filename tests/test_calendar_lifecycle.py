@@ -22,8 +22,12 @@ from site_builder.errors import ConfigError
 from site_builder.i18n import Catalogue
 from site_builder.low_data import EditionPage, render_low_data
 from site_builder.messages import speaking
+from site_builder.results.decisions import decisions_html
 from site_builder.site import SiteInfo
-from tests.support import assert_golden, build_site, write_site
+from tests.pa11y_support import describe_failures, require_tools, run_pa11y_ci
+from tests.support import assert_golden, build_site, serve_site, write_site
+from tests.test_decisions import PAGE as DECISIONS_PAGE
+from tests.test_decisions import _read
 
 OPENS, CLOSES, DUE = date(2027, 1, 4), date(2027, 2, 28), date(2027, 4, 15)
 AFTER = date(2027, 3, 1)
@@ -151,7 +155,7 @@ NOTICE = re.compile(r'<div class="p-form-closed">.*?</div>', re.DOTALL)
 
 
 def _build(folder: Path, monkeypatch: pytest.MonkeyPatch, *, decisions: int = 0,
-           **options: Any) -> Path:
+           pages: dict[str, str] = PAGES, **options: Any) -> Path:
     """The site on 1 March 2027, the day after it closed; ``decisions``: as many as the
     results page would state (the results adapter reads them: here it says so directly)."""
     monkeypatch.setenv("PAROLE_BUILD_DATE", AFTER.isoformat())
@@ -159,7 +163,7 @@ def _build(folder: Path, monkeypatch: pytest.MonkeyPatch, *, decisions: int = 0,
         def on_files(self: object, files: Files, consultation: Calendar) -> Calendar:
             return consultation.with_decisions(decisions)
         monkeypatch.setattr(ADAPTER, "on_files", on_files)
-    config = write_site(folder, PAGES, theme={"name": "parole", "language": "fr"},
+    config = write_site(folder, pages, theme={"name": "parole", "language": "fr"},
                         plugins=[{"parole": {"opens": OPENS, "closes": CLOSES, **options}}])
     return build_site(config, folder / "site")
 
@@ -257,3 +261,23 @@ def test_the_low_data_edition_says_the_day_due_and_then_what_was_decided() -> No
         f'<p class="ld-status">La consultation s\u2019est terminée le dimanche 28{NBSP}février '
         f'2027{NBSP}: <a href="#page-resultats">découvrez ce que nous avons entendu et ce qui '
         "a été décidé</a>.</p>")
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+@pytest.mark.pa11y
+def test_a_concluded_site_passes_pa11y(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The concluded banner, a closed form's notice linking to the decisions, and the "Ce qui a
+    été décidé" section itself (written into the results page as the results page appends it)."""
+    require_tools(pa11y=True)
+    decided = decisions_html(_read(DECISIONS_PAGE, tmp_path)[0], catalogue=FR, results=None)
+    pages = {**PAGES, "resultats.md": f"# Les résultats\n\nMerci.\n\n{decided}\n"}
+    site = _build(tmp_path / "site", monkeypatch, decisions=4, pages=pages,
+                  results_page="resultats.md")
+    assert 'p-status--concluded' in _found(BANNER, site, "index.html")
+    assert "Ce qui a été décidé" in (site / "resultats/index.html").read_text("utf-8")
+    with serve_site(site) as base_url:
+        urls = [base_url, base_url + "avis/", base_url + "resultats/"]
+        reports = run_pa11y_ci(urls, tmp_path)
+    assert not any(report.failed for report in reports.values()), describe_failures(
+        list(reports.values()), str)

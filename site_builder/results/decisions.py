@@ -31,9 +31,11 @@ from site_builder.results.file import ResultsFile
 __all__ = ["KEYS", "MARKS", "REFERENCE_KINDS", "STATUSES", "Decision", "Reference",
            "decisions_html", "read_decisions", "theme_anchors"]
 
-MARKS = {"adopted": "\u2713", "adapted": "\u00b1", "rejected": "\u2717", "under study": "\u2026"}
-"""A text mark beside each status's words (✓ ± ✗ …): the status never rests on a colour (the
-words say it; the mark repeats it for a quick look, hidden from screen readers)."""
+MARKS = {"adopted": "+", "adapted": "\u00b1", "rejected": "\u00d7", "under study": "\u2026"}
+"""A text mark beside each status's words (plus, plus-minus, times, ellipsis): the status
+never rests on a colour (the words say it; the mark repeats it for a quick look, hidden from
+screen readers). Not check and cross marks: axe cannot measure the contrast of dingbats, and
+pa11y counts that as an error."""
 
 
 # --- on the page --------------------------------------------------------------------------------
