@@ -111,14 +111,18 @@ class Tally:
         """Field id → how many answers marked it ``blank`` and ``spoiled``, any question."""
 
     def add(self, answer: StoredAnswer) -> None:
+        # Called once per answer, a million times for a big consultation: plain loops and
+        # item increments (Counter.update checks its argument's type at every call).
         self.answers += 1
         self.days[self.day_of(answer)] += 1
         self.channels[answer.channel] += 1
-        values, marks = answer.values, answer.marks
+        values, marks, answered = answer.values, answer.marks, self.answered
         for field_id, counter in self.chosen.items():
-            if field_id not in marks and (chosen := values.get(field_id)):
-                counter.update(chosen)
-                self.answered[field_id] += 1
+            chosen = values.get(field_id)
+            if chosen and field_id not in marks:
+                for value in chosen:
+                    counter[value] += 1
+                answered[field_id] += 1
         for field_id, mark in marks.items():
             self.marked.setdefault(field_id, Counter())[mark] += 1
 

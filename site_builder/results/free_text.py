@@ -48,7 +48,10 @@ class FreeTextTally:
 
     def add(self, answer: StoredAnswer) -> None:
         consented: bool | None = None  # asked once per answer, and only if it has text
+        values = answer.values
         for field_id, counts in self.counts.items():
+            if field_id not in values:  # most answers leave most questions: the quick way out
+                continue
             text = answer_text(answer, field_id)
             if text is None:
                 continue
