@@ -35,7 +35,8 @@ FIGURES = """() => [...document.querySelectorAll("figure")].map((figure) => ({
 WIDTHS = """() => ({scroll: document.documentElement.scrollWidth,
   client: document.documentElement.clientWidth,
   wider: [...document.querySelectorAll("main *")]
-    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                    || el.getBoundingClientRect().left < -1)
     .map((el) => el.tagName + (el.id ? "#" + el.id : "")).slice(0, 5)})"""
 
 
@@ -51,6 +52,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                       pages={"petite-ville.md": samples.RESULTS_PAGE.format(
                                           form="petite", answers=47)})
         write_results(replace(samples.protected(), form_id="petite"), folder / "docs")
+        return build_site(config, folder / "site")
+    finally:
+        if saved is None:
+            os.environ.pop("PAROLE_BUILD_DATE", None)
+        else:
+            os.environ["PAROLE_BUILD_DATE"] = saved
+
+
+@pytest.fixture(scope="module")
+def arabic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The protected sample's page on an Arabic site (right to left)."""
+    folder = tmp_path_factory.mktemp("results-ar")
+    saved = os.environ.get("PAROLE_BUILD_DATE")
+    os.environ["PAROLE_BUILD_DATE"] = samples.AFTER
+    try:
+        config = samples.results_site(folder, samples.protected(),
+                                      theme={"name": "parole", "language": "ar"})
         return build_site(config, folder / "site")
     finally:
         if saved is None:
@@ -89,6 +107,22 @@ def test_a_phone_without_javascript_reads_it_without_scrolling_sideways(
     assert closed["scroll"] <= 320 and closed["wider"] == [], closed
     assert opened["scroll"] <= 320 and opened["wider"] == [], opened
     assert shown and all(shown), "a table stayed closed"
+
+
+def test_a_right_to_left_page_fits_a_phone_too(browser: Browser, arabic_site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        with serve_site(arabic_site) as url:
+            page.goto(url + PAGE)
+            _open_every_table(page)
+            widths = page.evaluate(WIDTHS)
+            direction = page.evaluate("document.documentElement.dir")
+    finally:
+        context.close()
+    assert direction == "rtl"
+    assert widths["scroll"] <= 320 and widths["wider"] == [], widths
 
 
 def test_the_summary_is_a_44_px_target(browser: Browser, base_url: str) -> None:
