@@ -177,7 +177,7 @@ def _rows(size: int, pool: list[tuple[str, dict[str, list[str]], dict[str, str]]
           batches: list[int]) -> Iterator[list[tuple[Any, ...]]]:
     texts = [(channel, json.dumps(values, ensure_ascii=False), json.dumps(marks))
              for channel, values, marks in pool]
-    step = datetime.timedelta(days=DAYS) / size
+    step = datetime.timedelta(days=DAYS - 1) / size  # every answer within the 30 days
     for first in range(0, size, BATCH):
         rows = []
         for index in range(first, min(first + BATCH, size)):
@@ -203,7 +203,7 @@ def _verdicts(size: int, pool: list[tuple[str, dict[str, list[str]], dict[str, s
         text = values[texts[0]][0]
         rejected = made % 4 == 3
         yield (FORM_ID, _receipt(index), texts[0], "rejected" if rejected else "approved",
-               REJECT_REASONS[made % len(REJECT_REASONS)] if rejected else "",
+               REJECT_REASONS[made // 4 % len(REJECT_REASONS)] if rejected else "",
                json.dumps([[0, 7, "personal data"]] if made % 4 == 1 else []),
                "Ombre" if made % 4 == 2 else None, text_digest(text),
                START.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
