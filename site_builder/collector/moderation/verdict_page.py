@@ -62,10 +62,13 @@ def form_page_html(words: Catalogue, state: FormState, moderator: Moderator, *,
     if not state.consent:
         parts.append(f"<p>{text(words, 'moderation.form.no_consent')}</p>")
     elif item is None:
-        parts += [f"<h2>{text(words, 'moderation.form.done_all')}</h2>",
-                  f"<p>{text(words, 'moderation.form.done_all_what', approved=state.approved, rejected=state.rejected)}</p>"]  # noqa: E501
+        done_all = text(words, "moderation.form.done_all_what", approved=state.approved,
+                        rejected=state.rejected)
+        parts += [f"<h2>{text(words, 'moderation.form.done_all')}</h2>", f"<p>{done_all}</p>"]
     else:
-        parts += [f"<p>{text(words, 'moderation.form.position', number=state.position, total=state.total)}</p>",  # noqa: E501
+        position = text(words, "moderation.form.position", number=state.position,
+                        total=state.total)
+        parts += [f"<p>{position}</p>",
                   f"<h2>{escape(item.label, quote=False)}</h2>",
                   '<blockquote class="p-moderation__answer">\n<p>'
                   + "<br>\n".join(escape(line, quote=False) for line in item.text.split("\n"))
