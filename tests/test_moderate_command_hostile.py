@@ -13,6 +13,7 @@ import pytest
 
 from site_builder.forms.model import Field
 from site_builder.results.moderate_command import INTERRUPTED, run_moderate
+from site_builder.results.moderate_dialog import occurrences
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage, StoredAnswer
 from site_builder.storage.entry import NewBatch, SheetEntry
@@ -199,3 +200,10 @@ def test_only_free_text_questions_are_read(
     assert code == 0
     assert "Question: Votre idée en un mot" in out and "41" not in out
     assert isinstance(FORM.fields[2], Field) and FORM.fields[2].type == "number"
+
+
+def test_words_to_hide_match_across_line_breaks_and_runs_of_spaces() -> None:
+    text = "Voisin : M.\nMartin, et M.  Martin encore ; pas m. martin."
+    assert occurrences(text, "M. Martin") == [(9, 18), (23, 33)]
+    assert occurrences(text, "  ") == []
+    assert occurrences(text, "Martin\u202e") == []

@@ -43,12 +43,14 @@ def test_a_verdict_is_stored_with_who_when_and_why(storage: Storage) -> None:
     receipt = answered(storage)
     redactions = (Redaction(37, 55, "personal data"), Redaction(23, 35, "personal data"))
     stored = storage.record_verdict(verdict(receipt, redactions=redactions, theme=" Bancs "))
+    invisible = storage.record_verdict(verdict(receipt, theme="\u2066\u2069"))
+    assert invisible.theme is None  # a theme of invisible characters is none
     assert stored == Verdict(
         form_id="budget", receipt=receipt, field_id="idees", outcome="approved",
         text_digest=text_digest(TEXT), decided_by="claire", decided_at=T0,
         redactions=tuple(sorted(redactions, key=lambda span: span.start)), theme="Bancs",
         id=stored.id)
-    assert list(storage.verdicts("budget")) == [stored]
+    assert list(storage.verdicts("budget")) == [stored, invisible]
     assert list(storage.verdicts("autre")) == []
     rejected = storage.record_verdict(verdict(receipt, outcome="rejected", reason="duplicate",
                                               decided_at=T0 + timedelta(minutes=1)))
@@ -91,11 +93,12 @@ def test_a_receipt_as_people_write_it_is_accepted(storage: Storage) -> None:
     ({"text_digest": text_digest("Plus de bancs.")},
      "to question 'idees' was corrected since it was shown: read it again before deciding"),
     ({"outcome": "rejected", "reason": "  "}, "a rejection needs a reason"),
+    ({"outcome": "rejected", "reason": "\u202e\u2066 \u200b"}, "a rejection needs a reason"),
     ({"redactions": (Redaction(50, 56, "personal data"),)},
      "a part to hide (characters 50 to 56) is not within the text, which has 55 characters"),
     ({"redactions": (Redaction(3, 3, "personal data"),)}, "(characters 3 to 3) is not within"),
     ({"redactions": (Redaction(-1, 3, "personal data"),)}, "(characters -1 to 3) is not within"),
-    ({"redactions": (Redaction(0, 4, " "),)},
+    ({"redactions": (Redaction(0, 4, "\u202e "),)},
      "the part to hide at characters 0 to 4 needs a reason"),
     ({"redactions": (Redaction(20, 30, "insulting"), Redaction(0, 21, "insulting"))},
      "the part to hide at characters 20 to 30 overlaps another one"),

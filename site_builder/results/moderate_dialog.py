@@ -7,6 +7,7 @@ of an answer, a theme or a question goes through ``for_terminal`` first.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 
@@ -116,12 +117,13 @@ def ask_redactions(text: str, themes: Sequence[str]) -> Choice | None:
 
 
 def occurrences(text: str, words: str) -> list[tuple[int, int]]:
-    """Where ``words`` appear in ``text``, exactly as typed, each place apart."""
-    found, start = [], text.find(words)
-    while start >= 0:
-        found.append((start, start + len(words)))
-        start = text.find(words, start + len(words))
-    return found
+    """Where ``words`` appear in ``text``, each place apart: exactly as typed, except that any
+    run of spaces or line breaks between two words matches any other (the answer may break a
+    line where the moderator types a space), as on the moderation page."""
+    pattern = r"\s+".join(re.escape(word) for word in words.split())
+    if not pattern:
+        return []
+    return [match.span() for match in re.finditer(pattern, text)]
 
 
 def _redaction_reason() -> str | None:

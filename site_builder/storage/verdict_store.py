@@ -12,6 +12,7 @@ outcome, a reason on an approval) raises a plain ``ValueError``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +40,13 @@ def written_text(values: Values, field_id: str) -> str:
     return "\n".join(values.get(field_id, ()))
 
 
+def visible(words: str) -> bool:
+    """Whether a reason or a theme says anything: only spaces, or only invisible format
+    characters (bidi controls, zero-width joiners), say nothing."""
+    return any(not character.isspace() and unicodedata.category(character) != "Cf"
+               for character in words)
+
+
 class VerdictStore(EntryTransactions):
     """Verdicts, added and read; a backend mixes this in next to ``EntryStore``."""
 
@@ -46,7 +54,7 @@ class VerdictStore(EntryTransactions):
         _check_shape(verdict)
         receipt = receipts.normalise_receipt(verdict.receipt) or verdict.receipt
         redactions = tuple(sorted(verdict.redactions, key=lambda span: span.start))
-        theme = verdict.theme.strip() if verdict.theme and verdict.theme.strip() else None
+        theme = verdict.theme.strip() if verdict.theme and visible(verdict.theme) else None
         with self._entry_write() as tx:
             dialect = tx.dialect
             row = tx.one("SELECT values_json FROM answers WHERE receipt = ? AND form_id = ?"
@@ -109,7 +117,7 @@ def _check_shape(verdict: NewVerdict) -> None:
     if verdict.outcome == "rejected":
         if verdict.redactions or verdict.theme:
             raise ValueError("a rejected answer is not quoted: no redaction, no theme")
-        if not verdict.reason.strip():
+        if not visible(verdict.reason):
             raise ModerationError(say("storage.moderation.no_reason"))
     elif verdict.reason:
         raise ValueError("an approval has no reason (redactions carry their own)")
@@ -123,7 +131,7 @@ def _check_redactions(text: str, redactions: tuple[Redaction, ...]) -> None:
         shown = {"start": span.start, "end": span.end, "length": len(text)}
         if not 0 <= span.start < span.end <= len(text):
             raise ModerationError(say("storage.moderation.redaction_outside", **shown))
-        if not span.reason.strip():
+        if not visible(span.reason):
             raise ModerationError(say("storage.moderation.redaction_reason", **shown))
         if span.start < end_of_previous:
             raise ModerationError(say("storage.moderation.redactions_overlap", **shown))
