@@ -182,7 +182,7 @@ def test_a_wrong_min_count_names_the_file_line_and_field(tmp_path: Path, value: 
     assert done.stderr.startswith("Error: parole found 1 configuration problem to fix:\n"
                                   "  1. mkdocs.yml:10: [plugins.parole.results.min_count] "
                                   f"min_count must be a whole number, 1 or more, and is {shown}\n")
-    assert "for example min_count: 5" in done.stderr
+    assert "for example `min_count: 5`" in done.stderr
     assert not (site / "docs" / "parole-results").exists()
 
 
