@@ -38,9 +38,11 @@ def test_a_form_names_its_consent_to_be_quoted() -> None:
     assert quoted.publish_consent == "citation"
     unquoted = valid(form(None))
     assert unquoted.publish_consent is None
-    # What answers are checked against does not change: same version, same answers.
-    assert quoted.version == unquoted.version
     assert dataclasses.replace(quoted, publish_consent=None) == unquoted
+    # The collector stores each version's manifest once: a form that stops asking for this
+    # consent must be a new version, or parole results would quote under the old manifest.
+    assert quoted.version != unquoted.version
+    assert unquoted.version == dataclasses.replace(quoted, publish_consent=None).version
 
 
 @pytest.mark.parametrize(("consent", "message"), [

@@ -131,11 +131,9 @@ def test_a_stored_manifest_is_as_strict_as_a_file_naming_where_it_came_from(
         manifest_from_text("{", where)
 
 
-def test_the_consent_to_be_quoted_round_trips_and_leaves_the_version_alone(
-    tmp_path: Path,
-) -> None:
+def test_the_consent_to_be_quoted_round_trips_and_makes_a_new_version(tmp_path: Path) -> None:
     quoted = dataclasses.replace(EXPECTED, publish_consent="donnees")
-    assert quoted.version == EXPECTED.version  # what answers are checked against is the same
+    assert quoted.version != EXPECTED.version  # stored once per version: it must tell them apart
     path = write(tmp_path, quoted)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["publish_consent"] == "donnees"

@@ -229,6 +229,9 @@ def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
         publish_consent=data["publish_consent"],
         source=data["source"],
     )
+    consent = form.get(data["publish_consent"]) if data["publish_consent"] else None
+    if data["publish_consent"] is not None and (consent is None or consent.type != "consent"):
+        raise ManifestError(where, say("manifest.publish_consent", id=data["publish_consent"]))
     if form.version != data["version"]:
         raise ManifestError(where, say("manifest.version", version=data["version"],
                                        computed=form.version))
@@ -236,9 +239,6 @@ def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
         raise ManifestError(where, say("manifest.retention", value=data["retention_days"]))
     if not all(isinstance(place, str) for place in data["paper_dropoff"]):
         raise ManifestError(where, say("manifest.places"))
-    consent = form.get(data["publish_consent"]) if data["publish_consent"] else None
-    if data["publish_consent"] is not None and (consent is None or consent.type != "consent"):
-        raise ManifestError(where, say("manifest.publish_consent", id=data["publish_consent"]))
     return Manifest(form=form, page_url=data["page_url"], language=data["language"],
                     closes=closes, version=data["version"],
                     opens=_date(where, "opens", data["opens"]), action=data["action"],

@@ -98,16 +98,21 @@ class Form:
     publish_consent: str | None = None
     """The id of the form's ``consent`` question by which a person agrees to be quoted: only
     their free-text answers may ever be published (after moderation). None: the form's free
-    text is never quoted. Not part of ``version``: it decides what may be published, not what
-    an answer is checked against."""
+    text is never quoted. Part of ``version`` when set: the collector stores each version's
+    manifest once, so a form that stops asking for this consent must be a new version, or
+    ``parole results`` would still read the old manifest and quote."""
     source: str = ""
     """Where the form was declared ("avis.md:12"), for messages."""
 
     @property
     def version(self) -> str:
-        """Hash of what answers are validated against (id and fields), so the collector can
-        tell an answer to yesterday's questions from one to today's."""
-        schema = {"id": self.id, "fields": [asdict(f) for f in self.fields]}
+        """Hash of what answers are validated against (id and fields) and, when the form names
+        one, of the consent that lets them be quoted, so the collector can tell an answer to
+        yesterday's questions from one to today's. A form without ``publish_consent`` keeps the
+        version it had before the key existed."""
+        schema: dict[str, object] = {"id": self.id, "fields": [asdict(f) for f in self.fields]}
+        if self.publish_consent is not None:
+            schema["publish_consent"] = self.publish_consent
         canonical = json.dumps(schema, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
