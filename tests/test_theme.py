@@ -276,9 +276,9 @@ def test_no_motion_and_none_at_all_when_less_is_asked_for() -> None:
 
 def test_stylesheet_is_small_and_safe_to_inline() -> None:
     text = CSS.read_text(encoding="utf-8")
-    # Inlined in every page: 7.5 KB raw is about 2.5 KB gzip, a sixth of the 14 KiB budget
-    # (the form styles take a quarter of it).
-    assert len(text.encode()) <= 7680
+    # Inlined in every page: 8 KiB raw is about 2.7 KB gzip, a fifth of the 14 KiB budget
+    # (the form styles take a quarter of it; the results page's, issue #16, a twentieth).
+    assert len(text.encode()) <= 8192
     # Inline mode includes the file as a Jinja template.
     assert not re.search(r"{[#{%]", text)
 
