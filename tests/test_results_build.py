@@ -140,7 +140,7 @@ def test_a_results_page_without_form_names_its_type_line(
         build_site(samples.results_site(tmp_path, samples.protected(), page=page),
                    tmp_path / "site")
     errors = _errors(caplog)
-    assert "resultats.md:3: [form] cette page de résultats (type: results) ne dit pas" in errors
+    assert "resultats.md:3: [form] cette page de résultats (`type: results`) ne dit pas" in errors
     assert "form: avis-place" in errors
 
 
@@ -162,7 +162,7 @@ def test_a_form_that_is_not_text_is_reported(
     with pytest.raises(Abort):
         build_site(samples.results_site(tmp_path, samples.protected(), page=page),
                    tmp_path / "site")
-    assert "resultats.md:3: [form] « form: » devrait être" in _errors(caplog)
+    assert "resultats.md:3: [form] `form:` devrait être" in _errors(caplog)
 
 
 def test_a_bad_results_file_is_reported_once_with_its_key(

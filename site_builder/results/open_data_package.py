@@ -169,39 +169,39 @@ def readme_text(files: Sequence[DataFile], results: Sequence[ResultsFile], *, li
                 address: str | None) -> str:
     """The read-me in plain words: what the files are, where the figures come from, the
     small-count rule, the spreadsheet rule, the licence and how to check the files."""
-    say = catalogue
+    t = catalogue  # the site's words: the read-me is published with it
     moment = computed_at(results)
-    lines = _heading(say("open_data.readme.title", title=title), "=")
-    lines += _paragraph(say("open_data.readme.intro", title=title, organizer=organizer))
-    lines += _paragraph(say("open_data.readme.computed", day=moment[:10],
+    lines = _heading(t("open_data.readme.title", title=title), "=")
+    lines += _paragraph(t("open_data.readme.intro", title=title, organizer=organizer))
+    lines += _paragraph(t("open_data.readme.computed", day=moment[:10],
                             time=moment[11:16]))
     if address:
-        lines += _paragraph(say("open_data.readme.address", url=address))
-    lines += _heading(say("open_data.readme.files"), "-")
+        lines += _paragraph(t("open_data.readme.address", url=address))
+    lines += _heading(t("open_data.readme.files"), "-")
     form = None
     for file in files:
         if file.form is None:
             continue
         if file.form != form:
             form = file.form
-            lines.append(say("open_data.readme.form", form=form))
-        lines += _item(say("open_data.readme.item", file=file.path,
-                           text=say(f"open_data.file.{file.kind}")))
+            lines.append(t("open_data.readme.form", form=form))
+        lines += _item(t("open_data.readme.item", file=file.path,
+                           text=t(f"open_data.file.{file.kind}")))
     lines.append("")
-    lines += _paragraph(say("open_data.readme.package", file=PACKAGE_FILE))
-    lines += _heading(say("open_data.readme.small.title"), "-")
+    lines += _paragraph(t("open_data.readme.package", file=PACKAGE_FILE))
+    lines += _heading(t("open_data.readme.small.title"), "-")
     count = smallest_min_count(results)
-    lines += _paragraph(say("open_data.readme.small", count=count) if count > 1
-                        else say("open_data.readme.exact"))
-    lines += _heading(say("open_data.readme.spreadsheet.title"), "-")
-    lines += _paragraph(say("open_data.readme.spreadsheet"))
-    lines += _heading(say("open_data.readme.licence.title"), "-")
+    lines += _paragraph(t("open_data.readme.small", count=count) if count > 1
+                        else t("open_data.readme.exact"))
+    lines += _heading(t("open_data.readme.spreadsheet.title"), "-")
+    lines += _paragraph(t("open_data.readme.spreadsheet"))
+    lines += _heading(t("open_data.readme.licence.title"), "-")
     terms = LICENCE_TERMS[licence]
-    lines += _paragraph(say("open_data.readme.licence", title=terms.title, name=terms.name,
+    lines += _paragraph(t("open_data.readme.licence", title=terms.title, name=terms.name,
                             url=terms.path))
-    lines += _paragraph(say(f"open_data.readme.licence.{terms.key}", organizer=organizer))
-    lines += _heading(say("open_data.readme.check.title"), "-")
-    lines += _paragraph(say("open_data.readme.check", file=PACKAGE_FILE))
+    lines += _paragraph(t(f"open_data.readme.licence.{terms.key}", organizer=organizer))
+    lines += _heading(t("open_data.readme.check.title"), "-")
+    lines += _paragraph(t("open_data.readme.check", file=PACKAGE_FILE))
     lines += [f"    frictionless validate {PACKAGE_FILE}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
