@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -117,10 +118,16 @@ def test_decisions_conclude_the_consultation_and_their_file_is_not_published(
 
 def test_the_open_data_is_written_and_linked_from_the_page(tmp_path: Path) -> None:
     site = build_site(samples.results_site(tmp_path, samples.protected()), tmp_path / "site")
-    assert '<a href="../donnees/">Télécharger les données</a>' in _html(site)
     assert "sous la Licence Ouverte 2.0 (Etalab)." in _html(site)
     package = site / "donnees" / "datapackage.json"
     assert package.is_file() and package.with_name("datapackage.json.gz").is_file()
+    # Files, never the folder: a static server (nginx, GitHub Pages) shows no page for it.
+    section = _html(site).split('id="donnees-ouvertes"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)">', section)
+    page = site / "resultats"
+    assert len(links) == 6 and all(not link.endswith("/") for link in links)
+    assert all((page / link).resolve().is_file() for link in links), links
+    assert links[-1] == "../donnees/LISEZMOI.txt"
 
 
 def test_before_closing_no_open_data_is_written(tmp_path: Path,
@@ -128,7 +135,7 @@ def test_before_closing_no_open_data_is_written(tmp_path: Path,
     monkeypatch.setenv("PAROLE_BUILD_DATE", "2027-02-28")
     site = build_site(samples.results_site(tmp_path, samples.protected()), tmp_path / "site")
     assert not (site / "donnees").exists()
-    assert "Télécharger les données" not in _html(site)
+    assert 'id="donnees-ouvertes"' not in _html(site) and "donnees/" not in _html(site)
 
 
 # --- problems ----------------------------------------------------------------------------------

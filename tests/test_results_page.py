@@ -32,17 +32,21 @@ def render(results: ResultsFile | None, *, today: date = AFTER, language: str = 
                         consultation=CONSULTATION, today=today, **options)
 
 
+OPEN_DATA = [("../donnees/avis-questions.csv", "Les réponses aux questions (CSV)"),
+             ("../donnees/LISEZMOI.txt", "Le mode d\u2019emploi de ces fichiers (texte)")]
+
+
 @pytest.mark.parametrize(("name", "results", "options"), [
     ("zero-answers", samples.empty(), {}),
     ("protected", samples.protected(),
-     {"open_data_url": "../donnees/", "licence": "etalab-2.0"}),
+     {"open_data_links": OPEN_DATA, "licence": "etalab-2.0"}),
     ("forty-options", samples.forty_options(), {}),
     ("quotes-by-theme", samples.quotes(themes=True), {}),
     ("quotes-by-question", samples.quotes(themes=False), {}),
     ("decisions", samples.protected(),
      {"decisions_html": '<h2 id="ce-qui-a-ete-decide">Ce qui a été décidé</h2>',
       "decision_statuses": ["adopted", "rejected", "adopted", "under study"],
-      "open_data_url": "../donnees/", "licence": "odbl-1.0"}),
+      "open_data_links": OPEN_DATA, "licence": "odbl-1.0"}),
 ])
 def test_sections_match_their_goldens(name: str, results: ResultsFile,
                                       options: dict[str, Any],
@@ -219,7 +223,7 @@ def test_headings_in_order_unique_ids_and_every_figure_the_same_shape(
     outline = _Outline()
     outline.feed("<h1>Résultats</h1>" + render(
         results, decisions_html='<h2 id="ce-qui-a-ete-decide">Ce qui a été décidé</h2>',
-        open_data_url="../donnees/"))
+        open_data_links=OPEN_DATA))
     levels = outline.headings
     assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels))
     assert len(outline.ids) == len(set(outline.ids))

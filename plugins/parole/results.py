@@ -133,13 +133,21 @@ class ResultsAdapter:
             return html  # its problem is reported: the build stops
         decided = decisions_html(found.decisions, catalogue=self.catalogue,
                                  results=found.results)
-        open_data_url = (get_relative_url(open_data.open_data_url(self.catalogue), page.url)
-                         if self.closed else None)
+        open_data_links = self._open_data_links(page) if self.closed else []
         return html + results_html(
             found.results, catalogue=self.catalogue, consultation=self.consultation,
             today=self.today, decisions_html=decided,
             decision_statuses=[decision.status for decision in found.decisions],
-            open_data_url=open_data_url, licence=self.options.licence)
+            open_data_links=open_data_links, licence=self.options.licence)
+
+    def _open_data_links(self, page: Page) -> list[tuple[str, str]]:
+        """Every form's open data files, then the read-me, relative to ``page``."""
+        folder = open_data.open_data_url(self.catalogue)
+        files = [link for form in sorted(self.results)
+                 for link in open_data.form_files(self.results[form], self.catalogue)]
+        files.append((folder + open_data.readme_name(self.catalogue),
+                      self.catalogue("results.page.open_data.readme")))
+        return [(get_relative_url(url, page.url), words) for url, words in files]
 
     def write(self, site_dir: Path, *, site: SiteInfo, site_url: str | None) -> None:
         """Write the open data (before the site is precompressed)."""

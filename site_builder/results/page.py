@@ -44,26 +44,28 @@ QUESTIONS = "questions"
 
 def results_html(results: ResultsFile | None, *, catalogue: Catalogue, consultation: Calendar,
                  today: date, closes: date | None = None, decisions_html: str = "",
-                 decision_statuses: Sequence[str] = (), open_data_url: str | None = None,
+                 decision_statuses: Sequence[str] = (),
+                 open_data_links: Sequence[tuple[str, str]] = (),
                  licence: str | None = None) -> str:
     """What parole appends to a results page on ``today`` (the build date).
 
     ``closes`` is the form's own closing day, if it has one (else the consultation's counts);
     ``decisions_html`` the "Ce qui a été décidé" section and ``decision_statuses`` the status
-    of each decision, for the summary; ``open_data_url`` the open data's folder relative to
-    this page (None: not published), under ``licence``. ``results`` may be None only while the
-    form is open (the notice needs no figures)."""
+    of each decision, for the summary; ``open_data_links`` the open data's files as (URL
+    relative to this page, what it is in words), none when it is not published, under
+    ``licence``: the files themselves, since a static server shows no page for their folder.
+    ``results`` may be None only while the form is open (the notice needs no figures)."""
     closing = calendar.closing_day(closes, consultation)
     if closing is not None and not calendar.is_past(closing, today):
         return notice_html(closing, catalogue)
     assert results is not None, "a closed form's results page needs its results file"
     parts = [brief_html(results, catalogue, decisions=bool(decisions_html),
-                        statuses=decision_statuses, open_data_url=open_data_url),
+                        statuses=decision_statuses, open_data=bool(open_data_links)),
              heard_html(results, catalogue)]
     if decisions_html:
         parts.append(decisions_html)
-    if open_data_url is not None:
-        parts.append(open_data_html(open_data_url, licence, catalogue))
+    if open_data_links:
+        parts.append(open_data_html(open_data_links, licence, catalogue))
     return '<div class="p-results">\n' + "\n".join(parts) + "\n</div>\n"
 
 
@@ -76,7 +78,7 @@ def notice_html(closing: date, catalogue: Catalogue) -> str:
 # --- En bref -----------------------------------------------------------------------------------
 
 def brief_html(results: ResultsFile, catalogue: Catalogue, *, decisions: bool,
-               statuses: Sequence[str], open_data_url: str | None) -> str:
+               statuses: Sequence[str], open_data: bool) -> str:
     """The page in three lines, and links to its parts."""
     items = [participation_sentence(results, catalogue)]
     if statuses:
@@ -91,7 +93,7 @@ def brief_html(results: ResultsFile, catalogue: Catalogue, *, decisions: bool,
         links.append((anchors.QUOTES, "results.page.quotes"))
     if decisions:
         links.append((anchors.DECIDED, "results.page.decided"))
-    if open_data_url is not None:
+    if open_data:
         links.append((anchors.OPEN_DATA, "results.page.open_data"))
     listed_items = "\n".join(f"<li>{escape(item)}</li>" for item in items)
     listed_links = "\n".join(f'<li><a href="#{anchor}">{escape(catalogue(key))}</a></li>'
@@ -182,13 +184,15 @@ def _every_count(results: ResultsFile) -> list[Count]:
 
 # --- open data ---------------------------------------------------------------------------------
 
-def open_data_html(url: str, licence: str | None, catalogue: Catalogue) -> str:
-    """Where every number of the page can be downloaded, and under which licence."""
+def open_data_html(links: Sequence[tuple[str, str]], licence: str | None,
+                   catalogue: Catalogue) -> str:
+    """Where every number of the page can be downloaded, file by file, and under which
+    licence."""
     licence_words = (catalogue(f"results.page.licence.{licence}")
                      if licence and f"results.page.licence.{licence}" in catalogue.strings
                      else licence or "")
     text = catalogue("results.page.open_data.text", licence=licence_words)
+    items = "\n".join(f'<li><a href="{escape(url)}">{escape(words)}</a></li>'
+                      for url, words in links)
     return (f'<h2 id="{anchors.OPEN_DATA}">{escape(catalogue("results.page.open_data"))}</h2>\n'
-            f"<p>{escape(text)}</p>\n"
-            f'<p><a href="{escape(url)}">{escape(catalogue("results.page.open_data.link"))}'
-            "</a></p>")
+            f"<p>{escape(text)}</p>\n<ul>\n{items}\n</ul>")
