@@ -14,13 +14,13 @@ from mkdocs.utils.meta import get_data
 
 from site_builder.errors import Problem
 from site_builder.i18n import Catalogue
+from site_builder.results import anchors
 from site_builder.results.decisions import (
     STATUSES,
     Decision,
     Reference,
     decisions_html,
     read_decisions,
-    theme_anchors,
 )
 from site_builder.results.file import (
     FreeTextResult,
@@ -147,7 +147,7 @@ def test_without_results_only_the_shape_of_about_is_checked(tmp_path: Path) -> N
 
 
 def test_theme_anchors_follow_the_quotes_and_never_collide() -> None:
-    assert theme_anchors(RESULTS) == {"Vélos": "theme-velos", "Stationnement":
+    assert anchors.theme_anchors(RESULTS) == {"Vélos": "theme-velos", "Stationnement":
                                       "theme-stationnement", "vélos": "theme-velos-2"}
 
 

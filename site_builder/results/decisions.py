@@ -24,12 +24,11 @@ from site_builder.results.decisions_reading import (
     Reference,
     question_labels,
     read_decisions,
-    theme_anchors,
 )
 from site_builder.results.file import ResultsFile
 
 __all__ = ["KEYS", "MARKS", "REFERENCE_KINDS", "STATUSES", "Decision", "Reference",
-           "decisions_html", "read_decisions", "theme_anchors"]
+           "decisions_html", "read_decisions"]
 
 MARKS = {"adopted": "+", "adapted": "\u00b1", "rejected": "\u00d7", "under study": "\u2026"}
 """A text mark beside each status's words (plus, plus-minus, times, ellipsis): the status
@@ -100,7 +99,7 @@ def _reference(reference: Reference, catalogue: Catalogue, results: ResultsFile 
         target = anchors.PARTICIPATION if results is not None else None
     elif reference.kind == "theme":
         words = catalogue("decisions.about_theme", theme=reference.name)
-        target = theme_anchors(results).get(reference.name) if results is not None else None
+        target = anchors.theme_anchors(results).get(reference.name) if results is not None else None
     else:
         labels = question_labels(results) if results is not None else {}
         words = catalogue("decisions.about_question",

@@ -208,7 +208,7 @@ class _Reader:
         self.results = results
         self.problems: list[Problem] = []
         self.labels = question_labels(results) if results is not None else {}
-        self.themes = theme_anchors(results) if results is not None else {}
+        self.themes = anchors.theme_anchors(results) if results is not None else {}
 
     def add(self, line: int | None, field: str, message: str, fix: str) -> None:
         shown = line + self.source.offset if line is not None else self.source.line
@@ -357,21 +357,6 @@ class _Reader:
             fix = say(f"results.decisions.no_{kind}.fix")
         self.add(line, field, say(f"results.decisions.unknown_{kind}", decision=what,
                                   name=name, form=self.results.form_id), fix)
-
-
-def theme_anchors(results: ResultsFile) -> dict[str, str]:
-    """Each quote theme's ``id`` on the results page: ``anchors.theme_anchor``, then ``-2``,
-    ``-3``… for a theme whose anchor an earlier one took, themes in the order their first
-    quote comes (as ``quotes.py`` numbers its headings)."""
-    found: dict[str, str] = {}
-    for quote in results.quotes:
-        if quote.theme and quote.theme not in found:
-            anchor, number = anchors.theme_anchor(quote.theme), 1
-            while anchor in found.values():
-                number += 1
-                anchor = f"{anchors.theme_anchor(quote.theme)}-{number}"
-            found[quote.theme] = anchor
-    return found
 
 
 def question_labels(results: ResultsFile) -> dict[str, str]:

@@ -54,29 +54,18 @@ def _groups(results: ResultsFile, catalogue: Catalogue) -> list[str]:
     several = len({quote.question for quote in results.quotes}) > 1
     order = [text.id for text in results.free_text]
     order += [quote.question for quote in results.quotes if quote.question not in order]
-    used: set[str] = set()
+    theme_ids = anchors.theme_anchors(results)
     parts = []
     for theme, quotes in themes.items():
-        parts.append(_heading(_unique(anchors.theme_anchor(theme), used), theme))
+        parts.append(_heading(theme_ids[theme], theme))
         in_form_order = sorted(quotes, key=lambda quote: order.index(quote.question))
         parts += _quotes(in_form_order, labels, catalogue, say_question=several)
     for question in order:
         if question in by_question:
             label = labels.get(question, question)
-            parts.append(_heading(_unique(anchors.question_anchor(question), used), label))
+            parts.append(_heading(anchors.question_anchor(question), label))
             parts += _quotes(by_question[question], labels, catalogue, say_question=False)
     return parts
-
-
-def _unique(anchor: str, used: set[str]) -> str:
-    """``anchor``, or ``anchor-2``, ``anchor-3``… when another group of the page has it
-    already (two themes may spell differently and share an anchor)."""
-    found, number = anchor, 1
-    while found in used:
-        number += 1
-        found = f"{anchor}-{number}"
-    used.add(found)
-    return found
 
 
 def _heading(anchor: str, text: str) -> str:
