@@ -17,13 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import comparison, css_delivery, export
+from bench import charts, comparison, css_delivery, export, results_command
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
     css_delivery.NAME: css_delivery.run,
     comparison.NAME: comparison.run,
     export.NAME: export.run,
+    results_command.NAME: results_command.run,
+    charts.NAME: charts.run,
 }
 OUTPUTS: dict[str, Path] = {comparison.NAME: comparison.OUTPUT}
 """Benchmarks whose page lives elsewhere than ``bench/results/``."""
