@@ -39,6 +39,7 @@ from site_builder.storage.base import (
     Values,
 )
 from site_builder.storage.entry import SHEET_STATES, Batch, BatchProgress, NewBatch, SheetEntry
+from tests import support
 
 FORM_ID = "avis"
 OTHER_FORM_ID = "atelier"
@@ -309,23 +310,12 @@ def filled_database(path: Path) -> str:
 
 # -- reading exports in tests ------------------------------------------------------------------
 
-GOLDENS = Path(__file__).parent / "goldens" / "export"
 """Where the exports' golden files are."""
 
 
 def assert_bytes_golden(name: str, actual: bytes, request: pytest.FixtureRequest) -> None:
-    """Compare ``actual`` with ``tests/goldens/export/<name>`` byte for byte (BOM, CRLF)."""
-    path = GOLDENS / name
-    if request.config.getoption("--update-goldens"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(actual)
-        return
-    if not path.exists():
-        pytest.fail(f"no golden file {path}: run pytest with --update-goldens and review it")
-    with path.open(encoding="utf-8", newline="") as golden:
-        expected = golden.read()
-    assert actual.decode("utf-8") == expected, f"{name} differs; review, then --update-goldens"
-    assert actual == path.read_bytes()
+    """``actual`` equals ``tests/goldens/export/<name>`` byte for byte."""
+    support.assert_bytes_golden(f"export/{name}", actual, request)
 
 
 def csv_bytes(storage: AnswerReader, form_id: str = FORM_ID, **options: Any) -> bytes:

@@ -23,9 +23,9 @@ from site_builder.results.open_data import write_open_data
 from site_builder.results.protect import protect
 from site_builder.site import SiteInfo
 from site_builder.storage.moderation import OTHER_REASON, REJECT_REASONS
+from tests import support
 
 MIN_COUNT = 5
-GOLDENS = Path(__file__).parent / "goldens" / "open_data"
 FORMULA_QUOTES = ("=HYPERLINK(\"https://piege.example\";\"clic\")", "+33 6 12 34 56 78",
                   "-5 % de voitures, ce serait bien", "@maire", "\tdécalé", "'déjà entre '",
                   "\uff1d1+1")
@@ -120,16 +120,5 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def assert_bytes_golden(name: str, actual: bytes, request: pytest.FixtureRequest) -> None:
-    """``actual`` equals ``tests/goldens/open_data/<name>`` byte for byte (BOM, CRLF);
-    ``--update-goldens`` rewrites it."""
-    path = GOLDENS / name
-    if request.config.getoption("--update-goldens"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(actual)
-        return
-    if not path.exists():
-        pytest.fail(f"no golden file {path}: run pytest with --update-goldens and review it")
-    with path.open(encoding="utf-8", newline="") as golden:
-        assert actual.decode("utf-8") == golden.read(), \
-            f"{name} differs from its golden; review, then --update-goldens"
-    assert actual == path.read_bytes()
+    """``actual`` equals ``tests/goldens/open_data/<name>`` byte for byte."""
+    support.assert_bytes_golden(f"open_data/{name}", actual, request)

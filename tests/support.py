@@ -101,6 +101,22 @@ def assert_golden(name: str, actual: str, request: pytest.FixtureRequest) -> Non
     assert actual == expected, f"{name} differs from its golden; review, then --update-goldens"
 
 
+def assert_bytes_golden(name: str, actual: bytes, request: pytest.FixtureRequest) -> None:
+    """``actual`` equals ``tests/goldens/<name>`` byte for byte (a BOM, CRLF line ends: what a
+    spreadsheet or a CSV reader gets); ``--update-goldens`` rewrites it."""
+    path = GOLDENS / name
+    if request.config.getoption("--update-goldens"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual)
+        return
+    if not path.exists():
+        pytest.fail(f"no golden file {path}: run pytest with --update-goldens and review it")
+    with path.open(encoding="utf-8", newline="") as golden:  # a readable diff first
+        assert actual.decode("utf-8") == golden.read(), \
+            f"{name} differs from its golden; review, then --update-goldens"
+    assert actual == path.read_bytes()
+
+
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a built site as nginx does with ``gzip_static on`` and no caching directive: the
     precompressed ``.gz`` beside a file when the client accepts gzip (so transfer sizes are what

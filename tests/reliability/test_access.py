@@ -683,15 +683,7 @@ def test_every_area_post_needs_its_session_csrf_token(
     for route in posts:
         # the coordinator may use every route: a refusal is the token's
         own, other = people.coordinator, people.mediator
-        bodies = {"no token": [], "an empty token": [("_csrf", "")],
-                  "a wrong token": [("_csrf", "0" * 64)],
-                  "another session's token": [("_csrf", other.csrf)],
-                  "the token in capitals": [("_csrf", own.csrf.upper())],
-                  "the token twice, once wrong": [("_csrf", own.csrf), ("_csrf", "0" * 64)],
-                  "the token as a query": []}
-        for what, pairs in bodies.items():
-            path = f"{route.path}?_csrf={own.csrf}" if what == "the token as a query" \
-                else route.path
+        for what, (path, pairs) in csrf_attempts(route.path, own.csrf, other.csrf).items():
             reply = own.send("POST", path, pairs)
             _judged(tally, reply.status == 403, failures,
                     f"POST {route.path} with {what}: {reply.status}")
@@ -857,3 +849,18 @@ def test_a_purged_answer_has_no_receipt_any_more(answered: Answered) -> None:
     assert "à purger" not in after.text
     kept = answered.collector.request("GET", f"/collect/{answered.receipt}/{answered.key}")
     assert kept.status == 200
+
+
+def csrf_attempts(path: str, own: str, other: str) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Every wrong way to send a session's CSRF token with a POST to ``path``, by what it is:
+    the path to post to and the body's pairs (the session's own token is ``own``, another
+    session's ``other``)."""
+    bodies: dict[str, list[tuple[str, str]]] = {
+        "no token": [], "an empty token": [("_csrf", "")],
+        "a wrong token": [("_csrf", "0" * 64)],
+        "another session's token": [("_csrf", other)],
+        "the token in capitals": [("_csrf", own.upper())],
+        "the token twice, once wrong": [("_csrf", own), ("_csrf", "0" * 64)]}
+    attempts = {what: (path, pairs) for what, pairs in bodies.items()}
+    attempts["the token as a query"] = (f"{path}?_csrf={own}", [])
+    return attempts

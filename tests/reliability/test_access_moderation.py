@@ -48,6 +48,7 @@ from tests.reliability.test_access import (
     ComparisonSpy,
     InProcess,
     asgi_request,
+    csrf_attempts,
     in_process,
     secret_comparisons,
 )
@@ -171,15 +172,7 @@ def test_every_post_needs_its_session_csrf_token_and_its_own_site(
     assert posts
     failures = []
     for route in posts:
-        bodies = {"no token": [], "an empty token": [("_csrf", "")],
-                  "a wrong token": [("_csrf", "0" * 64)],
-                  "another session's token": [("_csrf", other.csrf)],
-                  "the token in capitals": [("_csrf", own.csrf.upper())],
-                  "the token twice, once wrong": [("_csrf", own.csrf), ("_csrf", "0" * 64)],
-                  "the token as a query": []}
-        for what, pairs in bodies.items():
-            path = f"{route.path}?_csrf={own.csrf}" if what == "the token as a query" \
-                else route.path
+        for what, (path, pairs) in csrf_attempts(route.path, own.csrf, other.csrf).items():
             reply = own.send("POST", path, pairs)
             if reply.status != 403:
                 failures.append(f"POST {route.path} with {what}: {reply.status}")
