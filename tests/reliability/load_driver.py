@@ -18,6 +18,7 @@ hold; it asserts one thing itself, that an answer sent again after a crash is ta
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 import time
 from collections import Counter
@@ -122,8 +123,13 @@ class LoadRun:
 
 
 def answer_template(site_dir: Path) -> Pairs:
-    """A complete, valid answer to the example form, hidden fields included."""
-    return (*hidden_fields(site_dir, FORM_ID), *VALID_ANSWER)
+    """A complete, valid answer to the example form, hidden fields included. When the form
+    names a consent to be quoted (``publish_consent``), the answer ticks it: its written
+    answers are the ones moderators read (``moderation_driver``)."""
+    manifest = json.loads((site_dir / "forms" / f"{FORM_ID}.json").read_text(encoding="utf-8"))
+    consent = manifest.get("publish_consent")
+    ticked = ((consent, "yes"),) if consent and consent not in dict(VALID_ANSWER) else ()
+    return (*hidden_fields(site_dir, FORM_ID), *VALID_ANSWER, *ticked)
 
 
 def with_marker(template: Pairs, marker: str, address: str) -> Answer:

@@ -85,12 +85,13 @@ class Reply:
 
 
 def request(port: int, method: str, path: str, *, cookie: str = "",
-            pairs: Pairs = ()) -> Reply:
+            pairs: Pairs = (), cookie_name: str = SESSION_COOKIE) -> Reply:
     """One request on a new connection, as a browser on the area's own page sends it (same
-    origin); never raises for a network failure."""
+    origin); never raises for a network failure. ``cookie_name``: the session cookie sent and
+    read back (the mediators' by default; the moderators' for ``moderation_driver``)."""
     headers = {"Origin": f"http://127.0.0.1:{port}"}
     if cookie:
-        headers["Cookie"] = f"{SESSION_COOKIE}={cookie}"
+        headers["Cookie"] = f"{cookie_name}={cookie}"
     body = None
     if method == "POST":
         body = urlencode(pairs).encode("ascii")
@@ -107,7 +108,7 @@ def request(port: int, method: str, path: str, *, cookie: str = "",
         connection.close()
     set_cookie = response.getheader("set-cookie") or ""
     token = set_cookie.split(";")[0].partition("=")[2] if set_cookie.startswith(
-        f"{SESSION_COOKIE}=") else ""
+        f"{cookie_name}=") else ""
     return Reply(response.status, response.getheader("location") or "", token, content,
                  time.monotonic() - started, response.getheader("retry-after") or "")
 

@@ -11,6 +11,7 @@ and shows the next answer (POST, redirect, GET: reloading never decides twice).
 from __future__ import annotations
 
 import logging
+import threading
 from html import escape
 from urllib.parse import quote
 
@@ -116,34 +117,57 @@ async def _decide(request: Request, collector: Collector, moderator: Moderator, 
         log.warning("%s", say("moderation.web.log.unreadable", path=request.url.path,
                               reason=str(refusal)))
         return pages.message_page(collector, "unreadable", 400, moderator=moderator)
-    state = await _state(collector, form_id, (values[form.RECEIPT], values[form.FIELD]))
-    if state is None:
+    try:
+        decided = await run_in_threadpool(_decide_now, collector, moderator, form_id, values)
+    except UnknownForm:
         return collector_views.message(collector, "not_found", 404)
     back = page_path(quote(form_id))
-    item = state.found
-    if item is None or item.digest != values[form.DIGEST]:
-        return access.see_other(f"{back}?fait=stale")
-    checked = form.check(values, item.text)
-    if checked.decision is None:
-        words = pages.words_of(collector)
-        errors = {name: words(key, max=form.LIMITS.get(name, 0))
-                  for name, key in checked.errors.items()}
-        return _page(collector, state, moderator, item=item, values=values, errors=errors,
-                     status=400)
-    decision = checked.decision
-    verdict = NewVerdict(
-        form_id=form_id, receipt=item.receipt, field_id=item.field_id,
-        outcome=decision.outcome, text_digest=item.digest, decided_by=moderator.name,
-        decided_at=collector.settings.now(), reason=decision.reason,
-        redactions=decision.redactions, theme=decision.theme)
-    try:
-        await run_in_threadpool(collector.storage.record_verdict, verdict)
-    except ModerationError:  # the answer was deleted a moment ago
-        return access.see_other(f"{back}?fait=stale")
-    log.info("%s", say("moderation.web.log.verdict", form=form_id, outcome=decision.outcome))
-    done = "rejected" if decision.outcome == "rejected" else \
+    if isinstance(decided, str):
+        if decided != "stale":
+            log.info("%s", say("moderation.web.log.verdict", form=form_id,
+                                outcome="rejected" if decided == "rejected" else "approved"))
+        return access.see_other(f"{back}?fait={decided}")
+    state, checked = decided
+    words = pages.words_of(collector)
+    errors = {name: words(key, max=form.LIMITS.get(name, 0))
+              for name, key in checked.errors.items()}
+    return _page(collector, state, moderator, item=state.found, values=values, errors=errors,
+                 status=400)
+
+
+_DECIDING = threading.Lock()
+"""Verdicts are checked and stored one at a time in a collector: the answer is looked up
+among those still waiting and the verdict stored while no other verdict can be, so that two
+moderators sending a verdict on the same answer at the same moment do not both store one (the
+second is told someone decided meanwhile). Moderators are people: a verdict waits at most for
+the few others sent at the same moment."""
+
+
+def _decide_now(collector: Collector, moderator: Moderator, form_id: str,
+                values: dict[str, str]) -> str | tuple[FormState, form.Checked]:
+    """Store the verdict ``values`` say if the answer still waits with the text shown: what
+    ``?fait=`` will say (``stale`` when nothing was stored); or the state and the mistakes
+    to show again. ``UnknownForm`` for a form the database does not have."""
+    with _DECIDING:
+        state = queue.form_state(collector.storage, form_id,
+                                 (values[form.RECEIPT], values[form.FIELD]))
+        item = state.found
+        if item is None or item.digest != values[form.DIGEST]:
+            return "stale"
+        checked = form.check(values, item.text)
+        decision = checked.decision
+        if decision is None:
+            return state, checked
+        try:
+            collector.storage.record_verdict(NewVerdict(
+                form_id=form_id, receipt=item.receipt, field_id=item.field_id,
+                outcome=decision.outcome, text_digest=item.digest, decided_by=moderator.name,
+                decided_at=collector.settings.now(), reason=decision.reason,
+                redactions=decision.redactions, theme=decision.theme))
+        except ModerationError:  # the answer was deleted a moment ago
+            return "stale"
+    return "rejected" if decision.outcome == "rejected" else \
         "redacted" if decision.redactions else "approved"
-    return access.see_other(f"{back}?fait={done}")
 
 
 async def _state(collector: Collector, form_id: str,
