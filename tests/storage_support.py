@@ -10,9 +10,10 @@ from typing import Any
 
 import psycopg
 
-from site_builder.storage import migrations
+from site_builder.storage import migrations, receipts
 from site_builder.storage.base import DUPLICATE_WINDOW, Duplicates, NewAnswer, Storage
 from site_builder.storage.entry import Batch, NewBatch, SheetEntry
+from site_builder.storage.moderation import NewVerdict, Verdict
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 SAME_CLIENT = Duplicates(clients=("client-a", "client-a-yesterday"), since=T0 - DUPLICATE_WINDOW)
@@ -91,3 +92,14 @@ def differing_sheet(storage: Storage) -> tuple[Batch, str]:
     result = storage.enter_sheet(sheet_entry(batch.id, "bob", values=OTHER), double=True)
     assert result.sheet.state == "differs"
     return batch, receipt
+
+
+def record_over_newest(storage: Storage, verdict: NewVerdict) -> Verdict:
+    """Store ``verdict`` as a moderator who read the newest verdict on its answer's question
+    (``Storage.record_verdict``'s ``supersedes``) would."""
+    receipt = receipts.normalise_receipt(verdict.receipt) or verdict.receipt
+    newest = None
+    for earlier in storage.verdicts(verdict.form_id):
+        if (earlier.receipt, earlier.field_id) == (receipt, verdict.field_id):
+            newest = earlier.id
+    return storage.record_verdict(verdict, supersedes=newest)

@@ -19,6 +19,7 @@ from site_builder.storage.base import Storage, StoredAnswer
 from site_builder.storage.entry import NewBatch, SheetEntry
 from site_builder.storage.moderation import NewVerdict, Verdict, text_digest
 from tests.moderate_support import FORM, T0, answer, register
+from tests.storage_support import record_over_newest
 from tests.test_moderate_command import moderate, verdicts
 
 DRIVING = {
@@ -43,7 +44,7 @@ def hostile_url(storage_url: str) -> str:
     try:
         register(storage, form)
         first = answer(storage, 0, idees="Déjà décidé.")
-        storage.record_verdict(NewVerdict(
+        record_over_newest(storage, NewVerdict(
             form_id=FORM.id, receipt=first, field_id="idees", outcome="approved",
             text_digest=text_digest("Déjà décidé."), decided_by="web", decided_at=T0,
             theme="Thème \x1b[5mclignotant"))
@@ -106,12 +107,12 @@ class Meanwhile:
             happening()
         return self.storage.get(receipt)
 
-    def record_verdict(self, verdict: NewVerdict) -> Verdict:
+    def record_verdict(self, verdict: NewVerdict, *, supersedes: int | None) -> Verdict:
         if self.before_record:
             happening = self.before_record.pop(0)
             assert callable(happening)
             happening()
-        return self.storage.record_verdict(verdict)
+        return self.storage.record_verdict(verdict, supersedes=supersedes)
 
 
 def test_an_answer_decided_elsewhere_meanwhile_is_not_shown(
@@ -121,7 +122,7 @@ def test_an_answer_decided_elsewhere_meanwhile_is_not_shown(
     second = answer(storage, 1, idees="Décidé sur la page web.")
     answer(storage, 2, idees="Troisième.")
     meanwhile = Meanwhile(storage)
-    meanwhile.before_get[second] = lambda: storage.record_verdict(NewVerdict(
+    meanwhile.before_get[second] = lambda: record_over_newest(storage, NewVerdict(
         form_id=FORM.id, receipt=second, field_id="idees", outcome="rejected",
         reason="duplicate", text_digest=text_digest("Décidé sur la page web."),
         decided_by="web", decided_at=T0))

@@ -26,6 +26,7 @@ from site_builder.storage.base import Duplicates, NewAnswer, Storage
 from site_builder.storage.entry import NewBatch, SheetEntry
 from site_builder.storage.moderation import NewVerdict, Redaction, Verdict, text_digest
 from tests.moderate_support import FORM, T0, answer, register
+from tests.storage_support import record_over_newest
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def decide(storage: Storage, receipt: str, text: str, field_id: str = "idees",
     fields: dict[str, object] = {
         "form_id": FORM.id, "receipt": receipt, "field_id": field_id, "outcome": "approved",
         "text_digest": text_digest(text), "decided_by": "claire", "decided_at": T0}
-    return storage.record_verdict(NewVerdict(**{**fields, **changes}))  # type: ignore[arg-type]
+    return record_over_newest(storage, NewVerdict(**{**fields, **changes}))  # type: ignore[arg-type]
 
 
 def queue(storage: Storage) -> list[tuple[str, str, str]]:

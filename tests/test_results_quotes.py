@@ -23,6 +23,7 @@ from tests.results_command_support import (
     site_folder,
     written,
 )
+from tests.storage_support import record_over_newest
 
 DECIDED = datetime(2025, 3, 20, 10, tzinfo=UTC)
 
@@ -30,7 +31,7 @@ DECIDED = datetime(2025, 3, 20, 10, tzinfo=UTC)
 def verdict(storage: Storage, receipt: str, text: str, outcome: str, *, reason: str = "",
             redactions: tuple[Redaction, ...] = (), theme: str | None = None,
             later: int = 0) -> None:
-    storage.record_verdict(NewVerdict(
+    record_over_newest(storage, NewVerdict(
         FORM_ID, receipt, "idee", outcome, text_digest(text), "Chloé",
         DECIDED + timedelta(minutes=later), reason=reason, redactions=redactions, theme=theme))
 

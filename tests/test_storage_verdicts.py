@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,10 +18,20 @@ from site_builder.storage.moderation import (
     ModerationError,
     NewVerdict,
     Redaction,
+    StaleVerdictError,
     Verdict,
     text_digest,
 )
-from tests.storage_support import LATEST, T0, count, new_answer, new_batch, raw_sql, sheet_entry
+from tests.storage_support import (
+    LATEST,
+    T0,
+    count,
+    new_answer,
+    new_batch,
+    raw_sql,
+    record_over_newest,
+    sheet_entry,
+)
 
 TEXT = "Plus de bancs près de chez M. Martin, 12 rue des Lilas."
 VALUES = {"idees": [TEXT], "citation": ["yes"]}
@@ -42,8 +53,8 @@ def verdict(receipt: str, **changes: Any) -> NewVerdict:
 def test_a_verdict_is_stored_with_who_when_and_why(storage: Storage) -> None:
     receipt = answered(storage)
     redactions = (Redaction(37, 55, "personal data"), Redaction(23, 35, "personal data"))
-    stored = storage.record_verdict(verdict(receipt, redactions=redactions, theme=" Bancs "))
-    invisible = storage.record_verdict(verdict(receipt, theme="\u2066\u2069"))
+    stored = record_over_newest(storage, verdict(receipt, redactions=redactions, theme=" Bancs "))
+    invisible = record_over_newest(storage, verdict(receipt, theme="\u2066\u2069"))
     assert invisible.theme is None  # a theme of invisible characters is none
     assert stored == Verdict(
         form_id="budget", receipt=receipt, field_id="idees", outcome="approved",
@@ -52,7 +63,7 @@ def test_a_verdict_is_stored_with_who_when_and_why(storage: Storage) -> None:
         id=stored.id)
     assert list(storage.verdicts("budget")) == [stored, invisible]
     assert list(storage.verdicts("autre")) == []
-    rejected = storage.record_verdict(verdict(receipt, outcome="rejected", reason="duplicate",
+    rejected = record_over_newest(storage, verdict(receipt, outcome="rejected", reason="duplicate",
                                               decided_at=T0 + timedelta(minutes=1)))
     assert (rejected.outcome, rejected.reason, rejected.redactions, rejected.theme) == (
         "rejected", "duplicate", (), None)
@@ -64,9 +75,9 @@ def test_verdicts_are_only_added_oldest_first_and_keep_a_moderator_s_own_words(
 ) -> None:
     first, second = answered(storage), answered(storage, fingerprint="other")
     made = [
-        storage.record_verdict(verdict(first)),
-        storage.record_verdict(verdict(second, outcome="rejected", reason="off-topic")),
-        storage.record_verdict(verdict(first, outcome="rejected",
+        record_over_newest(storage, verdict(first)),
+        record_over_newest(storage, verdict(second, outcome="rejected", reason="off-topic")),
+        record_over_newest(storage, verdict(first, outcome="rejected",
                                        reason="Parle d'un autre projet, celui de la gare")),
     ]
     assert list(storage.verdicts("budget")) == made
@@ -81,7 +92,7 @@ def count_rows(storage: Storage, form_id: str) -> int:
 
 def test_a_receipt_as_people_write_it_is_accepted(storage: Storage) -> None:
     receipt = answered(storage)
-    stored = storage.record_verdict(verdict(receipts.format_receipt(receipt).lower()))
+    stored = record_over_newest(storage, verdict(receipts.format_receipt(receipt).lower()))
     assert stored.receipt == receipt
 
 
@@ -108,7 +119,7 @@ def test_a_verdict_that_cannot_be_stored_says_why(
 ) -> None:
     receipt = answered(storage)
     with pytest.raises(ModerationError, match=re.escape(message)):
-        storage.record_verdict(verdict(**{"receipt": receipt, **change}))
+        record_over_newest(storage, verdict(**{"receipt": receipt, **change}))
     assert list(storage.verdicts("budget")) == []
     assert list(storage.verdicts("autre")) == []
 
@@ -116,7 +127,7 @@ def test_a_verdict_that_cannot_be_stored_says_why(
 def test_a_refusal_is_said_in_the_organizer_s_language(storage: Storage) -> None:
     receipt = answered(storage)
     with speaking("fr"), pytest.raises(ModerationError) as raised:
-        storage.record_verdict(verdict(receipt, text_digest="0" * 64))
+        record_over_newest(storage, verdict(receipt, text_digest="0" * 64))
     assert str(raised.value) == (f"la réponse {receipts.format_receipt(receipt)} à la question "
                                  "« idees » a été corrigée depuis qu'elle a été affichée : "
                                  "relisez-la avant de décider")
@@ -136,7 +147,7 @@ def test_a_call_no_caller_should_make_is_a_programming_error(
 ) -> None:
     receipt = answered(storage)
     with pytest.raises(ValueError) as raised:
-        storage.record_verdict(verdict(receipt, **change))
+        record_over_newest(storage, verdict(receipt, **change))
     assert not isinstance(raised.value, ModerationError)
 
 
@@ -147,14 +158,14 @@ def test_quarantined_and_pending_answers_take_no_verdict(storage: Storage) -> No
                                   double=True).sheet.receipt
     for receipt in (quarantined, pending):
         with pytest.raises(ModerationError, match="no counted answer"):
-            storage.record_verdict(verdict(receipt))
+            record_over_newest(storage, verdict(receipt))
 
 
 def test_deleting_an_answer_deletes_its_verdicts(storage: Storage, storage_url: str) -> None:
     kept, deleted = answered(storage), answered(storage, fingerprint="other")
-    storage.record_verdict(verdict(kept))
-    storage.record_verdict(verdict(deleted))
-    storage.record_verdict(verdict(deleted, outcome="rejected", reason="insulting"))
+    record_over_newest(storage, verdict(kept))
+    record_over_newest(storage, verdict(deleted))
+    record_over_newest(storage, verdict(deleted, outcome="rejected", reason="insulting"))
     assert storage.delete(deleted)
     assert [each.receipt for each in storage.verdicts("budget")] == [kept]
     assert raw_sql(storage_url, "SELECT receipt FROM moderation_verdicts") == [(kept,)]
@@ -164,7 +175,7 @@ def test_a_coordinator_deleting_a_paper_answer_deletes_its_verdicts(storage: Sto
     batch = storage.create_batch(new_batch())
     receipt = storage.enter_sheet(sheet_entry(batch.id, values=VALUES),
                                   double=False).sheet.receipt
-    storage.record_verdict(verdict(receipt))
+    record_over_newest(storage, verdict(receipt))
     assert storage.delete_entered_answer(receipt, "carol", T0, "wrong sheet")
     assert list(storage.verdicts("budget")) == []
 
@@ -174,7 +185,7 @@ def test_purge_deletes_the_verdicts_of_expired_answers(storage: Storage,
     expired = answered(storage, expires_at=T0 + timedelta(days=1))
     kept = answered(storage, fingerprint="other", expires_at=T0 + timedelta(days=400))
     for receipt in (expired, kept):
-        storage.record_verdict(verdict(receipt))
+        record_over_newest(storage, verdict(receipt))
     assert storage.purge(T0 + timedelta(days=2)) == 1
     assert [each.receipt for each in storage.verdicts("budget")] == [kept]
     assert count(storage_url, "moderation_verdicts") == 1
@@ -186,13 +197,13 @@ def test_a_corrected_answer_s_old_verdicts_stay_but_a_new_one_needs_the_new_text
     batch = storage.create_batch(new_batch())
     receipt = storage.enter_sheet(sheet_entry(batch.id, values=VALUES),
                                   double=False).sheet.receipt
-    first = storage.record_verdict(verdict(receipt))
+    first = record_over_newest(storage, verdict(receipt))
     corrected = "Plus de bancs."
     storage.correct_answer(receipt, {**VALUES, "idees": [corrected]}, {}, "carol", T0)
     assert list(storage.verdicts("budget")) == [first]  # nothing is deleted by moderation
     with pytest.raises(ModerationError, match="was corrected since it was shown"):
-        storage.record_verdict(verdict(receipt))
-    again = storage.record_verdict(verdict(receipt, text_digest=text_digest(corrected)))
+        record_over_newest(storage, verdict(receipt))
+    again = record_over_newest(storage, verdict(receipt, text_digest=text_digest(corrected)))
     assert list(storage.verdicts("budget")) == [first, again]
 
 
@@ -226,7 +237,7 @@ def test_upgrading_a_version_3_database_keeps_its_data(
         assert upgraded.batches() == batches
         assert upgraded.get(sheet) is not None
         assert list(upgraded.verdicts("budget")) == []
-        stored = upgraded.record_verdict(verdict(receipt))
+        stored = record_over_newest(upgraded, verdict(receipt))
         assert list(upgraded.verdicts("budget")) == [stored]
     finally:
         upgraded.close()
@@ -236,7 +247,7 @@ def test_verdicts_read_back_exactly_across_collectors(
     storage: Storage, storage_url: str, open_collector: Any,
 ) -> None:
     receipt = answered(storage)
-    stored = storage.record_verdict(verdict(
+    stored = record_over_newest(storage, verdict(
         receipt, decided_at=datetime(2025, 3, 1, 10, 0, 0, 123456, tzinfo=UTC),
         redactions=(Redaction(23, 35, "une raison à moi"),), theme="Bancs « publics »"))
     other = open_collector()
@@ -245,3 +256,55 @@ def test_verdicts_read_back_exactly_across_collectors(
     [(spans,)] = raw_sql(storage_url, "SELECT redactions_json FROM moderation_verdicts")
     assert (json.loads(spans) if isinstance(spans, str) else spans) == [
         [23, 35, "une raison à moi"]]
+
+
+def test_a_verdict_stands_only_on_the_newest_verdict_its_moderator_read(storage: Storage) -> None:
+    receipt = answered(storage)
+    first = storage.record_verdict(verdict(receipt), supersedes=None)
+    # A second moderator read the answer before the first decided: told, nothing stored.
+    with pytest.raises(StaleVerdictError, match="after you read it"):
+        storage.record_verdict(verdict(receipt, outcome="rejected", reason="duplicate"),
+                               supersedes=None)
+    with pytest.raises(StaleVerdictError):
+        storage.record_verdict(verdict(receipt), supersedes=first.id + 1000)
+    again = storage.record_verdict(verdict(receipt, theme="Bancs"), supersedes=first.id)
+    assert list(storage.verdicts("budget")) == [first, again]
+
+
+def _decide_at_once(moderators: list[tuple[Storage, str]], receipt: str) -> list[str]:
+    """Each moderator sends a verdict on ``receipt`` at the same moment, having read no
+    verdict on it: what happened to each, sorted."""
+    start = threading.Barrier(len(moderators))
+    outcomes: list[str] = []
+
+    def decide(moderator: Storage, name: str) -> None:
+        start.wait()
+        try:
+            moderator.record_verdict(verdict(receipt, decided_by=name), supersedes=None)
+            outcomes.append("stored")
+        except StaleVerdictError:
+            outcomes.append("stale")
+
+    threads = [threading.Thread(target=decide, args=pair) for pair in moderators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def test_two_moderators_deciding_at_the_same_moment_store_one_verdict(
+    storage: Storage, storage_url: str,
+) -> None:
+    """Two processes (two collectors, or a collector and ``parole moderate``): their own
+    connections, the same database, both sending a verdict on the answer they both read."""
+    other = open_storage(storage_url)
+    try:
+        for round_number in range(8):
+            receipt = answered(storage, fingerprint=f"round {round_number}")
+            assert _decide_at_once([(storage, "claire"), (other, "malik")],
+                                   receipt) == ["stale", "stored"]
+            assert len([each for each in storage.verdicts("budget")
+                        if each.receipt == receipt]) == 1
+    finally:
+        other.close()

@@ -119,16 +119,19 @@ class Session:
                                                                           form_id).values()
                               if verdict.theme})
         for number, (receipt, field_id) in enumerate(waiting, 1):
-            answer = self._still_waiting(receipt, field_id)
-            if answer is None:
+            found = self._still_waiting(receipt, field_id)
+            if found is None:
                 continue
+            answer, newest = found
             text = answer_text(answer, field_id) or ""
             self._show(number, answer, field_id, text)
-            if not self._decide(receipt, field_id, text):
+            if not self._decide(receipt, field_id, text, supersedes=newest):
                 return
 
-    def _still_waiting(self, receipt: str, field_id: str) -> StoredAnswer | None:
-        """The answer as it is now, or None when it was deleted, its text removed or its
+    def _still_waiting(self, receipt: str,
+                       field_id: str) -> tuple[StoredAnswer, int | None] | None:
+        """The answer as it is now, with the id of the newest verdict on it (one made on an
+        earlier text; None for none); or None when it was deleted, its text removed or its
         consent withdrawn by a correction, or when someone else decided on its text since
         the queue was listed."""
         answer = self.storage.get(receipt)
@@ -141,7 +144,7 @@ class Session:
         verdict = newest_verdicts(self.storage, self.questions.form_id).get((receipt, field_id))
         if verdict is not None and applies(verdict, text):
             return None
-        return answer
+        return answer, None if verdict is None else verdict.id
 
     def _show(self, number: int, answer: StoredAnswer, field_id: str, text: str) -> None:
         label = next((question.label for question in self.questions.questions
@@ -153,7 +156,8 @@ class Session:
         print(say("results.moderate.question", label=for_terminal(label)))
         print(dialog.quoted_block(text))
 
-    def _decide(self, receipt: str, field_id: str, text: str) -> bool:
+    def _decide(self, receipt: str, field_id: str, text: str, *,
+                supersedes: int | None) -> bool:
         """Ask until a choice is made; False when the moderator quits."""
         while True:
             key = dialog.ask(say("results.moderate.choices"))
@@ -172,7 +176,7 @@ class Session:
                 form_id=self.questions.form_id, receipt=receipt, field_id=field_id,
                 outcome=outcome, text_digest=text_digest(text), decided_by=self.moderator,
                 decided_at=datetime.now(UTC), reason=reason, redactions=redactions,
-                theme=theme))
+                theme=theme), supersedes=supersedes)
             return True
 
     def _verdict(self, key: str, text: str) -> dialog.Choice | None:
@@ -190,11 +194,11 @@ class Session:
         print(say("results.moderate.unknown_key", key=for_terminal(key)))
         return None
 
-    def _record(self, verdict: NewVerdict) -> None:
-        """Store ``verdict`` now; an answer corrected or deleted since it was shown is left,
-        saying so."""
+    def _record(self, verdict: NewVerdict, *, supersedes: int | None) -> None:
+        """Store ``verdict`` now; an answer corrected, deleted or decided by someone else
+        since it was shown is left, saying so."""
         try:
-            self.storage.record_verdict(verdict)
+            self.storage.record_verdict(verdict, supersedes=supersedes)
         except ModerationError as error:
             print(say("results.moderate.not_saved", error=error))
             return

@@ -59,6 +59,9 @@ class QueueItem:
     """The answer's current text (``text_digest(text)`` is what a verdict is made on)."""
     received_at: datetime
     channel: str
+    newest_verdict: int | None = None
+    """The id of the newest verdict on it (made on an earlier text), None when it has none:
+    what a verdict made now supersedes (``Storage.record_verdict``)."""
 
 
 def quotable(answer: StoredAnswer, publish_consent: str | None) -> bool:
@@ -135,7 +138,8 @@ def moderation_queue(storage: ModerationReader, form_id: str,
             if verdict is not None and applies(verdict, text):
                 continue
             yield QueueItem(answer.receipt, question.id, question.label, text,
-                            answer.received_at, answer.channel)
+                            answer.received_at, answer.channel,
+                            None if verdict is None else verdict.id)
 
 
 def quote_text(text: str, verdict: Verdict) -> str:

@@ -312,10 +312,14 @@ class Storage(Protocol):
 
     # -- moderation of free-text answers (issue #16; the types are in ``moderation.py``) -------
 
-    def record_verdict(self, verdict: NewVerdict) -> Verdict:
+    def record_verdict(self, verdict: NewVerdict, *, supersedes: int | None) -> Verdict:
         """Add a moderator's decision (earlier ones on the same answer and question stay, and
-        are superseded). ``moderation.ModerationError`` when the form has no answer with that
-        receipt code."""
+        are superseded). ``supersedes`` is the id of the newest verdict on that answer's
+        question when the moderator read it (None: there was none): the verdict is stored only
+        while it still is, so that two moderators deciding at once, in two processes, do not
+        both decide (``moderation.StaleVerdictError`` for the second).
+        ``moderation.ModerationError`` when the form has no such answer, or its text changed
+        since it was read."""
         ...
 
     def verdicts(self, form_id: str) -> Iterator[Verdict]:

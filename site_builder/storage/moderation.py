@@ -79,3 +79,8 @@ def redacted(text: str, redactions: tuple[Redaction, ...]) -> str:
 class ModerationError(ValueError):
     """A decision that cannot be stored (no such answer, no such question, a redaction outside
     the text): the message says why, in words."""
+
+
+class StaleVerdictError(ModerationError):
+    """Someone else decided on the answer's question after the moderator read it: nothing was
+    stored, the moderator reads what is there now."""

@@ -5,7 +5,8 @@ written once (``dialect``).
 A verdict is checked against the answer as it stands when it is stored, inside the same
 transaction (the answer's row locked in PostgreSQL): the answer exists and counts, the text
 decided on is still its text (a coordinator may have corrected it meanwhile: the moderator must
-read it again), and every redaction is a span of that text. What cannot be stored raises
+read it again), every redaction is a span of that text, and no other verdict was stored on it
+since the moderator read it (``supersedes``). What cannot be stored raises
 ``ModerationError`` with the reason in words; a call no caller should ever make (an unknown
 outcome, a reason on an approval) raises a plain ``ValueError``.
 """
@@ -26,6 +27,7 @@ from site_builder.storage.moderation import (
     ModerationError,
     NewVerdict,
     Redaction,
+    StaleVerdictError,
     Verdict,
     text_digest,
 )
@@ -50,7 +52,7 @@ def visible(words: str) -> bool:
 class VerdictStore(EntryTransactions):
     """Verdicts, added and read; a backend mixes this in next to ``EntryStore``."""
 
-    def record_verdict(self, verdict: NewVerdict) -> Verdict:
+    def record_verdict(self, verdict: NewVerdict, *, supersedes: int | None) -> Verdict:
         _check_shape(verdict)
         receipt = receipts.normalise_receipt(verdict.receipt) or verdict.receipt
         redactions = tuple(sorted(verdict.redactions, key=lambda span: span.start))
@@ -70,6 +72,12 @@ class VerdictStore(EntryTransactions):
             if text_digest(text) != verdict.text_digest:
                 raise ModerationError(say("storage.moderation.changed", **where))
             _check_redactions(text, redactions)
+            # The answer's row is locked (PostgreSQL) or the database is (SQLite): no other
+            # verdict on it can be stored between this read and the insert below.
+            (newest,) = tx.one("SELECT max(id) FROM moderation_verdicts WHERE receipt = ?"
+                               " AND field_id = ?", (receipt, verdict.field_id)) or (None,)
+            if (None if newest is None else int(newest)) != supersedes:
+                raise StaleVerdictError(say("storage.moderation.decided_meanwhile", **where))
             (verdict_id,) = tx.all(
                 "INSERT INTO moderation_verdicts (form_id, receipt, field_id, outcome, reason,"
                 " redactions_json, theme, text_digest, decided_by, decided_at)"

@@ -32,6 +32,8 @@ class Waiting:
     digest: str
     """``text_digest(text)``: the verdict form sends it back, so that a verdict is stored only
     on the text that was shown."""
+    newest_verdict: int | None = None
+    """The newest verdict on it (made on an earlier text), which a verdict now supersedes."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def form_state(storage: Storage, form_id: str,
         if first is None or (find is not None and found is None
                              and (item.receipt, item.field_id) == find):
             shown = Waiting(item.receipt, item.field_id, item.label, item.text,
-                            text_digest(item.text))
+                            text_digest(item.text), item.newest_verdict)
             first = first or shown
             if find == (item.receipt, item.field_id):
                 found = shown

@@ -11,7 +11,6 @@ and shows the next answer (POST, redirect, GET: reloading never decides twice).
 from __future__ import annotations
 
 import logging
-import threading
 from html import escape
 from urllib.parse import quote
 
@@ -135,37 +134,34 @@ async def _decide(request: Request, collector: Collector, moderator: Moderator, 
                  status=400)
 
 
-_DECIDING = threading.Lock()
-"""Verdicts are checked and stored one at a time in a collector: the answer is looked up
-among those still waiting and the verdict stored while no other verdict can be, so that two
-moderators sending a verdict on the same answer at the same moment do not both store one (the
-second is told someone decided meanwhile). Moderators are people: a verdict waits at most for
-the few others sent at the same moment."""
-
-
 def _decide_now(collector: Collector, moderator: Moderator, form_id: str,
                 values: dict[str, str]) -> str | tuple[FormState, form.Checked]:
     """Store the verdict ``values`` say if the answer still waits with the text shown: what
     ``?fait=`` will say (``stale`` when nothing was stored); or the state and the mistakes
-    to show again. ``UnknownForm`` for a form the database does not have."""
-    with _DECIDING:
-        state = queue.form_state(collector.storage, form_id,
-                                 (values[form.RECEIPT], values[form.FIELD]))
-        item = state.found
-        if item is None or item.digest != values[form.DIGEST]:
-            return "stale"
-        checked = form.check(values, item.text)
-        decision = checked.decision
-        if decision is None:
-            return state, checked
-        try:
-            collector.storage.record_verdict(NewVerdict(
-                form_id=form_id, receipt=item.receipt, field_id=item.field_id,
-                outcome=decision.outcome, text_digest=item.digest, decided_by=moderator.name,
-                decided_at=collector.settings.now(), reason=decision.reason,
-                redactions=decision.redactions, theme=decision.theme))
-        except ModerationError:  # the answer was deleted a moment ago
-            return "stale"
+    to show again. ``UnknownForm`` for a form the database does not have.
+
+    Two moderators may send a verdict on the same answer at the same moment, from two
+    collectors or a collector and ``parole moderate``: the database stores a verdict only
+    while the newest one on the answer is the one seen here (``supersedes``), so the second
+    is told someone decided meanwhile."""
+    state = queue.form_state(collector.storage, form_id,
+                             (values[form.RECEIPT], values[form.FIELD]))
+    item = state.found
+    if item is None or item.digest != values[form.DIGEST]:
+        return "stale"
+    checked = form.check(values, item.text)
+    decision = checked.decision
+    if decision is None:
+        return state, checked
+    try:
+        collector.storage.record_verdict(NewVerdict(
+            form_id=form_id, receipt=item.receipt, field_id=item.field_id,
+            outcome=decision.outcome, text_digest=item.digest, decided_by=moderator.name,
+            decided_at=collector.settings.now(), reason=decision.reason,
+            redactions=decision.redactions, theme=decision.theme),
+            supersedes=item.newest_verdict)
+    except ModerationError:  # decided by someone else, corrected or deleted a moment ago
+        return "stale"
     return "rejected" if decision.outcome == "rejected" else \
         "redacted" if decision.redactions else "approved"
 
