@@ -76,12 +76,16 @@ LONGEST_ROUND = 120.0
 """A cap on a round's load, stopped long before by the test."""
 
 
+def chosen_seed(what: str) -> int:
+    """``PAROLE_KILL_SEED``, or a new random seed, printed (every kill module's)."""
+    chosen = int(os.environ.get(SEED_ENVIRONMENT) or random.SystemRandom().randrange(2**32))
+    print(f"{what}: random delays from seed {chosen} (replay: {SEED_ENVIRONMENT}={chosen})")
+    return chosen
+
+
 @pytest.fixture(scope="module")
 def seed() -> int:
-    given = os.environ.get(SEED_ENVIRONMENT)
-    chosen = int(given) if given else random.SystemRandom().randrange(2**32)
-    print(f"kill -9 suite: random delays from seed {chosen} (replay: {SEED_ENVIRONMENT}={chosen})")
-    return chosen
+    return chosen_seed("kill -9 suite")
 
 
 def integrity_check(path: Path) -> str:

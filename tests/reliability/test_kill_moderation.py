@@ -20,7 +20,6 @@ command, 20 and 5 under ``PAROLE_RELIABILITY=full``), ``PAROLE_KILL_SEED`` repla
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import threading
@@ -64,8 +63,8 @@ from tests.reliability.test_kill import (
     KILL_AFTER,
     LONGEST_ROUND,
     OUTAGE,
-    SEED_ENVIRONMENT,
     _figures_row,
+    chosen_seed,
     integrity_check,
     postgres_integrity_check,
 )
@@ -73,11 +72,7 @@ from tests.reliability.test_kill import (
 
 @pytest.fixture(scope="module")
 def seed() -> int:
-    given = os.environ.get(SEED_ENVIRONMENT)
-    chosen = int(given) if given else random.SystemRandom().randrange(2**32)
-    print(f"kill -9 with moderators: random delays from seed {chosen} "
-          f"(replay: {SEED_ENVIRONMENT}={chosen})")
-    return chosen
+    return chosen_seed("kill -9 with moderators")
 
 
 @dataclass(frozen=True)
