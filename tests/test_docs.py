@@ -114,7 +114,7 @@ COLLECTOR_DOCS = (REPO / "docs" / "collector.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", ["collect", "serve", "export", "stats", "purge", "delete",
-                                     "import", "moderate"])
+                                     "import", "moderate", "results"])
 def test_every_collector_command_and_flag_is_in_the_collector_reference(command: str) -> None:
     table = re.search(r"^## Commands\n(.*?)^## ", COLLECTOR_DOCS, re.M | re.S)
     assert table, "docs/collector.md has no '## Commands' section"

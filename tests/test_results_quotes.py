@@ -110,3 +110,10 @@ def test_without_a_consent_question_no_verdict_makes_a_quote(
     assert (idee["answered"], idee["consented"], idee["approved"]) == (14, 0, 0)
     assert "Idée" not in json.dumps(data, ensure_ascii=False)
 
+    # Nobody could agree, nor be moderated: those zeros are known to anyone and stay exact,
+    # rather than "fewer than 5" beside a "hidden" every reader can work out.
+    protected = site_folder(tmp_path / "protected")
+    assert results(storage_url, protected, "--form", FORM_ID).returncode == 0
+    (idee,) = written(protected)["free_text"]
+    assert (idee["answered"], idee["consented"], idee["not_consented"]) == (14, 0, 14)
+    assert (idee["approved"], idee["to_moderate"], set(idee["rejected"].values())) == (0, 0, {0})

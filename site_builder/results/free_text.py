@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from site_builder.collector.columns import Question
 from site_builder.results.file import FreeTextResult, Quote
 from site_builder.results.moderation import VerdictKey, answer_text, applies, quotable, quote_text
-from site_builder.results.protect import protect
+from site_builder.results.protect import Count, protect
 from site_builder.storage.base import StoredAnswer
 from site_builder.storage.moderation import OTHER_REASON, REJECT_REASONS, Verdict
 
@@ -81,14 +81,24 @@ class FreeTextTally:
         figures = []
         for question in self.questions:
             counts = self.counts[question.id]
-            consent = protect({"consented": counts.consented,
-                               "not_consented": counts.answered - counts.consented}, min_count)
-            outcomes = protect({
+            exact = {
                 ("approved", ""): counts.approved,
                 **{("rejected", reason): counts.rejected[reason]
                    for reason in (*REJECT_REASONS, OTHER_REASON)},
                 ("to_moderate", ""): counts.to_moderate,
-            }, min_count)
+            }
+            consent: dict[str, Count]
+            outcomes: dict[tuple[str, str], Count]
+            if self.publish_consent is None:
+                # Nobody could agree to be quoted, nor be moderated: these zeros, and every
+                # answer as not consented, are known to anyone, so they stay exact.
+                consent = {"consented": 0, "not_consented": counts.answered}
+                outcomes = dict(exact)
+            else:
+                consent = protect({"consented": counts.consented,
+                                   "not_consented": counts.answered - counts.consented},
+                                  min_count)
+                outcomes = protect(exact, min_count)
             figures.append(FreeTextResult(
                 id=question.id, label=question.label, answered=counts.answered,
                 consented=consent["consented"], not_consented=consent["not_consented"],
