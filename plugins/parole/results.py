@@ -137,6 +137,7 @@ class ResultsAdapter:
         return html + results_html(
             found.results, catalogue=self.catalogue, consultation=self.consultation,
             today=self.today, decisions_html=decided,
+            closes=found.results.closes if found.results is not None else None,
             decision_statuses=[decision.status for decision in found.decisions],
             open_data_links=open_data_links, licence=self.options.licence)
 

@@ -91,6 +91,7 @@ def form_results(storage: ModerationReader, form_id: str, *, min_count: int,
         free_text=free_text,
         quotes=quotes,
         publish_consent=publish_consent,
+        closes=closes,
     ), dict(tally.channels))
 
 

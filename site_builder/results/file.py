@@ -118,6 +118,9 @@ class ResultsFile:
     quotes: tuple[Quote, ...] = ()
     publish_consent: str | None = None
     """The form's consent question (``publish_consent``); None: no answer is ever quoted."""
+    closes: date | None = None
+    """The form's last day of answers, as its newest version says (its own ``closes``, else the
+    consultation's): the results page shows the figures only once it is over."""
     path: str = field(default="", compare=False)
     """Where it was read from, for messages ("" when made in memory)."""
 
@@ -156,6 +159,7 @@ def results_data(results: ResultsFile) -> dict[str, Any]:
         "quotes": [{"question": quote.question, "text": quote.text, "theme": quote.theme}
                    for quote in results.quotes],
         "publish_consent": results.publish_consent,
+        "closes": results.closes.isoformat() if results.closes else None,
     }
 
 
@@ -174,7 +178,8 @@ def write_results(results: ResultsFile, docs_dir: Path) -> Path:
 # --- reading -----------------------------------------------------------------------------------
 
 class _Reader:
-    """Reads one file's data, noting every problem with its key path instead of stopping."""
+    """Reads one file's data, noting every problem with its key path instead of stopping
+    (positions in lists count from 1, as in every parole message: ``questions[1]``)."""
 
     def __init__(self, shown_path: str) -> None:
         self.path = shown_path
@@ -275,15 +280,26 @@ def _results(reader: _Reader, data: dict[str, Any], shown: str) -> ResultsFile:
         answers=reader.number(data, "answers") or 0,
         per_channel=reader.counts(data, "per_channel"),
         per_day=per_day,
-        questions=tuple(_question(reader, item, f"questions[{index}]")
-                        for index, item in enumerate(reader.items(data, "questions"))),
-        free_text=tuple(_free_text(reader, item, f"free_text[{index}]")
-                        for index, item in enumerate(reader.items(data, "free_text"))),
-        quotes=tuple(_quote(reader, item, f"quotes[{index}]")
-                     for index, item in enumerate(reader.items(data, "quotes"))),
+        questions=tuple(_question(reader, item, where)
+                        for where, item in _objects(reader, data, "questions")),
+        free_text=tuple(_free_text(reader, item, where)
+                        for where, item in _objects(reader, data, "free_text")),
+        quotes=tuple(_quote(reader, item, where)
+                     for where, item in _objects(reader, data, "quotes")),
         publish_consent=reader.text(data, "publish_consent", optional=True),
+        closes=_day(reader, reader.text(data, "closes", optional=True), "closes"),
         path=shown,
     )
+
+
+def _day(reader: _Reader, text: str | None, where: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        reader.problem(where, say("results.file.not_a_day", value=text))
+        return None
 
 
 def _moment(reader: _Reader, text: str | None) -> datetime:
@@ -298,28 +314,31 @@ def _moment(reader: _Reader, text: str | None) -> datetime:
     return datetime.fromtimestamp(0, UTC)
 
 
-def _object(reader: _Reader, item: Any, where: str) -> dict[str, Any]:
-    if isinstance(item, dict):
-        return item
-    reader.problem(where, say("results.file.wrong_kind", key=where,
-                              kind=say("results.file.kind.object"),
-                              value=json.dumps(item, ensure_ascii=False)[:60]))
-    return {}
+def _objects(reader: _Reader, data: Mapping[str, Any], key: str,
+             where: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """The objects listed under ``key``, each with its place (``questions[2]``); anything else
+    in the list is one problem, and is not read further."""
+    found = []
+    for index, item in enumerate(reader.items(data, key, where), 1):
+        place = f"{where}.{key}[{index}]" if where else f"{key}[{index}]"
+        if isinstance(item, dict):
+            found.append((place, item))
+        else:
+            reader.problem(place, say("results.file.wrong_kind", key=place,
+                                      kind=say("results.file.kind.object"),
+                                      value=json.dumps(item, ensure_ascii=False)[:60]))
+    return found
 
 
-def _question(reader: _Reader, item: Any, where: str) -> QuestionResult:
-    data = _object(reader, item, where)
+def _question(reader: _Reader, data: dict[str, Any], where: str) -> QuestionResult:
     kind = reader.text(data, "type", where)
     if isinstance(kind, str) and kind not in COUNTED_TYPES:
         reader.problem(f"{where}.type", say("results.file.question_type", type=kind,
                                             types=", ".join(COUNTED_TYPES)))
-    options = []
-    for index, option in enumerate(reader.items(data, "options", where)):
-        place = f"{where}.options[{index}]"
-        option_data = _object(reader, option, place)
-        options.append(OptionResult(reader.text(option_data, "value", place) or "",
-                                    reader.text(option_data, "label", place, optional=True),
-                                    reader.count(option_data, "count", place) or 0))
+    options = [OptionResult(reader.text(option, "value", place) or "",
+                            reader.text(option, "label", place, optional=True),
+                            reader.count(option, "count", place) or 0)
+               for place, option in _objects(reader, data, "options", where)]
     return QuestionResult(
         id=reader.text(data, "id", where) or "", label=reader.text(data, "label", where) or "",
         type=kind or "", options=tuple(options),
@@ -328,8 +347,7 @@ def _question(reader: _Reader, item: Any, where: str) -> QuestionResult:
         spoiled=reader.count(data, "spoiled", where) or 0)
 
 
-def _free_text(reader: _Reader, item: Any, where: str) -> FreeTextResult:
-    data = _object(reader, item, where)
+def _free_text(reader: _Reader, data: dict[str, Any], where: str) -> FreeTextResult:
     return FreeTextResult(
         id=reader.text(data, "id", where) or "", label=reader.text(data, "label", where) or "",
         answered=reader.number(data, "answered", where) or 0,
@@ -340,8 +358,7 @@ def _free_text(reader: _Reader, item: Any, where: str) -> FreeTextResult:
         to_moderate=reader.count(data, "to_moderate", where) or 0)
 
 
-def _quote(reader: _Reader, item: Any, where: str) -> Quote:
-    data = _object(reader, item, where)
+def _quote(reader: _Reader, data: dict[str, Any], where: str) -> Quote:
     return Quote(reader.text(data, "question", where) or "", reader.text(data, "text", where) or "",
                  reader.text(data, "theme", where, optional=True))
 
