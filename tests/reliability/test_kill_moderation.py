@@ -14,6 +14,10 @@ is gone. The moderators' sessions, signed cookies with nothing kept by the colle
 open the pages after the restart, and the verdict whose response was cut off is sent again with
 the same form: stored then, or ``stale`` (already stored), never twice.
 
+Two moments the rounds reach by chance are also made certain: two moderators sending a verdict
+on one answer at the same moment (one stored, the other told ``stale``), and a verdict sent again
+after its 303 was lost (``stale``, stored once).
+
 Same scale and delays as ``test_kill.py`` (3 rounds on SQLite and 1 on PostgreSQL in the test
 command, 20 and 5 under ``PAROLE_RELIABILITY=full``), ``PAROLE_KILL_SEED`` replays them.
 """
@@ -47,6 +51,7 @@ from tests.reliability.load_driver import (
     with_marker,
 )
 from tests.reliability.moderation_driver import (
+    MODERATORS,
     PLANS,
     STALE,
     STORED,
@@ -216,6 +221,33 @@ def test_two_moderators_deciding_on_one_answer_at_once_store_one_verdict(
     assert not problems, "; ".join(problems)
     assert all(done[-1] == STALE and done[0] in STORED for done in races), (
         f"each time, one verdict stored and the other told stale: {races}")
+
+
+def test_a_verdict_sent_again_after_its_303_was_lost_is_stored_once(
+    consent: ConsentSite, tmp_path: Path,
+) -> None:
+    """What a kill -9 between the commit and the 303 does, made certain (the rounds rarely
+    hit that moment: a verdict's post spends most of its time reading the queue): the verdict
+    is stored, its 303 never comes back, the moderator sends the same form again after the
+    restart. The collector must say it is no longer waiting (``stale``), not store it twice."""
+    database_url = f"sqlite:///{tmp_path / 'answers.db'}"
+    with running_collector(consent.site, database_url, tmp_path,
+                           args=NO_RATE_LIMIT) as collector:
+        sent = post_answer(collector.port, with_marker(answer_template(consent.site),
+                                                       "lost-303", CLIENT_ADDRESSES[0]))
+        assert sent.acknowledged, sent.describe()
+        desk = moderators_at_work(collector.port, names=MODERATORS[:1])[0]
+        assert desk.read(collector.port) == 200 and desk.pending is not None
+        shown = desk.pending
+        first = desk.send(collector.port)
+    ledger = VerdictLedger([desk], consent.consent)
+    with running_collector(consent.site, database_url, tmp_path,
+                           args=NO_RATE_LIMIT) as collector:
+        desk.pending = shown  # as if the 303 had been lost
+        again = desk.send(collector.port)
+    ledger.record()
+    assert first.acknowledged and again.done == STALE, [first.describe(), again.describe()]
+    assert not ledger.problems(database_url), ledger.problems(database_url)
 
 
 def _at_once(actions: list[Callable[[], object]]) -> list[threading.Thread]:
