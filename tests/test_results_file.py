@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from site_builder.messages import speaking
 from site_builder.results.file import (
     FORMAT,
+    PARTIAL,
     FreeTextResult,
     OptionResult,
     QuestionResult,
@@ -159,3 +161,41 @@ def test_two_small_counts_or_none_need_nothing_more() -> None:
 @pytest.mark.parametrize("min_count", [0, 1])
 def test_a_min_count_of_one_or_less_protects_nothing(min_count: int) -> None:
     assert protect({"a": 0, "b": 1}, min_count) == {"a": 0, "b": 1}
+
+
+def test_two_writes_never_share_a_partial_file_and_a_failed_one_leaves_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        seen.extend(item.name for item in (tmp_path / "parole-results").iterdir()
+                    if item.name.endswith(PARTIAL))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_results(RESULTS, tmp_path)
+    write_results(RESULTS, tmp_path)
+    partials = [name for name in seen if name.startswith(".avis.json.")]
+    assert len(set(partials)) == 2  # a name of its own each time, on disk before its move
+
+    def full(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        write_results(RESULTS, tmp_path)
+    assert sorted(item.name for item in (tmp_path / "parole-results").iterdir()) == ["avis.json"]
+    assert read_results(results_path(tmp_path, "avis"))[0] == RESULTS  # the last one stands
+
+
+def test_what_a_cut_off_run_left_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    folder = tmp_path / "parole-results"
+    folder.mkdir()
+    left = folder / f".avis.json.k1ll3d{PARTIAL}"
+    left.write_text('{"format": 1, "form": "av', encoding="utf-8")
+    os.utime(left, (1_700_000_000, 1_700_000_000))
+    other_form = folder / f".velo.json.k1ll3d{PARTIAL}"
+    other_form.write_text("{", encoding="utf-8")
+    write_results(RESULTS, tmp_path)
+    assert sorted(item.name for item in folder.iterdir()) == [other_form.name, "avis.json"]

@@ -35,7 +35,7 @@ from bench.results_command import (
     answer_pool,
     manifest_text,
 )
-from site_builder.results.file import read_results, results_data, results_path
+from site_builder.results.file import PARTIAL, read_results, results_data, results_path
 from site_builder.storage import open_storage
 from site_builder.storage.entry import NewBatch
 from site_builder.storage.moderation import REJECT_REASONS, text_digest
@@ -104,10 +104,11 @@ def parole_results(database_url: str, site: Path) -> subprocess.Popen[bytes]:
                             env={**os.environ, "LANG": "C.UTF-8"})
 
 
-def partial_path(docs: Path) -> Path:
-    """Where ``write_results`` writes the file before putting it in place."""
+def partial_files(docs: Path) -> list[Path]:
+    """The files ``write_results`` writes before putting one in place (a name of their own
+    each: ``.<form>.json.<random>.partial``)."""
     path = results_path(docs, FORM_ID)
-    return path.with_name(f".{path.name}.partial")
+    return sorted(path.parent.glob(f".{path.name}.*{PARTIAL}"))
 
 
 def _stat(path: Path) -> tuple[int, int, int] | None:
@@ -118,12 +119,12 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     return (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
-def kill_while_writing(process: subprocess.Popen[bytes], partial: Path) -> bool:
-    """SIGKILL ``process`` the moment its partial file appears or changes (it is writing the
+def kill_while_writing(process: subprocess.Popen[bytes], docs: Path) -> bool:
+    """SIGKILL ``process`` the moment a partial file appears or changes (it is writing the
     results file); True when it was killed then, False when it ended first."""
-    before = _stat(partial)
+    before = [_stat(partial) for partial in partial_files(docs)]
     while process.poll() is None:
-        if _stat(partial) != before:
+        if [_stat(partial) for partial in partial_files(docs)] != before:
             process.send_signal(signal.SIGKILL)
             process.wait()
             return True

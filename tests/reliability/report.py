@@ -28,7 +28,7 @@ class Suite:
 SUITES = (
     Suite("load", "Load: concurrent citizens, exports and stats meanwhile",
           "tests/reliability/test_load.py"),
-    Suite("kill", "kill -9 and immediate shutdowns", "tests/reliability/test_kill.py"),
+    Suite("kill", "kill -9 and immediate shutdowns", "tests/reliability/test_kill*.py"),
     Suite("disk-full", "A full disk", "tests/reliability/test_disk_full.py"),
     Suite("hostile", "Hostile structure: written cases", "tests/reliability/test_hostile*.py"),
     Suite("properties", "Hostile structure: property tests (Hypothesis)",

@@ -45,7 +45,7 @@ from tests.reliability.command_kill import (
     kill_after,
     kill_while_writing,
     parole_results,
-    partial_path,
+    partial_files,
 )
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.test_kill import chosen_seed, integrity_check, postgres_integrity_check
@@ -83,7 +83,7 @@ def test_parole_results_killed_leaves_the_previous_file_or_a_whole_new_one(
         previous = path.read_bytes() if path.exists() else None
         process = parole_results(database_url, site)
         if number % 2 == 0:
-            killed = kill_while_writing(process, partial_path(docs))
+            killed = kill_while_writing(process, docs)
             while_writing += killed
         else:
             killed = kill_after(process, delays.uniform(0.05, 1.5 * seconds))  # may end first
@@ -94,7 +94,7 @@ def test_parole_results_killed_leaves_the_previous_file_or_a_whole_new_one(
         found, problems = load_results_folder(docs)
         assert not problems, f"{when}: {[problem.message for problem in problems]}"
         assert set(found) == ({FORM_ID} if path.exists() else set()), when
-        stray = partial_path(docs).exists()
+        stray = bool(partial_files(docs))
         left += stray
         if stray and path.exists() and not built:
             _build(site, when)
