@@ -28,6 +28,7 @@ no name in them is a real person's.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -60,7 +61,9 @@ OPEN_DAY = "2027-01-10"
 RESULTS_DAY = "2027-03-02"
 """The day the organizer runs ``parole results``, after ``closes`` (2027-02-28)."""
 COMPUTED_AT = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
-"""When the figures are computed: given to ``parole results`` as ``SOURCE_DATE_EPOCH``."""
+"""When the figures are computed: given to ``parole results`` as ``SOURCE_DATE_EPOCH`` (the
+reproducible-builds variable), so that the file is the same every run; a parole that does not
+read it writes the time of the run, and the script says so."""
 ONLINE, ASSISTED = 560, 32
 MODERATOR = "Service Participation citoyenne"
 MEDIATORS = ("Médiatrice de la médiathèque", "Médiateur du centre social")
@@ -332,11 +335,17 @@ def main() -> int:
         finally:
             storage.close()
         epoch = str(int(COMPUTED_AT.timestamp()))
-        return subprocess.run(
+        code = subprocess.run(
             [*PAROLE, "results", "--db", url, "--docs", "content", "--form", FORM_ID],
             cwd=REPO, check=False,
             env={**os.environ, "PAROLE_BUILD_DATE": RESULTS_DAY, "SOURCE_DATE_EPOCH": epoch},
         ).returncode
+    written = json.loads((REPO / "content" / "parole-results" / f"{FORM_ID}.json")
+                         .read_text(encoding="utf-8"))
+    if code == 0 and written["computed_at"] != COMPUTED_AT.strftime("%Y-%m-%dT%H:%M:%SZ"):
+        print(f"Note: this parole results ignores SOURCE_DATE_EPOCH; the file says it was "
+              f"computed at {written['computed_at']}, not on {RESULTS_DAY}.", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":
