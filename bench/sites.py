@@ -23,7 +23,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = REPO / "mkdocs.yml"
 EXAMPLE_DOCS = REPO / "content"
-EXAMPLE_PAGES = 8
+EXAMPLE_PAGES = 9
 """Markdown pages of the example consultation (``content/``)."""
 SIZES = (10, 200, 1000)
 """Sizes of the generated consultations, in markdown pages."""

@@ -62,13 +62,13 @@ def test_the_example_is_copied_as_it_is_and_small_sizes_are_refused(tmp_path: Pa
     docs, nav = sites.write_consultation(tmp_path / "example", None)
     assert sites.count_pages(docs) == sites.EXAMPLE_PAGES
     assert nav == sites.example_config()["nav"]
-    with pytest.raises(ValueError, match="at least 8 pages"):
+    with pytest.raises(ValueError, match="at least 9 pages"):
         sites.write_consultation(tmp_path / "tiny", 5)
 
 
 def test_a_generated_consultation_builds_strictly_with_parole(tmp_path: Path) -> None:
     """No broken link, no page missing from the menu, nothing over budget."""
-    docs, nav = sites.write_consultation(tmp_path, 30)
+    docs, nav = sites.write_consultation(tmp_path, 31)
     config = builds.write_config(tmp_path, builds.PAROLE, docs, nav)
     site = build_site(config, tmp_path / "site", strict=True)
     assert (site / "explications" / "theme-02" / "fiche-02" / "index.html").is_file()

@@ -85,6 +85,8 @@ EXPECTED_SUMMARY = {
     "Quel âge avez-vous ?": "42",
     "Dans quel quartier de Belval habitez-vous ?": "Les Tilleuls",
     "Votre adresse e-mail, si vous voulez recevoir les résultats": "n\u2022\u2022\u2022@exemple.fr",
+    "J'accepte que mon idée soit citée, sans mon nom, sur la page des résultats.":
+        FRENCH("collector.receipt.no_answer"),
     "J'ai lu ce que la ville fait de mes réponses.": FRENCH("collector.receipt.yes"),
 }
 

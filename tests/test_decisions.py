@@ -178,6 +178,16 @@ def test_a_free_text_question_is_linked_where_its_quotes_are() -> None:
             in html)
 
 
+def test_a_question_quoting_a_sentence_keeps_its_own_quotation_marks() -> None:
+    quoting = QuestionResult("ombre", "« Il faut plus d'ombre. »", "scale", (), 0, 0, 0)
+    results = replace(RESULTS, questions=(*RESULTS.questions, quoting))
+    decision = Decision("T", "adopted", date(2027, 4, 12), "R.",
+                        (Reference("question", "ombre"),))
+    html = decisions_html([decision], catalogue=FR, results=results)
+    assert "la question « Il faut plus d'ombre. »</a>" in html
+    assert "« «" not in html
+
+
 def test_in_english_and_arabic_the_words_follow_the_page(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

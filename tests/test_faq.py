@@ -291,7 +291,7 @@ def test_an_unknown_page_type_fails_the_build_naming_file_line_and_types(
     errors = _errors(caplog)
     assert "parole found 1 content problem to fix:" in errors
     assert "faq.md:3: [type] unknown page type 'faqs' in the front matter" in errors
-    assert "write one of: faq;" in errors
+    assert "write one of: faq, results;" in errors
 
 
 def test_the_faq_renders_with_material(tmp_path: Path) -> None:

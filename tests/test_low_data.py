@@ -372,7 +372,8 @@ def test_example_edition_is_whole_and_self_contained(example: tuple[Path, list[s
     toc = re.search(r'<nav class="ld-toc".*?</nav>', html, re.S)
     assert toc is not None
     assert Facts(toc.group()).hrefs() == [
-        "#page-index", "#page-donner-mon-avis", "#page-faq", "#page-explications-budget",
+        "#page-index", "#page-donner-mon-avis", "#page-resultats", "#page-faq",
+        "#page-explications-budget",
         "#page-explications-votre-avis", "#page-aide", "#page-accessibilite",
         "#page-confidentialite"]  # the menu's order; the site map is left out
     words = Facts(html).words()

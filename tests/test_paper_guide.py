@@ -322,9 +322,9 @@ def write_spreadsheet(path: Path) -> None:
     """Two sheets typed in a spreadsheet as section 14 says: a column per question headed by
     its id, an empty cell where the sheet is blank, a choice as the label ticked."""
     path.write_text(
-        "frequence,usages,ombre,stationnement,jeux,idee,age,quartier,courriel,accord\n"
-        "Chaque semaine,,4,,,,67,Centre,,\n"
-        "Tous les jours,,2,,,,,La Gare,,\n", encoding="utf-8")
+        "frequence,usages,ombre,stationnement,jeux,idee,age,quartier,courriel,citation,accord\n"
+        "Chaque semaine,,4,,,,67,Centre,,,\n"
+        "Tous les jours,,2,,,,,La Gare,,,\n", encoding="utf-8")
 
 
 def check_stats(stats: str, batch: int, stack: list[PaperSheet]) -> None:
@@ -354,7 +354,7 @@ def check_stats(stats: str, batch: int, stack: list[PaperSheet]) -> None:
         "frequence": ("0", "0"), "usages": ("20", "0"), "ombre": ("0", "1"),
         "stationnement": ("20", "0"), "jeux": ("20", "0"), "idee": ("20", "0"),
         "age": ("1", "1"), "quartier": ("1", "0"), "courriel": ("20", "0"),
-        "accord": ("20", "0")}
+        "citation": ("20", "0"), "accord": ("20", "0")}
 
 
 def section(stats: str, title: str) -> list[str]:

@@ -5,14 +5,19 @@ file recomputed after a paper batch, the site's configuration, and the command's
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from site_builder.results.command import ResultsCommandError, computation_time
 from site_builder.storage import open_storage
 from tests.import_support import csv_file
 from tests.results_command_support import (
     FORM_ID,
+    PAROLE,
     fill,
     idea,
     parole,
@@ -253,3 +258,32 @@ def test_help(tmp_path: Path) -> None:
     assert shown.stdout == parole("results", "--help", cwd=tmp_path).stdout
     for option in ("--db", "--docs", "--config", "--form", "min_count", "no receipt code"):
         assert option in shown.stdout
+
+
+def test_source_date_epoch_dates_the_file_so_the_same_answers_give_the_same_bytes(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'answers.db'}"
+    fill(url)
+    site = site_folder(tmp_path / "site")
+    made = []
+    for _run in range(2):
+        done = subprocess.run([*PAROLE, "results", "--db", url], cwd=site, capture_output=True,
+                              text=True, timeout=120, check=False,
+                              env={**os.environ, "LANG": "C.UTF-8",
+                                   "PAROLE_BUILD_DATE": "2025-04-01",
+                                   "SOURCE_DATE_EPOCH": "1743500000"})
+        assert done.returncode == 0, done.stderr
+        made.append((site / "docs" / "parole-results" / f"{FORM_ID}.json").read_bytes())
+    assert made[0] == made[1]
+    assert json.loads(made[0])["computed_at"] == "2025-04-01T09:33:20Z"
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_without_source_date_epoch_the_file_says_when_it_was_computed(value: str) -> None:
+    before = datetime.now(UTC)
+    assert before <= computation_time({"SOURCE_DATE_EPOCH": value}) <= datetime.now(UTC)
+
+
+def test_a_wrong_source_date_epoch_says_what_to_write() -> None:
+    with pytest.raises(ResultsCommandError, match=r"SOURCE_DATE_EPOCH is '2025-04-01'"):
+        computation_time({"SOURCE_DATE_EPOCH": "2025-04-01"})

@@ -12,6 +12,8 @@ approved quotes). The docs folder and ``min_count`` come from the site's configu
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,7 +61,7 @@ def run_results(arguments: argparse.Namespace, storage: Storage) -> int:
     if not form_ids:
         print(say("results.command.no_forms"))
         return 0
-    computed_at, today = datetime.now(UTC), build_date()
+    computed_at, today = computation_time(), build_date()
     for form_id in form_ids:
         computed = form_results(storage, form_id, min_count=settings.min_count,
                                 computed_at=computed_at, today=today)
@@ -83,3 +85,22 @@ def _written(computed: Computed, path: Path) -> str:
     return say_count("results.command.written", computed.results.answers,
                      form=computed.results.form_id, channels=channels, path=path,
                      min_count=computed.results.min_count)
+
+
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+"""The reproducible-builds convention (reproducible-builds.org): when set, the moment the
+results say they were computed, in seconds since 1970 (UTC), so that the same answers give the
+same file byte for byte."""
+
+
+def computation_time(environ: Mapping[str, str] | None = None) -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when it is set (a wrong value is an error that says so)."""
+    raw = (os.environ if environ is None else environ).get(SOURCE_DATE_EPOCH, "").strip()
+    if not raw:
+        return datetime.now(UTC)
+    if not raw.isdigit():
+        raise ResultsCommandError(
+            say("results.command.bad_epoch", variable=SOURCE_DATE_EPOCH, value=raw) + "\n    "
+            + say("problem.how_to_fix", fix=say("results.command.bad_epoch_fix",
+                                                variable=SOURCE_DATE_EPOCH)))
+    return datetime.fromtimestamp(int(raw), UTC)

@@ -102,8 +102,11 @@ def _reference(reference: Reference, catalogue: Catalogue, results: ResultsFile 
         target = anchors.theme_anchors(results).get(reference.name) if results is not None else None
     else:
         labels = question_labels(results) if results is not None else {}
-        words = catalogue("decisions.about_question",
-                          label=labels.get(reference.name, reference.name))
+        label = labels.get(reference.name, reference.name)
+        # A label that is a quotation already («Il faut plus d'arbres.») keeps its own marks.
+        quoted = label.startswith("«") and label.endswith("»")
+        words = (catalogue("decisions.about_quoted_question", label=label) if quoted
+                 else catalogue("decisions.about_question", label=label))
         if results is not None and reference.name in question_targets(results):
             target = anchors.question_anchor(reference.name)
     return f'<a href="#{_attribute(target)}">{_e(words)}</a>' if target else _e(words)
