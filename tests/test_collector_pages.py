@@ -368,7 +368,7 @@ def test_the_form_with_errors_keeps_the_page_and_prefixes_the_title(
     page = _error_page(form_shell, manifest)
     assert _title(page) == "Erreur\u00a0: Donner mon avis — Réaménager la place du Marché"
     main = _main(page)
-    assert main.index("Ce questionnaire compte dix questions,") < main.index("p-error-summary")
+    assert main.index("Ce questionnaire compte onze questions,") < main.index("p-error-summary")
     assert 'href="#f-avis-place-frequence-1"' in main  # the summary's links stay in the page
     assert 'href="/confidentialite/"' in main  # the consent label's link, made absolute
     assert 'href="/papier/avis-place/"' in main
@@ -406,7 +406,7 @@ def test_the_closed_page_says_since_when_and_links_results_and_help(
     assert 'href="/consultation/aide/"' in main
     assert "<form" not in main
     assert "p-status" not in main  # "open until…", written when the site was built
-    assert "Ce questionnaire compte dix questions, dont deux obligatoires." in main
+    assert "Ce questionnaire compte onze questions, dont deux obligatoires." in main
     assert _title(page).startswith("Questionnaire fermé\u00a0: Donner mon avis — ")
     _assert_headings_in_order(page)
 
@@ -472,7 +472,7 @@ def test_the_receipt_says_no_answer_for_empty_questions(
 def test_the_receipt_says_what_happens_next(form_shell: Shell, manifest: Manifest) -> None:
     main = _main(receipt_page(form_shell, manifest, ANSWER, FR, today=TODAY))
     assert "La consultation est ouverte jusqu\u2019au dimanche 28\u00a0février 2027 inclus." in main
-    assert "Les résultats seront publiés sur ce site." in main
+    assert "Les résultats seront publiés sur ce site\u00a0: <a href=\"/resultats/\">" in main
     assert "Votre réponse sera effacée le mardi 29\u00a0février 2028." in main
     assert '<a href="/">Revenir à l\u2019accueil de la consultation</a>' in main
     later = dataclasses.replace(manifest, results_url="resultats/",

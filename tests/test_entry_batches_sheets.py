@@ -108,7 +108,7 @@ def test_a_mediator_types_a_batch_sheet_after_sheet(
     assert first.values == {"frequence": ["semaine"], "usages": ["marche", "enfants"],
                             "ombre": ["4"], "age": ["42"], "quartier": ["Les Tilleuls"]}
     assert first.marks == {"stationnement": "blank", "jeux": "blank", "idee": "blank",
-                           "courriel": "blank", "accord": "blank"}
+                           "courriel": "blank", "citation": "blank", "accord": "blank"}
     assert second.values == {"frequence": ["mois"]} and second.marks["ombre"] == "spoiled"
     assert third.values == {} and set(third.marks.values()) == {"blank"}
 
