@@ -29,10 +29,9 @@ from site_builder.errors import ParoleError
 from site_builder.messages import say, say_count
 from site_builder.results import moderate_dialog as dialog
 from site_builder.results.moderation import (
+    ModerationWalk,
     answer_text,
     applies,
-    current_verdicts,
-    moderation_queue,
     newest_verdicts,
     quotable,
 )
@@ -68,11 +67,10 @@ def run_moderate(arguments: argparse.Namespace, storage: Storage) -> int:
     if questions.publish_consent is None:
         raise ModerateError(say("results.moderate.no_consent", form=form_id) + "\n    "
                             + say("problem.how_to_fix", fix=say("results.moderate.no_consent_fix")))
-    waiting = [(item.receipt, item.field_id)
-               for item in moderation_queue(storage, form_id, questions)]
+    walk = ModerationWalk(storage, form_id, questions)
+    waiting = [(item.receipt, item.field_id) for item in walk]
     if not waiting:
-        decided = Counter(verdict.outcome
-                          for verdict in current_verdicts(storage, form_id).values())
+        decided = Counter(verdict.outcome for verdict in walk.current.values())
         print(say("results.moderate.nothing", form=form_id, approved=decided["approved"],
                   rejected=decided["rejected"]))
         return 0

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from site_builder.collector.columns import check_known, form_questions
-from site_builder.results.moderation import current_verdicts, moderation_queue
+from site_builder.results.moderation import ModerationWalk
 from site_builder.storage.base import Storage
 from site_builder.storage.moderation import text_digest
 
@@ -74,7 +74,8 @@ def form_state(storage: Storage, form_id: str,
         return FormState(form_id, title, False, None, None, 0, 0, 0, ())
     first = found = None
     waiting = 0
-    for item in moderation_queue(storage, form_id, questions):
+    walk = ModerationWalk(storage, form_id, questions)
+    for item in walk:
         waiting += 1
         if first is None or (find is not None and found is None
                              and (item.receipt, item.field_id) == find):
@@ -85,7 +86,7 @@ def form_state(storage: Storage, form_id: str,
                 found = shown
     outcomes: Counter[str] = Counter()
     themes: Counter[str] = Counter()
-    for verdict in current_verdicts(storage, form_id).values():
+    for verdict in walk.current.values():
         outcomes[verdict.outcome] += 1
         if verdict.outcome == "approved" and verdict.theme:
             themes[verdict.theme] += 1
