@@ -1,7 +1,8 @@
 """The ``parole`` command: ``new`` (a consultation's first files,
 ``site_builder.new_consultation``), ``build`` and ``serve`` (which wrap MkDocs, today's engine, so
 organizers learn one command), ``collect`` (the collector), the data commands ``export``,
-``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``), and ``help``.
+``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``), ``audit`` (the
+site's accessibility checked in Chromium, ``site_builder.audit.command``), and ``help``.
 
 ``build`` is strict by default: a warning (a missing page, a page over its weight budget) stops
 the build, so nothing broken is published by accident. ``serve`` is a preview: it builds the
@@ -23,6 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder import __version__
+from site_builder.audit.command import add_audit_command, run_audit
 from site_builder.collector import run
 from site_builder.collector.body import Limits
 from site_builder.collector.data_commands import (
@@ -107,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument(NEW_SECRET_OPTION, action="store_true",
                          help=say("startup.help.new_secret"))
     add_data_commands(commands)
+    add_audit_command(commands)
     add_new_command(commands)
     help_command = commands.add_parser(
         "help", help=say("cli.help.help"), description=say("cli.help.help_description"))
@@ -218,10 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "help":
         return _help(parser, arguments.topic)
-    if arguments.command == "new":
-        return run_new(arguments)
-    if arguments.command in DATA_COMMANDS:
-        return run_data_command(arguments)
+    on_their_own = {"new": run_new, "audit": run_audit,
+                    **dict.fromkeys(DATA_COMMANDS, run_data_command)}
+    if arguments.command in on_their_own:  # each sets its language and reports its errors
+        return on_their_own[arguments.command](arguments)
     _setup_logging(getattr(arguments, "quiet", False))
     try:
         if arguments.command == "build":
