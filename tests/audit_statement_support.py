@@ -119,28 +119,3 @@ def assessment_with(*, compliant: int = 0, not_applicable: int = 0, to_check: in
         else:
             verdicts.append(CriterionVerdict(criterion, next(others), "automatic", (), 0, 0, ""))
     return Assessment(tuple(verdicts), review)
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: str
-    rgaa: tuple[str, ...]
-    summary: dict[str, str]
-
-
-RULES = {
-    "axe:image-alt": Rule("axe:image-alt", "error", ("1.1",), {
-        "fr": "Chaque image porteuse d'information a un texte qui la remplace",
-        "en": "Every picture that carries information has a text that replaces it"}),
-    "axe:color-contrast": Rule("axe:color-contrast", "error", ("3.2",), {
-        "fr": "Le texte est assez contrasté avec son fond.",
-        "en": "Text has enough contrast with its background."}),
-    "parole:target-size": Rule("parole:target-size", "warning", ("13.9",), {
-        "fr": "Les zones à toucher font au moins 44 pixels",
-        "en": "Touch targets are at least 44 pixels"}),
-}
-
-
-def fake_rule(rule_id: str) -> Rule:
-    return RULES[rule_id]

@@ -24,6 +24,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from site_builder.audit.model import AuditRun
+from site_builder.audit.rules import rule
 from site_builder.audit.statement_text import (
     Words,
     address_text,
@@ -34,7 +35,6 @@ from site_builder.audit.statement_text import (
 
 if TYPE_CHECKING:
     from site_builder.audit.review import ReviewItem
-    from site_builder.audit.rules import Rule
     from site_builder.audit.verdicts import Assessment, CriterionVerdict
 
 MOST_PAGES_NAMED = 5
@@ -156,12 +156,6 @@ def _non_accessible(run: AuditRun, assessment: Assessment, words: Words) -> list
     return blocks
 
 
-def _rule(rule_id: str) -> Rule:
-    from site_builder.audit.rules import rule  # noqa: PLC0415  (until audit.rules lands)
-
-    return rule(rule_id)
-
-
 def _topic(number: str) -> str:
     """``"11.2"`` → ``"11"``: the RGAA topic a criterion belongs to."""
     return number.split(".", maxsplit=1)[0]
@@ -172,7 +166,7 @@ def _failing_rules(run: AuditRun) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for result in run.results:
         for finding in result.findings:
-            known = _rule(finding.rule)
+            known = rule(finding.rule)
             if known.severity != "error":
                 continue
             for number in known.rgaa:
@@ -183,7 +177,7 @@ def _failing_rules(run: AuditRun) -> dict[str, tuple[str, ...]]:
 
 def plain_words(rule_id: str, language: str) -> str:
     """What the rule checks, in plain words, in ``language`` (``audit.rules``'s summary)."""
-    summary = _rule(rule_id).summary
+    summary = rule(rule_id).summary
     return summary.get(language) or summary.get("en", "")
 
 
