@@ -12,15 +12,11 @@ import markdown
 import pytest
 
 from site_builder.audit.model import AuditedPage, AuditRun, Environment, Finding, PageResult
+from site_builder.audit.review import Review, ReviewedCriterion, ReviewItem
 from site_builder.audit.statement import statement_markdown
 from site_builder.audit.statement_text import Words, _catalogue, email_link, escape, phone_link
-from tests.audit_statement_support import (
-    Assessment,
-    Review,
-    ReviewedCriterion,
-    ReviewItem,
-    assessment_with,
-)
+from site_builder.audit.verdicts import Assessment
+from tests.audit_statement_support import assessment_with
 from tests.support import assert_golden, build_site, write_site
 
 ENVIRONMENT = Environment(parole="0.17.0", browser="Chromium 156.0.8078.73",
