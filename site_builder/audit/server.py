@@ -93,7 +93,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if path in self.extra:
                 self._send(200, self.extra[path].encode("utf-8"), "text/html")
                 return
-            file = self._file(path)
+            file, name = self._file(path)
         except _Refused as refused:
             if refused.status == 404:
                 self._not_found()
@@ -104,12 +104,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             location = urllib.parse.quote(f"{path}/")
             self._send(301, b"", "text/plain", {"Location": location})
             return
-        self._send(200, file.read_bytes(), _content_type(file))
+        self._send(200, file.read_bytes(), _content_type(name))
 
     do_HEAD = do_GET  # noqa: N815 - the name http.server calls
 
-    def _file(self, path: str) -> Path:
-        """The file ``path`` names inside the site; raises ``_Refused`` (404) otherwise."""
+    def _file(self, path: str) -> tuple[Path, str]:
+        """The file ``path`` names inside the site, and its name as asked (its type goes by
+        that name, not by where a link inside the site points); raises ``_Refused`` (404)
+        otherwise."""
         if self.prefix != "/" and path.startswith(self.prefix):
             path = "/" + path[len(self.prefix):]
         parts = path[1:].split("/")
@@ -127,7 +129,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             raise _Refused(404)
         if real.is_dir() and folder:
             raise _Refused(404)
-        return real
+        return real, parts[-1]
 
     def _not_found(self) -> None:
         page = self.root / NOT_FOUND_PAGE
@@ -172,7 +174,7 @@ def _decoded_path(target: str) -> str:
     return path
 
 
-def _content_type(file: Path) -> str:
-    suffix = file.suffix.lower()
-    return EXTRA_TYPES.get(suffix) or mimetypes.guess_type(file.name)[0] or \
+def _content_type(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return EXTRA_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or \
         "application/octet-stream"
