@@ -132,8 +132,8 @@ def rule(rule_id: str, tags: Iterable[str] = ()) -> Rule:
     help_url = f"https://dequeuniversity.com/rules/axe/latest/{name}"
     return Rule(
         rule_id, "error", wcag_from_tags(tags), (), UNKNOWN_RGAA,
-        {"fr": f"Règle\u00a0« {name}\u00a0» d’axe-core (pas encore décrite par parole).",
+        {"fr": f"Règle\u00a0« {name}\u00a0» d'axe-core (pas encore décrite par parole).",
          "en": f"axe-core rule “{name}” (not described by parole yet)."},
-        {"fr": f"Lisez l’aide d’axe-core sur cette règle\u00a0: {help_url}",
+        {"fr": f"Lisez l'aide d'axe-core sur cette règle\u00a0: {help_url}",
          "en": f"Read axe-core's help on this rule: {help_url}"},
         known=False)
