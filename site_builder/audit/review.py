@@ -100,16 +100,7 @@ def read_review(path: Path) -> Review:
     text, problems = guard(path)
     data: object = None
     if not problems:
-        try:
-            data = located.load(text)
-        except yaml.YAMLError as error:
-            mistake = explain(error)
-            line = mistake.line + 1 if mistake.line is not None else None
-            problems = [Problem(say("audit.review.bad_yaml"), mistake.fix, file=shown_path,
-                                line=line)]
-        except RecursionError:  # guard() counts nesting; this is the last line of defence
-            problems = [Problem(say("audit.review.too_deep", limit="?"),
-                                say("audit.review.too_deep.fix"), file=shown_path)]
+        data, problems = _load(text, shown_path)
     if problems:
         raise ConfigError(problems)
     reader = _Reader(shown_path)
@@ -117,6 +108,25 @@ def read_review(path: Path) -> Review:
     if reader.problems or review is None:
         raise ConfigError(reader.problems)
     return review
+
+
+def _load(text: str, file: str) -> tuple[object, list[Problem]]:
+    """The YAML in ``text`` with its lines, or the problem that stops it being read."""
+    try:
+        return located.load(text), []
+    except yaml.reader.ReaderError as error:  # a control character: PyYAML gives no line
+        character = error.character
+        code = f"{character:#04x}" if isinstance(character, int) else repr(character)
+        return None, [Problem(say("audit.review.control_character", code=code),
+                              say("audit.review.control_character.fix"), file=file,
+                              line=text.count("\n", 0, error.position) + 1)]
+    except yaml.YAMLError as error:
+        mistake = explain(error)
+        line = mistake.line + 1 if mistake.line is not None else None
+        return None, [Problem(say("audit.review.bad_yaml"), mistake.fix, file=file, line=line)]
+    except RecursionError:  # guard() counts nesting first; this is the last line of defence
+        return None, [Problem(say("audit.review.too_deep", limit="?"),
+                              say("audit.review.too_deep.fix"), file=file)]
 
 
 class _Reader:
