@@ -324,7 +324,8 @@ def test_the_criteria_table_gives_each_status_in_words_and_a_marker() -> None:
     page = report_html(run, synthetic_assessment(run))
     table = page[page.index('id="criteria"'):page.index('id="review"')]
     assert table.count("<tr class=") == 106
-    assert '<span aria-hidden="true">✗</span> Not compliant' in table
+    assert '<span aria-hidden="true">\u00d7</span> Not compliant' in table
+    assert '<span aria-hidden="true">+</span> Compliant' in table
     assert '<span aria-hidden="true">?</span> To check' in table
     assert "<td>a person&#x27;s review</td>" in table
 

@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from site_builder.audit.review import Review
     from site_builder.audit.verdicts import Assessment
 
-MARKERS = {"compliant": "✓", "not_compliant": "✗", "not_applicable": "\u2013", "to_check": "?"}
-"""A text marker beside each status's words, so that no status is told by colour alone."""
+MARKERS = {"compliant": "+", "not_compliant": "\u00d7", "not_applicable": "\u2013",
+           "to_check": "?"}
+"""A text marker beside each status's words, so that no status is told by colour alone. Plain
+characters every text font has: check marks (U+2713, U+2717) fall back to an emoji font on
+some systems, where axe cannot measure their contrast."""
 MANY_PAGES = 5
 """Above this many pages, a shared problem's pages are folded in a ``<details>``."""
 
