@@ -91,8 +91,8 @@ def test_english_sites_get_english_summaries() -> None:
 
 @pytest.mark.parametrize(("rate", "shown"), [
     (Fraction(4, 5), 80.0), (Fraction(4, 7), 57.1), (Fraction(1, 8), 12.5), (Fraction(1, 1), 100.0),
-    (Fraction(2, 3), 66.7), (Fraction(1, 16), 6.3)])
-def test_the_percentage_has_one_decimal_rounded_half_up(rate: Fraction, shown: float) -> None:
+    (Fraction(2, 3), 66.6), (Fraction(1, 16), 6.2), (Fraction(9999, 10000), 99.9)])
+def test_the_percentage_has_one_decimal_rounded_down(rate: Fraction, shown: float) -> None:
     assert percent(rate) == shown
 
 
@@ -108,10 +108,10 @@ def test_a_complete_audit_has_a_rate_and_the_status_it_supports() -> None:
     run = synthetic_run()
     assessment = _complete(synthetic_assessment(run), failing=21)
     document = audit_document(run, assessment)
-    assert document["rate"] == {"fraction": "85/106", "percent": 80.2}
+    assert document["rate"] == {"fraction": "85/106", "percent": 80.1}
     assert document["remaining"] == 0 and document["conformity"] == "partial"
     page = report_html(run, assessment)
-    assert ("Taux de conformité\u00a0: 80,2\u00a0% (85 critères conformes sur 106 "
+    assert ("Taux de conformité\u00a0: 80,1\u00a0% (85 critères conformes sur 106 "
             "applicables)") in page
     assert "site partiellement conforme au RGAA 4.1" in page
 

@@ -92,8 +92,10 @@ def totals(run: AuditRun) -> dict[str, int]:
 
 
 def percent(rate: Fraction) -> float:
-    """The rate as a percentage with one decimal, rounded half up (4/7 → 57.1, 1/8 → 12.5)."""
-    tenths = (rate * 1000 + Fraction(1, 2)) // 1
+    """The rate as a percentage rounded down to one decimal (4/7 → 57.1, 2/3 → 66.6, 999/1000
+    → 99.9): the report never shows more than was verified (no 99.96 % shown as 100.0 %), and
+    says what the statement says."""
+    tenths = (rate * 1000) // 1
     return float(Fraction(tenths, 10))
 
 
