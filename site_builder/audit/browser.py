@@ -191,11 +191,13 @@ class _Run:
         started = False
 
         async def stay(route: Route, request: Request) -> None:
-            """The page's own address loads once; any other navigation of the tab is stopped."""
+            """The page's own address loads once; any other navigation of the tab gets "204 No
+            Content", which leaves the page where it is (an aborted one would show an error
+            page instead)."""
             nonlocal started
             if request.is_navigation_request() and request.frame == page.main_frame:
                 if started or urlsplit(request.url)._replace(fragment="").geturl() != wanted:
-                    await route.abort("blockedbyclient")
+                    await route.fulfill(status=204)
                     return
                 started = True
             await route.continue_()

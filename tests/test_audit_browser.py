@@ -1,0 +1,238 @@
+"""parole audit's browser stage in the real Chromium: each seeded page of tests/audit_pages/ (one
+problem each) is found with its rule and condition, the clean page gives nothing, pages that
+cannot be checked get a failure, hostile pages never stop the run, and the example consultation
+has no error.
+
+One run of ``check_pages`` over all the seeded pages (module-scoped), one over the pages that
+cannot be checked (with a short time limit), one over the example; each test then asserts one
+thing about them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.audit.browser import BrowserMissing, BrowserOptions, check_pages
+from site_builder.audit.model import AuditedPage, Environment, Finding, PageResult
+from site_builder.audit.rules import rule
+from site_builder.messages import speaking
+from tests.support import REPO, free_port, serve_site
+
+pytestmark = pytest.mark.browser
+
+PAGES = REPO / "tests" / "audit_pages"
+SELECTORS = {"1.1": "img", "11.1": "input, select, textarea", "4.1": "video", "99": "[[["}
+"""RGAA criteria with the selectors saying where they apply (an invalid one matches nothing)."""
+
+SEEDED = {
+    # page: (rule, condition) it must be found with
+    "missing-alt": ("axe:image-alt", "default"),
+    "heading-jump": ("parole:heading-order", "default"),
+    "dark-contrast": ("axe:color-contrast", "dark"),
+    "wide-table": ("parole:reflow", "narrow"),
+    "focus-invisible": ("parole:focus-visible", "keyboard"),
+    "empty-link": ("axe:link-name", "default"),
+    "duplicate-links": ("parole:link-text-duplicate", "default"),
+    "vague-link": ("parole:link-text-vague", "default"),
+    "alt-file-name": ("parole:alt-file-name", "default"),
+    "no-h1": ("parole:single-h1", "default"),
+    "two-h1": ("parole:single-h1", "default"),
+    "positive-tabindex": ("parole:focus-order", "keyboard"),
+    "focus-trap": ("parole:focus-trap", "keyboard"),
+    "broken-skip-link": ("parole:skip-link", "keyboard"),
+    "small-targets": ("parole:target-size-minimum", "default"),
+    "clipped-text": ("parole:text-clipped", "large_text"),
+}
+HOSTILE_BUT_CHECKED = ["hostile-dialogs", "hostile-navigation"]
+"""Pages that open dialogs (alert, confirm, prompt, print) or popups, or go to another address:
+checked all the same, on their own address."""
+
+
+def _page(name: str) -> AuditedPage:
+    return AuditedPage(path=f"/{name}.html", kind="page", label=name)
+
+
+class SeededRun:
+    def __init__(self, environment: Environment, results: list[PageResult],
+                 reported: list[str]) -> None:
+        self.environment = environment
+        self.results = {result.page.label: result for result in results}
+        self.order = [result.page.label for result in results]
+        self.reported = reported
+
+    def findings(self, name: str) -> tuple[Finding, ...]:
+        result = self.results[name]
+        assert result.failure is None, (name, result.failure)
+        return result.findings
+
+
+@pytest.fixture(scope="module")
+def seeded() -> SeededRun:
+    names = ["clean", *SEEDED, *HOSTILE_BUT_CHECKED]
+    reported: list[str] = []
+    with serve_site(PAGES) as url:
+        # A long limit: the machine's load must not turn a slow page into a failure here.
+        environment, results = check_pages(
+            url, [_page(name) for name in names], BrowserOptions(jobs=2, timeout_s=180),
+            SELECTORS, on_page=lambda result: reported.append(result.page.label))
+    return SeededRun(environment, results, reported)
+
+
+@pytest.mark.parametrize("name", list(SEEDED))
+def test_each_seeded_problem_is_found_with_its_rule_and_condition(seeded: SeededRun,
+                                                                   name: str) -> None:
+    expected = SEEDED[name]
+    found = {(finding.rule, finding.condition) for finding in seeded.findings(name)}
+    assert expected in found, (name, found)
+    assert all(finding.selector and finding.message and finding.impact
+               for finding in seeded.findings(name))
+
+
+def test_the_clean_page_has_no_finding_at_all(seeded: SeededRun) -> None:
+    assert seeded.findings("clean") == ()
+
+
+def test_dark_mode_contrast_is_reported_in_dark_mode_only(seeded: SeededRun) -> None:
+    contrast = [f for f in seeded.findings("dark-contrast") if f.rule == "axe:color-contrast"]
+    assert contrast
+    assert {finding.condition for finding in contrast} == {"dark"}
+    assert "#555555" in contrast[0].message
+
+
+def test_each_parole_finding_names_the_element(seeded: SeededRun) -> None:
+    by_rule = {(name, f.rule): f for name in SEEDED for f in seeded.findings(name)}
+    assert by_rule["wide-table", "parole:reflow"].html.startswith('<table class="wide">')
+    assert by_rule["alt-file-name", "parole:alt-file-name"].selector == "img"
+    assert by_rule["focus-trap", "parole:focus-trap"].selector == "#nom"
+    assert by_rule["clipped-text", "parole:text-clipped"].html.startswith('<p class="box">')
+    assert "cliquez ici" in by_rule["vague-link", "parole:link-text-vague"].message
+    assert by_rule["two-h1", "parole:single-h1"].selector == "#projet"
+    skip = by_rule["broken-skip-link", "parole:skip-link"]
+    assert "#nulle-part" in skip.message
+    assert 'href="#nulle-part"' in skip.html
+    trap_rules = {f.rule for f in seeded.findings("focus-trap")}
+    assert "parole:focus-order" not in trap_rules  # the trap, not every element after it
+
+
+def test_targets_under_24_px_are_errors_and_under_44_warnings(seeded: SeededRun) -> None:
+    found = {(f.rule, f.html.split(">", 1)[0]) for f in seeded.findings("small-targets")}
+    assert ("parole:target-size", '<button type="submit"') in found
+    assert rule("parole:target-size-minimum").severity == "error"
+    assert rule("parole:target-size").severity == "warning"
+    assert all(f.rule.startswith("parole:target-size") for f in seeded.findings("small-targets"))
+
+
+def test_heading_findings_name_what_is_wrong(seeded: SeededRun) -> None:
+    jump = [f for f in seeded.findings("heading-jump") if f.rule == "parole:heading-order"]
+    assert [f.selector for f in jump] == ["#projet"]
+    assert "level 3 follows a level 1" in jump[0].message
+    none = [f for f in seeded.findings("no-h1") if f.rule == "parole:single-h1"]
+    assert [f.selector for f in none] == ["html"]
+
+
+def test_present_holds_the_criteria_whose_elements_are_on_the_page(seeded: SeededRun) -> None:
+    assert seeded.results["clean"].present == {"1.1", "11.1"}
+
+
+def test_applicable_holds_the_rules_that_found_something_to_check(seeded: SeededRun) -> None:
+    applicable = seeded.results["clean"].applicable
+    for rule_id in ("axe:image-alt", "axe:color-contrast", "axe:label", "axe:html-has-lang",
+                    "parole:focus-order", "parole:focus-visible", "parole:focus-trap",
+                    "parole:skip-link", "parole:reflow", "parole:text-clipped",
+                    "parole:target-size-minimum", "parole:heading-order", "parole:single-h1",
+                    "parole:link-text-vague", "parole:alt-file-name"):
+        assert rule_id in applicable, rule_id
+    assert "axe:video-caption" not in applicable  # no video: axe found nothing to check
+    assert "axe:image-alt" in seeded.results["missing-alt"].applicable  # failed, so applicable
+
+
+def test_results_come_in_the_order_of_the_pages_and_each_is_reported(seeded: SeededRun) -> None:
+    assert seeded.order == ["clean", *SEEDED, *HOSTILE_BUT_CHECKED]
+    assert sorted(seeded.reported) == sorted(seeded.order)
+    assert all(result.seconds > 0 for result in seeded.results.values())
+
+
+def test_the_environment_says_what_ran(seeded: SeededRun) -> None:
+    environment = seeded.environment
+    assert environment.browser.startswith("Chromium ")
+    assert environment.axe_core == "4.12.1"
+    assert environment.playwright[0].isdigit()
+    assert environment.parole and environment.platform
+
+
+@pytest.mark.parametrize("name", HOSTILE_BUT_CHECKED)
+def test_dialogs_popups_and_navigation_away_do_not_stop_the_check(seeded: SeededRun,
+                                                                  name: str) -> None:
+    """Checked on its own address, as the clean page it otherwise is: no finding (an error page
+    or another page would give some), and the keyboard and axe checks ran."""
+    assert seeded.findings(name) == ()
+    assert {"axe:image-alt", "parole:focus-visible"} <= seeded.results[name].applicable
+
+
+@pytest.fixture(scope="module")
+def unreachable() -> dict[str, PageResult]:
+    refused = f"http://127.0.0.1:{free_port()}/"
+    pages = [_page("hostile-loop"), _page("hostile-huge"),
+             AuditedPage(path=refused, kind="page", label="refused")]
+    with serve_site(PAGES) as url:
+        _, results = check_pages(url, pages, BrowserOptions(jobs=2, timeout_s=5), SELECTORS)
+    return {result.page.label: result for result in results}
+
+
+def test_a_page_that_does_not_load_gets_a_failure(unreachable: dict[str, PageResult]) -> None:
+    result = unreachable["refused"]
+    assert result.failure == "The page did not load: net::ERR_CONNECTION_REFUSED."
+    assert result.findings == ()
+
+
+def test_a_script_that_never_ends_is_a_failure_not_a_hang(
+        unreachable: dict[str, PageResult]) -> None:
+    assert unreachable["hostile-loop"].failure == (
+        "The page was not checked within 5 s: it did not finish loading, or a script kept the "
+        "browser busy.")
+
+
+def test_a_huge_page_ends_with_a_failure_or_findings(unreachable: dict[str, PageResult]) -> None:
+    result = unreachable["hostile-huge"]
+    assert result.failure or result.applicable
+
+
+def test_a_missing_browser_says_what_to_install() -> None:
+    with speaking("en"), pytest.raises(BrowserMissing) as raised:
+        check_pages("http://127.0.0.1:1/", [_page("clean")],
+                    BrowserOptions(executable=Path("/nonexistent/chromium")), {})
+    message = str(raised.value)
+    assert "/nonexistent/chromium" in message
+    assert "`apt-get install chromium`" in message
+    assert "`--browser PATH`" in message
+
+
+@pytest.fixture
+def _no_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setitem(sys.modules, "playwright.async_api", None)
+    yield
+
+
+@pytest.mark.usefixtures("_no_playwright")
+def test_a_missing_extra_says_what_to_install() -> None:
+    with speaking("fr"), pytest.raises(BrowserMissing) as raised:
+        check_pages("http://127.0.0.1:1/", [_page("clean")], BrowserOptions(), {})
+    assert "pip install 'parole[audit]'" in str(raised.value)
+    assert str(raised.value).startswith("parole audit a besoin de Playwright")
+
+
+def test_the_example_consultation_has_no_error(example_site: Path) -> None:
+    pages = [AuditedPage(path="/" + str(path.relative_to(example_site)).removesuffix("index.html"),
+                         kind="page", label=str(path.relative_to(example_site)))
+             for path in sorted(example_site.rglob("*.html"))]
+    with serve_site(example_site) as url:
+        _, results = check_pages(url, pages, BrowserOptions(jobs=2, timeout_s=180), {})
+    assert [result.failure for result in results] == [None] * len(pages)
+    errors = [(result.page.path, f.rule, f.condition, f.selector, f.message)
+              for result in results for f in result.findings
+              if rule(f.rule).severity == "error"]
+    assert errors == []
