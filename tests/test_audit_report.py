@@ -364,6 +364,19 @@ def test_write_report_makes_the_folder_and_leaves_no_partial_file(tmp_path: Path
         run, synthetic_assessment(run))
 
 
+def test_what_a_cut_off_run_left_is_removed_by_the_next(tmp_path: Path) -> None:
+    run = synthetic_run()
+    left = [tmp_path / ".audit.json.k1ll3d.partial", tmp_path / ".index.html.k1ll3d.partial"]
+    for path in left:
+        path.write_text("half a fi", encoding="utf-8")
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    other = tmp_path / ".faq.html.partial"  # not the report's: left alone
+    other.write_text("", encoding="utf-8")
+    write_report(tmp_path, run, synthetic_assessment(run))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        ".faq.html.partial", AUDIT_JSON, REPORT_HTML]
+
+
 def test_a_failed_write_leaves_the_previous_report_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run = synthetic_run()

@@ -215,7 +215,7 @@ def write_report(folder: Path, run: AuditRun, assessment: Assessment) -> None:
         raise ReportNotWrittenError(say("audit.report.not_a_folder", folder=str(folder))) from None
     except OSError as error:
         raise ReportNotWrittenError(say("audit.report.cannot_write", folder=str(folder),
-                                   error=error.strerror or str(error))) from None
+                                        error=error.strerror or str(error))) from None
     if not folder.is_dir():
         raise ReportNotWrittenError(say("audit.report.not_a_folder", folder=str(folder)))
     for name, text in ((AUDIT_JSON, document), (REPORT_HTML, page)):
@@ -236,6 +236,7 @@ def _replace(path: Path, text: str) -> None:
             except BaseException:
                 Path(partial.name).unlink(missing_ok=True)
                 raise
+        started = Path(partial.name).stat().st_mtime
         try:
             Path(partial.name).replace(path)
         except BaseException:
@@ -245,8 +246,20 @@ def _replace(path: Path, text: str) -> None:
         raise ReportNotWrittenError(say("audit.report.file_is_folder", path=str(path))) from None
     except OSError as error:
         raise ReportNotWrittenError(say("audit.report.cannot_write", folder=str(path.parent),
-                                   error=error.strerror or str(error))) from None
+                                        error=error.strerror or str(error))) from None
     _sync_folder(path.parent)
+    _remove_left_partials(path, before=started)
+
+
+def _remove_left_partials(path: Path, *, before: float) -> None:
+    """Remove what runs that were cut off (killed, power cut) left under ``path``'s partial
+    names: those last written before this run's (one still writing would have written since)."""
+    for left in path.parent.glob(f".{path.name}.*{PARTIAL}"):
+        try:
+            if left.stat().st_mtime < before:
+                left.unlink()
+        except FileNotFoundError:  # another run finished with it meanwhile
+            continue
 
 
 def _sync_folder(folder: Path) -> None:
