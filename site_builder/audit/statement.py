@@ -19,6 +19,7 @@ run and assessment give the same bytes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 MOST_PAGES_NAMED = 5
 """A criterion failing on more pages names this many, then "and N other pages" (the report
 lists them all)."""
+TITLE_SEPARATOR = " — "
+"""Between a page's own title and the site's, in parole's page titles."""
 SCRIPT_TOPIC = "7"
 """The RGAA topic "Scripts": a page where one of its criteria applies has scripts, so the
 statement lists JavaScript among the technologies."""
@@ -105,6 +108,10 @@ def _status(run: AuditRun, assessment: Assessment, words: Words) -> list[str]:
 def _results(run: AuditRun, assessment: Assessment, words: Words,
              report_link: str | None) -> list[str]:
     blocks = [words("results.heading"), words("results.automatic", date=words.day(run.date))]
+    failed = [result.page.path for result in run.results if result.failure]
+    if failed:
+        blocks.append(words.count("results.failed", len(failed),
+                                  pages=_pages(failed, _labels(run), words)))
     review = assessment.review
     if review is not None:
         blocks.append(words("results.review", auditor=escape(review.auditor),
@@ -142,7 +149,7 @@ def _non_accessible(run: AuditRun, assessment: Assessment, words: Words) -> list
     if not failing:
         blocks.append(words("content.noncompliance_none_yet" if assessment.count("to_check")
                             else "content.noncompliance_none"))
-    labels = {result.page.path: result.page.label for result in run.results}
+    labels = _labels(run)
     rules = _failing_rules(run) if failing else {}
     for topic, group in groupby(failing, key=lambda verdict: _topic(verdict.criterion.number)):
         blocks.append(f"#### {words(f'topic.{topic}')}")
@@ -159,6 +166,18 @@ def _non_accessible(run: AuditRun, assessment: Assessment, words: Words) -> list
 def _topic(number: str) -> str:
     """``"11.2"`` → ``"11"``: the RGAA topic a criterion belongs to."""
     return number.split(".", maxsplit=1)[0]
+
+
+def _labels(run: AuditRun) -> dict[str, str]:
+    """Page path → how the statement names it: its title without the part every title shares
+    ("Questions fréquentes — Réaménager la place du Marché" → "Questions fréquentes")."""
+    labels = {result.page.path: result.page.label for result in run.results}
+    endings = Counter(label.rsplit(TITLE_SEPARATOR, 1)[1] for label in labels.values()
+                      if TITLE_SEPARATOR in label)
+    shared = next((ending for ending, count in endings.most_common(1) if count > 1), None)
+    suffix = f"{TITLE_SEPARATOR}{shared}"
+    return {path: label.removesuffix(suffix) if shared else label
+            for path, label in labels.items()}
 
 
 def _failing_rules(run: AuditRun) -> dict[str, tuple[str, ...]]:
@@ -233,7 +252,8 @@ def _preparation(run: AuditRun, assessment: Assessment, words: Words) -> list[st
     tools = [words("prepared.tool.axe", version=escape(environment.axe_core, start=False)),
              words("prepared.tool.playwright", version=escape(environment.playwright, start=False)),
              words("prepared.tool.parole", version=escape(environment.parole, start=False))]
-    pages = [words("prepared.page", label=escape(result.page.label),
+    labels = _labels(run)
+    pages = [words("prepared.page", label=escape(labels[result.page.path]),
                    address=escape(_public_address(run.base_url, result.page.path)))
              for result in run.results]
     return [words("prepared.heading"), words("prepared.date", date=words.day(run.date)),
