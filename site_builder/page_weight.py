@@ -251,6 +251,19 @@ def page_paths(site_dir: Path) -> list[str]:
                   if file.is_file())
 
 
+AUDIT_REPORT = "audit/index.html"
+AUDIT_DATA = "audit/audit.json"
+
+
+def audit_reports(site_dir: Path, paths: Collection[str]) -> set[str]:
+    """The report ``parole audit`` published (``audit/index.html`` beside its ``audit.json``):
+    an auditor's document, one page for the whole site, not a page citizens read. It is
+    measured like a download, held to no budget: a large site's report would otherwise stop
+    the build that publishes the accessibility statement linking it."""
+    found = AUDIT_REPORT in paths and (site_dir / AUDIT_DATA).is_file()
+    return {AUDIT_REPORT} if found else set()
+
+
 def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
                  downloads: Collection[str] = (), sent: Mapping[str, int] | None = None,
                  markup: Mapping[str, str] | None = None) -> SiteReport:
@@ -258,7 +271,8 @@ def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
 
     ``site_path``: where the site is published on its host (the path of MkDocs' ``site_url``,
     e.g. ``/consultation/``), to read the root-absolute URLs of the 404 page. ``downloads``:
-    site-relative paths of HTML files that are downloads, not pages (the low-data edition).
+    site-relative paths of HTML files that are downloads, not pages (the low-data edition);
+    ``parole audit``'s published report is one too (``audit_reports``).
     ``sent``: the bytes sent for text files, by site-relative path, as
     :func:`~site_builder.precompress.precompress_site` returns them for the same site; the
     other files are measured here. ``markup``: pages already scanned (``fetch_markup.SiteScan``),
@@ -268,6 +282,7 @@ def measure_site(site_dir: Path, budget: int, *, site_path: str = "/",
         raise FileNotFoundError(say("weight.no_site", folder=site_dir))
     sizes = _Sizes(site_dir, sent or {})
     paths = page_paths(site_dir)
+    downloads = {*downloads, *audit_reports(site_dir, paths)}
     if sent is None:
         with ThreadPoolExecutor() as pool:  # zlib releases the GIL: gzip pages on every core
             list(pool.map(sizes, paths))

@@ -17,6 +17,7 @@ line is wrong (argparse's own convention, which the other commands follow).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -39,15 +40,19 @@ from site_builder.audit.site_pages import (
     site_language,
     site_pages,
 )
-from site_builder.collector.site import PublishedSite
+from site_builder.collector.site import PublishedSite, SiteError
 from site_builder.errors import ParoleError
 from site_builder.i18n import DEFAULT_LANGUAGE
 from site_builder.messages import say, use_language
 from site_builder.results.command import computation_time
 
 if TYPE_CHECKING:
+    from site_builder.audit.browser import BrowserOptions
     from site_builder.audit.review import Review
     from site_builder.audit.verdicts import Assessment
+
+CheckPages = Callable[..., tuple[Environment, list[PageResult]]]
+"""``browser.check_pages``."""
 
 DEFAULT_OUTPUT = "audit-report"
 """Where the report goes unless told: beside the site, not in it (a report names problems an
@@ -101,7 +106,8 @@ class _Site:
     """What the run knows of the site, from its configuration or, without one, from itself."""
 
     folder: Path
-    language: str
+    language: str | None
+    """``theme.language``, else the built site's; None when neither says (no site)."""
     title: str
     organizer: dict[str, str]
     url: str
@@ -115,27 +121,55 @@ def run_audit(arguments: argparse.Namespace) -> int:
     except AuditCommandError as error:
         print(error, file=sys.stderr)
         return error.status
-    except ParoleError as error:
+    except (ParoleError, SiteError) as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 def _run(arguments: argparse.Namespace) -> int:
+    if arguments.config is not None and not Path(arguments.config).is_file():
+        raise AuditCommandError("audit.command.config_missing", status=USAGE_ERROR,
+                                path=Path(arguments.config).resolve())
     settings = audit_settings(arguments.config)
     site = _site(settings, arguments.site)
-    use_language(site.language)
+    use_language(site.language)  # None: the environment's, until the site is found
     _check_built(site.folder)
     day = computation_time().date().isoformat()
     check_pages, options = _browser(arguments)
-    from site_builder.audit.criteria import criteria  # noqa: PLC0415 - see the module's doc
-    from site_builder.audit.verdicts import assess  # noqa: PLC0415
-
     review = _review(arguments.review)
     output = arguments.output or (site.folder / REPORT_FOLDER if arguments.publish
                                   else Path(DEFAULT_OUTPUT))
     statement_path = _statement_path(settings) if arguments.statement else None
-    for folder in [output] + ([settings.docs_dir / REPORT_FOLDER] if statement_path else []):
-        _check_writable(folder)
+    folders = [output] + ([settings.docs_dir / REPORT_FOLDER] if statement_path else [])
+    made = [folder for folder in folders if not folder.exists()]
+    try:
+        for folder in folders:
+            _check_writable(folder)
+        run, assessment, errors = _audit(arguments, site, day, check_pages=check_pages,
+                                         options=options, review=review)
+        _write_report(output, run, assessment)
+    except BaseException:
+        for folder in made:  # what this run made and left empty: as it was
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for line in summary_lines(run, assessment, strict=arguments.strict):
+        print(line)
+    print(say("audit.command.report_written", path=output / INDEX))
+    if statement_path is not None:
+        _write_statement(settings.docs_dir, statement_path, run, assessment)
+    return 1 if errors else 0
+
+
+def _audit(arguments: argparse.Namespace, site: _Site, day: str, *, check_pages: CheckPages,
+           options: BrowserOptions, review: Review | None,
+           ) -> tuple[AuditRun, Assessment, int]:
+    """Every page served and checked; the run, its criteria decided, and its error count."""
+    from site_builder.audit.criteria import criteria  # noqa: PLC0415 - see the module's doc
+    from site_builder.audit.verdicts import assess  # noqa: PLC0415
+
     extra = collector_pages(site.folder, today=date.fromisoformat(day))
     pages = site_pages(site.folder) + [page for page, _html in extra.values()]
     progress = Progress(len(pages), strict=arguments.strict)
@@ -143,27 +177,20 @@ def _run(arguments: argparse.Namespace) -> int:
     prefix = urllib.parse.urlsplit(site.url).path or "/"
     with serve(site.folder, {path: html for path, (_page, html) in extra.items()},
                prefix=prefix) as base_url:
-        environment, results = check_pages(base_url, pages, options, selectors,
-                                           on_page=progress.page_done)
-    progress.finish()
-    run = AuditRun(date=day, site_title=site.title, language=site.language,
+        try:
+            environment, results = check_pages(base_url, pages, options, selectors,
+                                               on_page=progress.page_done)
+        finally:
+            progress.finish()
+    run = AuditRun(date=day, site_title=site.title, language=site.language or DEFAULT_LANGUAGE,
                    environment=environment, results=tuple(results),
                    organizer=site.organizer, base_url=site.url)
-    assessment = assess(run, review)
-    _write_report(output, run, assessment)
-    for line in summary_lines(run, assessment, strict=arguments.strict):
-        print(line)
-    print(say("audit.command.report_written", path=output / INDEX))
-    if statement_path is not None:
-        _write_statement(settings.docs_dir, statement_path, run, assessment)
-    return 1 if progress.errors else 0
+    return run, assess(run, review), progress.errors
 
 
-def _browser(arguments: argparse.Namespace) -> tuple[Callable[..., tuple[Environment,
-                                                                         list[PageResult]]],
-                                                      object]:
+def _browser(arguments: argparse.Namespace) -> tuple[CheckPages, BrowserOptions]:
     """The browser stage and its options; the [audit] extra missing is said here, before any
-    work, with how to install it."""
+    work, with how to install it (``check_pages`` says it too, and that Chromium is missing)."""
     try:
         from site_builder.audit.browser import (  # noqa: PLC0415 - needs the [audit] extra
             BrowserOptions,
@@ -178,8 +205,9 @@ def _browser(arguments: argparse.Namespace) -> tuple[Callable[..., tuple[Environ
 
 def _site(settings: AuditSettings, given: Path | None) -> _Site:
     folder = given if given is not None else settings.site_dir
-    language = (settings.language if settings.config_file else None) \
-        or site_language(folder) or DEFAULT_LANGUAGE
+    language = settings.language or site_language(folder)
+    if language is None and settings.config_file is not None and folder.is_dir():
+        language = DEFAULT_LANGUAGE  # parole build's, when mkdocs.yml does not say
     manifests_url = _manifests_site_url(folder)
     return _Site(folder=folder, language=language,
                  title=settings.site_name or _home_title(folder),
@@ -195,7 +223,7 @@ def _home_title(folder: Path) -> str:
 def _manifests_site_url(folder: Path) -> str:
     try:
         manifests = PublishedSite(folder).check(require_forms=False)
-    except (ParoleError, OSError):
+    except (ParoleError, SiteError, OSError):
         return ""
     return next((manifest.site_url for manifest in manifests if manifest.site_url), "")
 
