@@ -41,14 +41,16 @@
   };
 
   let kb = null;
-  const keyboardStart = () => {
+  // ``limit``: the Tab presses page_checks.py will make at most; only that many looks are taken.
+  const keyboardStart = (limit) => {
     const style = document.createElement("style");
     style.textContent = "*,*::before,*::after{transition:none!important;animation:none!important}";
-    document.head.appendChild(style);
+    (document.head || document.documentElement).appendChild(style);
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     const expected = tabbable();
     const looks = new Map();
-    for (const el of document.querySelectorAll(TABBABLE)) looks.set(el, look(el));
+    for (const el of Array.from(document.querySelectorAll(TABBABLE)).slice(0, limit)) looks.set(el, look(el));
+    for (const el of expected.slice(0, limit)) if (!looks.has(el)) looks.set(el, look(el));
     kb = {style, expected, looks, focused: new Map(), steps: []};
     kb.onFocus = (event) => {
       const el = event.target;

@@ -145,7 +145,7 @@ async def check_page(page: Page, criteria_selectors: Mapping[str, str]) -> PageC
 
 async def _keyboard(page: Page, check: PageCheck) -> None:
     """Real Tab presses through the page, then its skip link followed with Enter."""
-    expected = await page.evaluate("() => window.__parole.keyboardStart()")
+    expected = await page.evaluate("(limit) => window.__parole.keyboardStart(limit)", MAX_PRESSES)
     presses = min(expected + 5, MAX_PRESSES)
     for press in range(1, presses + 1):
         await page.keyboard.press("Tab")
