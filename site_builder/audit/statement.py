@@ -275,18 +275,16 @@ def _public_address(base_url: str, path: str) -> str:
 
 def _contact(run: AuditRun, words: Words) -> list[str]:
     organizer = run.organizer
-    name = _organizer(run, words)
     ways: list[str] = []
     if organizer.get("email", "").strip():
         ways.append(words("contact.email", email=email_link(organizer["email"])))
     if organizer.get("phone", "").strip():
         ways.append(words("contact.phone", phone=phone_link(organizer["phone"])))
     if organizer.get("address", "").strip():
-        post = ", ".join(filter(None, [name if organizer.get("name") else "",
+        post = ", ".join(filter(None, [_organizer(run, words) if organizer.get("name") else "",
                                        address_text(organizer["address"])]))
         ways.append(words("contact.post", address=post))
     if not ways:
-        return [words("contact.heading"), words("contact.intro_nowhere", name=name),
-                words("contact.end")]
-    return [words("contact.heading"), words("contact.intro", name=name), words.bullets(ways),
+        return [words("contact.heading"), words("contact.intro_nowhere"), words("contact.end")]
+    return [words("contact.heading"), words("contact.intro"), words.bullets(ways),
             words("contact.end")]
