@@ -12,12 +12,14 @@ import markdown
 import pytest
 
 from site_builder.audit.model import AuditedPage, AuditRun, Environment, Finding, PageResult
-from site_builder.audit.review import Review, ReviewedCriterion, ReviewItem
+from site_builder.audit.report_json import AUDIT_JSON
+from site_builder.audit.report_read import read_audit_json
+from site_builder.audit.review import Review, ReviewedCriterion, ReviewItem, read_review
 from site_builder.audit.statement import statement_markdown
 from site_builder.audit.statement_text import Words, _catalogue, email_link, escape, phone_link
-from site_builder.audit.verdicts import Assessment
+from site_builder.audit.verdicts import Assessment, assess
 from tests.audit_statement_support import assessment_with
-from tests.support import assert_golden, build_site, write_site
+from tests.support import REPO, assert_golden, build_site, write_site
 
 ENVIRONMENT = Environment(parole="0.17.0", browser="Chromium 156.0.8078.73",
                           axe_core="4.12.1", playwright="1.55.0",
@@ -215,7 +217,7 @@ def test_derogations_and_exemptions_from_the_review_are_listed(language: str) ->
 
 def test_the_contact_is_linked_mail_phone_and_post() -> None:
     text = statement_markdown(audit_run("fr"), partial_assessment(), report_link=None)
-    assert ("Contactez Ville de Belval :\n\n"
+    assert ("Contactez-nous :\n\n"
             "- par courriel : [participation@belval.example]"
             "(mailto:participation@belval.example) ;\n"
             "- par téléphone : [01 84 60 12 34](tel:+33184601234) ;\n"
@@ -337,3 +339,37 @@ def test_parole_builds_the_statement_strictly_hostile_text_included(tmp_path: Pa
     assert 'href="mailto:participation@belval.example"' in main
     assert 'href="tel:+33184601234"' in main
     assert re.findall(r"<h(\d)", main)[:4] == ["1", "2", "2", "2"]
+
+
+def test_the_example_statement_is_generated_from_its_committed_audit_and_review() -> None:
+    """content/accessibilite.md is what ``parole audit --review accessibility-review.yml
+    --statement`` wrote: regenerated from the published audit.json and the committed review
+    file, it is the same, byte for byte (anyone can check the statement this way)."""
+    run, recorded = read_audit_json(REPO / "content" / "audit" / AUDIT_JSON)
+    review = read_review(REPO / "accessibility-review.yml")
+    assert recorded is not None
+    assert (recorded.auditor, recorded.date, recorded.criteria, recorded.derogations,
+            recorded.exemptions) == (review.auditor, review.date, review.criteria,
+                                     review.derogations, review.exemptions)
+    text = statement_markdown(run, assess(run, review), report_link="audit/index.html")
+    committed = (REPO / "content" / "accessibilite.md").read_bytes()
+    assert text.encode("utf-8") == committed
+    assert STATUS_SENTENCES["fr"]["none"].replace("Place du Marché — Belval",
+                                                  run.site_title) in text
+
+
+def test_pages_that_could_not_be_checked_are_said_and_titles_lose_the_shared_part() -> None:
+    pages = (PageResult(AuditedPage("/", "page", "Accueil — Place du Marché")),
+             PageResult(AuditedPage("/faq/", "page", "FAQ — Place du Marché")),
+             PageResult(AuditedPage("/leger.html", "low_data", "Version légère — Place du Marché"),
+                        failure="timed out"))
+    text = statement_markdown(audit_run("fr", results=pages), partial_assessment(),
+                              report_link=None)
+    assert ("Cette page n'a pas pu être contrôlée : Version légère. Elle compte comme une "
+            "erreur.") in text
+    assert "- Accueil : / ;\n- FAQ : /faq/ ;\n- Version légère : /leger.html.\n" in text
+    paper = PageResult(AuditedPage("/papier/", "paper", "Papier — Place du Marché"),
+                       failure="did not load")
+    english = statement_markdown(audit_run("en", results=(*pages, paper)), partial_assessment(),
+                                 report_link=None)
+    assert "These pages could not be tested: Version légère; Papier. They count" in english
