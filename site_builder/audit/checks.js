@@ -23,7 +23,7 @@
   // An alt that is a file name: a picture's name with its extension, or a camera's or a
   // phone's automatic name (IMG_1234, DSC0001, PXL_20240101…), or a screenshot's.
   const FILE_EXTENSION = /\.(jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic|ico)$/i;
-  const CAMERA_NAME = /^(img|dsc[fn]?|dcim|pxl|pict?|photo|image|screenshot|capture|scan|mvimg|gopr|wp)[ _-]?\d{2,}/i;
+  const CAMERA_NAME = /^(img|dsc[fn]?|dcim|pxl|pict?|photo|image|screenshot|capture|scan|mvimg|gopr|wp)[_-]?\d{2,}([_-]\d+)*(\.\w+)?$/i;
 
   const norm = (text) => (text || "").replace(/\s+/g, " ").trim();
   const html = (el) => {
@@ -151,8 +151,12 @@
     if (!text) return false;
     if (FILE_EXTENSION.test(text) && !/\s/.test(text)) return true;
     if (CAMERA_NAME.test(text)) return true;
-    const base = decodeURIComponent((src || "").split(/[?#]/)[0].split("/").pop() || "");
-    return base !== "" && (text === base || text === base.replace(/\.[^.]+$/, ""));
+    let base = (src || "").split(/[?#]/)[0].split("/").pop() || "";
+    try { base = decodeURIComponent(base); } catch (e) { /* kept as written */ }
+    // The picture's own file name, whole, or without its extension when it reads as one
+    // (place-du-marche_02, not "arbre" for arbre.jpg, which may well describe it).
+    return base !== "" && (text === base ||
+      (text === base.replace(/\.[^.]+$/, "") && /[-_\d]/.test(text) && !/\s/.test(text)));
   };
   const pictures = () => {
     const list = Array.from(document.querySelectorAll(
