@@ -10,8 +10,10 @@ thing about them.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,7 @@ SEEDED = {
     "broken-skip-link": ("parole:skip-link", "keyboard"),
     "small-targets": ("parole:target-size-minimum", "default"),
     "clipped-text": ("parole:text-clipped", "large_text"),
+    "no-doctype": ("parole:doctype", "default"),
 }
 HOSTILE_BUT_CHECKED = ["hostile-dialogs", "hostile-navigation"]
 """Pages that open dialogs (alert, confirm, prompt, print) or popups, or go to another address:
@@ -242,3 +245,15 @@ def test_the_example_consultation_has_no_error(example_site: Path) -> None:
               for result in results for f in result.findings
               if rule(f.rule).severity == "error"]
     assert errors == []
+
+
+def test_a_caller_inside_an_event_loop_is_served_from_a_thread_of_its_own() -> None:
+    """Playwright's sync API (the test session's ``browser`` fixture), a notebook or a server
+    keeps an event loop running in its thread; ``check_pages`` must work there too."""
+    async def inside_a_loop(url: str) -> tuple[Environment, list[PageResult]]:
+        return check_pages(url, [_page("clean")], BrowserOptions(jobs=1, timeout_s=180), {})
+
+    # In a thread of the test's own, where no other loop runs (the session's may, here).
+    with serve_site(PAGES) as url, ThreadPoolExecutor(max_workers=1) as pool:
+        _environment, results = pool.submit(asyncio.run, inside_a_loop(url)).result()
+    assert results[0].failure is None and results[0].findings == ()

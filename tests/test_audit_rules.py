@@ -18,7 +18,7 @@ from site_builder.audit.rules import known_rules, rule, wcag_from_tags
 
 PAROLE_IDS = ("focus-order", "focus-visible", "focus-trap", "skip-link", "reflow",
               "text-clipped", "target-size-minimum", "target-size", "heading-order", "single-h1",
-              "link-text-vague", "link-text-duplicate", "alt-file-name")
+              "link-text-vague", "link-text-duplicate", "alt-file-name", "doctype")
 """The checks of the browser stage (DESIGN17, part A)."""
 RUN_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"}
 A_AA = RUN_TAGS - {"best-practice"}
@@ -56,6 +56,7 @@ def test_every_rgaa_number_exists_and_every_entry_speaks_both_languages() -> Non
     ("parole:text-clipped", ("10.4",), ("1.4.4",), "error"),
     ("parole:focus-trap", ("12.9",), ("2.1.2",), "error"),
     ("parole:alt-file-name", ("1.3",), ("1.1.1",), "error"),
+    ("parole:doctype", ("8.1",), ("4.1.1",), "error"),
     ("parole:link-text-vague", ("6.1",), ("2.4.4",), "error"),
     ("parole:link-text-duplicate", ("6.1",), ("2.4.4",), "warning"),
     ("parole:target-size", (), ("2.5.5",), "warning"),

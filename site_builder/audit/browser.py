@@ -17,10 +17,11 @@ import importlib.metadata
 import os
 import platform
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin, urlsplit
 
 import site_builder
@@ -83,7 +84,21 @@ def check_pages(base_url: str, pages: Sequence[AuditedPage], options: BrowserOpt
     except ImportError as error:
         raise BrowserMissing(say("audit.browser.no_extra", error=str(error))) from error
     run = _Run(base_url, options, dict(criteria_selectors), on_page, str(AXE_SCRIPT))
-    return asyncio.run(run.all(pages))
+    return _in_own_loop(lambda: run.all(pages))
+
+
+def _in_own_loop(
+    coroutine: Callable[[], Coroutine[Any, Any, tuple[Environment, list[PageResult]]]],
+) -> tuple[Environment, list[PageResult]]:
+    """Runs ``coroutine()`` in an event loop of its own. A caller that already runs one (a
+    notebook, a server, Playwright's sync API open in the same thread) cannot nest another:
+    then the loop runs in a thread of its own and this one waits for it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine())).result()
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,7 @@ class _Run:
         return Environment(parole=site_builder.__version__,
                            browser=f"Chromium {browser.version}", axe_core=axe_version,
                            playwright=importlib.metadata.version("playwright"),
-                           platform=platform.platform())
+                           platform=f"{platform.system()} {platform.machine()}")
 
     async def worker(self, browser: Browser, queue: Iterator[tuple[int, AuditedPage]],
                      results: list[PageResult | None]) -> None:

@@ -227,8 +227,23 @@
     applicable: parts.flatMap((p) => p.applicable),
   });
 
+  // RGAA 8.1: a document type, valid (HTML's is `<!DOCTYPE html>`), before the <html> element.
+  // Without it the browser renders in quirks mode, which changes how the page lays out.
+  const doctype = () => {
+    const type = document.doctype;
+    let message = "";
+    if (!type) message = "The page has no document type: its first line should be <!DOCTYPE html>.";
+    else if (type.name.toLowerCase() !== "html" || document.compatMode !== "CSS1Compat")
+      message = `The document type <!DOCTYPE ${type.name}> puts the browser in quirks mode: write <!DOCTYPE html>.`;
+    else if (document.firstElementChild !== document.documentElement ||
+             type.compareDocumentPosition(document.documentElement) !== Node.DOCUMENT_POSITION_FOLLOWING)
+      message = "The document type does not come before the <html> element.";
+    return {found: message ? [{rule: "doctype", el: document.documentElement, message}] : [],
+            applicable: ["doctype"]};
+  };
+
   const loaded = (selectors) => ({
-    ...report([headings(), links(), pictures(), targets()]),
+    ...report([doctype(), headings(), links(), pictures(), targets()]),
     present: present(selectors),
   });
 

@@ -17,7 +17,7 @@ the low-data edition, the 404 page, a page the collector answers with (receipt, 
 not yet open, not found), or the published audit report itself."""
 
 Condition = Literal["default", "dark", "forced_colors", "narrow", "large_text", "keyboard"]
-"""The state the page was in when a finding was made: as loaded (1280 × 800, light), with
+"""The state the page was in when a finding was made: as loaded (1280 by 800 px, light), with
 ``prefers-color-scheme: dark``, with forced colours, 320 CSS px wide, text at 200 %, or while
 tabbing through it."""
 
@@ -90,7 +90,8 @@ class Environment:
     axe_core: str
     playwright: str
     platform: str
-    """``platform.platform()``, e.g. "Linux-6.1.0-x86_64-with-glibc2.36"."""
+    """The system and the processor, e.g. "Linux x86_64": the statement publishes it, so not the
+    kernel's exact version."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ IMPACTS: Final[dict[str, Impact]] = {
     "skip-link": "moderate", "reflow": "serious", "text-clipped": "serious",
     "target-size-minimum": "serious", "target-size": "minor", "heading-order": "moderate",
     "single-h1": "moderate", "link-text-vague": "moderate", "link-text-duplicate": "minor",
-    "alt-file-name": "serious",
+    "alt-file-name": "serious", "doctype": "serious",
 }
 """How much each of parole's checks gets in a person's way, on axe-core's scale."""
 

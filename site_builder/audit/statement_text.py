@@ -28,7 +28,8 @@ language gets English."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
 """What Python-Markdown (with the tables extension MkDocs turns on) lets a backslash escape and
 what could otherwise start emphasis, code, a link, an image, a heading, an attribute list or a
-table cell (parentheses need no escape: with ``[`` escaped, no link can reach them). ``<``, ``>`` and ``&`` become entities instead: a backslash does not escape ``<``."""
+table cell (parentheses need no escape: with ``[`` escaped, no link can reach them). ``<``,
+``>`` and ``&`` become entities instead: a backslash does not escape ``<``."""
 _LINE_START = re.compile(r"^(\d+)\.|^[-+]")
 """Only meaningful at the start of a line: an ordered list ("1.") or a bullet."""
 _URL_SAFE = "/:?#@!$&'*+,;=%-._~"
