@@ -18,7 +18,7 @@ def parole(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_every_command_has_a_description() -> None:
     commands = subcommands(_parser())
-    assert {"build", "serve", "collect", "export", "stats", "purge", "delete", "new",
+    assert {"build", "serve", "collect", "export", "stats", "purge", "delete", "new", "audit",
             "help"} <= set(commands)
     for name, command in commands.items():
         assert (command.description or "").strip(), f"parole {name} --help has no description"

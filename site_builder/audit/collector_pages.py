@@ -111,7 +111,7 @@ def _form_pages(site_dir: Path, manifest: Manifest, today: date) -> list[_Render
         views.form_shell(collector, manifest), manifest, answer, words, today=open_day)))
     errors = _answered(lambda: answers.checked_answer(
         collector, manifest, _mistaken(manifest),
-        Arrival("online", partial(answers._form_again, collector))))
+        Arrival("online", partial(answers.form_again, collector))))
     if errors is not None:
         rendered.append(_Rendered("errors", errors))
     if manifest.closes is not None:

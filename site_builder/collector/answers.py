@@ -76,7 +76,7 @@ async def receive_answer(request: Request) -> Response:
                 collector, Refusal(say("collector.refusal.unknown_form",
                                        form=shown(submission.form_id))), None))
         check_dates(collector, manifest)
-        online = Arrival("online", partial(_form_again, collector), client=clients[0])
+        online = Arrival("online", partial(form_again, collector), client=clients[0])
         answer = checked_answer(collector, manifest, submission, online)
         return await _store(request, collector, manifest, answer,
                             () if submission.again else clients)
@@ -194,7 +194,7 @@ async def _store(
             if result.created else "sent_again" if ours else "asked_to_confirm")
     log.info("%s", say(f"collector.log.{what}", form=manifest.form.id))
     if not ours:
-        return _form_again(collector, manifest, answer.values, {}, 409, sent_already=True)
+        return form_again(collector, manifest, answer.values, {}, 409, sent_already=True)
     redirect = RedirectResponse(receipt_path(manifest, code, secret), status_code=303)
     return private(remember_sent(redirect, request, code, secret, action_path(manifest)))
 
@@ -244,7 +244,7 @@ def _salvage(manifest: Manifest, answers: dict[str, list[str]]) -> Values:
 
 # -- pages ---------------------------------------------------------------------------------------
 
-def _form_again(
+def form_again(
     collector: Collector,
     manifest: Manifest,
     values: dict[str, list[str]],
