@@ -60,7 +60,8 @@ def test_every_page_of_the_example_with_its_kind_and_title(example_site: Path) -
     assert kinds["/papier/avis-place/"] == "paper"
     assert kinds["/plan-du-site/"] == "site_map"
     assert kinds["/consultation-hors-ligne.html"] == "low_data"
-    assert "report" not in kinds.values() and "collector" not in kinds.values()
+    # The example publishes its own audit's report beside its statement (content/audit/).
+    assert kinds["/audit/"] == "report" and "collector" not in kinds.values()
     labels = {page.path: page.label for page in pages}
     assert labels["/faq/"] == "Questions fréquentes — Réaménager la place du Marché"
     assert labels["/papier/avis-place/"].startswith("Votre avis sur la place du Marché")
@@ -80,7 +81,7 @@ def test_a_published_report_is_a_report_and_files_in_progress_are_no_pages(
     example_site: Path, tmp_path: Path,
 ) -> None:
     site = shutil.copytree(example_site, tmp_path / "site")
-    (site / "audit").mkdir()
+    (site / "audit").mkdir(exist_ok=True)
     (site / "audit" / "index.html").write_text(
         "<!doctype html><html lang=fr><title>Rapport d\u2019audit</title>", encoding="utf-8")
     (site / ".index.html.partial.html").write_text("x", encoding="utf-8")
