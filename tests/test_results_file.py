@@ -14,7 +14,6 @@ import pytest
 from site_builder.messages import speaking
 from site_builder.results.file import (
     FORMAT,
-    PARTIAL,
     FreeTextResult,
     OptionResult,
     QuestionResult,
@@ -27,6 +26,7 @@ from site_builder.results.file import (
     write_results,
 )
 from site_builder.results.protect import HIDDEN, SMALL, protect
+from site_builder.safe_files import PARTIAL
 
 RESULTS = ResultsFile(
     form_id="avis", title="Votre avis", computed_at=datetime(2027, 3, 1, 9, 30, tzinfo=UTC),

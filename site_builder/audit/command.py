@@ -45,6 +45,7 @@ from site_builder.errors import ParoleError
 from site_builder.i18n import DEFAULT_LANGUAGE
 from site_builder.messages import say, use_language
 from site_builder.results.command import computation_time
+from site_builder.safe_files import replace_file
 
 if TYPE_CHECKING:
     from site_builder.audit.browser import BrowserOptions
@@ -287,7 +288,7 @@ def _write_statement(docs: Path, page: Path, run: AuditRun, assessment: Assessme
     text = statement_markdown(run, assessment, report_link=link)
     try:
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(text, encoding="utf-8")
+        replace_file(page, text)  # a build reading it meanwhile gets the old one or the new
     except OSError as error:
         raise AuditCommandError("audit.command.cannot_write", path=page.resolve(),
                                 error=error.strerror or error) from error

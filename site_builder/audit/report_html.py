@@ -17,8 +17,6 @@ half a file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -41,13 +39,12 @@ from site_builder.audit.rules import rule
 from site_builder.errors import ParoleError
 from site_builder.i18n import base_language, text_direction
 from site_builder.messages import say
+from site_builder.safe_files import replace_file
 
 if TYPE_CHECKING:
     from site_builder.audit.verdicts import Assessment
 
 REPORT_HTML = "index.html"
-PARTIAL = ".partial"
-"""The end of the name a report file is written under before it takes its place."""
 
 
 class ReportNotWrittenError(ParoleError):
@@ -223,54 +220,11 @@ def write_report(folder: Path, run: AuditRun, assessment: Assessment) -> None:
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` under a name of its own (a dot name MkDocs and web
-    servers leave alone), on disk, then in ``path``'s place at once."""
+    """``replace_file``, its failures said in the organizer's words."""
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                         prefix=f".{path.name}.", suffix=PARTIAL,
-                                         delete=False) as partial:
-            try:
-                partial.write(text)
-                partial.flush()
-                os.fsync(partial.fileno())
-            except BaseException:
-                Path(partial.name).unlink(missing_ok=True)
-                raise
-        started = Path(partial.name).stat().st_mtime
-        try:
-            Path(partial.name).replace(path)
-        except BaseException:
-            Path(partial.name).unlink(missing_ok=True)
-            raise
+        replace_file(path, text)
     except IsADirectoryError:
         raise ReportNotWrittenError(say("audit.report.file_is_folder", path=str(path))) from None
     except OSError as error:
         raise ReportNotWrittenError(say("audit.report.cannot_write", folder=str(path.parent),
                                         error=error.strerror or str(error))) from None
-    _sync_folder(path.parent)
-    _remove_left_partials(path, before=started)
-
-
-def _remove_left_partials(path: Path, *, before: float) -> None:
-    """Remove what runs that were cut off (killed, power cut) left under ``path``'s partial
-    names: those last written before this run's (one still writing would have written since)."""
-    for left in path.parent.glob(f".{path.name}.*{PARTIAL}"):
-        try:
-            if left.stat().st_mtime < before:
-                left.unlink()
-        except FileNotFoundError:  # another run finished with it meanwhile
-            continue
-
-
-def _sync_folder(folder: Path) -> None:
-    """Put the folder's new entry on disk too (where the system can: not on Windows)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

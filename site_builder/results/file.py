@@ -12,8 +12,6 @@ what to do (usually: run ``parole results`` again), never half read.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,10 +21,9 @@ from typing import Any
 from site_builder.errors import Problem
 from site_builder.messages import say
 from site_builder.results.protect import HIDDEN, SMALL, Count
+from site_builder.safe_files import replace_file
 
 FORMAT = 1
-PARTIAL = ".partial"
-"""The end of the name a results file is written under before it takes its place."""
 FOLDER = "parole-results"
 """Results files live in ``<docs>/<FOLDER>/<form id>.json`` (read by the build, not published
 as they are: the open data is their published form)."""
@@ -170,53 +167,13 @@ def results_data(results: ResultsFile) -> dict[str, Any]:
 def write_results(results: ResultsFile, docs_dir: Path) -> Path:
     """Write ``results`` beside the other results files, replacing the form's last one at once:
     a build reading meanwhile, a crash or a power cut leave the old file or the new one, never
-    half of one. The new file is written under a name of its own (two runs at once do not
-    write into each other), starting with a dot (MkDocs never publishes it) and not ending in
-    ``.json`` (the build never reads it), and on disk before it takes the file's place. What
-    an earlier run cut off (killed, power cut) left under such a name is removed then."""
+    half of one (``safe_files.replace_file``: the partial name starts with a dot, which MkDocs
+    never publishes, and does not end in ``.json``, which the build never reads)."""
     path = results_path(docs_dir, results.form_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(results_data(results), ensure_ascii=False, indent=2) + "\n"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                     prefix=f".{path.name}.", suffix=PARTIAL,
-                                     delete=False) as partial:
-        try:
-            partial.write(text)
-            partial.flush()
-            os.fsync(partial.fileno())
-        except BaseException:
-            Path(partial.name).unlink(missing_ok=True)
-            raise
-    started = Path(partial.name).stat().st_mtime
-    Path(partial.name).replace(path)
-    _sync_folder(path.parent)
-    _remove_left_partials(path, before=started)
+    replace_file(path, json.dumps(results_data(results), ensure_ascii=False, indent=2) + "\n")
     return path
 
-
-def _remove_left_partials(path: Path, *, before: float) -> None:
-    """Remove the partial files of ``path`` last written before ``before``: left by runs that
-    were cut off (one still writing would have written since)."""
-    for left in path.parent.glob(f".{path.name}.*{PARTIAL}"):
-        try:
-            if left.stat().st_mtime < before:
-                left.unlink()
-        except FileNotFoundError:  # another run finished with it meanwhile
-            continue
-
-
-def _sync_folder(folder: Path) -> None:
-    """Put the folder's new entry on disk too (where the system can: not on Windows)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ from bench.results_command import (
     answer_pool,
     manifest_text,
 )
-from site_builder.results.file import PARTIAL, read_results, results_data, results_path
+from site_builder.results.file import read_results, results_data, results_path
+from site_builder.safe_files import PARTIAL
 from site_builder.storage import open_storage
 from site_builder.storage.entry import NewBatch
 from site_builder.storage.moderation import REJECT_REASONS, text_digest
