@@ -77,7 +77,7 @@ def check_pages(base_url: str, pages: Sequence[AuditedPage], options: BrowserOpt
     """Checks ``pages`` (paths under ``base_url``) in Chromium; results in the order of ``pages``,
     ``on_page`` called with each as it finishes (for a progress line)."""
     try:
-        from axe_playwright_python.base import (  # type: ignore[import-untyped]  # noqa: PLC0415
+        from axe_playwright_python.base import (  # noqa: PLC0415
             AXE_SCRIPT,
         )
         from playwright.async_api import async_playwright  # noqa: PLC0415, F401 - optional extra
