@@ -6,9 +6,10 @@ site (``tests/sites/minimal``), built once.
 The command writes the report twice (``--output``, and ``<docs>/audit/`` for the statement to
 link) and then the statement page (``<docs>/accessibilite.md``). The rounds take turns: killed
 after a random delay (anywhere in the run, browser included), the moment a temporary file
-appears or changes in the report folder, in ``<docs>/audit/``, or the moment the statement file
-changes. Before each round the statement is the organizer's own hand-written page again, so
-that every round can tell the previous one from the new one. After each kill:
+appears or changes in the report folder, in ``<docs>/audit/``, or the moment the statement's
+temporary file appears or the statement changes. Before each round the statement is the
+organizer's own hand-written page again, so that every round can tell the previous one from
+the new one. After each kill:
 
 - each report file (``audit.json``, ``index.html``, in both folders) is the previous one byte
   for byte or a whole new one (``audit.json`` a complete document of every page audited, the
@@ -73,6 +74,17 @@ def temporary_files(folder: Path) -> list[Path]:
         if folder.is_dir() else []
 
 
+def _report_files(folder: Path) -> list[Path]:
+    return [folder / AUDIT_JSON, folder / REPORT_HTML]
+
+
+def _left(output: Path, docs: Path) -> list[Path]:
+    """Temporary files in the report folder, the docs' report folder and the docs folder
+    (the statement's)."""
+    return temporary_files(output) + temporary_files(docs / REPORT_FOLDER) + \
+        temporary_files(docs)
+
+
 def _stat(path: Path) -> tuple[int, int, int] | None:
     try:
         found = path.stat()
@@ -87,7 +99,9 @@ def _watch(files: Callable[[], list[Path]]) -> Callable[[], object]:
 
 
 def kill_when_changed(process: subprocess.Popen[bytes], look: Callable[[], object]) -> bool:
-    """SIGKILL ``process`` the moment ``look()`` differs from now; False when it ended first."""
+    """SIGKILL ``process`` the moment ``look()`` differs from now; False when it ended first.
+    The files watched include the one being replaced: a temporary file written and renamed
+    between two looks still changes it, and the kill comes at the latest just after."""
     before = look()
     while process.poll() is None:
         if look() != before:
@@ -138,17 +152,18 @@ def test_parole_audit_killed_leaves_whole_reports_and_statement(
     source = tmp_path / "consultation"
     shutil.copytree(SOURCE, source)
     build_site(source / "mkdocs.yml", source / "site")
-    output, docs_report = tmp_path / "report", source / "docs" / REPORT_FOLDER
-    statement = source / "docs" / STATEMENT
+    output, docs = tmp_path / "report", source / "docs"
+    docs_report, statement = docs / REPORT_FOLDER, docs / STATEMENT
     hand_written = statement.read_bytes()
     seconds = _complete(source, output)
     generated = statement.read_bytes()
     assert generated != hand_written
     pages = json.loads((output / AUDIT_JSON).read_text(encoding="utf-8"))["totals"]["pages"]
     watched: dict[str, Callable[[], object]] = {
-        MOMENTS[1]: _watch(lambda: temporary_files(output)),
-        MOMENTS[2]: _watch(lambda: temporary_files(docs_report)),
-        MOMENTS[3]: _watch(lambda: [statement]),
+        MOMENTS[1]: _watch(lambda: [*temporary_files(output), *_report_files(output)]),
+        MOMENTS[2]: _watch(lambda: [*temporary_files(docs_report),
+                                    *_report_files(docs_report)]),
+        MOMENTS[3]: _watch(lambda: [*temporary_files(docs), statement]),
     }
     rounds = scale.pick(4, 16)
     states: Counter[str] = Counter()
@@ -160,7 +175,7 @@ def test_parole_audit_killed_leaves_whole_reports_and_statement(
         statement.write_bytes(hand_written)  # the organizer's page, to tell old from new
         before = {folder: {name: (folder / name).read_bytes() for name in
                            (AUDIT_JSON, REPORT_HTML)} for folder in (output, docs_report)}
-        had_temporary = bool(temporary_files(output) or temporary_files(docs_report))
+        had_temporary = bool(_left(output, docs))
         process = _start(source, output)
         if moment == MOMENTS[0]:
             killed = kill_after(process, delays.uniform(0.05, 1.2 * seconds))
@@ -178,12 +193,12 @@ def test_parole_audit_killed_leaves_whole_reports_and_statement(
             f"{when}: the statement is neither the organizer's page nor the generated one "
             f"({len(now)} bytes): …{now[-200:]!r}")
         states[f"statement {PREVIOUS if now == hand_written else NEW}"] += 1
-        stray = temporary_files(output) + temporary_files(docs_report)
+        stray = _left(output, docs)
         if not killed:
             assert not stray, f"{when}: a run that ended left {stray} (before: {had_temporary})"
         left += bool(stray)
     _complete(source, output)
-    stray = temporary_files(output) + temporary_files(docs_report)
+    stray = _left(output, docs)
     assert not stray, f"the next run that ends leaves no temporary file: {stray}"
     assert statement.read_bytes() == generated
     figures.add("kill", {
@@ -198,4 +213,5 @@ def test_parole_audit_killed_leaves_whole_reports_and_statement(
         "integrity check": f"whole in {rounds} of {rounds} rounds",
         "seed": str(seed),
     })
-    assert sum(killed_writing.values()), "never killed while writing: the rounds proved nothing"
+    assert all(killed_writing[moment] for moment in MOMENTS[1:]), (
+        f"not killed at every moment of writing: {killed_writing}")
