@@ -27,7 +27,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,7 @@ def kill_after(process: subprocess.Popen[bytes], seconds: float) -> bool:
     return False
 
 
-def report_state(folder: Path, previous: dict[str, bytes | None], pages: int) -> dict[str, str]:
+def report_state(folder: Path, previous: Mapping[str, bytes | None], pages: int) -> dict[str, str]:
     """Each report file's state: ``PREVIOUS`` (byte for byte) or ``NEW`` (whole);
     AssertionError for anything else."""
     states = {}
