@@ -219,8 +219,13 @@ class _Run:
 
         await page.route("**/*", stay)
         try:
-            response = await page.goto(url, wait_until="load",
+            # Not goto's own wait for "load": a script that navigates away before the load
+            # event makes goto wait for that other navigation, which "204" never completes.
+            # The page's own document is the one to wait for.
+            response = await page.goto(url, wait_until="commit",
                                        timeout=self.options.timeout_s * 1000)
+            await page.wait_for_function("() => document.readyState === 'complete'",
+                                         timeout=self.options.timeout_s * 1000)
         except Error as error:
             raise _NotLoadedError(f"The page did not load: {_first(error)}.") from error
         if response is not None and response.status >= 400 and \

@@ -267,6 +267,23 @@
     }
   };
 
+  // What axe's contrast rule reads of the page, as one hash: when it is the same in dark mode
+  // as in light, the rule would find the same, and it is not run again (it is the slowest step).
+  const colourPrint = () => {
+    let hash = 2166136261;
+    for (const el of document.querySelectorAll("*")) {
+      const s = getComputedStyle(el);
+      const text = `${s.color}|${s.backgroundColor}|${s.backgroundImage}|${s.opacity}|${s.display}`;
+      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+    }
+    return hash >>> 0;
+  };
+  // With forced colours the browser paints every element in the system's own colour pairs,
+  // which contrast by design, except elements that opt out (forced-color-adjust: none): axe
+  // has something to find only on a page that has some.
+  const keepsColours = () => Array.from(document.querySelectorAll("*"))
+    .some((el) => getComputedStyle(el).forcedColorAdjust === "none");
+
   // ---------------------------------------------------------------- reflow and text size
   const scrolls = (el) => /(auto|scroll|hidden|clip)/.test(getComputedStyle(el).overflowX);
   const reflow = () => {
@@ -319,6 +336,6 @@
     return report([{found, applicable: ["text-clipped"]}]).findings;
   };
 
-  window.__parole = {norm, html, selectorOf, exposed, report, loaded, canvas, reflow, largeText,
-                     clipped};
+  window.__parole = {norm, html, selectorOf, exposed, report, loaded, canvas, colourPrint,
+                     keepsColours, reflow, largeText, clipped};
 })();

@@ -177,9 +177,14 @@ async def _colours(page: Page, check: PageCheck) -> None:
     as loaded is not reported again for the same rule."""
     await page.evaluate("() => document.activeElement && document.activeElement.blur()")
     seen = {(finding.rule, finding.selector) for finding in check.findings}
+    light = await page.evaluate("() => window.__parole.colourPrint()")
     await page.emulate_media(color_scheme="dark")
-    dark = axe_findings(await page.evaluate(RUN_AXE, CONTRAST_AXE), "dark")
+    dark: list[Finding] = []
+    if await page.evaluate("() => window.__parole.colourPrint()") != light:
+        dark = axe_findings(await page.evaluate(RUN_AXE, CONTRAST_AXE), "dark")
     await page.emulate_media(color_scheme="light", forced_colors="active")
-    forced = axe_findings(await page.evaluate(RUN_AXE, CONTRAST_AXE), "forced_colors")
+    forced: list[Finding] = []
+    if await page.evaluate("() => window.__parole.keepsColours()"):
+        forced = axe_findings(await page.evaluate(RUN_AXE, CONTRAST_AXE), "forced_colors")
     await page.emulate_media(color_scheme="light", forced_colors="none")
     check.findings.extend(f for f in dark + forced if (f.rule, f.selector) not in seen)
