@@ -260,6 +260,9 @@ def test_one_h1_headings_in_order_lang_and_nothing_external(language: str, lang:
     assert all(link.startswith(("#", "https://www.w3.org/WAI/WCAG22/Understanding/",
                                 "https://exemple.fr/consultation/")) for link in links), links
     assert page.index('<a class="skip" href="#content">') < page.index('<main id="content">')
+    # Published with the site, it has the landmarks of every page: one banner, one main, one
+    # contentinfo.
+    assert [outline.tags.count(tag) for tag in ("header", "main", "footer")] == [1, 1, 1]
     assert outline.tags.index("a") == outline.tags.index("body") + 1
     assert len(CSS.encode()) < 4096
     assert "prefers-color-scheme:dark" in CSS and "@media print" in CSS

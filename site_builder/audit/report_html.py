@@ -99,9 +99,13 @@ def report_html(run: AuditRun, assessment: Assessment) -> str:
     pages = "".join(page_section(run, index, result, findings, criteria=criteria, words=words)
                     for index, result, findings in listed)
     body = [
-        f'<a class="skip" href="#content">{words("skip")}</a><main id="content">',
+        f'<a class="skip" href="#content">{words("skip")}</a>',
+        # A page of the site when published: a banner naming the site and a footer, as every
+        # other page has.
+        f"<header><p>{site_name(run, words)} · "
+        f"{escape(words('dated', day=words.day(run.date)))}</p></header>",
+        '<main id="content">',
         f"<h1>{words('title')}</h1>",
-        f"<p>{site_name(run, words)} · {escape(words('dated', day=words.day(run.date)))}</p>",
         summary(run, assessment, counts, words),
         contents(bool(groups), listed, counts, words),
         shared_section(run, groups, criteria, words) if groups else "",
@@ -112,6 +116,7 @@ def report_html(run: AuditRun, assessment: Assessment) -> str:
         pages_section(run, counts, words),
         method_section(run, words),
         "</main>",
+        f"<footer><p>{escape(words('footer', version=run.environment.parole))}</p></footer>",
     ]
     title = escape(words("head_title", site=run.site_title))
     return (f'<!DOCTYPE html>\n<html lang="{words.language}">\n<head>\n<meta charset="utf-8">\n'

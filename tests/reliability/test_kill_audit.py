@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 
 from tests.audit_run_support import AUDIT_JSON, REPORT_HTML, audit_command, audit_environment
+from tests.reliability.command_kill import kill_after
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.test_kill import chosen_seed
 from tests.support import SITES, build_site
@@ -109,16 +110,6 @@ def kill_when_changed(process: subprocess.Popen[bytes], look: Callable[[], objec
             process.wait()
             return True
         time.sleep(POLL)
-    return False
-
-
-def kill_after(process: subprocess.Popen[bytes], seconds: float) -> bool:
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        return True
     return False
 
 
