@@ -19,22 +19,16 @@ from typing import Any
 import pytest
 import yaml
 
+from site_builder.audit import browser as audit_browser
 from site_builder.cli import build
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "tests" / "sites"
 GOLDENS = REPO / "tests" / "goldens"
-CHROMIUM = "/usr/bin/chromium"
-NO_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-"""Every host but this machine fails to resolve, at once: no DNS query leaves the machine, not
-even Chromium's own (it looks up accounts.google.com despite --disable-background-networking,
-which the reliability suites' network watch caught), and a page's third-party request fails the
-same way on every load."""
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-setuid-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-dev-shm-usage", NO_OTHER_HOSTS,
-]
+CHROMIUM = str(audit_browser.CHROMIUM)
+NO_OTHER_HOSTS = audit_browser.NO_OTHER_HOSTS
+CHROMIUM_ARGS = audit_browser.CHROMIUM_ARGS
+"""The tests start Chromium as ``parole audit`` does (``site_builder.audit.browser``)."""
 
 
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:

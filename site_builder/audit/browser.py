@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 CHROMIUM: Final = Path("/usr/bin/chromium")
 NO_OTHER_HOSTS: Final = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, "
                          "EXCLUDE localhost")
-"""Every host but this machine fails to resolve at once: an audited page's third-party request
-fails the same way on every run, and nothing leaves the machine."""
+"""Every host but this machine fails to resolve, at once: no DNS query leaves the machine, not
+even Chromium's own (it looks up accounts.google.com despite --disable-background-networking,
+which the reliability suites' network watch caught), and an audited page's third-party request
+fails the same way on every run."""
 CHROMIUM_ARGS: Final = [
     "--no-sandbox", "--disable-setuid-sandbox", "--disable-gpu", "--disable-quic",
     "--no-first-run", "--disable-background-networking", "--disable-component-update",
