@@ -9,10 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from site_builder.errors import ConfigError, Problem
 from site_builder.forms import located
+from site_builder.messages import say
+
+
+def load_config_document(path: Path, unreadable: str, fix: str) -> Mapping[str, Any]:
+    """``path`` (an existing ``mkdocs.yml``) read as plain YAML, any tag taken as written, for
+    the commands that need a few of its keys without MkDocs (``parole results``, ``parole
+    audit``). Unreadable: ``ConfigError`` with the command's messages ``unreadable`` (given
+    ``{error}``) and ``fix``; not a mapping: empty, so every key takes its default."""
+    try:
+        document = located.load_any_tags(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError([Problem(say(unreadable, error=error), say(fix),
+                                   file=str(path))]) from error
+    return document if isinstance(document, Mapping) else {}
+
 
 OptionPath = Sequence[str | int]
 """Keys and 0-based list positions from a plugin's options: ``("phases", 2, "end")``."""

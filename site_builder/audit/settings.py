@@ -15,11 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from site_builder.config_lines import ConfigLines
+from site_builder.config_lines import ConfigLines, load_config_document
 from site_builder.errors import ConfigError, Problem
-from site_builder.forms import located
 from site_builder.messages import say
 
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -60,14 +57,8 @@ def audit_settings(config: str | None) -> AuditSettings:
                                  DEFAULT_ACCESSIBILITY_PAGE)
         raise ConfigError([Problem(say("audit.command.config_missing", path=path.resolve()),
                                    say("audit.command.config_missing_fix"))])
-    try:
-        document = located.load_any_tags(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ConfigError([Problem(say("audit.command.config_unreadable", error=error),
-                                   say("audit.command.config_unreadable_fix"),
-                                   file=str(path))]) from error
-    if not isinstance(document, Mapping):
-        document = {}
+    document = load_config_document(path, "audit.command.config_unreadable",
+                                    "audit.command.config_unreadable_fix")
     reader = _Reader(document, path)
     options, _line = ConfigLines(document, "parole").options
     plugin = options if isinstance(options, Mapping) else {}

@@ -14,11 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from site_builder.config_lines import ConfigLines
+from site_builder.config_lines import ConfigLines, load_config_document
 from site_builder.errors import ConfigError, Problem
-from site_builder.forms import located
 from site_builder.messages import say
 from site_builder.results.protect import DEFAULT_MIN_COUNT
 
@@ -48,14 +45,8 @@ def results_settings(config: str | None, docs: Path | None) -> ResultsSettings:
         key = "results.command.no_config" if config is None else "results.command.config_missing"
         raise ConfigError([Problem(say(key, path=path.resolve()),
                                    say(f"{key}_fix", path=path))])
-    try:
-        document = located.load_any_tags(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ConfigError([Problem(say("results.command.config_unreadable", error=error),
-                                   say("results.command.config_unreadable_fix"),
-                                   file=str(path))]) from error
-    if not isinstance(document, Mapping):
-        document = {}
+    document = load_config_document(path, "results.command.config_unreadable",
+                                    "results.command.config_unreadable_fix")
     problems: list[Problem] = []
     lines = ConfigLines(document, "parole")
     min_count = _min_count(lines, path, problems)
