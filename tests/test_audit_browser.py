@@ -37,6 +37,7 @@ SEEDED = {
     "dark-contrast": ("axe:color-contrast", "dark"),
     "wide-table": ("parole:reflow", "narrow"),
     "focus-invisible": ("parole:focus-visible", "keyboard"),
+    "wide-screen-menu": ("parole:focus-visible", "keyboard"),
     "empty-link": ("axe:link-name", "default"),
     "duplicate-links": ("parole:link-text-duplicate", "default"),
     "vague-link": ("parole:link-text-vague", "default"),
@@ -50,7 +51,7 @@ SEEDED = {
     "clipped-text": ("parole:text-clipped", "large_text"),
     "no-doctype": ("parole:doctype", "default"),
 }
-HOSTILE_BUT_CHECKED = ["hostile-dialogs", "hostile-navigation"]
+HOSTILE_BUT_CHECKED = ["hostile-dialogs", "hostile-navigation", "hostile-next-page"]
 """Pages that open dialogs (alert, confirm, prompt, print) or popups, or go to another address:
 checked all the same, on their own address."""
 
@@ -135,6 +136,16 @@ def test_targets_under_24_px_are_errors_and_under_44_warnings(seeded: SeededRun)
     assert all(f.rule.startswith("parole:target-size") for f in seeded.findings("small-targets"))
 
 
+def test_duplicate_link_texts_say_where_each_link_goes_as_the_site_does(
+        seeded: SeededRun) -> None:
+    """The site's own addresses without the audit server's origin: its port changes from run
+    to run, and means nothing to the person reading the report."""
+    [finding] = [f for f in seeded.findings("duplicate-links")
+                 if f.rule == "parole:link-text-duplicate"]
+    assert finding.message == ('Another link on this page has the same text "le budget" but goes '
+                               'to /clean.html#budget, this one to /clean.html#projet.')
+
+
 def test_heading_findings_name_what_is_wrong(seeded: SeededRun) -> None:
     jump = [f for f in seeded.findings("heading-jump") if f.rule == "parole:heading-order"]
     assert [f.selector for f in jump] == ["#projet"]
@@ -186,9 +197,10 @@ def test_dialogs_popups_and_navigation_away_do_not_stop_the_check(seeded: Seeded
 def unreachable() -> dict[str, PageResult]:
     refused = f"http://127.0.0.1:{free_port()}/"
     pages = [_page("hostile-loop"), _page("hostile-huge"),
-             AuditedPage(path=refused, kind="page", label="refused")]
+             AuditedPage(path=refused, kind="page", label="refused"), _page("clean")]
     with serve_site(PAGES) as url:
-        _, results = check_pages(url, pages, BrowserOptions(jobs=2, timeout_s=5), SELECTORS)
+        # One page at a time: the clean page comes in the tab the others failed in.
+        _, results = check_pages(url, pages, BrowserOptions(jobs=1, timeout_s=5), SELECTORS)
     return {result.page.label: result for result in results}
 
 
@@ -208,6 +220,35 @@ def test_a_script_that_never_ends_is_a_failure_not_a_hang(
 def test_a_huge_page_ends_with_a_failure_or_findings(unreachable: dict[str, PageResult]) -> None:
     result = unreachable["hostile-huge"]
     assert result.failure or result.applicable
+
+
+def test_a_page_after_failed_ones_is_checked_as_if_alone(
+        unreachable: dict[str, PageResult], seeded: SeededRun) -> None:
+    assert unreachable["clean"].failure is None
+    assert unreachable["clean"].findings == ()
+    assert unreachable["clean"].applicable == seeded.results["clean"].applicable
+
+
+def test_pages_that_share_a_tab_do_not_change_each_others_results() -> None:
+    """One tab checks the pages one after the other: what a page leaves behind (a narrow window,
+    dark mode, larger text, focus, a dialog, a navigation held back, a page that keeps going to
+    the next page's address) must not show on the next.
+    Compared with each page checked alone, in a tab of its own (as many jobs as pages)."""
+    names = ["wide-table", "wide-screen-menu", "hostile-navigation", "dark-contrast",
+             "hostile-dialogs", "clipped-text", "hostile-next-page", "clean", "focus-invisible",
+             "missing-alt"]
+    pages = [_page(name) for name in names]
+    with serve_site(PAGES) as url:
+        _, in_turn = check_pages(url, pages, BrowserOptions(jobs=1, timeout_s=180), SELECTORS)
+        _, alone = check_pages(url, pages, BrowserOptions(jobs=len(pages), timeout_s=180),
+                               SELECTORS)
+
+    def outcome(result: PageResult) -> tuple[object, ...]:
+        findings = sorted((f.rule, f.condition, f.selector, f.message) for f in result.findings)
+        return result.failure, findings, result.applicable, result.present
+
+    assert [outcome(result) for result in in_turn] == [outcome(result) for result in alone]
+    assert all(result.failure is None for result in in_turn)
 
 
 def test_a_missing_browser_says_what_to_install() -> None:

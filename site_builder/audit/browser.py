@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import site_builder
 from site_builder.audit.model import AuditedPage, Environment, PageResult
-from site_builder.audit.page_checks import PageCheck, check_page, inject
+from site_builder.audit.page_checks import PageCheck, check_page, checks_script
 from site_builder.errors import ParoleError
 from site_builder.messages import say
 
@@ -48,6 +48,9 @@ CHROMIUM_ARGS: Final = [
 WIDTH: Final = 1280
 HEIGHT: Final = 800
 """The window every page is checked in first (a laptop's); the reflow check narrows it."""
+NO_POPUPS: Final = "window.open = () => null;"
+"""What a popup blocker does, before a page's own scripts run: a popup would take the focus from
+the tab while its keyboard is checked. The "popup" guard stays for what this misses."""
 CLOSE_TIMEOUT_S: Final = 5.0
 """How long closing a tab or a context may take before it is left behind (a hung page)."""
 
@@ -149,39 +152,41 @@ class _Run:
 
     async def worker(self, browser: Browser, queue: Iterator[tuple[int, AuditedPage]],
                      results: list[PageResult | None]) -> None:
-        """Takes the next page until none is left; a context that saw a page fail is replaced
-        (a hung or crashed renderer must not slow the next page down)."""
-        context: BrowserContext | None = None
+        """Takes the next page until none is left, in a tab of its own reused from page to page;
+        a tab that saw a page fail is thrown away with its context (a hung or crashed renderer
+        must not slow the next page down)."""
+        from playwright.async_api import Error  # noqa: PLC0415 - optional extra
+
+        tab: _Tab | None = None
         try:
             for index, audited in queue:
-                if context is None:
-                    context = await browser.new_context(
-                        viewport={"width": WIDTH, "height": HEIGHT}, color_scheme="light",
-                        service_workers="block")
-                result = await self.one(context, audited)
-                if result.failure is not None:
-                    await _close(context)
-                    context = None
+                start = time.monotonic()
+                try:
+                    if tab is None:
+                        tab = await _Tab.open(browser, self.axe_script)
+                except Error as error:
+                    result = PageResult(page=audited, seconds=time.monotonic() - start,
+                                        failure=f"The browser could not open a tab: "
+                                                f"{_first(error)}.")
+                else:
+                    result = await self.one(tab, audited, start)
+                if result.failure is not None and tab is not None:
+                    await tab.close()
+                    tab = None
                 results[index] = result
                 if self.on_page is not None:
                     self.on_page(result)
         finally:
-            if context is not None:
-                await _close(context)
+            if tab is not None:
+                await tab.close()
 
-    async def one(self, context: BrowserContext, audited: AuditedPage) -> PageResult:
+    async def one(self, tab: _Tab, audited: AuditedPage, start: float) -> PageResult:
         from playwright.async_api import Error  # noqa: PLC0415 - optional extra
 
-        start = time.monotonic()
+        timeout = self.options.timeout_s
         failure: str
         try:
-            page = await context.new_page()
-        except Error as error:
-            return PageResult(page=audited, seconds=time.monotonic() - start,
-                              failure=f"The browser could not open a tab: {_first(error)}.")
-        timeout = self.options.timeout_s
-        try:
-            check = await asyncio.wait_for(self.load_and_check(page, audited), timeout)
+            check = await asyncio.wait_for(self.load_and_check(tab, audited), timeout)
         except TimeoutError:
             failure = (f"The page was not checked within {timeout:g} s: it did not finish "
                        "loading, or a script kept the browser busy.")
@@ -193,52 +198,94 @@ class _Run:
             return PageResult(page=audited, findings=tuple(check.findings),
                               applicable=frozenset(check.applicable),
                               present=frozenset(check.present), seconds=time.monotonic() - start)
-        finally:
-            await _close(page)
         return PageResult(page=audited, failure=failure, seconds=time.monotonic() - start)
 
-    async def load_and_check(self, page: Page, audited: AuditedPage) -> PageCheck:
-        """Loads the page with its guards on, then checks it."""
+    async def load_and_check(self, tab: _Tab, audited: AuditedPage) -> PageCheck:
+        """Loads the page in the tab, then checks it."""
+        url = urljoin(self.base_url, audited.path.lstrip("/"))
+        status = await tab.load(url, self.options.timeout_s)
+        if status >= 400 and audited.kind not in ("not_found", "collector"):
+            raise _NotLoadedError(f"The server answered {status} instead of the page.")
+        return await check_page(tab.page, self.selectors)
+
+
+class _Tab:
+    """A worker's tab, in a browser context of its own, guarded once for every page it loads:
+    its dialogs are dismissed, its popups closed, and any navigation but the one to the page
+    being checked is stopped.
+
+    Pages follow one another in the same tab: a navigation within the site keeps its renderer
+    process, where a new tab for each page started one (that cost as much as checking a small
+    page). axe-core and parole's checks are added to every document the tab loads, its frames'
+    included, before the document's own scripts run."""
+
+    def __init__(self, context: BrowserContext, page: Page) -> None:
+        self.context = context
+        self.page = page
+        self.wanted = ""
+        """The address (without fragment) of the page being checked."""
+        self.started = False
+        """Whether the navigation to ``wanted`` has begun: the tab's only one allowed."""
+
+    @classmethod
+    async def open(cls, browser: Browser, axe_script: str) -> _Tab:
+        context = await browser.new_context(
+            viewport={"width": WIDTH, "height": HEIGHT}, color_scheme="light",
+            service_workers="block")
+        try:
+            await context.add_init_script(script=f"{NO_POPUPS}\n{axe_script}\n{checks_script()}")
+            tab = cls(context, await context.new_page())
+            tab.page.on("dialog", lambda dialog: dialog.dismiss())
+            tab.page.on("popup", lambda popup: popup.close())
+            await tab.page.route("**/*", tab.stay)
+        except BaseException:
+            await _close(context)
+            raise
+        return tab
+
+    async def stay(self, route: Route, request: Request) -> None:
+        """The tab loads the page being checked once, when asked by ``load``; any other
+        navigation gets "204 No Content", which leaves the page where it is (an aborted one would
+        show an error page instead). ``load``'s navigation is the one without a referrer: one
+        started by a page carries the page's address, so the page before cannot take the place
+        of the next one by going to its address first."""
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            if self.started or "referer" in request.headers or \
+                    _without_fragment(request.url) != self.wanted:
+                await route.fulfill(status=204)
+                return
+            self.started = True
+        await route.continue_()
+
+    async def load(self, url: str, timeout_s: float) -> int:
+        """Loads ``url`` in the window every page starts in; the HTTP status it came with."""
         from playwright.async_api import Error  # noqa: PLC0415 - optional extra
 
-        url = urljoin(self.base_url, audited.path.lstrip("/"))
-        page.on("dialog", lambda dialog: dialog.dismiss())
-        page.on("popup", lambda popup: popup.close())
-        wanted = urlsplit(url)._replace(fragment="").geturl()
-        started = False
-
-        async def stay(route: Route, request: Request) -> None:
-            """The page's own address loads once; any other navigation of the tab gets "204 No
-            Content", which leaves the page where it is (an aborted one would show an error
-            page instead)."""
-            nonlocal started
-            if request.is_navigation_request() and request.frame == page.main_frame:
-                if started or urlsplit(request.url)._replace(fragment="").geturl() != wanted:
-                    await route.fulfill(status=204)
-                    return
-                started = True
-            await route.continue_()
-
-        await page.route("**/*", stay)
+        if self.page.viewport_size != {"width": WIDTH, "height": HEIGHT}:
+            await self.page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+        self.wanted, self.started = _without_fragment(url), False
         try:
             # Not goto's own wait for "load": a script that navigates away before the load
             # event makes goto wait for that other navigation, which "204" never completes.
             # The page's own document is the one to wait for.
-            response = await page.goto(url, wait_until="commit",
-                                       timeout=self.options.timeout_s * 1000)
-            await page.wait_for_function("() => document.readyState === 'complete'",
-                                         timeout=self.options.timeout_s * 1000)
+            response = await self.page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+            await self.page.wait_for_function("() => document.readyState === 'complete'",
+                                              timeout=timeout_s * 1000)
         except Error as error:
             raise _NotLoadedError(f"The page did not load: {_first(error)}.") from error
-        if response is not None and response.status >= 400 and \
-                audited.kind not in ("not_found", "collector"):
-            raise _NotLoadedError(f"The server answered {response.status} instead of the page.")
-        await inject(page, self.axe_script)
-        return await check_page(page, self.selectors)
+        return response.status if response is not None else 200
+
+    async def close(self) -> None:
+        """Closes the tab's context; one that hangs or crashed is left to the browser's end."""
+        await _close(self.context)
 
 
-async def _close(closable: BrowserContext | Page) -> None:
-    """Closes a tab or a context; one that hangs or crashed is left to the browser's end."""
+def _without_fragment(url: str) -> str:
+    return urlsplit(url)._replace(fragment="").geturl()
+
+
+async def _close(closable: BrowserContext) -> None:
+    """Closes a context; one that hangs or crashed is left to the browser's end."""
     with contextlib.suppress(Exception):
         await asyncio.wait_for(closable.close(), CLOSE_TIMEOUT_S)
 

@@ -104,20 +104,9 @@ def axe_findings(result: dict[str, Any], condition: Condition) -> list[Finding]:
     return findings
 
 
-async def inject(page: Page, axe_script: str) -> None:
-    """axe-core and ``checks.js`` into the page (and axe into its frames, which axe asks about
-    their part of the page)."""
-    await page.evaluate(checks_script())
-    for frame in page.frames:
-        try:
-            await frame.evaluate(axe_script)
-        except Exception:  # a frame gone or cross-origin: axe says "incomplete" for it
-            if frame is page.main_frame:
-                raise
-
-
 async def check_page(page: Page, criteria_selectors: Mapping[str, str]) -> PageCheck:
-    """Runs every check on ``page``, loaded at 1280 x 800 with ``inject`` done."""
+    """Runs every check on ``page``, loaded at 1280 x 800 with axe-core and ``checks_script()``
+    in it."""
     check = PageCheck()
     loaded = await page.evaluate("(s) => window.__parole.loaded(s)", dict(criteria_selectors))
     check.parole(loaded["findings"], "default")
