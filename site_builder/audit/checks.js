@@ -120,6 +120,9 @@
     return {found, applicable: list.length > 0 ? ["heading-order", "single-h1"] : ["single-h1"]};
   };
 
+  // An address as the report shows it: the site's own without the test server's origin
+  // (http://127.0.0.1:<port>, a different port on every run), any other in full.
+  const shown = (href) => href.startsWith(location.origin + "/") ? href.slice(location.origin.length) : href;
   const links = () => {
     const found = [];
     const list = Array.from(document.querySelectorAll("a[href], area[href], [role='link']"))
@@ -140,7 +143,7 @@
       } else if (firstHref.get(key) !== href) {
         found.push({rule: "link-text-duplicate", el, message:
           `Another link on this page has the same text "${name}" but goes to ` +
-          `${firstHref.get(key)}, this one to ${href}.`});
+          `${shown(firstHref.get(key))}, this one to ${shown(href)}.`});
       }
     }
     return {found, applicable: list.length ? ["link-text-vague", "link-text-duplicate"] : []};
