@@ -76,7 +76,7 @@ class SeededRun:
 
 @pytest.fixture(scope="module")
 def seeded() -> SeededRun:
-    names = ["clean", *SEEDED, *HOSTILE_BUT_CHECKED]
+    names = ["clean", "autofocus", *SEEDED, *HOSTILE_BUT_CHECKED]
     reported: list[str] = []
     with serve_site(PAGES) as url:
         # A long limit: the machine's load must not turn a slow page into a failure here.
@@ -98,6 +98,14 @@ def test_each_seeded_problem_is_found_with_its_rule_and_condition(seeded: Seeded
 
 def test_the_clean_page_has_no_finding_at_all(seeded: SeededRun) -> None:
     assert seeded.findings("clean") == ()
+
+
+def test_a_page_that_moves_the_focus_as_it_loads_is_walked_from_its_top(
+        seeded: SeededRun) -> None:
+    """An autofocus (the collector's error summary has one) moves the focus once the page is
+    rendered; the keyboard is still walked from the top of the page, skip link first."""
+    assert seeded.findings("autofocus") == ()
+    assert {"parole:skip-link", "parole:focus-order"} <= seeded.results["autofocus"].applicable
 
 
 def test_dark_mode_contrast_is_reported_in_dark_mode_only(seeded: SeededRun) -> None:
@@ -171,7 +179,7 @@ def test_applicable_holds_the_rules_that_found_something_to_check(seeded: Seeded
 
 
 def test_results_come_in_the_order_of_the_pages_and_each_is_reported(seeded: SeededRun) -> None:
-    assert seeded.order == ["clean", *SEEDED, *HOSTILE_BUT_CHECKED]
+    assert seeded.order == ["clean", "autofocus", *SEEDED, *HOSTILE_BUT_CHECKED]
     assert sorted(seeded.reported) == sorted(seeded.order)
     assert all(result.seconds > 0 for result in seeded.results.values())
 

@@ -48,6 +48,8 @@ CHROMIUM_ARGS: Final = [
 WIDTH: Final = 1280
 HEIGHT: Final = 800
 """The window every page is checked in first (a laptop's); the reflow check narrows it."""
+AFTER_TWO_FRAMES: Final = ("() => new Promise((done) => "
+                           "requestAnimationFrame(() => requestAnimationFrame(() => done())))")
 NO_POPUPS: Final = "window.open = () => null;"
 """What a popup blocker does, before a page's own scripts run: a popup would take the focus from
 the tab while its keyboard is checked. The "popup" guard stays for what this misses."""
@@ -271,6 +273,9 @@ class _Tab:
             response = await self.page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
             await self.page.wait_for_function("() => document.readyState === 'complete'",
                                               timeout=timeout_s * 1000)
+            # Checked as a person first sees it: once the browser has rendered it, which is
+            # when an autofocus moves the focus (the collector's error page has one).
+            await self.page.evaluate(AFTER_TWO_FRAMES)
         except Error as error:
             raise _NotLoadedError(f"The page did not load: {_first(error)}.") from error
         return response.status if response is not None else 200

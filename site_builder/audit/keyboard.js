@@ -46,7 +46,16 @@
     const style = document.createElement("style");
     style.textContent = "*,*::before,*::after{transition:none!important;animation:none!important}";
     (document.head || document.documentElement).appendChild(style);
+    // Tab from the top of the page, as after loading it: no element focused, and the point Tab
+    // starts from moved back to the start (a blur alone leaves it where an autofocus put it).
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    if (document.body) {
+      const top = document.createElement("span");
+      top.tabIndex = -1;
+      document.body.prepend(top);
+      top.focus({preventScroll: true});
+      top.remove();
+    }
     const expected = tabbable();
     const looks = new Map();
     for (const el of Array.from(document.querySelectorAll(TABBABLE)).slice(0, limit)) looks.set(el, look(el));
