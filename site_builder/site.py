@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_FRENCH_PHONE = re.compile(r"(?:0|\+33|0033)([1-9]\d{8})")
+_INTERNATIONAL_PHONE = re.compile(r"\+[1-9]\d{6,14}")
+
+
+def tel_uri(number: str) -> str | None:
+    """The ``tel:`` address of a phone number as an organizer writes it, in E.164 form: a French
+    number (``01 84 60 12 34``, ``+33 (0)1 84 60 12 34`` → ``tel:+33184601234``) or one already
+    international (``+44 20 7946 0000``). ``None`` for anything else (a short number such as
+    3939 has no international form, and a ``tel:`` address without one is not valid): it is
+    shown as written, without a link. One form everywhere, so that two links to the same number
+    on a page are one destination."""
+    compact = re.sub(r"[\s.\-/]|\(0\)", "", number)
+    french = _FRENCH_PHONE.fullmatch(compact)
+    if french:
+        return f"tel:+33{french.group(1)}"
+    if _INTERNATIONAL_PHONE.fullmatch(compact):
+        return f"tel:{compact}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,8 +52,5 @@ class SiteInfo:
 
     @property
     def phone_uri(self) -> str | None:
-        """``tel:`` address of the organizer's phone (digits and a leading +)."""
-        if not self.organizer_phone:
-            return None
-        digits = "".join(ch for ch in self.organizer_phone if ch.isdigit() or ch == "+")
-        return f"tel:{digits}"
+        """``tel:`` address of the organizer's phone (``tel_uri``), if it has one."""
+        return tel_uri(self.organizer_phone) if self.organizer_phone else None

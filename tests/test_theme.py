@@ -15,6 +15,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, FloatRect, Locator, Page
 
+from site_builder.site import tel_uri
 from tests.support import (
     REPO,
     assert_golden,
@@ -172,7 +173,7 @@ def test_the_footer_holds_the_contact_and_the_footer_links(site: Path) -> None:
     footer = _html(site, "projet/budget/index.html").split("<footer", 1)[1]
     for expected in (
         '<a href="mailto:mairie@essai.example">mairie@essai.example</a>',
-        '<a href="tel:0123456789" dir="ltr">01 23 45 67 89</a>',
+        '<a href="tel:+33123456789" dir="ltr">01 23 45 67 89</a>',
         "1 place de la Mairie, 00000 Essai",
         '<a href="../../aide/">Se faire aider près de chez vous</a>',
         '<a href="../../accessibilite/">Accessibilité</a>',
@@ -180,6 +181,34 @@ def test_the_footer_holds_the_contact_and_the_footer_links(site: Path) -> None:
         '<a href="../../plan-du-site/">Plan du site</a>',
     ):
         assert expected in footer
+
+
+@pytest.mark.parametrize(("written", "uri"), [
+    ("01 84 60 12 34", "tel:+33184601234"),
+    ("01.84.60.12.34", "tel:+33184601234"),
+    ("+33 (0)1 84 60 12 34", "tel:+33184601234"),
+    ("0033 1 84 60 12 34", "tel:+33184601234"),
+    ("+44 20 7946 0000", "tel:+442079460000"),
+    ("3939", None),
+    ("01 84 60", None),
+    ("la mairie, aux heures d'ouverture", None),
+])
+def test_phone_numbers_get_one_tel_address_in_e164(written: str, uri: str | None) -> None:
+    """One form everywhere (the footer, the statement): two links to the same number on one
+    page must not look like two destinations."""
+    assert tel_uri(written) == uri
+
+
+def test_a_phone_number_without_international_form_is_shown_without_a_link(
+        tmp_path: Path) -> None:
+    organizer = {**CONFIG["plugins"][0]["parole"]["organizer"], "phone": "3939"}
+    config = {**CONFIG, "plugins": [{"parole": {**CONFIG["plugins"][0]["parole"],
+                                                "organizer": organizer}}],
+              "theme": {"name": "parole"}}
+    site_dir = build_site(write_site(tmp_path, PAGES, **config), tmp_path / "site")
+    footer = _html(site_dir, "index.html").split("<footer", 1)[1]
+    assert '<span dir="ltr">3939</span>' in footer
+    assert "tel:" not in footer
 
 
 def test_the_404_page_links_home_site_map_and_help_with_absolute_urls(site: Path) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import yaml
 
 from site_builder.i18n import base_language
+from site_builder.site import tel_uri
 
 STATEMENT_LANGUAGES = ("fr", "en")
 """French follows the RGAA model; English the EU model (Decision 2018/1523); any other site
@@ -35,8 +36,6 @@ _LINE_START = re.compile(r"^(\d+)\.|^[-+]")
 _URL_SAFE = "/:?#@!$&'*+,;=%-._~"
 """What a link's address keeps as is; spaces, parentheses and angle brackets are encoded."""
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-_FRENCH_PHONE = re.compile(r"(?:0|\+33|0033)([1-9]\d{8})")
-_INTERNATIONAL_PHONE = re.compile(r"\+[1-9]\d{6,14}")
 
 
 def statement_language(language: str) -> str:
@@ -125,16 +124,10 @@ def email_link(address: str) -> str:
 
 
 def phone_link(number: str) -> str:
-    """The number as written, linked as ``tel:`` in E.164 form when it is a French number
-    (``01 84 60 12 34`` → ``tel:+33184601234``) or already international (``+44 …``);
+    """The number as written, linked to its ``tel:`` address (``site.tel_uri``) when it has one;
     anything else as plain text."""
-    digits = re.sub(r"[\s.\-/]|\(0\)", "", number)
-    french = _FRENCH_PHONE.fullmatch(digits)
-    if french:
-        return link(number.strip(), f"tel:+33{french.group(1)}")
-    if _INTERNATIONAL_PHONE.fullmatch(digits):
-        return link(number.strip(), f"tel:{digits}")
-    return escape(number)
+    uri = tel_uri(number)
+    return link(number.strip(), uri) if uri else escape(number)
 
 
 def address_text(address: str) -> str:
