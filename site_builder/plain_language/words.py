@@ -1,0 +1,98 @@
+"""Words of a sentence as the measure counts them, and each language's common words.
+
+A word is a run of letters, apostrophes inside it included (« l'école », « aujourd'hui »,
+« don't » are one word each: one word said, not two); a hyphen parts two words (« c'est-à-dire »
+is three). A number is a word too (« 2026 ») and counts one syllable per digit, up to four: about
+what « deux mille vingt-six » or « vingt-trois » take to say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from site_builder.plain_language.syllables_en import count_english
+from site_builder.plain_language.syllables_fr import count_french
+
+SUPPORTED_LANGUAGES = ("fr", "en")
+_COUNTERS = {"fr": count_french, "en": count_english}
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*['\u2019]?|\d+(?:[.,]\d+)*")
+_NUMBER_SYLLABLES_MAX = 4
+_SPELLED_LETTERS = {"w": 3}
+"""An acronym read letter by letter: one syllable a letter, « double-vé » three."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a sentence: as written, where it starts in the sentence, its syllables."""
+
+    text: str
+    start: int
+    syllables: int
+
+    @property
+    def is_number(self) -> bool:
+        return self.text[0].isdigit()
+
+
+def count_syllables(word: str, language: str) -> int:
+    """The syllables ``word`` takes to say in ``language`` (``fr`` or ``en``): at least 1 for a
+    word with a letter or a digit, 0 for one without. An acronym of capitals (« HLM ») is spelled
+    letter by letter; a number counts one syllable per digit, up to four."""
+    counter = _COUNTERS.get(language)
+    if counter is None:
+        raise ValueError(f"no syllable counter for {language!r}: "
+                         f"choose one of {', '.join(SUPPORTED_LANGUAGES)}")
+    digits = sum(character.isdigit() for character in word)
+    if digits and not any(character.isalpha() for character in word):
+        return min(digits, _NUMBER_SYLLABLES_MAX)
+    letters = [character for character in word if character.isalpha()]
+    if 2 <= len(letters) <= 6 and all(character.isupper() for character in letters):
+        return sum(_SPELLED_LETTERS.get(character.lower(), 1) for character in letters)
+    return counter(word)
+
+
+def sentence_words(sentence: str, language: str) -> list[Word]:
+    """The words of ``sentence`` with their syllables in ``language``."""
+    return [Word(found.group().rstrip("'\u2019"), found.start(),
+                 count_syllables(found.group(), language))
+            for found in _TOKEN.finditer(sentence)]
+
+
+@cache
+def _ranks(language: str) -> dict[str, int]:
+    """The language's common words (``data/common-<language>.txt``, most frequent first) with
+    their rank, 0 for the most frequent; empty for a language without a list."""
+    try:
+        text = (resources.files("site_builder.plain_language") / "data"
+                / f"common-{language}.txt").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    words = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.startswith("#")]
+    return {word: rank for rank, word in reversed(list(enumerate(words)))}
+
+
+def common_words(language: str) -> frozenset[str]:
+    """The language's common words, in lower case."""
+    return frozenset(_ranks(language))
+
+
+def frequency_rank(word: str, language: str) -> int | None:
+    """``word``'s rank among the language's common words (0: the most frequent), any case;
+    None when it is not one of them."""
+    return _ranks(language).get(word.lower())
+
+
+def is_common(word: str, language: str) -> bool:
+    """Whether ``word`` (any case) or its singular is among the language's common words; an
+    elided article or pronoun is left aside (« l'organisation » is « organisation »)."""
+    common = _ranks(language)
+    lower = word.lower().replace("\u2019", "'")
+    if "'" in lower:
+        lower = lower.rsplit("'", 1)[-1] if language == "fr" else lower
+    if lower in common:
+        return True
+    return len(lower) > 3 and lower[-1] in "sx" and lower[:-1] in common
