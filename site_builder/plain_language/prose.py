@@ -61,12 +61,16 @@ _IMAGE = re.compile(r"!\[([^\]]*)\](?:\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?
 _LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\])")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 _AUTOLINK = re.compile(r"<(?:[a-z][a-z0-9+.-]*:|[^\s@<>]+@)[^\s<>]*>", re.IGNORECASE)
-_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
+_URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)\S+?(?=[.,;:!?)\]»\"']*(?:\s|$))",
+                  re.IGNORECASE)
+"""An address written as it is, without the punctuation after it (which may end a sentence)."""
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _ATTRIBUTES = re.compile(r"\{\s*:?\s*[#.][^}]*\}")
 _EMPHASIS = re.compile(r"\*+|~~|==|\^\^|(?<!\w)_+|_+(?!\w)")
 _SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+_SPACE_BEFORE_STOP = re.compile(r" ([.,])(?!\w)")
+"""A space left before a full stop or a comma by what was taken out (« sur https://… . »)."""
 _PRIVATE = 0xE000
 """Escaped characters wait in the private use area while the markup around them goes."""
 
@@ -108,7 +112,7 @@ def inline_text(text: str) -> str:
     text = html.unescape(text)
     text = "".join(chr(ord(character) - _PRIVATE) if _PRIVATE <= ord(character) < _PRIVATE + 128
                    else character for character in text)
-    return _SPACES.sub(" ", text).strip()
+    return _SPACE_BEFORE_STOP.sub(r"\1", _SPACES.sub(" ", text)).strip()
 
 
 def _hidden_lines(lines: list[str], front_matter: bool) -> set[int]:

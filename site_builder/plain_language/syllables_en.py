@@ -124,4 +124,5 @@ def _hiatus(word: str) -> int:
     extra += len(re.findall(r"[aeiou]ing", word))
     extra += len(re.findall(r"ism$|isms$", word))
     extra += len(re.findall(r"thm$", word))
+    extra += len(re.findall(r"^coo(?=[rp])", word))  # « co-or-di-nate », « co-op-er-ate »
     return extra

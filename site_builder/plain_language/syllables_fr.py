@@ -138,7 +138,7 @@ def is_verb_ending(word: str) -> bool:
         return False  # a word of the list; or « dent », « vent »: the ending is the only vowel
     if word.endswith("ment"):
         return ((word.endswith(("aiment", "èment", "rment", "lment"))
-                 and word not in {"serment", "sarment"})
+                 and word not in {"serment", "sarment", "vraiment", "gaiement"})
                 or (word.endswith("omment") and word != "comment")
                 or word in _MUTE_MENT)
     if word.endswith(("tient", "vient")):

@@ -86,13 +86,28 @@ def frequency_rank(word: str, language: str) -> int | None:
     return _ranks(language).get(word.lower())
 
 
+_FRENCH_ENDINGS = ("aient", "eront", "erez", "ions", "iez", "ons", "ent", "ait", "ais", "era",
+                   "ez", "ées", "és", "ée", "é")
+"""Verb endings whose infinitive in -er is looked up (« participez »: « participer »)."""
+_ENGLISH_ENDINGS = ("ing", "ed", "es", "ly", "s")
+
+
 def is_common(word: str, language: str) -> bool:
-    """Whether ``word`` (any case) or its singular is among the language's common words; an
-    elided article or pronoun is left aside (« l'organisation » is « organisation »)."""
+    """Whether ``word`` (any case) is among the language's common words, or its singular, or
+    the infinitive of a verb form (« participez », « organisées »; « supporting »); an elided
+    article or pronoun is left aside (« l'organisation » is « organisation »)."""
     common = _ranks(language)
     lower = word.lower().replace("\u2019", "'")
-    if "'" in lower:
-        lower = lower.rsplit("'", 1)[-1] if language == "fr" else lower
-    if lower in common:
-        return True
-    return len(lower) > 3 and lower[-1] in "sx" and lower[:-1] in common
+    if language == "fr" and "'" in lower:
+        lower = lower.rsplit("'", 1)[-1]
+    candidates = [lower]
+    if len(lower) > 3 and lower[-1] in "sx":
+        candidates.append(lower[:-1])
+    if language == "fr":
+        candidates += [lower[:-len(ending)] + "er" for ending in _FRENCH_ENDINGS
+                       if lower.endswith(ending) and len(lower) - len(ending) >= 3]
+    else:
+        candidates += [stem for ending in _ENGLISH_ENDINGS
+                       if lower.endswith(ending) and len(lower) - len(ending) >= 3
+                       for stem in (lower[:-len(ending)], lower[:-len(ending)] + "e")]
+    return any(candidate in common for candidate in candidates)

@@ -1,0 +1,133 @@
+"""What the measure reads of a page's markdown: the prose a reader reads, each sentence at its
+line."""
+
+from __future__ import annotations
+
+from site_builder.plain_language import TARGETS, analyse_markdown
+from site_builder.plain_language.prose import Sentence, abbreviation_definitions, sentences
+
+PAGE = """\
+---
+title: La place du marché
+plain_language: falc
+---
+# Donner son avis
+
+La mairie veut votre avis. Elle lira
+chaque réponse. Merci !
+
+```form
+id: avis-place
+title: Votre avis
+fields: []
+```
+
+```python
+print("Ceci n'est pas une phrase.")
+```
+
+    un bloc de code indenté.
+
+- Un premier point
+- Un second point
+  sur deux lignes.
+
+| Lieu | Heure |
+|------|-------|
+| Mairie | 9 h |
+
+Lisez [le plan](plan.pdf "Plan") et voyez ![la carte](img/carte.png).
+Écrivez à <contact@belval.fr> ou sur https://belval.fr/avis.
+Tapez `parole build` puis **entrée**.
+<p class="note">Un texte <em>dans</em> du HTML.</p>
+<!-- un commentaire
+sur deux lignes -->
+Fin.
+
+*[HLM]: habitation à loyer modéré
+"""
+
+
+def _read(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
+    return [(sentence.line, sentence.text) for sentence in sentences(markdown, first_line)]
+
+
+def test_the_prose_of_a_page_and_the_line_of_each_sentence() -> None:
+    assert _read(PAGE) == [
+        (5, "Donner son avis"),                     # a heading: a sentence of its own
+        (7, "La mairie veut votre avis."),
+        (7, "Elle lira chaque réponse."),           # starts on line 7, ends on line 8
+        (8, "Merci !"),
+        (22, "Un premier point"),                   # a list item: a sentence of its own
+        (23, "Un second point sur deux lignes."),
+        (26, "Lieu"), (26, "Heure"),                # each cell, not the table's markup
+        (28, "Mairie"), (28, "9 h"),
+        (30, "Lisez le plan et voyez la carte."),   # link text and image text, not paths
+        (31, "Écrivez à ou sur."),                  # addresses are not prose
+        (32, "Tapez puis entrée."),                 # nor is inline code
+        (33, "Un texte dans du HTML."),
+        (36, "Fin."),
+    ]
+
+
+def test_the_page_without_its_front_matter_keeps_its_lines() -> None:
+    body = PAGE.split("---\n", 2)[2]
+    assert _read(body, first_line=5) == _read(PAGE)
+
+
+def test_a_page_without_front_matter_may_start_with_a_rule() -> None:
+    # the plugin passes the page without its front matter: a rule there is not front matter
+    assert _read("---\nUne phrase.\n---\nUne autre.\n", first_line=4) == [
+        (5, "Une phrase."), (7, "Une autre.")]
+    # a whole file starting with --- does have front matter
+    assert _read("---\ntitle: x\n---\nUne phrase.\n") == [(4, "Une phrase.")]
+
+
+def test_setext_headings_blockquotes_admonitions_and_footnotes() -> None:
+    markdown = "\n".join([
+        "Titre",                                  # 1
+        "=====",                                  # 2
+        "> Une citation",                         # 3
+        "> sur deux lignes.",                     # 4
+        "",                                       # 5
+        '!!! note "À savoir"',                    # 6
+        "    Le marché ouvre à 8 h.",             # 7
+        "",                                       # 8
+        "1. Premier.",                            # 9
+        "2. Second.",                             # 10
+        "",                                       # 11
+        "[^1]: Une note.",                        # 12
+        "[plan]: https://belval.fr/plan.pdf",     # 13
+        "{: .classe }",                           # 14
+        "***",                                    # 15
+    ])
+    assert _read(markdown) == [
+        (1, "Titre"), (3, "Une citation sur deux lignes."), (6, "À savoir"),
+        (7, "Le marché ouvre à 8 h."), (9, "Premier."), (10, "Second."), (12, "Une note."),
+    ]
+
+
+def test_abbreviations_in_sentences_do_not_end_them() -> None:
+    assert _read("M. Dupont viendra, p. ex. lundi. Merci.") == [
+        (1, "M. Dupont viendra, p. ex. lundi."), (1, "Merci.")]
+
+
+def test_html_entities_escapes_and_emphasis() -> None:
+    assert _read("Un *mot* et un __autre__ &amp; un \\*vrai\\* astérisque.") == [
+        (1, "Un mot et un autre & un *vrai* astérisque.")]
+    assert _read("Le fichier mon_fichier_final reste.") == [
+        (1, "Le fichier mon_fichier_final reste.")]
+
+
+def test_abbreviation_definitions() -> None:
+    assert abbreviation_definitions(PAGE) == {"HLM": "habitation à loyer modéré"}
+
+
+def test_analyse_markdown_counts_only_prose_and_reports_lines() -> None:
+    page = analyse_markdown(PAGE, "fr", TARGETS["default"])
+    assert page.sentences == 15
+    markdown = "# Titre\n\n```form\nid: x\n```\n\nLa place (voir le plan) sera belle.\n"
+    page = analyse_markdown(markdown, "fr", TARGETS["default"], first_line=10)
+    assert [(sentence.line, sentence.text) for sentence in page.flagged] == [
+        (16, "La place (voir le plan) sera belle.")]
+    assert sentences("", 1) == [] and isinstance(sentences("Un.", 1)[0], Sentence)
