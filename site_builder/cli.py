@@ -2,7 +2,8 @@
 ``site_builder.new_consultation``), ``build`` and ``serve`` (which wrap MkDocs, today's engine, so
 organizers learn one command), ``collect`` (the collector), the data commands ``export``,
 ``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``), ``audit`` (the
-site's accessibility checked in Chromium, ``site_builder.audit.command``), and ``help``.
+site's accessibility checked in Chromium, ``site_builder.audit.command``), ``readability``
+(which sentences of a page to simplify, ``site_builder.readability_command``) and ``help``.
 
 ``build`` is strict by default: a warning (a missing page, a page over its weight budget) stops
 the build, so nothing broken is published by accident. ``serve`` is a preview: it builds the
@@ -50,6 +51,7 @@ from site_builder.i18n import DEFAULT_LANGUAGE
 from site_builder.messages import say, use_language
 from site_builder.mkdocs_words import MkDocsInOurWords, abort_message
 from site_builder.new_consultation import add_new_command, run_new
+from site_builder.readability_command import add_readability_command, run_readability
 
 log = logging.getLogger("parole")
 
@@ -110,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
                          help=say("startup.help.new_secret"))
     add_data_commands(commands)
     add_audit_command(commands)
+    add_readability_command(commands)
     add_new_command(commands)
     help_command = commands.add_parser(
         "help", help=say("cli.help.help"), description=say("cli.help.help_description"))
@@ -221,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "help":
         return _help(parser, arguments.topic)
-    on_their_own = {"new": run_new, "audit": run_audit,
+    on_their_own = {"new": run_new, "audit": run_audit, "readability": run_readability,
                     **dict.fromkeys(DATA_COMMANDS, run_data_command)}
     if arguments.command in on_their_own:  # each sets its language and reports its errors
         return on_their_own[arguments.command](arguments)
