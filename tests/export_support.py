@@ -156,7 +156,8 @@ class MemoryStorage:
             receipt=f"ANSW{len(self.rows) + 1:04d}", form_id=answer.form_id,
             form_version=answer.form_version, values=answer.values, channel=answer.channel,
             received_at=answer.received_at, expires_at=answer.expires_at,
-            quarantined=answer.quarantined, entered_by=answer.entered_by, marks=answer.marks)
+            quarantined=answer.quarantined, entered_by=answer.entered_by, marks=answer.marks,
+            language=answer.language)
         self.rows.append(stored)
         return StoreResult(stored, created=True)
 

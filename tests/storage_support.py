@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -103,3 +104,21 @@ def record_over_newest(storage: Storage, verdict: NewVerdict) -> Verdict:
         if (earlier.receipt, earlier.field_id) == (receipt, verdict.field_id):
             newest = earlier.id
     return storage.record_verdict(verdict, supersedes=newest)
+
+
+# Databases of older releases (tests/test_storage_language.py, test_storage_verdicts.py)
+
+def plant_answer(url: str, receipt: str, values: dict[str, list[str]], *,
+                 channel: str = "online", entered_by: str | None = None,
+                 batch_id: int | None = None, sheet: int | None = None,
+                 fingerprint: str = "fingerprint-1") -> None:
+    """An answer to ``budget`` as parole wrote it before schema version 5 (issue #18), behind
+    the storage's back: today's ``store`` writes ``language`` too, a column older schemas lack.
+    Received at ``T0``."""
+    received = "2025-03-01T09:30:00.000000Z" if url.startswith("sqlite") else T0
+    raw_sql(url, "INSERT INTO answers (receipt, form_id, form_version, channel, received_at,"
+            " values_json, fingerprint, entered_by, batch_id, sheet)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (receipt, "budget", "v1", channel, received,
+             json.dumps(values, ensure_ascii=False, separators=(",", ":")), fingerprint,
+             entered_by, batch_id, sheet))

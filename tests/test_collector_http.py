@@ -407,8 +407,8 @@ def test_the_admin_export_offers_the_workbook(collector: RunningCollector) -> No
                            "Saisie par", "Laissées en blanc", "Illisibles ou nulles")
 
 
-STATS_KEYS = {"form", "title", "answers", "quarantined", "per_day", "per_channel", "questions",
-              "marks", "batches"}
+STATS_KEYS = {"form", "title", "answers", "quarantined", "per_day", "per_channel", "per_language",
+              "questions", "marks", "batches"}
 BATCH_KEYS = {"batch", "place", "collected_on", "sheets_counted", "entered", "difference",
               "sheets", "closed", "closed_at"}
 

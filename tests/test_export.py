@@ -124,6 +124,7 @@ def test_json_holds_raw_values_and_leaves_out_quarantined_answers(
     ]
     assert document["answers"][2] == {
         "receipt": "ANSW-0003", "received_at": "2025-03-15T09:00:00+01:00", "channel": "assisted",
+        "language": "fr",
         "form_version": NEW_FORM.version, "batch": None, "place": None, "entered_by": None,
         "blank": [], "spoiled": [], "values": SAMPLE[2][3],
     }

@@ -28,6 +28,7 @@ from tests.storage_support import (
     count,
     new_answer,
     new_batch,
+    plant_answer,
     raw_sql,
     record_over_newest,
     sheet_entry,
@@ -224,20 +225,23 @@ def test_upgrading_a_version_3_database_keeps_its_data(
         third_release.setattr(migrations, "SQLITE", migrations.SQLITE[:3])
         third_release.setattr(migrations, "POSTGRES", migrations.POSTGRES[:3])
         before = open_storage(storage_url)
-        receipt = answered(before)
         batch = before.create_batch(new_batch())
-        sheet = before.enter_sheet(sheet_entry(batch.id), double=False).sheet.receipt
+        # Answers as the version-3 parole wrote them (today's code writes later columns too).
+        plant_answer(storage_url, "ABCDEFGH", VALUES)
+        plant_answer(storage_url, "ABCDEFGJ", VALUES, channel="paper", entered_by="alice",
+                     batch_id=batch.id, sheet=1, fingerprint="fingerprint-2")
         assert before.schema_version() == 3
-        answers, batches = list(before.answers("budget")), before.batches()
+        batches = before.batches()
         before.close()
     upgraded = open_storage(storage_url)
     try:
         assert upgraded.schema_version() == LATEST
-        assert list(upgraded.answers("budget")) == answers
+        assert [answer.receipt for answer in upgraded.answers("budget")] == [
+            "ABCDEFGH", "ABCDEFGJ"]
         assert upgraded.batches() == batches
-        assert upgraded.get(sheet) is not None
+        assert upgraded.get("ABCDEFGJ") is not None
         assert list(upgraded.verdicts("budget")) == []
-        stored = record_over_newest(upgraded, verdict(receipt))
+        stored = record_over_newest(upgraded, verdict("ABCDEFGH"))
         assert list(upgraded.verdicts("budget")) == [stored]
     finally:
         upgraded.close()

@@ -17,12 +17,15 @@ joined by ``"; "``). Two choices change it:
   its column (the newest version's first), and the collector accepted no other value.
 
 After the questions come ``receipt``, ``received_at`` (a time in the consultation's zone, see
-``site_builder.time_zones``), ``channel`` and ``form_version``, then what says where a paper or
-assisted answer came from: ``batch`` (the number of its batch of paper sheets), ``place`` (that
-batch's place), ``entered_by`` (the mediator who typed it in or recorded it; empty online), and
-``blank`` and ``spoiled``: the ids of the questions the paper sheet left blank, or answered in a
-way that cannot be read or counted, joined by ``"; "``. A question so marked has an empty cell
-(and, ``wide``, empty flags rather than 0s): a mark is never turned into an option.
+``site_builder.time_zones``), ``channel``, ``language`` (the language of the page the answer
+came from, a tag such as ``ar``: answers in every language count together; an answer stored
+before parole recorded it has its form's own language) and ``form_version``, then what says
+where a paper or assisted answer came from: ``batch`` (the number of its batch of paper
+sheets), ``place`` (that batch's place), ``entered_by`` (the mediator who typed it in or
+recorded it; empty online), and ``blank`` and ``spoiled``: the ids of the questions the paper
+sheet left blank, or answered in a way that cannot be read or counted, joined by ``"; "``. A
+question so marked has an empty cell (and, ``wide``, empty flags rather than 0s): a mark is
+never turned into an option.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from site_builder.collector.columns import (
 from site_builder.errors import ParoleError
 from site_builder.forms.model import ANSWER_COLUMNS, Option
 from site_builder.messages import say, speaking
-from site_builder.storage.base import CHANNELS, StoredAnswer
+from site_builder.storage.base import CHANNELS, StoredAnswer, answer_language
 from site_builder.storage.entry import Batch
 from site_builder.storage.receipts import format_receipt
 from site_builder.time_zones import default_time_zone, time_zone, time_zone_fix
@@ -106,7 +109,8 @@ def answer_table(storage: AnswerReader, form_id: str, *, labels: bool = False, w
     with speaking(known.language if labels else "en"):
         columns = [column for question in known.questions
                    for column in _question_columns(question, labels=labels, wide=wide)]
-        columns += _answer_columns(zone, batches, known.ids, labels=labels)
+        columns += _answer_columns(zone, batches, known.ids, labels=labels,
+                                   language=known.language)
     return AnswerTable(known, tuple(columns), zone, batches)
 
 
@@ -182,13 +186,16 @@ def batch_place(answer: StoredAnswer, batches: Mapping[int, Batch]) -> str | Non
 
 
 def _answer_columns(zone: ZoneInfo, batches: Mapping[int, Batch], order: Sequence[str], *,
-                    labels: bool) -> list[Column]:
+                    labels: bool, language: str | None = None) -> list[Column]:
+    """The answer columns (``ANSWER_COLUMNS``); ``language`` is the form's own, the language
+    of the answers that have none stored."""
     channel_names = {channel: say(f"export.channel.{channel}") for channel in CHANNELS}
     readers: dict[str, Callable[[StoredAnswer], Cell]] = {
         "receipt": lambda answer: format_receipt(answer.receipt),
         "received_at": lambda answer: received_at(answer, zone),
         "channel": (lambda answer: channel_names.get(answer.channel, answer.channel)) if labels
         else (lambda answer: answer.channel),
+        "language": lambda answer: answer_language(answer, language) or "",
         "form_version": lambda answer: answer.form_version,
         "batch": lambda answer: "" if answer.batch_id is None else answer.batch_id,
         "place": lambda answer: batch_place(answer, batches) or "",

@@ -2,9 +2,9 @@
 is ``export_xlsx``'s.
 
 Columns: see ``answer_table`` (the questions, newest version first, then those only older
-versions had, then ``receipt``, ``received_at``, ``channel``, ``form_version``, ``batch``,
-``place``, ``entered_by``, ``blank`` and ``spoiled``; ``labels`` and ``wide`` change the
-questions' columns). One row per answer, oldest first; quarantined answers (the honeypot was
+versions had, then ``receipt``, ``received_at``, ``channel``, ``language``, ``form_version``,
+``batch``, ``place``, ``entered_by``, ``blank`` and ``spoiled``; ``labels`` and ``wide`` change
+the questions' columns). One row per answer, oldest first; quarantined answers (the honeypot was
 filled) and pending ones (a paper sheet whose double entry does not agree yet) are never
 exported. ``received_at`` is written in the consultation's time zone with its offset
 (``2025-03-14T10:26:53+01:00``, ISO 8601).
@@ -44,6 +44,7 @@ from site_builder.collector.answer_table import (
 )
 from site_builder.collector.answer_table import received_at as received_in_zone
 from site_builder.collector.columns import AnswerReader
+from site_builder.storage.base import answer_language
 from site_builder.storage.receipts import format_receipt
 
 BOM = "\ufeff"
@@ -92,8 +93,10 @@ def _csv_chunks(storage: AnswerReader, table: AnswerTable) -> Iterator[str]:
 def iter_json(storage: AnswerReader, form_id: str, *,
               zone_name: str | None = None) -> Iterator[str]:
     """The JSON export of ``form_id`` in chunks (one answer each), together one JSON document:
-    ``{"form", "columns", "answers": [{"receipt", "received_at", "channel", "form_version",
-    "batch", "place", "entered_by", "blank", "spoiled", "values": {field id: [values]}}]}``,
+    ``{"form", "columns", "answers": [{"receipt", "received_at", "channel", "language",
+    "form_version", "batch", "place", "entered_by", "blank", "spoiled", "values": {field id:
+    [values]}}]}``, ``language`` the tag of the page's language (``ar``; the form's own for an
+    answer stored before parole recorded it),
     ``received_at`` in the consultation's time zone (or ``zone_name``); ``batch``, ``place``
     and ``entered_by`` null for an answer that has none (online); ``blank`` and ``spoiled``
     lists of question ids. Raises ``UnknownForm`` (or ``UnknownTimeZone``) at once."""
@@ -114,6 +117,7 @@ def _json_chunks(storage: AnswerReader, table: AnswerTable) -> Iterator[str]:
             "receipt": format_receipt(answer.receipt),
             "received_at": time_text(received_in_zone(answer, table.zone)),
             "channel": answer.channel,
+            "language": answer_language(answer, table.known.language),
             "form_version": answer.form_version,
             "batch": answer.batch_id,
             "place": batch_place(answer, table.batches),

@@ -3,17 +3,17 @@
 Three sheets, named and headed in the form's language:
 
 1. **Tally** (the sheet the workbook opens on): the form, when it was exported and in which time
-   zone, the number of answers, per channel, then one row per option of every choice, select
-   and scale question: the question, the option's label and value, how many answers chose it
-   and their share (what ``parole stats`` counts). When paper answers came in, then one row per
-   question: how many sheets left it blank and how many spoiled it, counted apart from the
-   options.
+   zone, the number of answers, per channel (and per language when the answers came in several),
+   then one row per option of every choice, select and scale question: the question, the
+   option's label and value, how many answers chose it and their share (what ``parole stats``
+   counts). When paper answers came in, then one row per question: how many sheets left it
+   blank and how many spoiled it, counted apart from the options.
 2. **Answers**: one row per answer, oldest first, as ``answer_table`` lays it out with
    ``labels`` and ``wide``: questions' texts as headers, options' labels as values, one 0/1
    column per option of a checkbox group, scale steps as numbers, then the receipt, the time of
    arrival (a date cell in the consultation's time zone whose format writes the offset:
-   ``2025-03-14 10:26:53+01:00``), the channel, the form version, the batch of paper sheets,
-   its place, who entered the answer, and the questions left blank or spoiled.
+   ``2025-03-14 10:26:53+01:00``), the channel, the language, the form version, the batch of
+   paper sheets, its place, who entered the answer, and the questions left blank or spoiled.
 3. **Columns**: each column of the answers sheet, its question code, type, option value and what
    it holds.
 
@@ -67,7 +67,7 @@ def write_xlsx(storage: AnswerReader, form_id: str, target: Path | IO[bytes], *,
         tally_sheet = workbook.create_sheet(say("export.sheet.tally"))
         answers_sheet = workbook.create_sheet(say("export.sheet.answers"))
         columns_sheet = workbook.create_sheet(say("export.sheet.columns"))
-        tally = Tally(counted_questions(table.known))
+        tally = Tally(counted_questions(table.known), language=table.known.language)
         _start(answers_sheet, len(table.columns))
         answers_sheet.append(_header_row(answers_sheet, table.headers))
         scales = [column.question is not None and column.question.type == "scale"
@@ -141,6 +141,10 @@ def _write_tally(sheet: WriteOnlyWorksheet, table: AnswerTable, tally: Tally,
     for channel, count in tally.channels.items():
         name = say(f"export.channel.{channel}") if channel in CHANNELS else channel
         sheet.append([_text(say("export.tally.channel", channel=name)), count])
+    languages = tally.per_language()
+    if len(languages) > 1:  # a form published in several languages (issue #18)
+        for language, count in languages.items():
+            sheet.append([_text(say("export.tally.language", language=language)), count])
     sheet.append([])
     sheet.append(_header_row(sheet, [say(f"export.tally.{key}") for key in
                                      ("question", "option", "value", "count", "share")]))

@@ -1,5 +1,6 @@
-"""How many answers each form has: per day, per channel, per option of its choice questions, and
-what the paper sheets say besides: their batches, and the questions they left blank or spoiled.
+"""How many answers each form has: per day, per channel, per language of the page they came from,
+per option of its choice questions, and what the paper sheets say besides: their batches, and the
+questions they left blank or spoiled.
 
 For ``parole stats`` (a plain text report, ``stats_report``) and the collector's ``/admin/stats``
 (JSON, ``stats_json``). Counts read the answers one at a time, like the export, so memory does
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
@@ -78,6 +79,10 @@ class FormStats:
     """Every question in form order (0 included), with its blank and spoiled counts."""
     batches: tuple[BatchProgress, ...] = ()
     """The form's batches of paper sheets, oldest first, with their sheets' states."""
+    per_language: dict[str, int] = field(default_factory=dict)
+    """Answers per language of the page they came from (issue #18: one form published in
+    several languages, its answers counted together): the form's own language first, then
+    the others by tag (``Tally.per_language``)."""
 
     @property
     def paper(self) -> bool:
@@ -96,13 +101,17 @@ class Tally:
     writes the answers, in the same pass; ``parole results`` too, with its own ``day_of``: the
     consultation's days, a paper sheet on the day it was collected)."""
 
-    def __init__(self, questions: Sequence[Question], *,
+    def __init__(self, questions: Sequence[Question], *, language: str | None = None,
                  day_of: Callable[[StoredAnswer], date] = arrival_day) -> None:
         self.questions = tuple(questions)
         self.day_of = day_of
         self.answers = 0
         self.days: Counter[date] = Counter()
         self.channels: Counter[str] = Counter(dict.fromkeys(CHANNELS, 0))
+        self.language = language
+        """The form's own language: that of the answers stored without one."""
+        self.languages: Counter[str] = Counter()
+        """Answers per language of the page they came from (``StoredAnswer.language``)."""
         self.chosen: dict[str, Counter[str]] = {question.id: Counter() for question in questions}
         self.answered: Counter[str] = Counter()
         """Field id of one of ``questions`` → how many answers chose at least one of its
@@ -116,6 +125,7 @@ class Tally:
         self.answers += 1
         self.days[self.day_of(answer)] += 1
         self.channels[answer.channel] += 1
+        self.languages[answer.language or self.language or ""] += 1
         values, marks, answered = answer.values, answer.marks, self.answered
         for field_id, counter in self.chosen.items():
             chosen = values.get(field_id)
@@ -125,6 +135,13 @@ class Tally:
                 answered[field_id] += 1
         for field_id, mark in marks.items():
             self.marked.setdefault(field_id, Counter())[mark] += 1
+
+    def per_language(self) -> dict[str, int]:
+        """Answers per language: the form's own first (0 included), then the others by tag.
+        An answer whose form says no language at all (no stored version) counts under ""."""
+        own = [self.language] if self.language else []
+        others = sorted(language for language in self.languages if language not in own)
+        return {language: self.languages[language] for language in own + others}
 
     def skipped(self, field_id: str) -> int:
         """Answers that neither chose an option of ``field_id`` nor marked it: left out online,
@@ -160,7 +177,7 @@ def form_stats(storage: AnswerReader, form_id: str) -> FormStats:
     """Count the answers of ``form_id``; raises ``UnknownForm`` if the database lacks it."""
     check_known(storage, form_id)
     known = form_questions(storage, form_id)
-    tally = Tally(counted_questions(known))
+    tally = Tally(counted_questions(known), language=known.language)
     for answer in storage.answers(form_id):
         tally.add(answer)
     quarantined = sum(1 for _ in storage.answers(form_id, quarantined=True))
@@ -172,6 +189,7 @@ def form_stats(storage: AnswerReader, form_id: str) -> FormStats:
         quarantined=quarantined,
         per_day=dict(sorted(tally.days.items())),
         per_channel=dict(tally.channels),
+        per_language=tally.per_language(),
         questions=tuple(
             QuestionStats(question.id, question.label, question.type,
                           tally.option_counts(question, question.options))
@@ -190,7 +208,7 @@ def all_stats(storage: AnswerReader) -> list[FormStats]:
 def stats_json(stats: FormStats | Sequence[FormStats]) -> dict[str, Any]:
     """JSON-ready statistics: one form's object, or ``{"forms": [...]}`` for a list of them.
     ``batches``: one object per batch of paper sheets (``batch_json``); ``marks``: every
-    question's ``{"id", "label", "blank", "spoiled"}``."""
+    question's ``{"id", "label", "blank", "spoiled"}``; ``per_language``: language tag → answers."""
     if not isinstance(stats, FormStats):
         return {"forms": [stats_json(form) for form in stats]}
     return {
@@ -200,6 +218,7 @@ def stats_json(stats: FormStats | Sequence[FormStats]) -> dict[str, Any]:
         "quarantined": stats.quarantined,
         "per_day": {day.isoformat(): count for day, count in stats.per_day.items()},
         "per_channel": stats.per_channel,
+        "per_language": stats.per_language,
         "questions": [
             {"id": question.field_id, "label": question.label, "type": question.type,
              "options": [{"value": option.value, "label": option.label, "count": option.count}

@@ -38,6 +38,7 @@ def _form_text(stats: FormStats) -> str:
     lines += ["", "  " + say("stats.per_day"), *_table(
         [(day.isoformat(), count) for day, count in stats.per_day.items()])]
     lines += ["", "  " + say("stats.per_channel"), *_table(list(stats.per_channel.items()))]
+    lines += ["", "  " + say("stats.per_language"), *_table(list(stats.per_language.items()))]
     if stats.batches:
         lines += ["", "  " + say("stats.batches"), *_batches_text(stats.batches)]
     for question in stats.questions:

@@ -27,15 +27,15 @@ def insert_answer(tx: Transaction, answer: NewAnswer, *, batch_id: int | None = 
         inserted = tx.all(
             "INSERT INTO answers (receipt, form_id, form_version, channel, received_at,"
             " expires_at, values_json, fingerprint, client, quarantined, entered_by,"
-            " marks_json, batch_id, sheet, pending)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " marks_json, batch_id, sheet, pending, language)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (receipt) DO NOTHING RETURNING id",
             (receipt, answer.form_id, answer.form_version, answer.channel,
              dialect.moment(answer.received_at),
              dialect.moment(answer.expires_at) if answer.expires_at else None,
              dialect.json(answer.values), answer.fingerprint, answer.client,
              answer.quarantined, answer.entered_by, dialect.json(answer.marks),
-             batch_id, sheet, pending))
+             batch_id, sheet, pending, answer.language))
         if inserted:
             return int(inserted[0][0]), receipt
     raise RuntimeError(f"{RECEIPT_ATTEMPTS} receipt codes in a row were taken: "

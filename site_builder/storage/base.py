@@ -86,6 +86,11 @@ class NewAnswer:
     online."""
     marks: Marks = field(default_factory=dict)
     """``paper``: the questions the sheet left blank or spoiled."""
+    language: str | None = None
+    """The language of the page the answer was sent from (``ar``; issue #18): online, the
+    ``_language`` the form posted, when the form has that language; else, and for paper and
+    assisted answers, the form's own language. None: the form's own language, whatever it is
+    (``answer_language``)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,16 @@ class StoredAnswer:
     pending: bool = False
     """``paper`` with double entry: entered once, or its entries disagree. A pending answer
     does not count: ``answers`` leaves it out, ``get`` finds it."""
+    language: str | None = None
+    """As ``NewAnswer.language``. None for the answers stored before parole recorded languages
+    (schema version 5, issue #18), when every page of a form was in the form's own language:
+    read it with ``answer_language``."""
+
+
+def answer_language(answer: StoredAnswer, form_language: str | None) -> str | None:
+    """The language ``answer`` was given in: its own, or (None stored) ``form_language``, the
+    language of the form's own strings (its manifest's ``language``)."""
+    return answer.language or form_language
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ of answer values, and how many receipt collisions are tolerated."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,6 +14,10 @@ from site_builder.storage.base import CHANNELS, NewAnswer, Values
 RECEIPT_ATTEMPTS = 20
 """Codes drawn before giving up on a store. With 2**40 codes, even a billion stored answers
 make one collision a 1-in-1000 event, so running out means the random source is broken."""
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
+"""What ``NewAnswer.language`` may hold: a language tag as manifests write them (``fr``,
+``ar``, ``pt-BR``). The collector only stores one of the form's languages; the check keeps
+anything else (a posted value taken as is by a future caller) out of the database."""
 
 
 def utc(moment: datetime) -> datetime:
@@ -29,6 +34,8 @@ def check_new_answer(answer: NewAnswer) -> None:
     utc(answer.received_at)
     if answer.expires_at is not None:
         utc(answer.expires_at)
+    if answer.language is not None and not LANGUAGE_TAG.fullmatch(answer.language):
+        raise ValueError(f"not a language tag: {answer.language!r} (expected fr, ar, pt-BR…)")
 
 
 def values_to_json(values: Values) -> str:

@@ -19,7 +19,7 @@ from site_builder.storage.common import utc, values_to_json
 
 ANSWER_COLUMNS = (
     "receipt, form_id, form_version, values_json, channel, received_at, expires_at,"
-    " quarantined, entered_by, marks_json, batch_id, sheet, pending"
+    " quarantined, entered_by, marks_json, batch_id, sheet, pending, language"
 )
 """The columns ``Dialect.answer`` reads, in its order."""
 
@@ -54,7 +54,7 @@ class Dialect:
     def answer(self, row: tuple[Any, ...]) -> StoredAnswer:
         """An answer from a row of ``ANSWER_COLUMNS``."""
         (receipt, form_id, version, values, channel, received_at, expires_at, quarantined,
-         entered_by, marks, batch_id, sheet, pending) = row
+         entered_by, marks, batch_id, sheet, pending, language) = row
         return StoredAnswer(
             receipt=receipt, form_id=form_id, form_version=version,
             values=self.read_json(values), channel=channel,
@@ -62,6 +62,7 @@ class Dialect:
             expires_at=self.read_moment(expires_at) if expires_at is not None else None,
             quarantined=bool(quarantined), entered_by=entered_by,
             marks=self.read_json(marks), batch_id=batch_id, sheet=sheet, pending=bool(pending),
+            language=language,
         )
 
 

@@ -126,6 +126,9 @@ class SheetEntry:
     """The random key of the screen this typing was made on (unique per mediator): the same
     key entered again stores nothing and finds the sheet it was stored in. None: no key (an
     import, a script), stored every time."""
+    language: str | None = None
+    """The language of the paper version typed in, when the entry says it (``NewAnswer.language``);
+    None: the form's own language. Only the first typing's counts: it creates the answer."""
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,7 @@ class SheetStore(EntryTransactions):
                     form_id=batch.form_id, form_version=entry.form_version,
                     values=typing.values, channel="paper", received_at=utc(entry.entered_at),
                     expires_at=entry.expires_at, fingerprint=entry.fingerprint,
-                    entered_by=entry.entered_by, marks=typing.marks,
+                    entered_by=entry.entered_by, marks=typing.marks, language=entry.language,
                 ), batch_id=batch.id, sheet=number, pending=not typing.counts)
             else:
                 answer_id = int(row[0])

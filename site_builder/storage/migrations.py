@@ -41,6 +41,15 @@ as ``[start, end, reason]`` character offsets, never a copy of the text; ``theme
 approved quote is shown under. A verdict references its answer's receipt ``ON DELETE CASCADE``:
 deleting an answer (its author asked, or ``purge`` at the end of its retention period) deletes
 every decision about it too, whichever path deletes it.
+
+Migration 5 (issue #18) records the language of the page each answer came from: one form is
+published in several languages, and its answers count together whatever the language, so the
+language is a column of ``answers``, not a form of its own. ``language`` is a language tag as
+the form's manifest writes it (``fr``, ``ar``). Rows stored before it are left NULL, which reads
+as "the form's own language" (``base.answer_language``): every page of a form was then in that
+language, so NULL says exactly what was true, and the migration rewrites no row (instant on a
+large table, in both backends, where filling it in would have meant parsing each stored
+manifest inside SQL).
 """
 
 from __future__ import annotations
@@ -185,6 +194,9 @@ SQLITE: list[Migration] = [
         "CREATE INDEX moderation_verdicts_form ON moderation_verdicts (form_id, id)",
         "CREATE INDEX moderation_verdicts_receipt ON moderation_verdicts (receipt)",
     ),
+    (  # 5: the language of the page each answer came from (issue #18); see the docstring
+        "ALTER TABLE answers ADD COLUMN language TEXT",
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -307,6 +319,9 @@ POSTGRES: list[Migration] = [
         )""",
         "CREATE INDEX moderation_verdicts_form ON moderation_verdicts (form_id, id)",
         "CREATE INDEX moderation_verdicts_receipt ON moderation_verdicts (receipt)",
+    ),
+    (  # 5: the language of the page each answer came from (issue #18); see the docstring
+        "ALTER TABLE answers ADD COLUMN language text",
     ),
 ]
 

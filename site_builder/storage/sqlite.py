@@ -231,7 +231,7 @@ class SQLiteStorage(EntryStore, SheetStore, VerdictStore):
                 received_at=utc(answer.received_at),
                 expires_at=utc(answer.expires_at) if answer.expires_at else None,
                 quarantined=answer.quarantined, entered_by=answer.entered_by,
-                marks=answer.marks,
+                marks=answer.marks, language=answer.language,
             )
             return StoreResult(stored, created=True)
 
