@@ -137,7 +137,7 @@ def test_works_with_pymdownx_superfences() -> None:
 
 def test_each_page_starts_without_forms_or_problems() -> None:
     ext = extension()
-    convert(block(AVIS) + block("id: Avis\n"), ext)
+    convert(block(AVIS) + block("id: Avis\ntitle: Sans questions\n"), ext)
     assert ext.forms and ext.problems
     convert("# Une page sans formulaire\n", ext)
     assert (ext.forms, ext.problems) == ([], [])

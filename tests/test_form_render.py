@@ -284,7 +284,8 @@ def test_the_form_posts_utf8_to_the_collector_with_its_id_and_version() -> None:
     assert "novalidate" in tag.attrs  # the server's messages, not the browser's bubbles
     hidden = {e.attrs["name"]: e.attrs["value"] for e in elements
               if e.attrs.get("type") == "hidden"}
-    assert hidden == {render.FORM_ID_NAME: "avis", render.FORM_VERSION_NAME: form.version}
+    assert hidden == {render.FORM_ID_NAME: "avis", render.FORM_VERSION_NAME: form.version,
+                      render.FORM_LANGUAGE_NAME: "fr"}
     default = parse(render.render_form(form, catalogue=FR))
     assert [e.attrs["action"] for e in default if e.tag == "form"] == ["/collect"]
 
@@ -575,8 +576,8 @@ def test_the_form_posts_every_answer_in_utf8_without_javascript(browser: Browser
     answers = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True,
                                     strict_parsing=True)
     assert answers == {
-        "_form": ["avis"], "_version": [make_form().version], "_website": [""],
-        "frequence": ["jour"], "usages": ["Marché", "Jeux"], "accord": ["4"],
+        "_form": ["avis"], "_version": [make_form().version], "_language": ["fr"],
+        "_website": [""], "frequence": ["jour"], "usages": ["Marché", "Jeux"], "accord": ["4"],
         "quartier": ["Gare"], "idee": ["Un kiosque à musique — été ☀"],
         "remarques": ["Première ligne\r\nDeuxième ligne"], "age": ["42"],
         "courriel": ["élodie@exemple.fr"], "publication": [render.CONSENT_VALUE],

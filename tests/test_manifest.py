@@ -43,7 +43,8 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     manifest = read_manifest(path)
     assert manifest == Manifest(form=EXPECTED, page_url="consultation/place-du-marche/",
                                 language="fr", closes=date(2026, 12, 31),
-                                version=EXPECTED.version, time_zone="Europe/Paris", format=5)
+                                version=EXPECTED.version, time_zone="Europe/Paris", format=6,
+                                page_urls=(("fr", "consultation/place-du-marche/"),))
 
 
 @pytest.mark.parametrize(("language", "given", "written"), [
@@ -88,10 +89,15 @@ def _older(tmp_path: Path, format_: int, *dropped: str) -> dict[str, Any]:
     return {**data, "format": format_}
 
 
+ONE_LANGUAGE = ("page_urls", "paper_urls", "translations")
+"""What format 6 added: a manifest of an earlier format has one language."""
+
+
 @pytest.mark.parametrize(("format_", "dropped"), [
-    (4, ("publish_consent",)),
-    (3, ("paper_dropoff", "double_entry", "publish_consent")),
-    (2, ("paper_dropoff", "double_entry", "publish_consent", "time_zone")),
+    (5, ONE_LANGUAGE),
+    (4, ("publish_consent", *ONE_LANGUAGE)),
+    (3, ("paper_dropoff", "double_entry", "publish_consent", *ONE_LANGUAGE)),
+    (2, ("paper_dropoff", "double_entry", "publish_consent", "time_zone", *ONE_LANGUAGE)),
 ])
 def test_a_stored_manifest_of_an_earlier_format_reads_with_the_defaults_of_its_day(
     tmp_path: Path, format_: int, dropped: tuple[str, ...]
@@ -99,7 +105,10 @@ def test_a_stored_manifest_of_an_earlier_format_reads_with_the_defaults_of_its_d
     # The database keeps a form version's first manifest: an upgrade cannot rebuild it.
     current = read_manifest(write(tmp_path, language="en"))
     older = json.dumps(_older(tmp_path, format_, *dropped))
-    assert manifest_from_text(older, "avis-place 347afc05") == current
+    upgraded = manifest_from_text(older, "avis-place 347afc05")
+    assert upgraded.page_urls == () and upgraded.form.translations == ()
+    assert upgraded.page_url_in("en") == current.page_url_in("en")
+    assert dataclasses.replace(upgraded, page_urls=current.page_urls) == current
     assert current.paper_dropoff == () and current.double_entry is False
     assert current.form.publish_consent is None  # before format 5, no free text was quoted
     assert current.time_zone == "UTC"
@@ -107,7 +116,7 @@ def test_a_stored_manifest_of_an_earlier_format_reads_with_the_defaults_of_its_d
     path = tmp_path / "older.json"
     path.write_text(older, encoding="utf-8")
     with pytest.raises(ManifestError, match=f"unknown manifest format {format_}; this parole "
-                                            "reads format 5"):
+                                            "reads format 6"):
         read_manifest(path)
 
 
@@ -118,7 +127,7 @@ def test_a_stored_manifest_is_as_strict_as_a_file_naming_where_it_came_from(
     with pytest.raises(ManifestError) as raised:
         manifest_from_text(json.dumps(_older(tmp_path, 1)), where)
     assert str(raised.value).startswith(f"{where}: unknown manifest format 1; this parole reads "
-                                        "format 5")
+                                        "format 6")
     with pytest.raises(ManifestError, match="the manifest has unknown 'couleur'"):
         manifest_from_text(json.dumps({**_older(tmp_path, 3, "paper_dropoff", "double_entry"),
                                        "couleur": "bleu"}), where)
@@ -152,7 +161,7 @@ def test_the_file_is_forms_id_json_readable_and_stable(tmp_path: Path) -> None:
     assert path == tmp_path / "forms" / "avis-place.json"
     text = path.read_text(encoding="utf-8")
     assert "Donnez votre avis sur la place du marché" in text  # not \u00e9 escapes
-    assert text.startswith('{\n  "format": 5,\n  "id": "avis-place",\n')
+    assert text.startswith('{\n  "format": 6,\n  "id": "avis-place",\n')
     assert text.endswith("}\n")
     data = json.loads(text)
     assert list(data) == list(TOP_KEYS)
@@ -202,7 +211,7 @@ def _field(data: dict[str, Any], key: str, value: object) -> None:
 
 BROKEN: dict[str, tuple[Any, str]] = {
     "older format": (lambda d: d.update(format=4),
-                     "unknown manifest format 4; this parole reads format 5"),
+                     "unknown manifest format 4; this parole reads format 6"),
     "no format": (lambda d: d.pop("format"), "unknown manifest format None"),
     "missing key": (lambda d: d.pop("page_url"), "the manifest lacks 'page_url'"),
     "unknown key": (lambda d: d.update(couleur="bleu"), "the manifest has unknown 'couleur'"),

@@ -2,9 +2,13 @@
 
 One ``FormsAdapter`` lives for one build (the plugin makes a new one in ``on_config`` and
 installs its ``extension``). Before a
-page renders it tells the ```form extension which page it is in (for messages, line numbers and
-links); the extension renders each form through ``SiteForms``; after the build it writes the
-manifests and paper pages.
+page renders it tells the ```form extension which page it is in (for messages, line numbers,
+links and its language); the extension renders each form through ``SiteForms``; after the build
+it writes the manifests and paper pages.
+
+A block holding only a form's id shows, in its page's language, a form declared on a page read
+before it in this build (the default language's pages, in a build of one language), or in the
+default language's build, whose manifests are written before another language's build runs.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
 
+from .languages import page_language
 from .links import LinksAdapter, front_matter_lines
 
 log = logging.getLogger("mkdocs.plugins.parole")
@@ -42,6 +47,7 @@ class FormsAdapter:
         action: str,
         links: LinksAdapter,
     ) -> None:
+        self.config = config
         self.site_forms = SiteForms(catalogue=catalogue, consultation=consultation, today=today,
                                     action=action, use_directory_urls=config.use_directory_urls)
         self.extension = FormsExtension()
@@ -49,10 +55,13 @@ class FormsAdapter:
         self.extension.default_closes = consultation.closes
         self.extension.catalogue = catalogue
         self.extension.render = self._render
+        self.extension.show = self._show
         self.help_url: str | None = None
         self.problems: list[Problem] = []
         self.links = links  # checks and resolves forms' links as those of pages
         self._page: Page | None = None
+        self._texts: dict[str, tuple[str, int, str]] = {}
+        """Each form's file, line and YAML, to find the line of a link of its words."""
 
     def before_page(self, page: Page, markdown: str) -> None:
         """Tell the extension about the page MkDocs is about to render."""
@@ -60,6 +69,7 @@ class FormsAdapter:
         self.extension.active_page_file = page.file.src_uri
         self.extension.line_offset = front_matter_lines(page.file.content_string, markdown)
         self.extension.resolve_link = self._resolve_link
+        self.extension.language = page_language(page, self.config)
 
     def after_page(self) -> None:
         """Collect what the extension found in the page just rendered."""
@@ -72,9 +82,27 @@ class FormsAdapter:
 
     def _render(self, form: Form) -> str:
         assert self._page is not None, "a form rendered outside a page"
+        self._texts.setdefault(form.id, self.extension.form_text)
         html, problems = self.site_forms.render(form, page_url=self._page.url,
                                                 help_url=self.help_url)
         self.problems.extend(problems)
+        return html
+
+    def _show(self, form_id: str, file: str, line: int) -> str:
+        """The form ``form_id``, declared elsewhere, in this page's language."""
+        page = self._page
+        assert page is not None, "a form shown outside a page"
+        text = self._texts.get(form_id, self.extension.form_text)
+
+        def resolve(href: str) -> str:
+            return self.links.form_link(href, page, text)
+
+        html, problems, warnings = self.site_forms.show(
+            form_id, language=self.extension.language, page_url=page.url,
+            help_url=self.help_url, resolve_link=resolve, where=(file, line))
+        self.problems.extend(problems)
+        for warning in warnings:
+            log.warning("%s", warning)
         return html
 
     def _resolve_link(self, href: str) -> str:

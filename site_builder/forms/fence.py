@@ -27,7 +27,7 @@ from site_builder.forms import located, yaml_errors
 from site_builder.forms.model import Form
 from site_builder.forms.parse import LinkResolver, parse_form
 from site_builder.forms.repeated_wording import repeated_wording
-from site_builder.i18n import Catalogue
+from site_builder.i18n import DEFAULT_LANGUAGE, Catalogue
 from site_builder.messages import say
 
 PRIORITY = 28
@@ -41,6 +41,10 @@ _CLOSING = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*$")
 
 def _renderer_not_set(form: Form) -> str:
     raise RuntimeError("FormsExtension.render is not set: the plugin must give it a renderer")
+
+
+def _shower_not_set(form_id: str, file: str, line: int) -> str:
+    raise RuntimeError("FormsExtension.show is not set: the plugin must give it a function")
 
 
 class FormsExtension(Extension):
@@ -61,6 +65,11 @@ class FormsExtension(Extension):
         file, the line just before its YAML, and that YAML."""
         self.default_closes: date | None = None
         self.render: Callable[[Form], str] = _renderer_not_set
+        self.show: Callable[[str, str, int], str] = _shower_not_set
+        """Shows the form declared elsewhere whose id a block holds alone (``SiteForms.show``):
+        given the id, the block's file and the line before its YAML, returns the HTML."""
+        self.language = DEFAULT_LANGUAGE
+        """The base language of the page: a form it declares is written in it."""
         self.catalogue: Catalogue | None = None
         """The site's interface strings: with them, words a form repeats become ``warnings``."""
         self.warnings: list[Problem] = []
@@ -116,6 +125,8 @@ class FormPreprocessor(Preprocessor):
         page = self.extension.active_page_file
         self.extension.form_text = (page, line, "\n".join(body))
         data = self._load(self.extension.form_text[2], page, line)
+        if isinstance(data, dict) and list(data) == ["id"]:
+            return self._reference(data, page, line)
         if isinstance(data, dict) and "src" in data:
             source = self._source(data, line)
             if source is None:
@@ -128,6 +139,7 @@ class FormPreprocessor(Preprocessor):
         form, problems = parse_form(
             data, file=file, line=line, resolve_link=self.extension.resolve_link,
             default_closes=self.extension.default_closes,
+            language=self.extension.language, warnings=self.extension.warnings,
         )
         self.extension.problems.extend(problems)
         if form is None:
@@ -137,6 +149,17 @@ class FormPreprocessor(Preprocessor):
             self.extension.warnings.extend(repeated_wording(
                 form, data, file=file, line=line, catalogue=self.extension.catalogue))
         return self.extension.render(form)
+
+    def _reference(self, data: dict[object, object], page: str, line: int) -> str:
+        """A block holding only ``id:``: the form declared on another page, shown in this
+        page's language (its ``translations``), posting to the same form."""
+        form_id = data["id"]
+        if not isinstance(form_id, str) or not form_id.strip():
+            key_line = located.key_line(data, "id")
+            self._report(line + 1 + key_line if key_line is not None else line,
+                         say("forms.reference.not_id"), say("forms.reference.not_id.fix"))
+            return ""
+        return self.extension.show(form_id.strip(), page, line)
 
     def _load(self, text: str, file: str, line: int) -> object:
         """The YAML of ``text`` (whose first line is ``line + 1`` of ``file``), or _INVALID."""

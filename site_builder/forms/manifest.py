@@ -14,14 +14,15 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from site_builder.calendar import DEFAULT_RETENTION_DAYS
 from site_builder.errors import ParoleError
+from site_builder.forms.manifest_translations import read_translations, translations_data
 from site_builder.forms.model import (
     DEFAULT_ACTION,
     FIELD_TYPES,
@@ -37,8 +38,8 @@ FOLDER = "forms"
 """Manifests live in ``site/<FOLDER>/<id>.json``."""
 TOP_KEYS = ("format", "id", "version", "title", "source", "page_url", "language", "opens",
             "closes", "action", "site_url", "results_url", "help_url", "paper_url",
-            "retention_days", "time_zone", "paper_dropoff", "double_entry",
-            "publish_consent", "submit", "intro_html", "fields")
+            "page_urls", "paper_urls", "retention_days", "time_zone", "paper_dropoff",
+            "double_entry", "publish_consent", "submit", "intro_html", "fields", "translations")
 """The keys of a manifest, in the order they are written."""
 FIELD_KEYS = tuple(attribute.name for attribute in dataclasses.fields(Field))
 _FIELD_HINTS = typing.get_type_hints(Field)
@@ -46,10 +47,12 @@ _TOP_KINDS: dict[str, tuple[type, ...]] = {
     "id": (str,), "version": (str,), "title": (str,), "source": (str,), "page_url": (str,),
     "language": (str,), "opens": (str, type(None)), "closes": (str, type(None)),
     "action": (str,), "site_url": (str, type(None)), "results_url": (str, type(None)),
-    "help_url": (str, type(None)), "paper_url": (str, type(None)), "retention_days": (int,),
+    "help_url": (str, type(None)), "paper_url": (str, type(None)), "page_urls": (dict,),
+    "paper_urls": (dict,), "retention_days": (int,),
     "time_zone": (str,), "paper_dropoff": (list,), "double_entry": (bool,),
     "publish_consent": (str, type(None)),
     "submit": (str, type(None)), "intro_html": (str, type(None)), "fields": (list,),
+    "translations": (dict,),
 }
 
 
@@ -98,6 +101,19 @@ class Manifest:
     double_entry: bool = False
     """Whether every paper sheet is typed twice by two mediators (``paper_entry.double``)."""
     format: int = MANIFEST_FORMAT
+    page_urls: tuple[tuple[str, str], ...] = ()
+    """(language, page) of each page showing the form, its own language's first."""
+    paper_urls: tuple[tuple[str, str], ...] = ()
+    """(language, paper version) of each language the form is printed in."""
+
+    def page_url_in(self, language: str) -> str:
+        """The page showing the form in ``language`` (the collector frames its answer to a post
+        from that page in it), or the form's own page."""
+        return dict(self.page_urls).get(language, self.page_url)
+
+    def paper_url_in(self, language: str) -> str | None:
+        """The form's paper version in ``language``, or in its own language, or None."""
+        return dict(self.paper_urls).get(language, self.paper_url)
 
 
 def manifest_path(site_dir: Path, form_id: str) -> Path:
@@ -120,9 +136,13 @@ def manifest_data(
     time_zone: str | None = None,
     paper_dropoff: Sequence[str] = (),
     double_entry: bool = False,
+    page_urls: Mapping[str, str] | None = None,
+    paper_urls: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The manifest as JSON-ready data, keys in the documented order. Without ``time_zone``,
-    the default for ``language`` (``time_zones.default_time_zone``)."""
+    the default for ``language`` (``time_zones.default_time_zone``). ``page_urls`` and
+    ``paper_urls``: each language's page and paper version (by default, ``page_url`` and
+    ``paper_url`` in ``language``)."""
     return {
         "format": MANIFEST_FORMAT,
         "id": form.id,
@@ -138,6 +158,9 @@ def manifest_data(
         "results_url": results_url,
         "help_url": help_url,
         "paper_url": paper_url,
+        "page_urls": dict(page_urls) if page_urls is not None else {language: page_url},
+        "paper_urls": (dict(paper_urls) if paper_urls is not None
+                       else {language: paper_url} if paper_url else {}),
         "retention_days": retention_days,
         "time_zone": time_zone or default_time_zone(language),
         "paper_dropoff": list(paper_dropoff),
@@ -146,6 +169,7 @@ def manifest_data(
         "submit": form.submit,
         "intro_html": form.intro_html,
         "fields": [_field_data(field) for field in form.fields],
+        "translations": translations_data(form),
     }
 
 
@@ -191,10 +215,11 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
                      "time_zone": default_time_zone(str(data.get("language", "")))},
     3: lambda data: {**data, "format": 4, "paper_dropoff": [], "double_entry": False},
     4: lambda data: {**data, "format": 5, "publish_consent": None},
+    5: lambda data: {**data, "format": 6, "page_urls": {}, "paper_urls": {}, "translations": {}},
 }
 """Earlier formats a stored manifest may have, each to the next: the keys that format added,
 with the value an earlier build meant (the language's time zone, no place, single entry, no
-free text to quote)."""
+free text to quote, one language: the form's own page and paper version)."""
 
 
 def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
@@ -228,7 +253,14 @@ def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
         closes=closes,
         publish_consent=data["publish_consent"],
         source=data["source"],
+        language=data["language"],
     )
+    try:
+        form = replace(form, translations=read_translations(data["translations"], form))
+        page_urls = _urls(data["page_urls"])
+        paper_urls = _urls(data["paper_urls"])
+    except ValueError as error:
+        raise ManifestError(where, str(error)) from error
     consent = form.get(data["publish_consent"]) if data["publish_consent"] else None
     if data["publish_consent"] is not None and (consent is None or consent.type != "consent"):
         raise ManifestError(where, say("manifest.publish_consent", id=data["publish_consent"]))
@@ -247,7 +279,8 @@ def _read(text: str, where: Path | str, formats: tuple[int, ...]) -> Manifest:
                     retention_days=data["retention_days"],
                     time_zone=_zone(where, data["time_zone"]),
                     paper_dropoff=tuple(data["paper_dropoff"]),
-                    double_entry=data["double_entry"], format=data["format"])
+                    double_entry=data["double_entry"], format=data["format"],
+                    page_urls=page_urls, paper_urls=paper_urls)
 
 
 def _check_keys(
@@ -333,3 +366,10 @@ def _json_kind(value: object) -> str:
 def _json_kind_name(kind: type) -> str:
     name = next((name for known, name in _JSON_KINDS if known is kind), None)
     return say(f"manifest.kind.{name}") if name else kind.__name__
+
+
+def _urls(data: dict[Any, Any]) -> tuple[tuple[str, str], ...]:
+    """``page_urls`` or ``paper_urls``: language → address, both text."""
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in data.items()):
+        raise ValueError(say("manifest.urls"))
+    return tuple(data.items())

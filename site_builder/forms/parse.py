@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -28,7 +29,9 @@ from site_builder.forms.model import (
     Form,
 )
 from site_builder.forms.node import Node, Report, kind_of
+from site_builder.forms.translations import parse_translations
 from site_builder.forms.type_keys import TYPE_PARSERS, join
+from site_builder.i18n import DEFAULT_LANGUAGE
 from site_builder.messages import say
 
 FORM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -58,12 +61,16 @@ def parse_form(
     line: int,
     resolve_link: LinkResolver | None = None,
     default_closes: date | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    warnings: list[Problem] | None = None,
 ) -> tuple[Form | None, list[Problem]]:
     """The form declared by ``data`` (a ```form block's YAML), or None and every problem.
 
     ``line`` is the line just before the YAML (the fence's); problems point ``line + 1 + n`` for
     the YAML's line ``n`` when ``data`` comes from ``located.load``, else at ``line``.
-    ``resolve_link`` rewrites the links of the intro and of consent labels.
+    ``resolve_link`` rewrites the links of the intro and of consent labels. ``language`` is
+    the base language of the page declaring the form, which its own strings are in; strings its
+    ``translations`` lack, when it allows ``translation_fallback``, are added to ``warnings``.
     """
     report = Report(file, line)
     if not isinstance(data, Mapping):
@@ -78,15 +85,20 @@ def parse_form(
     node = Node(data, form_id if isinstance(form_id, str) and form_id else "form",
                  say("forms.what.form"), report)
     node.check_keys(FORM_KEYS, _misplaced_form_key)
-    form = _form(node, resolve_link, default_closes)
+    form = _form(node, resolve_link, default_closes, language)
+    found: list[Problem] = []
+    if form is not None:  # translations are read against the questions they translate
+        form = replace(form, translations=parse_translations(node, form, resolve_link, found))
     if report.problems or form is None:
         # In reading order, whatever order the checks ran in.
         return None, sorted(report.problems, key=lambda problem: problem.line or 0)
+    if warnings is not None:
+        warnings.extend(sorted(found, key=lambda problem: problem.line or 0))
     return form, []
 
 
 def _form(
-    node: Node, resolve_link: LinkResolver | None, default_closes: date | None
+    node: Node, resolve_link: LinkResolver | None, default_closes: date | None, language: str
 ) -> Form | None:
     form_id = _identifier(node, FORM_ID, "avis-place", say("forms.id_rule.form"),
                           underscore=False)
@@ -97,6 +109,7 @@ def _form(
     closes = _closes(node, default_closes)
     fields = _fields(node, resolve_link)
     publish_consent = _publish_consent(node, fields)
+    fallback = node.boolean("translation_fallback", False)
     if form_id is None or title is None or fields is None:
         return None
     report = node.report
@@ -109,6 +122,9 @@ def _form(
         closes=closes,
         publish_consent=publish_consent,
         source=f"{report.file}:{report.line}" if report.line else report.file,
+        language=language,
+        intro=intro,
+        translation_fallback=fallback,
     )
 
 

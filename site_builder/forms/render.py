@@ -22,20 +22,25 @@ from site_builder.errors import ContentError, Problem
 from site_builder.forms.model import DEFAULT_ACTION, DEFAULT_MAX_LENGTH, Field, Form
 from site_builder.forms.templates import environment
 from site_builder.forms.wording import format_number, instruction
-from site_builder.i18n import Catalogue
+from site_builder.i18n import Catalogue, base_language, text_direction
 from site_builder.messages import say
 
 FORM_ID_NAME = "_form"
 """Hidden input: which form an answer belongs to."""
 FORM_VERSION_NAME = "_version"
 """Hidden input: ``Form.version``, to tell an answer to yesterday's questions from today's."""
+FORM_LANGUAGE_NAME = "_language"
+"""Hidden input: the language the form was shown in (``Form.language``), so the collector answers
+in it and the export says which page an answer came from. Not part of the version: answers in
+every language count together."""
 HONEYPOT_NAME = "_website"
 """The honeypot: people never reach it, so an answer that fills it comes from a robot."""
 AGAIN_NAME = "_again"
 """Hidden input of the form the collector shows when an identical answer was just sent from
 the same connection by another browser: the person confirms that theirs is another answer."""
 AGAIN_VALUE = "1"
-RESERVED_NAMES = frozenset({FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME, AGAIN_NAME})
+RESERVED_NAMES = frozenset({FORM_ID_NAME, FORM_VERSION_NAME, FORM_LANGUAGE_NAME, HONEYPOT_NAME,
+                            AGAIN_NAME})
 """Names every form adds. They start with '_', which no field id may (``parse.FIELD_ID``), so
 they can never be confused with a question's answer."""
 CSRF_NAME = "_csrf"
@@ -160,12 +165,14 @@ def form_params(
         "section_id": f"form-{form.id}",
         "title_id": f"form-{form.id}-title",
         "title": form.title,
+        **_language_attributes(form, catalogue),
         "intro": Markup(form.intro_html) if form.intro_html else None,
         "action": action,
         "paper_url": paper_url,
         "hidden": {
             "form_id": {"name": FORM_ID_NAME, "value": form.id},
             "version": {"name": FORM_VERSION_NAME, "value": form.version},
+            "language": {"name": FORM_LANGUAGE_NAME, "value": form.language},
         },
         "hidden_extra": [],
         "honeypot": {"id": f"f-{form.id}-{HONEYPOT_NAME}", "name": HONEYPOT_NAME},
@@ -234,6 +241,7 @@ def entry_params(
     typed, to choose the "No answer (blank)" radio again."""
     params.update(intro=None, paper_url=None, honeypot=None, submit=catalogue("sheet.save"),
                   entry_hint=catalogue("sheet.hint"))
+    params["hidden"].pop("language", None)  # a sheet's language is the batch's business
     typed = values or {}
     for field, question in zip(form.fields, params["fields"], strict=False):
         enter_field(question, form, field, marks.get(field.id), typed.get(field.id, ()))
@@ -383,3 +391,14 @@ def _input_attributes(field: Field) -> Params:
         attributes.update(inputmode=None if negative else keypad, spellcheck=False)
     return attributes
 
+
+
+def _language_attributes(form: Form, catalogue: Catalogue) -> Params:
+    """``lang`` and ``dir`` of the form's section when its words are in another language than
+    the page's (a translated form whose page has no words of its own in that language, or the
+    form's own words on a page of another language, with ``translation_fallback``). A form of
+    one language is always in its page's: nothing is said."""
+    multilingual = bool(form.translations) or form.translation_fallback
+    if not multilingual or base_language(catalogue.language) == form.language:
+        return {"lang": None, "dir": None}
+    return {"lang": form.language, "dir": text_direction(form.language)}
