@@ -36,6 +36,7 @@ from site_builder.results.file import (
     ResultsFile,
 )
 from site_builder.results.free_text import FreeTextTally
+from site_builder.results.labels import words_from_manifests
 from site_builder.results.moderation import ModerationReader, newest_verdicts
 from site_builder.results.protect import protect
 from site_builder.storage.base import StoredAnswer
@@ -92,6 +93,7 @@ def form_results(storage: ModerationReader, form_id: str, *, min_count: int,
         quotes=quotes,
         publish_consent=publish_consent,
         closes=closes,
+        translations=words_from_manifests(storage.form_schemas(form_id)),
     ), dict(tally.channels))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from site_builder.errors import Problem
 from site_builder.messages import say
+from site_builder.results.labels import ResultWords, read_words, words_data
 from site_builder.results.protect import HIDDEN, SMALL, Count
 from site_builder.safe_files import replace_file
 
@@ -122,6 +123,9 @@ class ResultsFile:
     closes: date | None = None
     """The form's last day of answers, as its newest version says (its own ``closes``, else the
     consultation's): the results page shows the figures only once it is over."""
+    translations: tuple[ResultWords, ...] = ()
+    """The titles and labels in the form's other languages (``labels``), for the results page
+    in each; counts are shared."""
     path: str = field(default="", compare=False)
     """Where it was read from, for messages ("" when made in memory)."""
 
@@ -161,6 +165,7 @@ def results_data(results: ResultsFile) -> dict[str, Any]:
                    for quote in results.quotes],
         "publish_consent": results.publish_consent,
         "closes": results.closes.isoformat() if results.closes else None,
+        **({"translations": words_data(results.translations)} if results.translations else {}),
     }
 
 
@@ -289,6 +294,7 @@ def _results(reader: _Reader, data: dict[str, Any], shown: str) -> ResultsFile:
                      for where, item in _objects(reader, data, "quotes")),
         publish_consent=reader.text(data, "publish_consent", optional=True),
         closes=_day(reader, reader.text(data, "closes", optional=True), "closes"),
+        translations=read_words(data, reader.problem),
         path=shown,
     )
 

@@ -23,7 +23,7 @@ from datetime import date
 
 from site_builder import calendar
 from site_builder.calendar import Calendar, format_date
-from site_builder.i18n import Catalogue
+from site_builder.i18n import Catalogue, base_language
 from site_builder.results import anchors
 from site_builder.results.decisions import STATUSES
 from site_builder.results.figures import (
@@ -34,6 +34,7 @@ from site_builder.results.figures import (
     question_figure,
 )
 from site_builder.results.file import ResultsFile
+from site_builder.results.labels import in_language
 from site_builder.results.protect import HIDDEN, SMALL, Count
 from site_builder.results.quotes import quotes_section
 from site_builder.results.words import answers_text, count_text, listed
@@ -59,6 +60,7 @@ def results_html(results: ResultsFile | None, *, catalogue: Catalogue, consultat
     if closing is not None and not calendar.is_past(closing, today):
         return notice_html(closing, catalogue)
     assert results is not None, "a closed form's results page needs its results file"
+    results = in_language(results, base_language(catalogue.language))  # its page's words
     parts = [brief_html(results, catalogue, decisions=bool(decisions_html),
                         statuses=decision_statuses, open_data=bool(open_data_links)),
              heard_html(results, catalogue)]
