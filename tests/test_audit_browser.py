@@ -259,6 +259,13 @@ def test_pages_that_share_a_tab_do_not_change_each_others_results() -> None:
     assert all(result.failure is None for result in in_turn)
 
 
+def test_a_bigger_page_gets_more_time_to_be_checked_up_to_a_limit() -> None:
+    options = BrowserOptions(timeout_s=30)
+    assert options.check_limit(0) == options.check_limit(1000) == 30
+    assert options.check_limit(2500) == 75
+    assert options.check_limit(150_000) == 240
+
+
 def test_a_missing_browser_says_what_to_install() -> None:
     with speaking("en"), pytest.raises(BrowserMissing) as raised:
         check_pages("http://127.0.0.1:1/", [_page("clean")],

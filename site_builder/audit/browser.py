@@ -21,7 +21,7 @@ from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import site_builder
@@ -33,6 +33,7 @@ from site_builder.messages import say
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Request, Route
 
+Checked = TypeVar("Checked")
 CHROMIUM: Final = Path("/usr/bin/chromium")
 NO_OTHER_HOSTS: Final = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, "
                          "EXCLUDE localhost")
@@ -53,6 +54,12 @@ AFTER_TWO_FRAMES: Final = ("() => new Promise((done) => "
 NO_POPUPS: Final = "window.open = () => null;"
 """What a popup blocker does, before a page's own scripts run: a popup would take the focus from
 the tab while its keyboard is checked. The "popup" guard stays for what this misses."""
+ELEMENTS_PER_LIMIT: Final = 1000
+"""Elements a page may have to be checked within ``timeout_s``: checking takes about 4 ms an
+element on a quiet machine with 2 cores (the example's published report: 6 s), so 30 s leave
+room for a machine several times slower."""
+MOST_LIMITS: Final = 8
+COUNT_ELEMENTS: Final = "() => document.getElementsByTagName('*').length"
 CLOSE_TIMEOUT_S: Final = 5.0
 """How long closing a tab or a context may take before it is left behind (a hung page)."""
 
@@ -66,7 +73,14 @@ class BrowserOptions:
     jobs: int = 0
     """Pages checked at once; 0 = one per core, at most 4."""
     timeout_s: float = 30.0
-    """Time for one page, from loading it to its last check."""
+    """Time to load a page, and to check a page of up to ``ELEMENTS_PER_LIMIT`` elements."""
+
+    def check_limit(self, elements: int) -> float:
+        """Time to check a loaded page of ``elements`` elements: a bigger page gets more in
+        proportion (the low-data edition holds every page of the site, a report is long), up
+        to ``MOST_LIMITS`` times ``timeout_s``. The limit is there to stop a page that keeps
+        the browser busy, not one that is long."""
+        return self.timeout_s * min(MOST_LIMITS, max(1.0, elements / ELEMENTS_PER_LIMIT))
 
     def workers(self, pages: int) -> int:
         wanted = self.jobs if self.jobs > 0 else min(os.cpu_count() or 1, 4)
@@ -185,14 +199,10 @@ class _Run:
     async def one(self, tab: _Tab, audited: AuditedPage, start: float) -> PageResult:
         from playwright.async_api import Error  # noqa: PLC0415 - optional extra
 
-        timeout = self.options.timeout_s
         failure: str
         try:
-            check = await asyncio.wait_for(self.load_and_check(tab, audited), timeout)
-        except TimeoutError:
-            failure = (f"The page was not checked within {timeout:g} s: it did not finish "
-                       "loading, or a script kept the browser busy.")
-        except _NotLoadedError as error:
+            check = await self.load_and_check(tab, audited)
+        except _NotCheckedError as error:
             failure = str(error)
         except Error as error:
             failure = f"The browser could not check the page: {_first(error)}."
@@ -203,12 +213,25 @@ class _Run:
         return PageResult(page=audited, failure=failure, seconds=time.monotonic() - start)
 
     async def load_and_check(self, tab: _Tab, audited: AuditedPage) -> PageCheck:
-        """Loads the page in the tab, then checks it."""
+        """Loads the page in the tab within ``timeout_s``, then checks it within the time its
+        size gives (``BrowserOptions.check_limit``)."""
         url = urljoin(self.base_url, audited.path.lstrip("/"))
-        status = await tab.load(url, self.options.timeout_s)
+        limit = self.options.timeout_s
+        status = await _within(tab.load(url, limit), limit)
         if status >= 400 and audited.kind not in ("not_found", "collector"):
-            raise _NotLoadedError(f"The server answered {status} instead of the page.")
-        return await check_page(tab.page, self.selectors)
+            raise _NotCheckedError(f"The server answered {status} instead of the page.")
+        elements = await _within(tab.page.evaluate(COUNT_ELEMENTS), limit)
+        return await _within(check_page(tab.page, self.selectors),
+                             self.options.check_limit(int(elements)))
+
+
+async def _within(step: Coroutine[Any, Any, Checked], limit: float) -> Checked:
+    """``step``'s result, or the page's failure when it takes longer than ``limit`` seconds."""
+    try:
+        return await asyncio.wait_for(step, limit)
+    except TimeoutError as error:
+        raise _NotCheckedError(f"The page was not checked within {limit:g} s: it did not finish "
+                              "loading, or a script kept the browser busy.") from error
 
 
 class _Tab:
@@ -277,7 +300,7 @@ class _Tab:
             # when an autofocus moves the focus (the collector's error page has one).
             await self.page.evaluate(AFTER_TWO_FRAMES)
         except Error as error:
-            raise _NotLoadedError(f"The page did not load: {_first(error)}.") from error
+            raise _NotCheckedError(f"The page did not load: {_first(error)}.") from error
         return response.status if response is not None else 200
 
     async def close(self) -> None:
@@ -295,8 +318,8 @@ async def _close(closable: BrowserContext) -> None:
         await asyncio.wait_for(closable.close(), CLOSE_TIMEOUT_S)
 
 
-class _NotLoadedError(Exception):
-    """The page did not load: the sentence says why."""
+class _NotCheckedError(Exception):
+    """The page could not be checked (it did not load, or took too long): the sentence says why."""
 
 
 def _first(error: BaseException) -> str:
