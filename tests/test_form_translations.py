@@ -5,6 +5,7 @@ paper versions per language."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import replace
 from datetime import date
@@ -13,6 +14,7 @@ from typing import Any
 
 import markdown
 import pytest
+from mkdocs.exceptions import Abort
 
 from site_builder.calendar import Calendar
 from site_builder.errors import Problem
@@ -27,7 +29,7 @@ from site_builder.forms.translations import relink
 from site_builder.i18n import Catalogue
 from site_builder.messages import speaking
 from site_builder.site import SiteInfo
-from tests.support import assert_golden
+from tests.support import assert_golden, build_site, write_site
 
 FR = Catalogue.for_language("fr")
 AR = Catalogue.for_language("ar")
@@ -585,3 +587,60 @@ def test_a_language_s_own_build_shows_the_form_from_the_default_build_s_manifest
     assert written == [ar_site / "paper" / "avis-place" / "ar" / "index.html"]
     assert '<html lang="ar" dir="rtl">' in written[0].read_text(encoding="utf-8")
     assert manifest.read_bytes() == before
+
+
+def test_with_a_build_per_language_the_manifest_names_each_language_s_page(
+    tmp_path: Path,
+) -> None:
+    default = site_forms()
+    default.language_url = lambda url, language: f"{language}/{url}"
+    default.render(parsed(), page_url="consultation/place/", help_url=None)
+    default.write(tmp_path, site=SITE, help_url=None, dropoff=(), site_url=None)
+    manifest = read_manifest(tmp_path / "forms" / "avis-place.json")
+    assert dict(manifest.page_urls) == {"fr": "consultation/place/",
+                                        "ar": "ar/consultation/place/",
+                                        "en": "en/consultation/place/"}
+    other = site_forms()  # another language's build, showing the French page as it is
+    other.writes_manifests = False
+    other.render(parsed(), page_url="consultation/place/", help_url=None)
+    written = other.write(tmp_path / "ar", site=SITE, help_url=None, dropoff=(), site_url=None)
+    assert not (tmp_path / "ar" / "forms").exists()
+    assert tmp_path / "ar" / "papier" / "avis-place" / "index.html" in written
+
+
+# -- in a real build ------------------------------------------------------------------------------
+
+def _site_form(text: str) -> str:
+    return "# Votre avis\n\nTexte.\n\n```form\n" + text + "```\n"
+
+
+def test_a_strict_build_stops_at_a_missing_string_with_its_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = without(FORM, "        hint: إجابة").replace("projet.md", "index.md")
+    pages = {"index.md": "# Accueil\n", "avis.md": _site_form(text)}
+    with pytest.raises(Abort):
+        build_site(write_site(tmp_path, pages), tmp_path / "site")
+    errors = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    line = 5 + 1 + text.splitlines().index("        label: كم مرة تمرون بالساحة؟")
+    assert (f"avis.md:{line}: [avis-place/translations/ar/fields/frequence] formulaire "
+            "« avis-place » : la question « frequence » n'a pas de hint dans la traduction "
+            "« ar »") in errors
+
+
+def test_with_fallback_a_strict_build_goes_through_saying_what_is_missing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = without(FORM, "        hint: إجابة").replace("projet.md", "index.md").replace(
+        "submit: Envoyer mon avis\n", "submit: Envoyer mon avis\ntranslation_fallback: true\n")
+    pages = {"index.md": "# Accueil\n", "avis.md": _site_form(text),
+             "encore.md": "# Encore\n\n```form\nid: avis-place\n```\n"}
+    with caplog.at_level(logging.INFO):
+        site = build_site(write_site(tmp_path, pages), tmp_path / "site")
+    said = [r for r in caplog.records if "n'a pas de hint" in r.getMessage()]
+    assert [r.levelname for r in said] == ["WARNING"]
+    manifest = read_manifest(site / "forms" / "avis-place.json")
+    assert manifest.form.localized("ar").fields[0].hint == "Une seule réponse."
+    again = (site / "encore" / "index.html").read_text(encoding="utf-8")  # by its id alone
+    assert f'name="_version" value="{manifest.version}"' in again
+    assert '<a href="../">le projet</a>' in again  # its link, from this page

@@ -9,6 +9,10 @@ it writes the manifests and paper pages.
 A block holding only a form's id shows, in its page's language, a form declared on a page read
 before it in this build (the default language's pages, in a build of one language), or in the
 default language's build, whose manifests are written before another language's build runs.
+
+A translation's missing strings shown in the form's own language (``translation_fallback``) are
+said as warnings a strict build lets through (``readability.ADVICE``): the organizer asked to
+publish meanwhile, and an error would make the option useless under `mkdocs build --strict`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from site_builder.site import SiteInfo
 
 from .languages import page_language
 from .links import LinksAdapter, front_matter_lines
+from .readability import ADVICE
+from .readability import log as advice
 
 log = logging.getLogger("mkdocs.plugins.parole")
 
@@ -78,6 +84,9 @@ class FormsAdapter:
         for warning in self.extension.warnings:  # the form works: a warning, not an error
             log.warning("%s", warning)
         self.extension.warnings = []
+        for fallback in self.extension.fallbacks:  # asked for: strict mode lets it through
+            advice.log(ADVICE, "%s", fallback)
+        self.extension.fallbacks = []
         self._page = None
 
     def _render(self, form: Form) -> str:
@@ -101,8 +110,8 @@ class FormsAdapter:
             form_id, language=self.extension.language, page_url=page.url,
             help_url=self.help_url, resolve_link=resolve, where=(file, line))
         self.problems.extend(problems)
-        for warning in warnings:
-            log.warning("%s", warning)
+        for warning in warnings:  # translation_fallback: asked for, as above
+            advice.log(ADVICE, "%s", warning)
         return html
 
     def _resolve_link(self, href: str) -> str:

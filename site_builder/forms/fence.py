@@ -73,6 +73,9 @@ class FormsExtension(Extension):
         self.catalogue: Catalogue | None = None
         """The site's interface strings: with them, words a form repeats become ``warnings``."""
         self.warnings: list[Problem] = []
+        self.fallbacks: list[Problem] = []
+        """Strings a form's translation lacks, shown in the form's own language because the
+        form allows it (``translation_fallback``): the organizer chose to publish meanwhile."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
@@ -84,6 +87,7 @@ class FormsExtension(Extension):
         self.forms = []
         self.problems = []
         self.warnings = []
+        self.fallbacks = []
 
 
 class FormPreprocessor(Preprocessor):
@@ -139,7 +143,7 @@ class FormPreprocessor(Preprocessor):
         form, problems = parse_form(
             data, file=file, line=line, resolve_link=self.extension.resolve_link,
             default_closes=self.extension.default_closes,
-            language=self.extension.language, warnings=self.extension.warnings,
+            language=self.extension.language, warnings=self.extension.fallbacks,
         )
         self.extension.problems.extend(problems)
         if form is None:

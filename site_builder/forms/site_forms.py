@@ -66,6 +66,12 @@ class SiteForms:
         self.elsewhere: Callable[[str], Form | None] = _nowhere
         """Where a form this build does not declare is found: the default language's build,
         whose manifests are written when another language's build runs (the plugin sets it)."""
+        self.language_url: Callable[[str, str], str] | None = None
+        """Where another language's build publishes the page at a URL of this one
+        (``faq/``, ``ar`` → ``ar/faq/``), when each language is a build of its own: the
+        manifest names every translation's page, for the collector to answer in it."""
+        self.writes_manifests = True
+        """False in another language's build: the default language's build writes them."""
         self._catalogues: dict[str, Catalogue] = {}
 
     def catalogue_for(self, language: str) -> Catalogue:
@@ -220,20 +226,20 @@ class SiteForms:
             is_open = self.closed(form) is None
             shown = self.shown.get(form.id, {})
             closes = calendar.closing_day(form.closes, self.consultation)
-            written.append(write_manifest(
-                form, site_dir=site_dir, page_url=placed.page_url,
-                language=form.language, opens=self.consultation.opens,
-                closes=closes, action=self.action, site_url=site_url,
-                results_url=self.consultation.results_url, help_url=help_url,
-                paper_url=self.paper_url(form.id) if is_open else None,
-                retention_days=self.consultation.retention_days,
-                time_zone=self.consultation.time_zone, paper_dropoff=dropoff,
-                double_entry=double_entry,
-                page_urls={form.language: placed.page_url,
-                           **{language: page.page_url for language, page in shown.items()}},
-                paper_urls={language: self._paper_in(form, language)
-                            for language in form.languages} if is_open else {},
-            ))
+            if self.writes_manifests:
+                written.append(write_manifest(
+                    form, site_dir=site_dir, page_url=placed.page_url,
+                    language=form.language, opens=self.consultation.opens,
+                    closes=closes, action=self.action, site_url=site_url,
+                    results_url=self.consultation.results_url, help_url=help_url,
+                    paper_url=self.paper_url(form.id) if is_open else None,
+                    retention_days=self.consultation.retention_days,
+                    time_zone=self.consultation.time_zone, paper_dropoff=dropoff,
+                    double_entry=double_entry,
+                    page_urls=self._page_urls(form, placed.page_url),
+                    paper_urls={language: self._paper_in(form, language)
+                                for language in form.languages} if is_open else {},
+                ))
             if not is_open:
                 continue
             for language in form.languages:
@@ -254,6 +260,17 @@ class SiteForms:
                     site=replace(site, language=language, direction=text_direction(language)),
                     help_url=help_url, dropoff=dropoff, closes=closes, site_url=site_url))
         return written
+
+    def _page_urls(self, form: Form, page_url: str) -> dict[str, str]:
+        """Each language's page showing ``form``: its own, each shown in this build, and
+        (each language a build) each translation's in its language's build."""
+        urls = {form.language: page_url}
+        if self.language_url is not None:
+            urls.update((words.language, self.language_url(page_url, words.language))
+                        for words in form.translations)
+        urls.update((language, page.page_url)
+                    for language, page in self.shown.get(form.id, {}).items())
+        return urls
 
     def _paper_in(self, form: Form, language: str) -> str:
         return self.paper_url(form.id, None if language == form.language else language)
