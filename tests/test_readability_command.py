@@ -165,6 +165,16 @@ def test_a_page_in_a_language_parole_does_not_measure(tmp_path: Path) -> None:
     assert "not measured" not in english.stdout
 
 
+def test_a_page_named_page_en_md_is_measured_in_english(tmp_path: Path) -> None:
+    """The suffix layout of multilingual sites: ``faq.en.md`` is English in a French site."""
+    site_config(tmp_path)
+    name = page(tmp_path, "faq.en.md", "# Questions\n\nYou can answer online or on paper. "
+                "Everybody who lives in the town can answer the questions.\n")
+    english = readability(name, "--language", "en", cwd=tmp_path)
+    assert readability(name, cwd=tmp_path).stdout == english.stdout
+    assert readability(name, "--language", "fr", cwd=tmp_path).stdout != english.stdout
+
+
 def hostile_files(folder: Path) -> dict[str, str]:
     """Every hostile page, by its name, with what the command must say of it (English)."""
     expected = {"missing.md": "this file does not exist", "folder": "this is a folder, not a page",
