@@ -6,6 +6,7 @@ pa11y tests check their pages too.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -28,8 +29,12 @@ SMALL_SECTION_LIMIT = 0.10
 
 
 def _page_html(site_dir: Path, src_uri: str) -> Path:
-    """Where MkDocs writes the page of ``src_uri`` (``use_directory_urls`` is on by default)."""
+    """Where MkDocs writes the page of ``src_uri`` (``use_directory_urls`` is on by default);
+    ``page.ar.md``, the Arabic version of ``page.md``, under ``ar/`` (docs/languages.md)."""
     stem = src_uri.removesuffix(".md")
+    translated = re.fullmatch(r"(.+)\.([a-z]{2})", stem)
+    if translated:
+        return _page_html(site_dir / translated.group(2), translated.group(1) + ".md")
     if stem == "index" or stem.endswith("/index"):
         return site_dir / f"{stem}.html"
     return site_dir / stem / "index.html"

@@ -11,7 +11,6 @@ from mkdocs.config import config_options as c
 
 from site_builder.calendar import DEFAULT_RETENTION_DAYS
 from site_builder.images import DEFAULT_CACHE_DIR, DEFAULT_QUALITY, DEFAULT_WIDTHS
-from site_builder.plain_language import TARGETS
 from site_builder.results.open_data import DEFAULT_LICENCE, LICENCES
 from site_builder.results.protect import DEFAULT_MIN_COUNT
 
@@ -77,21 +76,6 @@ class ResultsConfig(base.Config):
     """Licence of the open data: ``etalab-2.0`` (Licence Ouverte 2.0) or ``odbl-1.0``."""
 
 
-class PlainLanguageConfig(base.Config):
-    """How readable each page must be (``site_builder.plain_language``, docs/plain-language.md)."""
-
-    enabled = c.Type(bool, default=True)
-    """Measure every French and English page, print the table and write ``readability.json``."""
-    max_words = c.Type(int, default=TARGETS["default"].max_words)
-    """A sentence of more words is flagged (a ``plain_language: falc`` page: 10 at most)."""
-    min_score = c.Type(int, default=round(TARGETS["default"].min_score))
-    """Lowest readability score a page must reach (Kandel & Moles in French, Flesch in English:
-    the higher, the easier); a page below it is a warning."""
-    strict = c.Type(bool, default=False)
-    """``true``: a page below its target is a warning that stops a strict build; ``false``: it
-    is shown as a warning, and the build goes on."""
-
-
 class ParoleConfig(base.Config):
     """Options of the ``parole`` plugin."""
 
@@ -116,8 +100,6 @@ class ParoleConfig(base.Config):
     """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG, XML, text and CSV file of the site."""
     page_weight = c.SubConfig(PageWeightConfig)
     """Page-weight report and budget (``enabled``, ``budget``)."""
-    plain_language = c.SubConfig(PlainLanguageConfig)
-    """How readable each page must be (``enabled``, ``max_words``, ``min_score``, ``strict``)."""
     images = c.SubConfig(ImagesConfig)
     """How pictures are resized and recompressed (``widths``, ``quality``, ``cache_dir``)."""
     opens = CheckedByCalendar()
@@ -141,6 +123,10 @@ class ParoleConfig(base.Config):
     """Places where paper answers can be dropped off, one line each."""
     paper_entry = c.SubConfig(PaperEntryConfig)
     """How paper answers are typed in (``double``)."""
+    languages = c.ListOfItems(c.Type(str), default=[])
+    """The consultation's languages (``[fr, ar, en]``), ``theme.language`` being the default:
+    ``page.ar.md`` is the Arabic version of ``page.md``, published under ``ar/`` with a switcher
+    on every page; a page not translated shows the default language's text with a note."""
     time_zone = CheckedByCalendar()
     """Time zone of the times in the exports, an IANA name (``Europe/Paris``, ``Indian/Reunion``);
     default ``Europe/Paris`` for a French site, else ``UTC``."""

@@ -44,14 +44,13 @@ from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 from site_builder.todo_markers import config_warnings, page_warnings
 
+from . import languages, page_checks
 from . import options as options_check
-from . import page_checks
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
-from .readability import ReadabilityAdapter
 from .results import ResultsAdapter
 from .theme_options import check_theme_options, unpublished_theme_files
 from .weight_report import report_page_weight
@@ -102,7 +101,6 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.images: ImagesAdapter | None = None
         self.links: LinksAdapter | None = None
         self.results: ResultsAdapter | None = None
-        self.readability = ReadabilityAdapter(self.config.get("plain_language"))  # on_config: on
         self.today = date.today()  # the build date, read again by every build (on_config)
         self._finish_gzips()
         self._stop_edition()
@@ -128,7 +126,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self._reset()
         language = str(config.theme.get("language") or "")
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
-        use_language(self.catalogue.language)  # organizers read the build's messages in it too
+        # organizers read the build's messages in the site's (default) language, every build
+        use_language(languages.site_languages(config)[0])
+        languages.prepare_config(config)
         for warning in config_warnings(config.config_file_path):
             log.warning("%s", warning)
         if config.theme.name == THEME:
@@ -165,6 +165,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        files = languages.language_files(files, config)  # this build's language (issue #18)
         if self.images is not None:
             self.images.publish(files, config)
         if config.theme.name == THEME:
@@ -221,6 +222,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         env.globals["t"] = self.catalogue
         env.globals["parole"] = self.site_info(config)
         env.globals["parole_calendar"] = calendar.view(self.calendar, self.today, self.catalogue)
+        languages.add_globals(env, config, files)
         if self.config.low_data and self.nav is not None:  # every page is read: start it now
             help_page = self.footer_files.get("help_page")
             self.edition = start_edition(
@@ -262,7 +264,6 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         self.problems += page_checks.front_matter_problems(page, self.calendar)
-        self.problems += self.readability.page(page, config)
         if self.faq_extension is not None:
             self.faq_extension.active = page.meta.get("type") == "faq"
         if self.forms is not None:
@@ -316,6 +317,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             return context
         local = navigation.local_nav(nav.items, page, nav.homepage)  # type: ignore[arg-type]
         context["parole_nav"] = local  # type: ignore[typeddict-unknown-key]
+        context = languages.page_context(context, page, config)
         context["parole_description"] = page_description(  # type: ignore[typeddict-unknown-key]
             page.meta.get("description"), page.content or "", config.site_description)
         return context
@@ -367,10 +369,10 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 report_page_weight(config, self.config.page_weight.budget * 1024,
                                    downloads=[edition.path] if edition else [], sent=sent,
                                    markup=scan.result())
-            self.readability.report(config, gzip=sent is not None)  # after page weight
         finally:
             if scan is not None:
                 scan.close()
+        languages.build_other_languages(config)  # last: the other languages, each a build
 
     def _write_low_data(self, config: MkDocsConfig) -> LowDataFile | None:
         """The one-file edition (before page weight and precompression: measured, gzipped)."""
