@@ -29,7 +29,8 @@ from site_builder.forms.translations import relink
 from site_builder.i18n import Catalogue
 from site_builder.messages import speaking
 from site_builder.site import SiteInfo
-from tests.support import assert_golden, build_site, write_site
+from tests.pa11y_support import built_pages, describe_failures, require_tools, run_pa11y_ci
+from tests.support import assert_golden, build_site, serve_site, write_site
 
 FR = Catalogue.for_language("fr")
 AR = Catalogue.for_language("ar")
@@ -644,3 +645,19 @@ def test_with_fallback_a_strict_build_goes_through_saying_what_is_missing(
     again = (site / "encore" / "index.html").read_text(encoding="utf-8")  # by its id alone
     assert f'name="_version" value="{manifest.version}"' in again
     assert '<a href="../">le projet</a>' in again  # its link, from this page
+
+
+@pytest.mark.pa11y
+def test_every_language_s_paper_version_passes_pa11y(tmp_path: Path) -> None:
+    require_tools(pa11y=True)
+    forms = site_forms()
+    forms.render(parsed(), page_url="consultation/place/", help_url=None)
+    site = tmp_path / "site"
+    forms.write(site, site=SITE, help_url=None, dropoff=("Mairie",), site_url=None)
+    pages = [page for page in built_pages(site) if page.file.startswith("papier/")]
+    assert len(pages) == 3  # fr, ar, en
+    with serve_site(site) as base_url:
+        urls = {page.url(base_url): page.file for page in pages}
+        reports = run_pa11y_ci(list(urls), tmp_path)
+    failed = [report for report in reports.values() if report.failed]
+    assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
