@@ -11,6 +11,7 @@ from mkdocs.config import config_options as c
 
 from site_builder.calendar import DEFAULT_RETENTION_DAYS
 from site_builder.images import DEFAULT_CACHE_DIR, DEFAULT_QUALITY, DEFAULT_WIDTHS
+from site_builder.plain_language import TARGETS
 from site_builder.results.open_data import DEFAULT_LICENCE, LICENCES
 from site_builder.results.protect import DEFAULT_MIN_COUNT
 
@@ -76,6 +77,21 @@ class ResultsConfig(base.Config):
     """Licence of the open data: ``etalab-2.0`` (Licence Ouverte 2.0) or ``odbl-1.0``."""
 
 
+class PlainLanguageConfig(base.Config):
+    """How readable each page must be (``site_builder.plain_language``, docs/plain-language.md)."""
+
+    enabled = c.Type(bool, default=True)
+    """Measure every French and English page, print the table and write ``readability.json``."""
+    max_words = c.Type(int, default=TARGETS["default"].max_words)
+    """A sentence of more words is flagged (a ``plain_language: falc`` page: 10 at most)."""
+    min_score = c.Type(int, default=round(TARGETS["default"].min_score))
+    """Lowest readability score a page must reach (Kandel & Moles in French, Flesch in English:
+    the higher, the easier); a page below it is a warning."""
+    strict = c.Type(bool, default=False)
+    """``true``: a page below its target is a warning that stops a strict build; ``false``: it
+    is shown as a warning, and the build goes on."""
+
+
 class ParoleConfig(base.Config):
     """Options of the ``parole`` plugin."""
 
@@ -100,6 +116,8 @@ class ParoleConfig(base.Config):
     """Write a ``.gz`` beside every HTML, CSS, JS, JSON, SVG, XML, text and CSV file of the site."""
     page_weight = c.SubConfig(PageWeightConfig)
     """Page-weight report and budget (``enabled``, ``budget``)."""
+    plain_language = c.SubConfig(PlainLanguageConfig)
+    """How readable each page must be (``enabled``, ``max_words``, ``min_score``, ``strict``)."""
     images = c.SubConfig(ImagesConfig)
     """How pictures are resized and recompressed (``widths``, ``quality``, ``cache_dir``)."""
     opens = CheckedByCalendar()

@@ -51,6 +51,7 @@ from .forms import FormsAdapter
 from .images import ImagesAdapter
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
+from .readability import ReadabilityAdapter
 from .results import ResultsAdapter
 from .theme_options import check_theme_options, unpublished_theme_files
 from .weight_report import report_page_weight
@@ -101,6 +102,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.images: ImagesAdapter | None = None
         self.links: LinksAdapter | None = None
         self.results: ResultsAdapter | None = None
+        self.readability = ReadabilityAdapter(self.config.get("plain_language"))  # on_config: on
         self.today = date.today()  # the build date, read again by every build (on_config)
         self._finish_gzips()
         self._stop_edition()
@@ -264,6 +266,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         self.problems += page_checks.front_matter_problems(page, self.calendar)
+        self.problems += self.readability.page(page, config)
         if self.faq_extension is not None:
             self.faq_extension.active = page.meta.get("type") == "faq"
         if self.forms is not None:
@@ -369,6 +372,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 report_page_weight(config, self.config.page_weight.budget * 1024,
                                    downloads=[edition.path] if edition else [], sent=sent,
                                    markup=scan.result())
+            self.readability.report(config, gzip=sent is not None)  # after page weight
         finally:
             if scan is not None:
                 scan.close()
