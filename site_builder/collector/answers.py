@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 
 from site_builder.collector import pages, views
 from site_builder.collector.body import Refusal, parse_body, shown
+from site_builder.collector.languages import in_language
 from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE, client_pseudonyms, receipt_path
 from site_builder.collector.paths import action_path, form_page_path, origin, site_url
 from site_builder.collector.responses import html_page, private
@@ -75,6 +76,8 @@ async def receive_answer(request: Request) -> Response:
             raise Answered(refusal_page(
                 collector, Refusal(say("collector.refusal.unknown_form",
                                        form=shown(submission.form_id))), None))
+        # The page's language, when the form has it: every page from here on speaks it.
+        manifest = in_language(manifest, submission.language)
         check_dates(collector, manifest)
         online = Arrival("online", partial(form_again, collector), client=clients[0])
         answer = checked_answer(collector, manifest, submission, online)
@@ -171,7 +174,7 @@ def checked_answer(
         form_id=manifest.form.id, form_version=manifest.version, values=values,
         channel=arrival.channel, received_at=now, expires_at=expiry(manifest, now),
         fingerprint=fingerprint(manifest, values), client=arrival.client,
-        quarantined=quarantined, entered_by=arrival.entered_by,
+        quarantined=quarantined, entered_by=arrival.entered_by, language=manifest.language,
     )
 
 

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from site_builder.collector import pages, views
+from site_builder.collector.languages import in_language
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import html_page
 from site_builder.collector.secret import CollectorSecret
@@ -61,6 +62,7 @@ async def show_receipt(request: Request) -> Response:
     manifest = collector.site.manifest(answer.form_id) if answer else None
     if answer is None or manifest is None or expired(answer, collector):
         return _missed(request, collector)
+    manifest = in_language(manifest, answer.language)  # the language it was given in
     shell = views.form_shell(collector, manifest)
     html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
                               today=collector.settings.today())

@@ -32,6 +32,7 @@ from site_builder.forms.render import (
     CONSENT_VALUE,
     ENTRY_NAMES,
     FORM_ID_NAME,
+    FORM_LANGUAGE_NAME,
     FORM_VERSION_NAME,
     HONEYPOT_NAME,
     RESERVED_NAMES,
@@ -85,6 +86,10 @@ class Submission:
     again: bool = False
     """``_again`` was sent: the person confirmed, on the collector's page saying an identical
     answer was just sent from their connection, that this one is theirs (store it anew)."""
+    language: str | None = None
+    """``_language``: the language of the page the answer was sent from, as posted, unchecked
+    (``collector.languages`` takes it only when the form has that language); None when the
+    page sent none (built before parole sent it)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class Checked:
 
 def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
     """The submission in ``pairs`` (``parse_body``'s result). Raises ``Refusal`` when the form
-    id or version is missing or repeated, or the honeypot or ``_again`` is repeated or
+    id or version is missing or repeated, or the language, the honeypot or ``_again`` is repeated or
     ``_again`` holds anything but ``1``; or when it holds a name only the mediators' pages send
     (``_csrf``, ``_spoiled``): the public form cannot, and the mediators' area reads the token
     out of its bodies before anything else (``entry.access.FormBody``)."""
@@ -120,7 +125,7 @@ def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
     for name in (FORM_ID_NAME, FORM_VERSION_NAME):
         if not reserved[name]:
             raise Refusal(say("collector.refusal.missing", name=name))
-    for name in (FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME, AGAIN_NAME):
+    for name in (FORM_ID_NAME, FORM_VERSION_NAME, FORM_LANGUAGE_NAME, HONEYPOT_NAME, AGAIN_NAME):
         if len(reserved[name]) > 1:
             raise Refusal(say("collector.refusal.repeated", name=name))
     if reserved[AGAIN_NAME] not in ([], [AGAIN_VALUE]):
@@ -131,6 +136,7 @@ def read_submission(pairs: Sequence[tuple[str, str]]) -> Submission:
         honeypot=next(iter(reserved[HONEYPOT_NAME]), ""),
         answers=answers,
         again=bool(reserved[AGAIN_NAME]),
+        language=next(iter(reserved[FORM_LANGUAGE_NAME]), None),
     )
 
 
