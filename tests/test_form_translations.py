@@ -661,3 +661,26 @@ def test_every_language_s_paper_version_passes_pa11y(tmp_path: Path) -> None:
         reports = run_pa11y_ci(list(urls), tmp_path)
     failed = [report for report in reports.values() if report.failed]
     assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
+
+
+def test_a_consultation_built_per_language_shows_one_form_in_each(tmp_path: Path) -> None:
+    text = FORM.replace("projet.md", "index.md")
+    pages = {"index.md": "# Accueil\n", "index.ar.md": "# الصفحة الرئيسية\n",
+             "avis.md": _site_form(text),
+             "avis.ar.md": "# رأيكم\n\nنص.\n\n```form\nid: avis-place\n```\n"}
+    config = write_site(tmp_path, pages, plugins=[{"parole": {"languages": ["fr", "ar"]}}])
+    site = build_site(config, tmp_path / "site")
+    manifest = read_manifest(site / "forms" / "avis-place.json")
+    assert dict(manifest.page_urls) == {"fr": "avis/", "ar": "ar/avis/"}  # no English site
+    assert not (site / "ar" / "forms").exists()  # the French build's manifest is the one
+    arabic = (site / "ar" / "avis" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl"' in arabic
+    assert '<input type="hidden" name="_language" value="ar">' in arabic
+    assert f'name="_version" value="{manifest.version}"' in arabic
+    assert "أبدوا رأيكم في الساحة" in arabic
+    paper = re.search(r'<p class="p-form__paper"><a href="([^"]+)"', arabic)
+    assert paper is not None
+    printed = (site / "ar" / "avis" / paper.group(1) / "index.html").resolve()
+    assert '<html lang="ar" dir="rtl">' in printed.read_text(encoding="utf-8")
+    french = (site / "avis" / "index.html").read_text(encoding="utf-8")
+    assert '<input type="hidden" name="_language" value="fr">' in french

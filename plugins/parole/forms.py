@@ -27,11 +27,13 @@ from mkdocs.structure.pages import Page
 from site_builder import calendar
 from site_builder.errors import Problem
 from site_builder.forms.fence import FormsExtension
+from site_builder.forms.manifest import ManifestError, manifest_path, read_manifest
 from site_builder.forms.model import Form
 from site_builder.forms.site_forms import SiteForms
 from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
 
+from . import languages
 from .languages import page_language
 from .links import LinksAdapter, front_matter_lines
 from .readability import ADVICE
@@ -62,6 +64,7 @@ class FormsAdapter:
         self.extension.catalogue = catalogue
         self.extension.render = self._render
         self.extension.show = self._show
+        _follow_languages(self.site_forms, config)
         self.help_url: str | None = None
         self.problems: list[Problem] = []
         self.links = links  # checks and resolves forms' links as those of pages
@@ -125,3 +128,31 @@ class FormsAdapter:
               site_url: str | None, double_entry: bool) -> None:
         self.site_forms.write(site_dir, site=site, help_url=self.help_url, dropoff=dropoff,
                               site_url=site_url, double_entry=double_entry)
+
+
+def _follow_languages(site_forms: SiteForms, config: MkDocsConfig) -> None:
+    """A consultation in several languages is one build per language (``languages``): the
+    default language's declares the forms, writes their manifests and names each translation's
+    page in them; another language's shows them from those manifests (a page ``x.ar.md``
+    holding ``id:`` only) and writes no manifest of its own."""
+    if languages.is_default_build(config):
+        published = languages.site_languages(config)
+        if len(published) > 1:
+            site_forms.language_url = lambda url, language: (
+                languages.language_url(url, language, config) if language in published
+                else None)
+        return
+    site_forms.writes_manifests = False
+    root = languages.root_site_dir(config)
+
+    def declared(form_id: str) -> Form | None:
+        path = manifest_path(root, form_id)
+        if not path.is_file():
+            return None
+        try:
+            return read_manifest(path).form
+        except ManifestError as error:  # the default build wrote it: said, and not shown
+            log.error("%s", error)
+            return None
+
+    site_forms.elsewhere = declared

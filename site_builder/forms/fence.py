@@ -25,7 +25,7 @@ from markdown.preprocessors import Preprocessor
 from site_builder.errors import Problem
 from site_builder.forms import located, yaml_errors
 from site_builder.forms.model import Form
-from site_builder.forms.parse import LinkResolver, parse_form
+from site_builder.forms.parse import FORM_ID, LinkResolver, parse_form
 from site_builder.forms.repeated_wording import repeated_wording
 from site_builder.i18n import DEFAULT_LANGUAGE, Catalogue
 from site_builder.messages import say
@@ -158,7 +158,7 @@ class FormPreprocessor(Preprocessor):
         """A block holding only ``id:``: the form declared on another page, shown in this
         page's language (its ``translations``), posting to the same form."""
         form_id = data["id"]
-        if not isinstance(form_id, str) or not form_id.strip():
+        if not isinstance(form_id, str) or not FORM_ID.match(form_id.strip()):
             key_line = located.key_line(data, "id")
             self._report(line + 1 + key_line if key_line is not None else line,
                          say("forms.reference.not_id"), say("forms.reference.not_id.fix"))

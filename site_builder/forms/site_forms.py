@@ -66,10 +66,11 @@ class SiteForms:
         self.elsewhere: Callable[[str], Form | None] = _nowhere
         """Where a form this build does not declare is found: the default language's build,
         whose manifests are written when another language's build runs (the plugin sets it)."""
-        self.language_url: Callable[[str, str], str] | None = None
+        self.language_url: Callable[[str, str], str | None] | None = None
         """Where another language's build publishes the page at a URL of this one
-        (``faq/``, ``ar`` → ``ar/faq/``), when each language is a build of its own: the
-        manifest names every translation's page, for the collector to answer in it."""
+        (``faq/``, ``ar`` → ``ar/faq/``; None: the site has no such language), when each
+        language is a build of its own: the manifest names every translation's page, for the
+        collector to answer in it."""
         self.writes_manifests = True
         """False in another language's build: the default language's build writes them."""
         self._catalogues: dict[str, Catalogue] = {}
@@ -266,8 +267,10 @@ class SiteForms:
         (each language a build) each translation's in its language's build."""
         urls = {form.language: page_url}
         if self.language_url is not None:
-            urls.update((words.language, self.language_url(page_url, words.language))
-                        for words in form.translations)
+            for words in form.translations:
+                url = self.language_url(page_url, words.language)
+                if url is not None:
+                    urls[words.language] = url
         urls.update((language, page.page_url)
                     for language, page in self.shown.get(form.id, {}).items())
         return urls
