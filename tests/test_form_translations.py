@@ -663,13 +663,21 @@ def test_every_language_s_paper_version_passes_pa11y(tmp_path: Path) -> None:
     assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
 
 
-def test_a_consultation_built_per_language_shows_one_form_in_each(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def two_languages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A consultation in French and Arabic: the form declared in French with its translations,
+    shown on the Arabic page by its id alone."""
+    folder = tmp_path_factory.mktemp("two-languages")
     text = FORM.replace("projet.md", "index.md")
     pages = {"index.md": "# Accueil\n", "index.ar.md": "# الصفحة الرئيسية\n",
              "avis.md": _site_form(text),
              "avis.ar.md": "# رأيكم\n\nنص.\n\n```form\nid: avis-place\n```\n"}
-    config = write_site(tmp_path, pages, plugins=[{"parole": {"languages": ["fr", "ar"]}}])
-    site = build_site(config, tmp_path / "site")
+    config = write_site(folder, pages, plugins=[{"parole": {"languages": ["fr", "ar"]}}])
+    return build_site(config, folder / "site")
+
+
+def test_a_consultation_built_per_language_shows_one_form_in_each(two_languages: Path) -> None:
+    site = two_languages
     manifest = read_manifest(site / "forms" / "avis-place.json")
     assert dict(manifest.page_urls) == {"fr": "avis/", "ar": "ar/avis/"}  # no English site
     assert not (site / "ar" / "forms").exists()  # the French build's manifest is the one
@@ -684,3 +692,16 @@ def test_a_consultation_built_per_language_shows_one_form_in_each(tmp_path: Path
     assert '<html lang="ar" dir="rtl">' in printed.read_text(encoding="utf-8")
     french = (site / "avis" / "index.html").read_text(encoding="utf-8")
     assert '<input type="hidden" name="_language" value="fr">' in french
+
+
+@pytest.mark.pa11y
+def test_the_arabic_page_and_its_form_pass_pa11y(two_languages: Path, tmp_path: Path) -> None:
+    require_tools(pa11y=True)
+    pages = [page for page in built_pages(two_languages)
+             if page.file in ("ar/avis/index.html", "avis/index.html")]
+    assert len(pages) == 2
+    with serve_site(two_languages) as base_url:
+        urls = {page.url(base_url): page.file for page in pages}
+        reports = run_pa11y_ci(list(urls), tmp_path)
+    failed = [report for report in reports.values() if report.failed]
+    assert not failed, describe_failures(list(reports.values()), lambda url: urls[url])
