@@ -256,7 +256,9 @@ def test_a_missing_string_in_french_says_how_to_fix_it() -> None:
         _form, problems = parse(without(FORM, "    submit: Send"))
     assert problems[0].message == ("formulaire « avis-place » : le formulaire n'a pas de submit "
                                    "dans la traduction « en »")
-    assert "translation_fallback: true" in problems[0].fix
+    assert problems[0].fix == (
+        "ajoutez-le sous `translations: en:` (ou mettez `translation_fallback: true` dans le "
+        "formulaire pour montrer le texte en fr en attendant la traduction)")
 
 
 def test_with_fallback_a_missing_string_is_a_warning_and_the_own_string_shows() -> None:

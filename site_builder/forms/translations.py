@@ -61,7 +61,7 @@ class _Reader:
     resolve_link: LinkResolver | None
     warnings: list[Problem]
 
-    def gap(self, node: Node, key: str | None, message: str) -> None:
+    def gap(self, node: Node, key: str | None, message: str, language: str) -> None:
         """A string the translation lacks: an error, or with ``translation_fallback`` a warning
         (the form's own string is shown)."""
         if self.form.translation_fallback:
@@ -71,7 +71,8 @@ class _Reader:
                            say("forms.translation.fallback", language=self.form.language))
         else:
             node.problem(key if key in node.data else None, message,
-                         say("forms.translation.missing.fix", language=self.form.language))
+                         say("forms.translation.missing.fix", language=language,
+                             own=self.form.language))
 
     def string(self, node: Node, key: str, own: str | None, where: str, language: str
                ) -> str | None:
@@ -86,7 +87,7 @@ class _Reader:
             return None
         if not node.given(key):
             self.gap(node, key, say("forms.translation.missing", form=self.form.id,
-                                    where=where, language=language, key=key))
+                                    where=where, language=language, key=key), language)
             return own
         return node.text(key) or own
 
@@ -170,7 +171,7 @@ def _fields(reader: _Reader, node: Node, language: str) -> tuple[tuple[str, Fiel
             words.append((field.id, _field_words(reader, table, field, language)))
         else:
             reader.gap(table, None, say("forms.translation.missing_question", form=form.id,
-                                        id=field.id, language=language))
+                                        id=field.id, language=language), language)
             words.append((field.id, FieldWords.of(field)))
     return tuple(words)
 
@@ -245,7 +246,7 @@ def _options(reader: _Reader, node: Node, field: Field, language: str
     if not node.given("options"):
         reader.gap(node, "options", say("forms.translation.missing", form=reader.form.id,
                                         where=say("forms.what.question", id=field.id),
-                                        language=language, key="options"))
+                                        language=language, key="options"), language)
         return own
     table = Node(data, f"{node.path}/options", node.what, node.report)
     values = [option.value for option in field.options]
@@ -258,7 +259,7 @@ def _options(reader: _Reader, node: Node, field: Field, language: str
     for value, label in own:
         if value not in by_value:
             reader.gap(table, None, say("forms.translation.missing_option", form=reader.form.id,
-                                        id=field.id, value=value, language=language))
+                                        id=field.id, value=value, language=language), language)
             labels.append((value, label))
             continue
         labels.append((value, table.text(by_value[value]) or label))
