@@ -153,11 +153,11 @@ def test_an_untranslated_page_says_so_in_the_readers_language(site: Path) -> Non
     assert ("This page is not translated yet. You are reading it in its original language: "
             "French.") in english
     assert '<div lang="fr" dir="ltr">' in english and "Le jardin coûte" in english
-    arabic = _html(site, "ar/donner-mon-avis/index.html")
+    arabic = _html(site, "ar/accessibilite/index.html")
     assert "هذه الصفحة غير مترجمة بعد. تقرؤونها بلغتها الأصلية: الفرنسية." in arabic
-    assert '<div lang="fr" dir="ltr">' in arabic
+    assert '<div lang="fr" dir="ltr">' in arabic and "pas encore été audité" in arabic
     for translated in ("ar/explications/index.html", "explications/index.html",
-                       "en/faq/index.html"):
+                       "en/faq/index.html", "ar/donner-mon-avis/index.html"):
         assert 'class="p-fallback"' not in _html(site, translated), translated
 
 
@@ -191,3 +191,30 @@ def test_a_one_language_site_has_no_switcher_and_no_alternates(tmp_path: Path) -
     assert 'class="p-languages"' not in html and 'rel="alternate"' not in html
     assert not (site_dir / "en").exists()
     assert "xhtml" not in _html(site_dir, "sitemap.xml")
+
+
+def test_every_languages_form_page_shows_the_one_form_in_its_language(site: Path) -> None:
+    """The form is declared once (French page, translations inside); the Arabic and English
+    pages hold only its id: same id and version everywhere, words and _language of the page."""
+    versions = set()
+    for prefix, (language, _direction) in LANGUAGES.items():
+        html = _html(site, prefix + "donner-mon-avis/index.html")
+        assert _tags(html, "input", name="_form", value="jardin-oliviers"), prefix
+        assert _tags(html, "input", name="_language", value=language), prefix
+        versions |= {tag["value"] for tag in _tags(html, "input", name="_version")}
+    assert len(versions) == 1
+    assert "هل تريدون الزراعة في الحديقة؟" in _html(site, "ar/donner-mon-avis/index.html")
+    assert "Would you like to garden?" in _html(site, "en/donner-mon-avis/index.html")
+
+
+def test_a_message_about_a_translated_page_names_its_own_file(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """In the Arabic build index.ar.md stands for index.md; a broken link in it is reported in
+    index.ar.md, the file to edit, with its line."""
+    arabic = "# الرئيسية\n\nانظر [الصفحة](absente.md).\n"  # noqa: RUF001
+    config = write_site(tmp_path, {"index.md": "# Accueil\n\nBonjour.\n", "index.ar.md": arabic},
+                        plugins=[{"parole": {"languages": ["fr", "ar"]}}])
+    build_site(config, tmp_path / "site", strict=False)
+    messages = [record.getMessage() for record in caplog.records]
+    broken = [message for message in messages if "absente.md" in message]
+    assert broken and all("index.ar.md:3" in message for message in broken), broken

@@ -22,8 +22,9 @@ Why not mkdocs-static-i18n: measured in ``/tmp/i18/part-c-findings.md`` (docs/la
 from __future__ import annotations
 
 import logging
+import re
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,9 @@ class _Outer:
     """The site's ``site_url`` (the default language's root)."""
     site_dir: str
     """The default language's site folder, already built: its ``forms/<id>.json`` are there."""
+    read_from: dict[str, str] = field(default_factory=dict)
+    """In this build, the file a page's text is read from when it is not the page's name
+    (``faq.md`` → ``faq.ar.md``): the build's messages name the file to edit."""
 
 
 _OUTER: ContextVar[_Outer | None] = ContextVar("parole_language_build", default=None)
@@ -156,6 +160,8 @@ def language_files(files: Files, config: MkDocsConfig) -> Files:
         if version is not None:
             standing = _standing_for(file.src_uri, version)
             setattr(standing, WRITTEN_IN, current)
+            if (outer := _OUTER.get()) is not None:
+                outer.read_from[file.src_uri] = version.src_uri
             result.append(standing)
             continue
         if file.is_documentation_page():
@@ -219,8 +225,12 @@ def build_other_languages(config: MkDocsConfig) -> None:
                     ", ".join(languages[1:]))
         return
     for language in languages[1:]:
-        token = _OUTER.set(_Outer(default=languages[0], root_url=config.site_url or None,
-                                      site_dir=config.site_dir))
+        outer = _Outer(default=languages[0], root_url=config.site_url or None,
+                       site_dir=config.site_dir)
+        token = _OUTER.set(outer)
+        names = _FileNames(outer.read_from, docs=Path(config.docs_dir).name)
+        for name in _NAMING_LOGGERS:
+            logging.getLogger(name).addFilter(names)
         try:
             other = load_config(config.config_file_path, strict=config.strict,
                                 site_dir=str(Path(config.site_dir) / language))
@@ -234,3 +244,31 @@ def build_other_languages(config: MkDocsConfig) -> None:
                 other.plugins.on_shutdown()
         finally:
             _OUTER.reset(token)
+            for name in _NAMING_LOGGERS:
+                logging.getLogger(name).removeFilter(names)
+
+
+_NAMING_LOGGERS = ("mkdocs.plugins.parole", "mkdocs.commands.build", "mkdocs.structure.pages")
+"""The loggers of messages that name a page's file: parole's, and MkDocs' build errors."""
+
+
+class _FileNames(logging.Filter):
+    """In another language's build, a message naming ``faq.md`` (the name the page has there)
+    names ``faq.ar.md``, the file its text comes from and the organizer edits."""
+
+    def __init__(self, read_from: dict[str, str], *, docs: str) -> None:
+        super().__init__()
+        self.read_from = read_from
+        self.docs = docs
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.read_from:
+            names = "|".join(re.escape(name) for name in
+                             sorted(self.read_from, key=len, reverse=True))
+            pattern = rf"(?<![\w./-])((?:{re.escape(self.docs)}/)?)({names})(?![\w.-])"
+            message = record.getMessage()
+            renamed = re.sub(pattern, lambda found: found.group(1)
+                             + self.read_from[found.group(2)], message)
+            if renamed != message:
+                record.msg, record.args = renamed, ()
+        return True
