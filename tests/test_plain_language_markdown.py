@@ -3,6 +3,8 @@ line."""
 
 from __future__ import annotations
 
+import time
+
 from site_builder.plain_language import TARGETS, analyse_markdown
 from site_builder.plain_language.prose import Sentence, abbreviation_definitions, sentences
 
@@ -131,3 +133,12 @@ def test_analyse_markdown_counts_only_prose_and_reports_lines() -> None:
     assert [(sentence.line, sentence.text) for sentence in page.flagged] == [
         (16, "La place (voir le plan) sera belle.")]
     assert sentences("", 1) == [] and isinstance(sentences("Un.", 1)[0], Sentence)
+
+
+def test_markup_that_never_closes_is_read_in_one_pass() -> None:
+    # each of these took minutes when a pattern looked for its closing bracket from every
+    # opening one (the time grew with the square of the length)
+    for markdown in ["[" * 50_000 + "(" * 50_000, "[a](" * 25_000, '[a](x "' * 15_000]:
+        start = time.perf_counter()
+        analyse_markdown(markdown, "fr", TARGETS["default"])
+        assert time.perf_counter() - start < 10, markdown[:20]

@@ -43,6 +43,8 @@ def test_long_word() -> None:
     assert _signals("We support the revitalisation.", "en") == [
         ("long_word", "revitalisation")]
     assert _signals("We want your information.", "en") == []
+    # the word without its elided article
+    assert _signals("Le rôle d'épidémiologiste.") == [("long_word", "épidémiologiste")]
 
 
 def test_abbreviation_without_its_meaning() -> None:
@@ -132,8 +134,9 @@ def test_parentheses() -> None:
 def test_semicolon() -> None:
     assert _signals("La place sera ombragée ; elle aura des bancs.") == [("semicolon", ";")]
     assert _signals("La place sera ombragée. Elle aura des bancs.") == []
-    # an HTML entity's semicolon is not one
+    # an HTML entity's semicolon is not one, nor French typography's at the end of a list item
     assert _signals("La place&nbsp;: ombragée.") == []
+    assert _signals("Vous pouvez :\n\n- venir ;\n- écrire.\n") == []
 
 
 def test_signals_come_in_a_fixed_order_with_their_sentence_and_line() -> None:

@@ -6,7 +6,8 @@ image's alternative text stay), inline code, tables' markup (each cell is text o
 abbreviation definitions (``*[HLM]: ...``, which ``abbreviation_definitions`` reads) and link
 reference definitions. A heading, a list item and a table cell are sentences of their own, even
 without a full stop; a paragraph is cut into sentences at ``.``, ``!``, ``?`` and ``…`` (not at
-« M. », « p. ex. » or « art. »: ``page_description.sentence_ends``).
+« M. », « p. ex. » or « art. »: the rules of ``page_description.sentence_ends``, which reads one
+paragraph; this one reads pages of any length in one pass).
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from site_builder.forms.fence import fenced_blocks
-from site_builder.page_description import sentence_ends
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?:\s?»|[\"\u201d\u2019)\]])*(?=\s|$)")
+"""Punctuation, then closing quotes or brackets (a French « » has a space inside), then a
+space or the end."""
+_WORD_BEFORE = re.compile(r"([\w°.]{1,20})\.$")
+_ABBREVIATIONS = frozenset({
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "st", "ste", "p", "pp", "ex",
+    "cf", "env", "art", "av", "bd", "chap", "fig", "vol", "n°", "tél", "tel", "réf", "ref",
+    "mr", "mrs", "ms", "e.g", "i.e", "vs", "approx", "min", "max",
+})
+"""Words ending with a dot that do not end a sentence (« M. Dupont », « p. ex. », « art. 47 »),
+in lower case; a single capital is an initial (« J. Martin »). The same as page_description's."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +69,11 @@ _HIDDEN_ELEMENT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.DOTALL
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~=<])")
 _INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
-_IMAGE = re.compile(r"!\[([^\]]*)\](?:\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\])")
-_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\])")
+_TARGET = r"(?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]{0,300}\")?\)|\[[^\[\]]*\])"
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _TARGET)
+_LINK = re.compile(r"\[([^\[\]]*)\]" + _TARGET)
+"""A link's or image's text (without brackets inside: each bracket is looked at once), then its
+address in parentheses or its reference in brackets."""
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 _AUTOLINK = re.compile(r"<(?:[a-z][a-z0-9+.-]*:|[^\s@<>]+@)[^\s<>]*>", re.IGNORECASE)
 _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)\S+?(?=[.,;:!?)\]»\"']*(?:\s|$))",
@@ -73,6 +88,7 @@ _SPACE_BEFORE_STOP = re.compile(r" ([.,])(?!\w)")
 """A space left before a full stop or a comma by what was taken out (« sur https://… . »)."""
 _PRIVATE = 0xE000
 """Escaped characters wait in the private use area while the markup around them goes."""
+_RESTORE = {_PRIVATE + code: code for code in range(128)}
 
 
 def sentences(markdown: str, first_line: int = 1) -> list[Sentence]:
@@ -81,13 +97,26 @@ def sentences(markdown: str, first_line: int = 1) -> list[Sentence]:
     found = []
     for block in _blocks(markdown, first_line):
         start = 0
-        for end in [*sentence_ends(block.text), len(block.text)]:
+        for end in [*_sentence_ends(block.text), len(block.text)]:
             text = block.text[start:end]
             lead = len(text) - len(text.lstrip())
             if text.strip():
                 found.append(Sentence(text.strip(), block.line_at(start + lead)))
             start = end
     return found
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Where each sentence of ``text`` ends: just after its punctuation and closing quotes."""
+    ends = []
+    for found in _SENTENCE_END.finditer(text):
+        if found.group().startswith("."):
+            word = _WORD_BEFORE.search(text, max(0, found.start() - 20), found.start() + 1)
+            token = word.group(1) if word else ""
+            if (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS:
+                continue
+        ends.append(found.end())
+    return ends
 
 
 def abbreviation_definitions(markdown: str) -> dict[str, str]:
@@ -110,8 +139,7 @@ def inline_text(text: str) -> str:
     text = _ATTRIBUTES.sub("", text)
     text = _EMPHASIS.sub("", text)
     text = html.unescape(text)
-    text = "".join(chr(ord(character) - _PRIVATE) if _PRIVATE <= ord(character) < _PRIVATE + 128
-                   else character for character in text)
+    text = text.translate(_RESTORE)
     return _SPACE_BEFORE_STOP.sub(r"\1", _SPACES.sub(" ", text)).strip()
 
 

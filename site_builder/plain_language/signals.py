@@ -19,7 +19,8 @@
 - ``capitals``: words in capitals that are not an acronym: a common word (« ATTENTION »,
   « NE PAS »), or a word of 7 capitals or more.
 - ``parentheses``: each ``(…)``, except an acronym's meaning.
-- ``semicolon``: a ``;``.
+- ``semicolon``: a ``;`` between two parts of a sentence (not the one French typography puts
+  at the end of a list item).
 """
 
 from __future__ import annotations
@@ -83,8 +84,12 @@ siècle siècles chapitre chapitres tome tomes livre acte titre article partie v
 section république empire dynastie century centuries chapter part volume book act title appendix
 article war
 """)
+_ELISION = re.compile(r"['\u2019]")
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W\d_]+)*")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_JOINING_SEMICOLON = re.compile(r";\s*\w")
+"""A semicolon between two parts of a sentence; not the one ending a list item (« - prendre un
+questionnaire ; »), which French typography puts there."""
 _OPENING = re.compile(r"\(\s*$")
 
 
@@ -128,7 +133,7 @@ class SignalReader:
         found += [Signal(CAPITALS, text) for text in capitals]
         found += [Signal(PARENTHESES, match.group()) for match in _PARENTHESES.finditer(sentence)
                   if match.group() not in explained]
-        if ";" in sentence:
+        if _JOINING_SEMICOLON.search(sentence):
             found.append(Signal(SEMICOLON, ";"))
         return tuple(sorted(found, key=lambda signal: SIGNAL_KINDS.index(signal.kind)))
 
@@ -142,9 +147,10 @@ class SignalReader:
                 continue  # an acronym, or capitals: their own signals
             if position > 0 and word.text.rsplit("'", 1)[-1][:1].isupper():
                 continue  # a name: not a word to replace
-            if not is_common(word.text, self.language) and word.text not in {
+            text = word.text.rsplit("'", 1)[-1] if self.language == "fr" else word.text
+            if not is_common(text, self.language) and text not in {
                     signal.text for signal in flagged}:
-                flagged.append(Signal(LONG_WORD, word.text))
+                flagged.append(Signal(LONG_WORD, text))  # « d'accessibilité »: accessibilité
         return flagged
 
     def _capital_tokens(self, sentence: str
@@ -157,7 +163,13 @@ class SignalReader:
         numerals: list[str] = []
         run: list[_Token] = []
         for index, token in enumerate(tokens):
-            text = re.split(r"['\u2019]", token.group())[-1]  # « L'ONU »: ONU
+            text = token.group()
+            if not any(character.isupper() for character in text):
+                if run:
+                    self._end_run(run, sentence, capitals, acronyms)
+                    run = []
+                continue  # most words: nothing in capitals
+            text = _ELISION.split(text)[-1]  # « L'ONU »: ONU
             if self._is_numeral(text, tokens, index):
                 numerals.append(text)
                 text = ""
@@ -172,6 +184,8 @@ class SignalReader:
     def _end_run(self, run: list[_Token], sentence: str, capitals: list[str],
                  acronyms: list[tuple[str, int]]) -> None:
         """Sorts a run of words in capitals into shouted words and acronyms."""
+        if not run:
+            return
         if any(self._shouted(token.text) for token in run):
             capitals.append(sentence[run[0].start:run[-1].end])
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from site_builder.plain_language.syllables_en import count_english
@@ -20,11 +20,13 @@ SUPPORTED_LANGUAGES = ("fr", "en")
 _COUNTERS = {"fr": count_french, "en": count_english}
 _TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*['\u2019]?|\d+(?:[.,]\d+)*")
 _NUMBER_SYLLABLES_MAX = 4
+LONGEST_WORD = 50
+"""Characters: longer than any word of French (« anticonstitutionnellement », 25) or English."""
 _SPELLED_LETTERS = {"w": 3}
 """An acronym read letter by letter: one syllable a letter, « double-vé » three."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """A word of a sentence: as written, where it starts in the sentence, its syllables."""
 
@@ -37,10 +39,14 @@ class Word:
         return self.text[0].isdigit()
 
 
+@lru_cache(maxsize=1 << 16)
 def count_syllables(word: str, language: str) -> int:
     """The syllables ``word`` takes to say in ``language`` (``fr`` or ``en``): at least 1 for a
     word with a letter or a digit, 0 for one without. An acronym of capitals (« HLM ») is spelled
-    letter by letter; a number counts one syllable per digit, up to four."""
+    letter by letter; a number counts one syllable per digit, up to four; a "word" longer than
+    any real one (``LONGEST_WORD`` characters: a code, a key pasted in) one per 3 letters.
+
+    Remembered: a page says the same words again and again."""
     counter = _COUNTERS.get(language)
     if counter is None:
         raise ValueError(f"no syllable counter for {language!r}: "
@@ -49,6 +55,8 @@ def count_syllables(word: str, language: str) -> int:
     if digits and not any(character.isalpha() for character in word):
         return min(digits, _NUMBER_SYLLABLES_MAX)
     letters = [character for character in word if character.isalpha()]
+    if len(word) > LONGEST_WORD:
+        return max(1, len(letters) // 3)
     if 2 <= len(letters) <= 6 and all(character.isupper() for character in letters):
         return sum(_SPELLED_LETTERS.get(character.lower(), 1) for character in letters)
     return counter(word)
