@@ -81,6 +81,10 @@ def test_translated_pages_have_their_own_text_and_titles_in_the_menu(site: Path)
     # Links written with the default language's file names lead to this language's pages.
     assert 'href="faq/"' in arabic
     assert "Who can garden?" in _html(site, "en/faq/index.html")
+    # The title and organizer come from mkdocs.yml, in French: marked so (WCAG 3.1.2).
+    assert '<p class="p-header__title" lang="fr" dir="ltr">' in arabic
+    assert '<p class="p-header__organizer" lang="fr" dir="ltr">' in arabic
+    assert '<p class="p-header__title">' in _html(site, "index.html")
 
 
 def test_the_other_languages_files_are_not_pages_of_their_own(site: Path) -> None:

@@ -183,8 +183,10 @@ def _standing_for(src_uri: str, version: File) -> File:
 
 
 def add_globals(env: Environment, config: MkDocsConfig, files: Files) -> None:
-    """``on_env``: the switcher of pages without a page (404.html: each language's home page)
-    and, in the default language's build, the sitemap's pages in every language."""
+    """``on_env``: the switcher of pages without a page (404.html: each language's home page);
+    in the default language's build, the sitemap's pages in every language; in the others, the
+    ``lang``/``dir`` of the words written in mkdocs.yml, in the default language
+    (``parole_config_lang``: the header's title and organizer, the calendar's phases)."""
     languages = site_languages(config)
     if len(languages) < 2:
         return
@@ -193,6 +195,10 @@ def add_globals(env: Environment, config: MkDocsConfig, files: Files) -> None:
     urls = [file.url for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
     env.globals["parole_sitemap"] = (sitemap_entries(urls, languages, root_url(config))
                                      if is_default_build(config) else [])
+    default = languages[0]
+    if build_language(config) != default:  # mkdocs.yml's words (title, organizer, phases)
+        env.globals["parole_config_lang"] = (f' lang="{default}"'
+                                             f' dir="{text_direction(default)}"')
 
 
 def page_context(context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
