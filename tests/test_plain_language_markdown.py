@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from site_builder.plain_language import TARGETS, analyse_markdown
 from site_builder.plain_language.prose import Sentence, abbreviation_definitions, sentences
 
@@ -142,3 +145,22 @@ def test_markup_that_never_closes_is_read_in_one_pass() -> None:
         start = time.perf_counter()
         analyse_markdown(markdown, "fr", TARGETS["default"])
         assert time.perf_counter() - start < 10, markdown[:20]
+
+
+MARKUP = st.sampled_from(["\n", "\n\n", "# ", "- ", "| ", "|---|", "```", "```form", "    ", "> ",
+                          "[", "](", ")", "!", "<p>", "</p>", "<!--", "-->", "`", "*", "_",
+                          "---", "!!! note", "*[HLM]: ", "HLM", "XIVe", "23 %", ";", "(", ". ",
+                          "l'école", "Mme", "ATTENTION", "&amp;", "\\*"])
+
+
+@given(st.lists(st.one_of(MARKUP, st.text(max_size=12)), max_size=40),
+       st.integers(min_value=1, max_value=50), st.sampled_from(["fr", "en", "ar"]))
+def test_any_markdown_is_measured_and_its_lines_are_lines_of_the_page(
+        parts: list[str], first_line: int, language: str) -> None:
+    markdown = "".join(parts)
+    page = analyse_markdown(markdown, language, TARGETS["default"], first_line=first_line)
+    last = first_line + max(len(markdown.splitlines()), 1) - 1
+    for sentence in page.flagged:
+        assert first_line <= sentence.line <= last
+        assert sentence.signals and sentence.text.strip() == sentence.text
+    assert (page.score is None) == (page.words == 0)

@@ -83,6 +83,7 @@ def _ranks(language: str) -> dict[str, int]:
     return {word: rank for rank, word in reversed(list(enumerate(words)))}
 
 
+@cache
 def common_words(language: str) -> frozenset[str]:
     """The language's common words, in lower case."""
     return frozenset(_ranks(language))
