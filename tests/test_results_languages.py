@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from site_builder.calendar import Calendar
+from site_builder.forms import located
+from site_builder.forms.manifest import manifest_data
+from site_builder.forms.parse import parse_form
 from site_builder.i18n import Catalogue
+from site_builder.results.compute import form_results
 from site_builder.results.file import read_results, results_data, write_results
 from site_builder.results.labels import (
     QuestionWords,
@@ -19,7 +23,10 @@ from site_builder.results.labels import (
     words_from_manifests,
 )
 from site_builder.results.page import results_html
+from site_builder.storage import open_storage
+from site_builder.storage.base import Duplicates, NewAnswer
 from tests.results_page_support import AFTER, protected
+from tests.test_form_translations import FORM
 
 ARABIC = ResultWords("ar", "رأيكم", (
     ("frequence", QuestionWords("كم مرة تمرون بالساحة؟",
@@ -84,3 +91,30 @@ def test_the_page_names_options_in_its_language() -> None:
                           consultation=Calendar(closes=date(2027, 2, 28)),
                           today=date.fromisoformat(AFTER))
     assert "Tous les jours" in french and "كل يوم" not in french
+
+
+def test_parole_results_takes_the_words_from_the_stored_manifest(tmp_path: Path) -> None:
+    """The real storage, a translated form's manifest stored with its version, one answer:
+    the results computed carry the Arabic words, and the counts are the form's."""
+    form, problems = parse_form(located.load(FORM), file="avis.md", line=1)
+    assert form is not None and problems == []
+    storage = open_storage(f"sqlite:///{tmp_path / 'answers.db'}")
+    try:
+        storage.register_form(form.id, form.version, json.dumps(manifest_data(
+            form, page_url="avis/", language="fr", closes=date(2026, 12, 31))))
+        storage.store(NewAnswer(form.id, form.version, {"frequence": ["jour"]}, "online",
+                                datetime(2026, 6, 1, 10, tzinfo=UTC), None, "key-1",
+                                language="ar"), Duplicates())
+        computed = form_results(storage, form.id, min_count=1,
+                                computed_at=datetime(2026, 6, 2, tzinfo=UTC),
+                                today=date(2026, 6, 2))
+    finally:
+        storage.close()
+    results = computed.results
+    assert [words.language for words in results.translations] == ["ar", "en"]
+    arabic = in_language(results, "ar")
+    assert arabic.title == "أبدوا رأيكم في الساحة"
+    frequence = arabic.questions[0]
+    assert [(option.label, option.count) for option in frequence.options] == [
+        ("كل يوم", 1), ("كل أسبوع", 0)]
+    assert in_language(results, "en").questions[0].options[0].label == "Every day"
