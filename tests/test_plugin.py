@@ -95,7 +95,7 @@ def test_header_shows_the_consultation_and_its_organizer(tmp_path: Path) -> None
                       "email": "jardin@belval.example", "address": "1 place de la Mairie"}}}])
     page = _read(build_site(config, tmp_path / "site"), "index.html")
     assert "Le jardin des Tilleuls" in page and "Ville de Belval" in page
-    assert 'href="tel:0184601234"' in page
+    assert 'href="tel:+33184601234"' in page
     assert 'href="mailto:jardin@belval.example"' in page
     assert "1 place de la Mairie" in page
 
