@@ -171,7 +171,8 @@ def test_an_assisted_answer_is_checked_as_online_and_recorded_with_its_mediator(
     for receipt in receipts:
         kept = answer_of(database, receipt)
         assert kept is not None
-        assert (kept.channel, kept.entered_by) == ("assisted", "Bruno")
+        # the mediator's page shows the form in its own language (issue #18)
+        assert (kept.channel, kept.entered_by, kept.language) == ("assisted", "Bruno", "fr")
     export = collector.request("GET", f"/admin/export/{FORM}.csv",
                                headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     rows = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
