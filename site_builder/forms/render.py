@@ -30,9 +30,7 @@ FORM_ID_NAME = "_form"
 FORM_VERSION_NAME = "_version"
 """Hidden input: ``Form.version``, to tell an answer to yesterday's questions from today's."""
 FORM_LANGUAGE_NAME = "_language"
-"""Hidden input: the language the form was shown in (``Form.language``), so the collector answers
-in it and the export says which page an answer came from. Not part of the version: answers in
-every language count together."""
+"""Hidden input: the language the form was shown in (the collector answers in it); no version."""
 HONEYPOT_NAME = "_website"
 """The honeypot: people never reach it, so an answer that fills it comes from a robot."""
 AGAIN_NAME = "_again"
@@ -394,11 +392,8 @@ def _input_attributes(field: Field) -> Params:
 
 
 def _language_attributes(form: Form, catalogue: Catalogue) -> Params:
-    """``lang`` and ``dir`` of the form's section when its words are in another language than
-    the page's (a translated form whose page has no words of its own in that language, or the
-    form's own words on a page of another language, with ``translation_fallback``). A form of
-    one language is always in its page's: nothing is said."""
-    multilingual = bool(form.translations) or form.translation_fallback
-    if not multilingual or base_language(catalogue.language) == form.language:
-        return {"lang": None, "dir": None}
-    return {"lang": form.language, "dir": text_direction(form.language)}
+    """``lang``/``dir`` of a section whose words are not its page's (``translation_fallback``)."""
+    foreign = bool(form.translations or form.translation_fallback) \
+        and base_language(catalogue.language) != form.language
+    return {"lang": form.language if foreign else None,
+            "dir": text_direction(form.language) if foreign else None}
