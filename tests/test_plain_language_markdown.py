@@ -42,7 +42,7 @@ print("Ceci n'est pas une phrase.")
 | Mairie | 9 h |
 
 Lisez [le plan](plan.pdf "Plan") et voyez ![la carte](img/carte.png).
-Écrivez à <contact@belval.fr> ou sur https://belval.fr/avis.
+Écrivez à <contact@belval.fr> ou sur https://belval.fr/avis, page /avis/merci.html.
 Tapez `parole build` puis **entrée**.
 <p class="note">Un texte <em>dans</em> du HTML.</p>
 <!-- un commentaire
@@ -68,7 +68,7 @@ def test_the_prose_of_a_page_and_the_line_of_each_sentence() -> None:
         (26, "Lieu"), (26, "Heure"),                # each cell, not the table's markup
         (28, "Mairie"), (28, "9 h"),
         (30, "Lisez le plan et voyez la carte."),   # link text and image text, not paths
-        (31, "Écrivez à ou sur."),                  # addresses are not prose
+        (31, "Écrivez à ou sur, page."),            # addresses and paths are not prose
         (32, "Tapez puis entrée."),                 # nor is inline code
         (33, "Un texte dans du HTML."),
         (36, "Fin."),

@@ -45,6 +45,8 @@ def test_long_word() -> None:
     assert _signals("We want your information.", "en") == []
     # the word without its elided article
     assert _signals("Le rôle d'épidémiologiste.") == [("long_word", "épidémiologiste")]
+    assert _signals("Le rôle d\u2019épidémiologiste.") == [("long_word", "épidémiologiste")]
+    assert _signals("Lisez la page /accessibilite/ et/ou la 1/2 page.") == []
 
 
 def test_abbreviation_without_its_meaning() -> None:

@@ -2,9 +2,10 @@
 the rules of the French convention one by one.
 
 The accuracy floors are below what was measured when the lists were written (100 % for
-French, on its 597 words written with the rules and on its 331 held-out ones; 100 % for English
-once « coordination » was taught, 98.5 % on its 135 held-out words before that): a change to a counter that loses words fails here,
-naming them. ``docs/plain-language.md`` reports the figures.
+French, on its 597 words written with the rules and on its 331 held-out ones; 100 % for
+English once « coordination » was taught, 98.5 % on its 135 held-out words before that): a
+change to a counter that loses words fails here, naming them. ``docs/plain-language.md``
+reports the figures.
 """
 
 from __future__ import annotations

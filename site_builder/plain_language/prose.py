@@ -79,6 +79,9 @@ _AUTOLINK = re.compile(r"<(?:[a-z][a-z0-9+.-]*:|[^\s@<>]+@)[^\s<>]*>", re.IGNORE
 _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)\S+?(?=[.,;:!?)\]»\"']*(?:\s|$))",
                   re.IGNORECASE)
 """An address written as it is, without the punctuation after it (which may end a sentence)."""
+_SEGMENT = r"[\w~%-]+(?:\.[\w~%-]+)*"
+_PATH = re.compile(rf"(?<![\w/<])/(?:{_SEGMENT})?(?:/{_SEGMENT})*/?")
+"""A path on the site (« /accessibilite/ », « /collect/avis-place/receipt.html »): not words."""
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _ATTRIBUTES = re.compile(r"\{\s*:?\s*[#.][^}]*\}")
@@ -136,6 +139,7 @@ def inline_text(text: str) -> str:
     text = _URL.sub("", text)
     text = _BREAK_TAG.sub(" ", text)
     text = _TAG.sub("", text)
+    text = _PATH.sub("", text)
     text = _ATTRIBUTES.sub("", text)
     text = _EMPHASIS.sub("", text)
     text = html.unescape(text)

@@ -147,7 +147,7 @@ class SignalReader:
                 continue  # an acronym, or capitals: their own signals
             if position > 0 and word.text.rsplit("'", 1)[-1][:1].isupper():
                 continue  # a name: not a word to replace
-            text = word.text.rsplit("'", 1)[-1] if self.language == "fr" else word.text
+            text = _ELISION.split(word.text)[-1] if self.language == "fr" else word.text
             if not is_common(text, self.language) and text not in {
                     signal.text for signal in flagged}:
                 flagged.append(Signal(LONG_WORD, text))  # « d'accessibilité »: accessibilité
