@@ -146,9 +146,11 @@ def test_without_a_stored_version_columns_come_from_the_answers_in_order() -> No
                      Duplicates())
     assert csv_rows(csv_bytes(memory, "f")) == [
         ["b", "a", "c", *ANSWER_COLUMNS],
-        ["1", "2", "", "ANSW-0001", "2025-03-01T00:00:00+00:00", "paper", "v0", "", "", "", "",
+        ["1", "2", "", "ANSW-0001", "2025-03-01T00:00:00+00:00", "paper", "", "v0", "", "", "",
+         "",
          ""],
-        ["", "4", "3", "ANSW-0002", "2025-03-01T01:00:00+00:00", "paper", "v0", "", "", "", "",
+        ["", "4", "3", "ANSW-0002", "2025-03-01T01:00:00+00:00", "paper", "", "v0", "", "", "",
+         "",
          ""],
     ]
 
@@ -225,7 +227,8 @@ def test_older_questions_come_newest_version_first_each_in_its_own_order() -> No
 
 LABELLED = ["Votre nom", "Votre quartier", "Quels services voulez-vous ?",
             "Êtes-vous d'accord avec le projet ?", "Vos idées", "Votre téléphone", "J'accepte",
-            "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Version du formulaire", "Lot",
+            "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Langue", "Version du formulaire",
+            "Lot",
             "Lieu", "Saisie par", "Laissées en blanc", "Illisibles ou nulles"]
 CHANNEL = len(COLUMNS) + ANSWER_COLUMNS.index("channel")
 WIDE = ["nom", "quartier", "services/livres", "services/jeux", "services/cafe", "accord",

@@ -58,7 +58,7 @@ def test_paper_answers_say_their_batch_place_typist_and_marks(with_paper: Memory
     cells = cells_by_receipt(csv_rows(csv_bytes(with_paper)))
     first, second, third = cells["PAPR-0001"], cells["PAPR-0002"], cells["PAPR-0003"]
     assert [first[name] for name in ANSWER_COLUMNS[2:]] == [
-        "paper", NEW_FORM.version, "1", "Mairie annexe", "Awa", "accord; telephone", ""
+        "paper", "fr", NEW_FORM.version, "1", "Mairie annexe", "Awa", "accord; telephone", ""
     ], "blank questions in the form's order, whatever order they were stored in"
     assert (second["batch"], second["place"], second["blank"], second["spoiled"]) == (
         "1", "Mairie annexe", "accord", "quartier; services")
@@ -78,7 +78,7 @@ def test_assisted_answers_name_their_mediator_and_online_ones_nothing(
     assert [assisted[name] for name in ("channel", "batch", "place", "entered_by", "blank",
                                         "spoiled")] == ["assisted", "", "", "Chloé", "", ""]
     online = cells["ANSW-0001"]
-    assert [online[name] for name in ANSWER_COLUMNS[4:]] == ["", "", "", "", ""]
+    assert [online[name] for name in ANSWER_COLUMNS[5:]] == ["", "", "", "", ""]
 
 
 def test_pending_answers_are_never_exported(with_paper: MemoryStorage) -> None:

@@ -40,7 +40,8 @@ SHEETS = ["Décompte", "Réponses", "Colonnes"]
 HEADERS = ["Votre nom", "Votre quartier", "Quels services voulez-vous ? / Livres",
            "Quels services voulez-vous ? / Jeux vidéo", "Quels services voulez-vous ? / Café",
            "Êtes-vous d'accord avec le projet ?", "Vos idées", "Votre téléphone", "J'accepte",
-           "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Version du formulaire", "Lot",
+           "Quels horaires ?", "Reçu", "Reçue le", "Canal", "Langue", "Version du formulaire",
+           "Lot",
            "Lieu", "Saisie par", "Laissées en blanc", "Illisibles ou nulles"]
 
 
@@ -150,9 +151,9 @@ def test_an_english_form_gets_an_english_workbook(tmp_path: Path) -> None:
     write_xlsx(memory, FORM_ID, tmp_path / "en.xlsx")
     workbook = openpyxl.load_workbook(tmp_path / "en.xlsx")
     assert workbook.sheetnames == ["Tally", "Answers", "Columns"]
-    assert values(workbook["Answers"])[0][-9:] == ["Receipt", "Received at", "Channel",
-                                                   "Form version", "Batch", "Place", "Entered by",
-                                                   "Left blank", "Spoiled"]
+    assert values(workbook["Answers"])[0][-10:] == [
+        "Receipt", "Received at", "Channel", "Language", "Form version", "Batch", "Place",
+        "Entered by", "Left blank", "Spoiled"]
     assert workbook["Answers"].cell(2, 12).number_format == 'yyyy-mm-dd hh:mm:ss"+00:00"'
 
 

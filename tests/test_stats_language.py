@@ -14,7 +14,7 @@ from site_builder.collector.stats import form_stats, stats_json
 from site_builder.collector.stats_report import stats_text
 from site_builder.messages import speaking
 from site_builder.storage.base import Duplicates, NewAnswer
-from tests.export_support import FORM_ID, NEW_FORM, MemoryStorage, at, fill
+from tests.export_support import FORM_ID, NEW_FORM, MemoryStorage, at, csv_bytes, csv_rows, fill
 
 
 def with_languages() -> MemoryStorage:
@@ -71,3 +71,14 @@ def test_the_xlsx_tally_counts_languages_when_there_are_several(tmp_path: Path) 
     assert (counts["Langue : ar"], counts["Langue : en"]) == (2, 1)
     assert counts["Langue : fr"] == counts["Réponses"] - 3  # type: ignore[operator]
     assert not any(key.startswith("Langue") for key in tally(one))
+
+
+def test_the_csv_says_each_answer_s_language_after_its_channel() -> None:
+    rows = csv_rows(csv_bytes(with_languages()))
+    channel = rows[0].index("channel")
+    assert rows[0][channel + 1] == "language"
+    assert [row[channel + 1] for row in rows[-3:]] == ["ar", "en", "ar"]
+    assert {row[channel + 1] for row in rows[1:-3]} == {"fr"}
+    labelled = csv_rows(csv_bytes(with_languages(), labels=True))
+    assert labelled[0][channel + 1] == "Langue"
+    assert labelled[-1][channel + 1] == "ar", "a code, with --labels too"

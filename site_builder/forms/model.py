@@ -32,8 +32,8 @@ DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
 FORM_KEYS = ("id", "title", "intro", "submit", "closes", "publish_consent", "fields",
              "translations", "translation_fallback")
 MANIFEST_FORMAT = 6
-ANSWER_COLUMNS = ("receipt", "received_at", "channel", "form_version", "batch", "place",
-                  "entered_by", "blank", "spoiled")
+ANSWER_COLUMNS = ("receipt", "received_at", "channel", "language", "form_version", "batch",
+                  "place", "entered_by", "blank", "spoiled")
 """What every stored answer carries besides its questions' values: the export's last columns,
 so no question may take one of these ids. The last five say where a paper or assisted answer
 came from (its batch of sheets, the batch's place, who typed it in) and which questions the
