@@ -181,6 +181,18 @@ def test_each_language_has_its_404_page_site_map_and_low_data_file(site: Path) -
     assert (site / "ar" / "index.html.gz").is_file()  # precompressed like the default's
 
 
+def test_each_languages_low_data_file_says_how_to_answer_the_form_in_its_words(
+        site: Path) -> None:
+    """An offline file cannot post: the form gives way to how to answer and its questions, in
+    every language's file, the form being declared in the default language's build only."""
+    for prefix, question in (("", "Voulez-vous jardiner ?"), ("ar/", "هل تريدون الزراعة في الحديقة؟"),
+                             ("en/", "Would you like to garden?")):
+        low_data = _html(site, prefix + ("consultation-hors-ligne.html" if not prefix
+                                         else "low-data.html"))
+        assert low_data.count('class="ld-box"') == 1, prefix
+        assert question in low_data.split('class="ld-box"', 1)[1], prefix
+
+
 def test_the_status_banner_and_dates_are_in_each_languages_words(site: Path) -> None:
     assert "يناير" in _html(site, "ar/index.html")  # 4 January 2027: opens
     assert "January" in _html(site, "en/index.html")

@@ -91,7 +91,7 @@ class SiteForms:
             folder += f"{language}/"
         return folder if self.use_directory_urls else folder + "index.html"
 
-    def _paper_for(self, form: Form) -> str:
+    def paper_for(self, form: Form) -> str:
         """The paper version in the words ``form`` is in (a localized copy's: its language's)."""
         placed = self.placed.get(form.id)
         declared = placed.form if placed is not None else self.foreign.get(form.id)
@@ -179,7 +179,7 @@ class SiteForms:
             catalogue=self.catalogue_for(language),
             action=self.action,
             closed=closed,
-            paper_url=None if closed else relative_url(self._paper_for(form), page_url),
+            paper_url=None if closed else relative_url(self.paper_for(form), page_url),
             help_url=relative_url(help_url, page_url) if help_url is not None else None,
         )
 

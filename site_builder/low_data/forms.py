@@ -16,9 +16,9 @@ from datetime import date
 from markupsafe import Markup
 
 from site_builder import calendar
-from site_builder.forms.site_forms import SiteForms
+from site_builder.forms.site_forms import PlacedForm, SiteForms
 from site_builder.forms.templates import environment
-from site_builder.i18n import Catalogue
+from site_builder.i18n import Catalogue, base_language
 from site_builder.low_data.cleaning import HEADINGS, Element, parse
 from site_builder.site import SiteInfo
 from site_builder.urls import relative_url
@@ -50,7 +50,7 @@ def offline_forms(site_forms: SiteForms) -> list[OfflineForm]:
     met, as the low-data edition describes them."""
     consultation = site_forms.consultation
     forms = []
-    for placed in site_forms.placed.values():
+    for placed in _build_forms(site_forms):
         form = placed.form
         closed = site_forms.closed(form) is not None
         forms.append(OfflineForm(
@@ -59,10 +59,23 @@ def offline_forms(site_forms: SiteForms) -> list[OfflineForm]:
             questions=tuple((Markup(field.label_html).striptags(), field.required)
                             for field in form.fields),
             closed=closed,
-            paper_url=None if closed else site_forms.paper_url(form.id),
+            paper_url=None if closed else site_forms.paper_for(form),
             opens=consultation.opens,
             closes=calendar.closing_day(form.closes, consultation),
         ))
+    return forms
+
+
+def _build_forms(site_forms: SiteForms) -> list[PlacedForm]:
+    """The forms this build's pages show, in its language: those it declares, then those
+    another language's build declared and a page of this one shows (``SiteForms.show``)."""
+    language = base_language(site_forms.catalogue.language)
+    forms = [PlacedForm(placed.form.localized(language), placed.page_url)
+             for placed in site_forms.placed.values()]
+    for form_id in site_forms.foreign:
+        shown = site_forms.shown.get(form_id, {}).get(language)
+        if shown is not None:
+            forms.append(PlacedForm(shown.form.localized(language), shown.page_url))
     return forms
 
 
