@@ -33,18 +33,16 @@ from site_builder.i18n import (
     FALLBACK_LANGUAGE,
     Catalogue,
     available_languages,
-    base_language,
 )
 from site_builder.images.extension import ImagesExtension
 from site_builder.links import LinksExtension
 from site_builder.low_data import LowDataFile, file_name
 from site_builder.messages import say, use_language
 from site_builder.page_description import page_description
-from site_builder.site import FooterLink, SiteInfo
-from site_builder.site_map import site_map_markdown
+from site_builder.site import SiteInfo
 from site_builder.todo_markers import config_warnings, page_warnings
 
-from . import languages, page_checks
+from . import languages, page_checks, site_pages
 from . import options as options_check
 from .config import ParoleConfig
 from .forms import FormsAdapter
@@ -237,28 +235,9 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         return env
 
     def site_info(self, config: MkDocsConfig) -> SiteInfo:
-        organizer = self.config.organizer
-        labels = {
-            "help_page": "footer.help",
-            "accessibility_page": "footer.accessibility",
-            "privacy_page": "footer.privacy",
-        }
-        links = [
-            FooterLink(key.removesuffix("_page"), self.catalogue(labels[key]), file.url)
-            for key, file in self.footer_files.items()
-        ]
-        return SiteInfo(
-            title=self.config.title or config.site_name,
-            organizer_name=organizer.name,
-            organizer_email=organizer.email,
-            organizer_phone=organizer.phone,
-            organizer_address=organizer.address,
-            language=base_language(self.catalogue.language),
-            direction=self.catalogue.direction,
-            footer_links=tuple(links),
-            site_map_url=self.site_map_url,
-            low_data_url=file_name(self.catalogue) if self.config.low_data else None,
-        )
+        return site_pages.site_info(self.config, config, self.catalogue,
+                                    footer_files=self.footer_files,
+                                    site_map_url=self.site_map_url)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -279,23 +258,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                                       config.config_file_path):
             log.warning("%s", warning)
         if page.file is self.generated_site_map:
-            return self._site_map(page)
+            return site_pages.site_map_page(page, self.nav, self.catalogue)
         return markdown
-
-    def _site_map(self, page: Page) -> str:
-        entries = []
-        if self.nav is not None:
-            for depth, item in navigation.walk(self.nav.items):
-                target: str | None = None
-                if isinstance(item, Page):
-                    target = item.file.src_uri
-                elif not item.is_section:
-                    target = getattr(item, "url", None)
-                entries.append((depth, item.title or target or "", target))
-        page.meta.setdefault("title", self.catalogue("site_map.title"))
-        return site_map_markdown(
-            self.catalogue("site_map.title"), self.catalogue("site_map.intro"), entries
-        )
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
