@@ -146,7 +146,7 @@ def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(site
             "fr": SITE_URL + "faq/", "ar": SITE_URL + "ar/faq/", "en": SITE_URL + "en/faq/",
             "x-default": SITE_URL + "faq/"}
     for loc in entries:
-        assert _file_of(site, urlsplit(loc).path).is_file(), loc
+        assert _file_of(site, urlsplit(str(loc)).path).is_file(), loc
     assert not (site / "ar" / "sitemap.xml").exists()
 
 
@@ -185,7 +185,8 @@ def test_each_languages_low_data_file_says_how_to_answer_the_form_in_its_words(
         site: Path) -> None:
     """An offline file cannot post: the form gives way to how to answer and its questions, in
     every language's file, the form being declared in the default language's build only."""
-    for prefix, question in (("", "Voulez-vous jardiner ?"), ("ar/", "هل تريدون الزراعة في الحديقة؟"),
+    for prefix, question in (("", "Voulez-vous jardiner ?"),
+                             ("ar/", "هل تريدون الزراعة في الحديقة؟"),
                              ("en/", "Would you like to garden?")):
         low_data = _html(site, prefix + ("consultation-hors-ligne.html" if not prefix
                                          else "low-data.html"))

@@ -34,7 +34,8 @@ def site(folder: Path, pages: dict[str, str] | None = None, **options: Any) -> P
 
 
 def report(site_dir: Path) -> dict[str, Any]:
-    return json.loads((site_dir / REPORT_NAME).read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads((site_dir / REPORT_NAME).read_text(encoding="utf-8"))
+    return document
 
 
 def test_the_report_lists_every_page_sorted_and_stays_the_same(tmp_path: Path) -> None:
