@@ -51,9 +51,11 @@ SEEDED = {
     "clipped-text": ("parole:text-clipped", "large_text"),
     "no-doctype": ("parole:doctype", "default"),
 }
-HOSTILE_BUT_CHECKED = ["hostile-dialogs", "hostile-navigation", "hostile-next-page"]
-"""Pages that open dialogs (alert, confirm, prompt, print) or popups, or go to another address:
-checked all the same, on their own address."""
+HOSTILE_BUT_CHECKED = ["hostile-dialogs", "hostile-navigation", "hostile-next-page",
+                       "colour-transition"]
+"""Pages that open dialogs (alert, confirm, prompt, print) or popups, go to another address, or
+fade their colours when dark mode comes on: checked all the same, on their own address, as
+they are once settled."""
 
 
 def _page(name: str) -> AuditedPage:

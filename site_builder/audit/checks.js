@@ -339,6 +339,15 @@
     return report([{found, applicable: ["text-clipped"]}]).findings;
   };
 
-  window.__parole = {norm, html, selectorOf, exposed, report, loaded, canvas, colourPrint,
+  // Transitions and animations off for the whole check, before its first step: each step sees
+  // the page as it settles, not halfway through a change (a theme that fades its colours would
+  // otherwise be measured mid-way once dark mode is switched on, or a focus style mid-way in).
+  const still = () => {
+    const style = document.createElement("style");
+    style.textContent = "*,*::before,*::after{transition:none!important;animation:none!important}";
+    (document.head || document.documentElement).appendChild(style);
+  };
+
+  window.__parole = {norm, html, selectorOf, exposed, report, loaded, still, canvas, colourPrint,
                      keepsColours, reflow, largeText, clipped};
 })();

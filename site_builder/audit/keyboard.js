@@ -43,9 +43,6 @@
   let kb = null;
   // ``limit``: the Tab presses page_checks.py will make at most; only that many looks are taken.
   const keyboardStart = (limit) => {
-    const style = document.createElement("style");
-    style.textContent = "*,*::before,*::after{transition:none!important;animation:none!important}";
-    (document.head || document.documentElement).appendChild(style);
     // Tab from the top of the page, as after loading it: no element focused, and the point Tab
     // starts from moved back to the start (a blur alone leaves it where an autofocus put it).
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
@@ -60,7 +57,7 @@
     const looks = new Map();
     for (const el of Array.from(document.querySelectorAll(TABBABLE)).slice(0, limit)) looks.set(el, look(el));
     for (const el of expected.slice(0, limit)) if (!looks.has(el)) looks.set(el, look(el));
-    kb = {style, expected, looks, focused: new Map(), steps: []};
+    kb = {expected, looks, focused: new Map(), steps: []};
     kb.onFocus = (event) => {
       const el = event.target;
       if (el && el.nodeType === 1 && !kb.focused.has(el)) kb.focused.set(el, look(el));
@@ -79,7 +76,6 @@
   const keyboardReport = () => {
     window.removeEventListener("focusin", kb.onFocus, true);
     window.removeEventListener("keyup", kb.onKey, true);
-    kb.style.remove();
     const found = [];
     const steps = kb.steps;
     // A trap: Tab leaves the focus where it was, or it cycles through a part of the page.

@@ -108,7 +108,8 @@ async def check_page(page: Page, criteria_selectors: Mapping[str, str]) -> PageC
     """Runs every check on ``page``, loaded at 1280 x 800 with axe-core and ``checks_script()``
     in it."""
     check = PageCheck()
-    loaded = await page.evaluate("(s) => window.__parole.loaded(s)", dict(criteria_selectors))
+    loaded = await page.evaluate("(s) => { window.__parole.still(); "
+                                 "return window.__parole.loaded(s); }", dict(criteria_selectors))
     check.parole(loaded["findings"], "default")
     check.applicable.update(f"parole:{rule}" for rule in loaded["applicable"])
     check.present.update(loaded["present"])
