@@ -11,8 +11,8 @@ so another engine can feed them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 MENU_LIMIT = 8
@@ -42,6 +42,9 @@ class NavLink:
     title: str
     url: str | None
     current: bool = False
+    language: str | None = None
+    """The language of ``title`` when it is not the page's (in another language's build, a page
+    not translated yet keeps its own title); None: the page's language."""
 
 
 @dataclass(frozen=True)
@@ -60,16 +63,28 @@ def _url(item: NavItem) -> str | None:
     return getattr(item, "url", None)
 
 
-def first_link(item: NavItem) -> NavLink | None:
+TitleLanguage = Callable[[NavItem], str | None]
+"""The language of an item's title when it differs from the page's (``NavLink.language``)."""
+
+
+def _same_language(item: NavItem) -> str | None:
+    """Every title in the page's language: a site in one language."""
+    return None
+
+
+def first_link(item: NavItem, title_language: TitleLanguage = _same_language) -> NavLink | None:
     """The link that stands for ``item``: itself, or the first page or link inside a section."""
     if item.is_section:
         for child in item.children or ():
-            link = first_link(child)
+            link = first_link(child, title_language)
             if link is not None:
-                return NavLink(item.title or link.title, link.url)
+                if item.title:
+                    return NavLink(item.title, link.url, language=title_language(item))
+                return link
         return None
     url = _url(item)
-    return None if url is None else NavLink(item.title or url, url)
+    return None if url is None else NavLink(item.title or url, url,
+                                            language=title_language(item))
 
 
 def _ancestors(item: NavItem) -> list[NavItem]:
@@ -94,40 +109,43 @@ def _window(items: Sequence[NavItem], page: NavItem, limit: int) -> tuple[list[N
     return list(items[start : start + limit]), len(items) - limit
 
 
-def _links(items: Sequence[NavItem], page: NavItem) -> tuple[NavLink, ...]:
+def _links(items: Sequence[NavItem], page: NavItem,
+           title_language: TitleLanguage) -> tuple[NavLink, ...]:
     links = []
     for item in items:
-        link = first_link(item)
+        link = first_link(item, title_language)
         if link is not None:
-            links.append(NavLink(link.title, link.url, current=_contains(item, page)))
+            links.append(replace(link, current=_contains(item, page)))
     return tuple(links)
 
 
-def local_nav(top_level: Sequence[NavItem], page: NavItem, home: NavItem | None) -> LocalNav:
-    """The navigation of ``page`` within the site whose top-level items are ``top_level``."""
+def local_nav(top_level: Sequence[NavItem], page: NavItem, home: NavItem | None, *,
+              title_language: TitleLanguage = _same_language) -> LocalNav:
+    """The navigation of ``page`` within the site whose top-level items are ``top_level``;
+    ``title_language`` says which titles are in another language than the page's."""
     menu, menu_hidden = _window(top_level, page, MENU_LIMIT)
-    own = first_link(page)
+    own = first_link(page, title_language)
     crumbs: list[NavLink] = []
-    home_link = first_link(home) if home is not None else None
+    home_link = first_link(home, title_language) if home is not None else None
     if home_link is not None and home is not page:
         crumbs.append(home_link)
     for ancestor in _ancestors(page):
-        link = first_link(ancestor)
+        link = first_link(ancestor, title_language)
         if link is None or link in crumbs:
             continue
         # A second link to the page itself would read as another destination.
-        crumbs.append(NavLink(link.title, None) if own and link.url == own.url else link)
+        crumbs.append(replace(link, url=None) if own and link.url == own.url else link)
     if own is not None:
-        crumbs.append(NavLink(own.title, own.url, current=True))
+        crumbs.append(replace(own, current=True))
     section = page.parent
     neighbours = section.children or () if section is not None else top_level
     siblings, siblings_hidden = _window(neighbours, page, SIBLING_LIMIT)
     return LocalNav(
-        menu=_links(menu, page),
+        menu=_links(menu, page, title_language),
         menu_hidden=menu_hidden,
         breadcrumb=tuple(crumbs),
         section_title=section.title if section is not None else None,
-        siblings=_links(siblings, page) if section is not None else (),
+        siblings=_links(siblings, page, title_language) if section is not None else (),
         siblings_hidden=siblings_hidden if section is not None else 0,
     )
 

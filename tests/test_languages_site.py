@@ -165,6 +165,22 @@ def test_an_untranslated_page_says_so_in_the_readers_language(site: Path) -> Non
         assert 'class="p-fallback"' not in _html(site, translated), translated
 
 
+def test_a_menu_entry_titled_in_another_language_says_which(site: Path) -> None:
+    """explications.md has no English version: in the English pages its menu entry, breadcrumb
+    and pager keep its French title, marked as French; translated entries are not marked."""
+    english = _html(site, "en/index.html")
+    menu = english.split('id="p-menu"', 1)[1].split("</nav>", 1)[0]
+    [entry] = [line for line in menu.splitlines() if 'href="../explications/"' in line
+               or 'href="explications/"' in line]
+    assert ' lang="fr" dir="ltr">Explications</a>' in entry
+    assert menu.count(" lang=") == 1
+    aide = _html(site, "en/aide/index.html")  # after Explications in the navigation
+    pager = aide.split('class="p-pager', 1)[1].split("</nav>", 1)[0]
+    assert '<span class="p-pager__title" lang="fr" dir="ltr">Explications</span>' in pager
+    arabic_menu = _html(site, "ar/index.html").split('id="p-menu"', 1)[1].split("</nav>", 1)[0]
+    assert " lang=" not in arabic_menu
+
+
 # --- per language: 404, site map, low-data file, banner and dates -------------------------------
 
 def test_each_language_has_its_404_page_site_map_and_low_data_file(site: Path) -> None:

@@ -49,6 +49,21 @@ def test_first_link_of_a_section_is_its_first_page_titled_by_the_section() -> No
     assert first_link(empty) is None
 
 
+def test_each_link_says_when_its_title_is_in_another_language() -> None:
+    """In another language's build: a page not translated yet keeps its French title, and a
+    section's title comes from mkdocs.yml, in French; the links say so, the others do not."""
+    home, untranslated, target = page("Home"), page("Explications"), page("Budget")
+    tree = [home, untranslated, section("Sections", [page("Intro"), target])]
+    french = {id(untranslated), id(tree[2])}
+    nav = local_nav(tree, target, home,
+                    title_language=lambda item: "fr" if id(item) in french else None)
+    assert [(link.title, link.language) for link in nav.menu] == [
+        ("Home", None), ("Explications", "fr"), ("Sections", "fr")]
+    assert [(link.title, link.language) for link in nav.breadcrumb] == [
+        ("Home", None), ("Sections", "fr"), ("Budget", None)]
+    assert all(link.language is None for link in local_nav(tree, target, home).menu)
+
+
 def test_breadcrumb_goes_home_then_sections_then_the_current_page() -> None:
     home = page("Home")
     target = page("Budget")

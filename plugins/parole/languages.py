@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -114,6 +116,29 @@ def language_url(url: str, language: str, config: MkDocsConfig) -> str:
     return in_language(url, language, site_languages(config)[0])
 
 
+def title_language(config: MkDocsConfig) -> Callable[[Any], str | None]:
+    """For the navigation (``site_builder.navigation.TitleLanguage``): the language of an
+    entry's title when it is not this build's. A page's title is in the language of its text
+    (one not translated yet keeps the default language's); a section's or a link's is written
+    in ``mkdocs.yml``, in the default language."""
+    current, default = build_language(config), site_languages(config)[0]
+
+    def language(item: Any) -> str | None:
+        file = getattr(item, "file", None)
+        written = (getattr(file, WRITTEN_IN, None) or current) if file is not None else default
+        return written if written != current else None
+
+    return language
+
+
+def language_attributes(language: str | None) -> Markup:
+    """`` lang="fr" dir="ltr"`` for words in ``language``, nothing for None (a template
+    filter: ``{{ link.language|lang_attributes }}``)."""
+    if not language:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
 # -- hooks of the plugin's events ------------------------------------------------------------
 
 def prepare_config(config: MkDocsConfig) -> None:
@@ -187,6 +212,9 @@ def add_globals(env: Environment, config: MkDocsConfig, files: Files) -> None:
     in the default language's build, the sitemap's pages in every language; in the others, the
     ``lang``/``dir`` of the words written in mkdocs.yml, in the default language
     (``parole_config_lang``: the header's title and organizer, the calendar's phases)."""
+    env.filters["lang_attributes"] = language_attributes
+    titled_in = title_language(config)
+    env.globals["parole_title_lang"] = lambda item: language_attributes(titled_in(item))
     languages = site_languages(config)
     if len(languages) < 2:
         return

@@ -282,7 +282,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
     ) -> TemplateContext:
         if config.theme.name != THEME:  # only parole's templates show it (0.1 s per 1000 pages)
             return context
-        local = navigation.local_nav(nav.items, page, nav.homepage)  # type: ignore[arg-type]
+        local = navigation.local_nav(nav.items, page, nav.homepage,  # type: ignore[arg-type]
+                                     title_language=languages.title_language(config))
         context["parole_nav"] = local  # type: ignore[typeddict-unknown-key]
         context = languages.page_context(context, page, config)
         context["parole_description"] = page_description(  # type: ignore[typeddict-unknown-key]
