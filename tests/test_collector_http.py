@@ -403,8 +403,9 @@ def test_the_admin_export_offers_the_workbook(collector: RunningCollector) -> No
     workbook = openpyxl.load_workbook(io.BytesIO(reply.body))
     assert workbook.sheetnames == ["Décompte", "Réponses", "Colonnes"]
     header = next(workbook["Réponses"].iter_rows(values_only=True))
-    assert header[-9:] == ("Reçu", "Reçue le", "Canal", "Version du formulaire", "Lot", "Lieu",
-                           "Saisie par", "Laissées en blanc", "Illisibles ou nulles")
+    assert header[-10:] == ("Reçu", "Reçue le", "Canal", "Langue", "Version du formulaire",
+                            "Lot", "Lieu", "Saisie par", "Laissées en blanc",
+                            "Illisibles ou nulles")
 
 
 STATS_KEYS = {"form", "title", "answers", "quarantined", "per_day", "per_channel", "per_language",
