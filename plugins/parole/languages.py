@@ -225,8 +225,7 @@ def add_globals(env: Environment, config: MkDocsConfig, files: Files) -> None:
                                      if is_default_build(config) else [])
     default = languages[0]
     if build_language(config) != default:  # mkdocs.yml's words (title, organizer, phases)
-        env.globals["parole_config_lang"] = (f' lang="{default}"'
-                                             f' dir="{text_direction(default)}"')
+        env.globals["parole_config_lang"] = language_attributes(default)
 
 
 def page_context(context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
