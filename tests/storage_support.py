@@ -108,6 +108,20 @@ def record_over_newest(storage: Storage, verdict: NewVerdict) -> Verdict:
 
 # Databases of older releases (tests/test_storage_language.py, test_storage_verdicts.py)
 
+def plant_batch(url: str, place: str = "Mairie annexe") -> Batch:
+    """A batch of 3 sheets of ``budget`` as parole wrote it before schema version 6 (issue
+    #18), behind the storage's back: today's ``create_batch`` writes ``language`` too, a column
+    older schemas lack. The batch as today's storage reads it back (no language)."""
+    sqlite = url.startswith("sqlite")
+    created = "2025-03-01T09:30:00.000000Z" if sqlite else T0
+    [(batch_id,)] = raw_sql(
+        url, "INSERT INTO batches (form_id, place, collected_on, sheets_counted, created_by,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        ("budget", place, "2025-03-01" if sqlite else date(2025, 3, 1), 3, "alice", created))
+    return Batch(id=batch_id, form_id="budget", place=place, collected_on=date(2025, 3, 1),
+                 sheets_counted=3, created_by="alice", created_at=T0)
+
+
 def plant_answer(url: str, receipt: str, values: dict[str, list[str]], *,
                  channel: str = "online", entered_by: str | None = None,
                  batch_id: int | None = None, sheet: int | None = None,

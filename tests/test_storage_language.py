@@ -1,6 +1,7 @@
-"""The language of the page each answer came from (issue #18), in the storage, on SQLite and on
-PostgreSQL: stored and read back for every channel, and NULL — the form's own language — for the
-answers of a database made before parole recorded it (schema version 5)."""
+"""The language of the page each answer came from and of each batch's paper version (issue #18),
+in the storage, on SQLite and on PostgreSQL: stored and read back for every channel, each sheet
+in its batch's language, and NULL — the form's own language — for the answers and batches of a
+database made before parole recorded them (schema versions 5 and 6)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from site_builder.storage import migrations, open_storage
 from site_builder.storage.base import Duplicates, Storage, answer_language
+from site_builder.storage.entry import batch_language
 from tests.storage_support import (
     LATER,
     LATEST,
@@ -18,6 +20,7 @@ from tests.storage_support import (
     new_answer,
     new_batch,
     plant_answer,
+    plant_batch,
     raw_sql,
     sheet_entry,
 )
@@ -63,13 +66,38 @@ def test_a_language_that_is_no_tag_is_a_programming_error(storage: Storage,
     assert list(storage.answers("budget")) == []
 
 
-def test_paper_sheets_keep_the_language_their_entry_says(storage: Storage) -> None:
-    batch = storage.create_batch(new_batch())
-    said = storage.enter_sheet(sheet_entry(batch.id, language="ar"), double=False)
-    unsaid = storage.enter_sheet(sheet_entry(batch.id), double=False)
-    languages = [found.language if (found := storage.get(result.sheet.receipt)) else "missing"
-                 for result in (said, unsaid)]
-    assert languages == ["ar", None]
+def test_a_batch_keeps_the_language_of_its_paper_version(storage: Storage,
+                                                        storage_url: str) -> None:
+    arabic = storage.create_batch(new_batch(language="ar"))
+    unsaid = storage.create_batch(new_batch(place="Médiathèque"))
+    assert (arabic.language, unsaid.language) == ("ar", None)
+    assert storage.batch(arabic.id) == arabic
+    assert [progress.batch for progress in storage.batches("budget")] == [arabic, unsaid]
+    assert sorted(raw_sql(storage_url, "SELECT language FROM batches"),
+                  key=repr) == [("ar",), (None,)]
+    assert (batch_language(arabic, "fr"), batch_language(unsaid, "fr")) == ("ar", "fr")
+
+
+@pytest.mark.parametrize("double", [False, True])
+def test_paper_sheets_are_stored_in_their_batch_s_language(storage: Storage,
+                                                           double: bool) -> None:
+    """Every typing of a sheet of an Arabic batch (both typings with double entry) stores the
+    answer in Arabic; the sheets of a batch that says no language have the form's own."""
+    arabic = storage.create_batch(new_batch(language="ar"))
+    unsaid = storage.create_batch(new_batch(place="Médiathèque"))
+    for typist in ("alice", "bob") if double else ("alice",):
+        storage.enter_sheet(sheet_entry(arabic.id, typist), double=double)
+        storage.enter_sheet(sheet_entry(unsaid.id, typist), double=double)
+    stored = {(answer.batch_id, answer.language) for answer in storage.answers("budget")}
+    assert stored == {(arabic.id, "ar"), (unsaid.id, None)}
+
+
+@pytest.mark.parametrize("language", ["", "AR", "ar\x00", "../ar", "a" * 40])
+def test_a_batch_language_that_is_no_tag_is_a_programming_error(storage: Storage,
+                                                                language: str) -> None:
+    with pytest.raises(ValueError, match="not a language tag"):
+        storage.create_batch(new_batch(language=language))
+    assert storage.batches() == []
 
 
 def test_imported_answers_keep_their_languages(storage: Storage) -> None:
@@ -81,31 +109,39 @@ def test_imported_answers_keep_their_languages(storage: Storage) -> None:
     assert [answer.language for answer in storage.answers("budget")] == ["ar", None]
 
 
-@pytest.mark.parametrize("release", [3, 4])
-def test_upgrading_keeps_every_answer_in_its_form_s_language(
+@pytest.mark.parametrize("release", [3, 4, 5])
+def test_upgrading_keeps_every_answer_and_batch_in_its_form_s_language(
         storage_url: str, monkeypatch: pytest.MonkeyPatch, release: int) -> None:
-    """A database of the release before (schema 4) or the one before it (3): every answer is
-    kept, with no language stored, which reads as the form's own; new answers get theirs."""
+    """A database of the release before (schema 5) or older ones (4, 3): every answer and
+    batch is kept, with no language stored, which reads as the form's own; the sheets typed
+    since in a batch opened before are too, and a new batch keeps its language."""
     with monkeypatch.context() as older:
         older.setattr(migrations, "SQLITE", migrations.SQLITE[:release])
         older.setattr(migrations, "POSTGRES", migrations.POSTGRES[:release])
         before = open_storage(storage_url)
-        batch = before.create_batch(new_batch())
         assert before.schema_version() == release
         before.close()
+    batch = plant_batch(storage_url)
     plant_answer(storage_url, "ABCDEFGH", {"priorite": ["ecoles"]})
     plant_answer(storage_url, "ABCDEFGJ", {"priorite": ["parcs"]}, channel="paper",
                  entered_by="alice", batch_id=batch.id, sheet=1, fingerprint="fingerprint-2")
     upgraded = open_storage(storage_url)
     try:
-        assert upgraded.schema_version() == LATEST == 5
+        assert upgraded.schema_version() == LATEST == 6
         kept = list(upgraded.answers("budget"))
         assert [(answer.receipt, answer.channel, answer.values, answer.language)
                 for answer in kept] == [
             ("ABCDEFGH", "online", {"priorite": ["ecoles"]}, None),
             ("ABCDEFGJ", "paper", {"priorite": ["parcs"]}, None)]
         assert [answer_language(answer, "fr") for answer in kept] == ["fr", "fr"]
-        new = upgraded.store(new_answer(language="ar", fingerprint="fingerprint-3"),
+        assert [progress.batch for progress in upgraded.batches()] == [batch]
+        assert batch_language(batch, "fr") == "fr"
+        typed = upgraded.enter_sheet(sheet_entry(batch.id, fingerprint="fingerprint-3"),
+                                     double=False)
+        assert (upgraded.get(typed.sheet.receipt) or new_answer()).language is None
+        arabic = upgraded.create_batch(new_batch(language="ar"))
+        assert upgraded.batch(arabic.id) == arabic
+        new = upgraded.store(new_answer(language="ar", fingerprint="fingerprint-4"),
                              Duplicates()).answer
         assert upgraded.get(new.receipt) == new
     finally:

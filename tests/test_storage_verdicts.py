@@ -29,6 +29,7 @@ from tests.storage_support import (
     new_answer,
     new_batch,
     plant_answer,
+    plant_batch,
     raw_sql,
     record_over_newest,
     sheet_entry,
@@ -225,20 +226,20 @@ def test_upgrading_a_version_3_database_keeps_its_data(
         third_release.setattr(migrations, "SQLITE", migrations.SQLITE[:3])
         third_release.setattr(migrations, "POSTGRES", migrations.POSTGRES[:3])
         before = open_storage(storage_url)
-        batch = before.create_batch(new_batch())
-        # Answers as the version-3 parole wrote them (today's code writes later columns too).
-        plant_answer(storage_url, "ABCDEFGH", VALUES)
-        plant_answer(storage_url, "ABCDEFGJ", VALUES, channel="paper", entered_by="alice",
-                     batch_id=batch.id, sheet=1, fingerprint="fingerprint-2")
         assert before.schema_version() == 3
-        batches = before.batches()
         before.close()
+    # A batch and answers as the version-3 parole wrote them (today's code writes later
+    # columns too).
+    batch = plant_batch(storage_url)
+    plant_answer(storage_url, "ABCDEFGH", VALUES)
+    plant_answer(storage_url, "ABCDEFGJ", VALUES, channel="paper", entered_by="alice",
+                 batch_id=batch.id, sheet=1, fingerprint="fingerprint-2")
     upgraded = open_storage(storage_url)
     try:
         assert upgraded.schema_version() == LATEST
         assert [answer.receipt for answer in upgraded.answers("budget")] == [
             "ABCDEFGH", "ABCDEFGJ"]
-        assert upgraded.batches() == batches
+        assert [progress.batch for progress in upgraded.batches()] == [batch]
         assert upgraded.get("ABCDEFGJ") is not None
         assert list(upgraded.verdicts("budget")) == []
         stored = record_over_newest(upgraded, verdict("ABCDEFGH"))

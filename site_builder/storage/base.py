@@ -87,10 +87,11 @@ class NewAnswer:
     marks: Marks = field(default_factory=dict)
     """``paper``: the questions the sheet left blank or spoiled."""
     language: str | None = None
-    """The language of the page the answer was sent from (``ar``; issue #18): online, the
-    ``_language`` the form posted, when the form has that language; else, and for paper and
-    assisted answers, the form's own language. None: the form's own language, whatever it is
-    (``answer_language``)."""
+    """The language the answer was given in (``ar``; issue #18): online, the ``_language`` of
+    the page it was sent from, when the form has that language, else the form's own; assisted,
+    the language of the conversation the mediator chose; paper, its batch's (the paper version
+    typed in, ``Batch.language``) or the import's. None: the form's own language, whatever it
+    is (``answer_language``)."""
 
 
 @dataclass(frozen=True)

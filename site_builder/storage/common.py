@@ -34,8 +34,13 @@ def check_new_answer(answer: NewAnswer) -> None:
     utc(answer.received_at)
     if answer.expires_at is not None:
         utc(answer.expires_at)
-    if answer.language is not None and not LANGUAGE_TAG.fullmatch(answer.language):
-        raise ValueError(f"not a language tag: {answer.language!r} (expected fr, ar, pt-BR…)")
+    check_language(answer.language)
+
+
+def check_language(language: str | None) -> None:
+    """Reject a language (an answer's, a batch's) that is no language tag."""
+    if language is not None and not LANGUAGE_TAG.fullmatch(language):
+        raise ValueError(f"not a language tag: {language!r} (expected fr, ar, pt-BR…)")
 
 
 def values_to_json(values: Values) -> str:

@@ -65,6 +65,11 @@ class NewBatch:
     created_at: datetime
     source_digest: str | None = None
     """An imported file's SHA-256: the same file imported again finds this batch."""
+    language: str | None = None
+    """The language of the paper version its sheets were written on (``ar``; issue #18), a
+    language tag as the form's manifest writes it: each sheet typed in the batch is stored in
+    it. None: the form's own language. An imported batch: the file's language, when all its
+    rows share one (each imported answer keeps its own, ``NewAnswer.language``)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,16 @@ class Batch:
     closed_at: datetime | None = None
     closed_by: str | None = None
     source_digest: str | None = None
+    language: str | None = None
+    """As ``NewBatch.language``; None also for the batches opened before parole recorded it
+    (schema version 6, issue #18), when a form had one paper version: read it with
+    ``batch_language``."""
+
+
+def batch_language(batch: Batch, form_language: str | None) -> str | None:
+    """The language of ``batch``'s paper version: its own, or (None stored) ``form_language``,
+    the form's own (its manifest's ``language``)."""
+    return batch.language or form_language
 
 
 @dataclass(frozen=True)
@@ -125,10 +140,8 @@ class SheetEntry:
     typing_key: str | None = None
     """The random key of the screen this typing was made on (unique per mediator): the same
     key entered again stores nothing and finds the sheet it was stored in. None: no key (an
-    import, a script), stored every time."""
-    language: str | None = None
-    """The language of the paper version typed in, when the entry says it (``NewAnswer.language``);
-    None: the form's own language. Only the first typing's counts: it creates the answer."""
+    import, a script), stored every time. A typing has no language of its own: its sheet is
+    stored in its batch's (``Batch.language``), so that one stack is never stored in two."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from site_builder.storage.answer_rows import (
     record_change,
 )
 from site_builder.storage.base import Marks, NewAnswer, StoredAnswer, Values
-from site_builder.storage.common import check_new_answer, utc
+from site_builder.storage.common import check_language, check_new_answer, utc
 from site_builder.storage.dialect import ANSWER_COLUMNS, Transaction
 from site_builder.storage.entry import (
     Batch,
@@ -41,7 +41,7 @@ from site_builder.storage.entry import (
 from site_builder.storage.entry_store import EntryTransactions
 
 _BATCH_COLUMNS = ("id, form_id, place, collected_on, sheets_counted, created_by, created_at,"
-                  " closed_at, closed_by, source_digest")
+                  " closed_at, closed_by, source_digest, language")
 _ENTRY_COLUMNS = ("id, entered_by, entered_at, values_json, marks_json, discarded, again,"
                   " typing_key")
 
@@ -64,13 +64,13 @@ class SheetStore(EntryTransactions):
 
     def _batch_from(self, row: tuple[Any, ...]) -> Batch:
         (batch_id, form_id, place, collected_on, counted, created_by, created_at, closed_at,
-         closed_by, source_digest) = row
+         closed_by, source_digest, language) = row
         read = self._dialect.read_moment
         return Batch(id=int(batch_id), form_id=form_id, place=place,
                      collected_on=self._dialect.read_day(collected_on), sheets_counted=counted,
                      created_by=created_by, created_at=read(created_at),
                      closed_at=read(closed_at) if closed_at is not None else None,
-                     closed_by=closed_by, source_digest=source_digest)
+                     closed_by=closed_by, source_digest=source_digest, language=language)
 
     def _entries(self, tx: Transaction, answer_id: int) -> list[StoredEntry]:
         rows = tx.all(f"SELECT {_ENTRY_COLUMNS} FROM paper_entries WHERE answer_id = ?"
@@ -156,14 +156,15 @@ class SheetStore(EntryTransactions):
 
     def _insert_batch(self, tx: Transaction, batch: NewBatch) -> int | None:
         sheet_rules.check_count(batch.sheets_counted)
+        check_language(batch.language)
         dialect = tx.dialect
         rows = tx.all(
             "INSERT INTO batches (form_id, place, collected_on, sheets_counted, created_by,"
-            " created_at, source_digest) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " created_at, source_digest, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (source_digest) DO NOTHING RETURNING id",
             (batch.form_id, batch.place, dialect.day(batch.collected_on),
              batch.sheets_counted, batch.created_by, dialect.moment(batch.created_at),
-             batch.source_digest))
+             batch.source_digest, batch.language))
         return int(rows[0][0]) if rows else None
 
     def create_batch(self, batch: NewBatch) -> Batch:
@@ -255,7 +256,7 @@ class SheetStore(EntryTransactions):
                     form_id=batch.form_id, form_version=entry.form_version,
                     values=typing.values, channel="paper", received_at=utc(entry.entered_at),
                     expires_at=entry.expires_at, fingerprint=entry.fingerprint,
-                    entered_by=entry.entered_by, marks=typing.marks, language=entry.language,
+                    entered_by=entry.entered_by, marks=typing.marks, language=batch.language,
                 ), batch_id=batch.id, sheet=number, pending=not typing.counts)
             else:
                 answer_id = int(row[0])

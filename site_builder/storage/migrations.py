@@ -50,6 +50,12 @@ as "the form's own language" (``base.answer_language``): every page of a form wa
 language, so NULL says exactly what was true, and the migration rewrites no row (instant on a
 large table, in both backends, where filling it in would have meant parsing each stored
 manifest inside SQL).
+
+Migration 6 (issue #18) records the language of each batch's paper version: a form is printed
+in each of its languages with the same question codes, and the sheets of one stack are of one
+version, so the language is said once, when the batch is opened, and each sheet typed in it is
+stored in it (``answers.language``). Batches opened before are left NULL, read as the form's own
+language (``entry.batch_language``): the only paper version there then was. No row rewritten.
 """
 
 from __future__ import annotations
@@ -197,6 +203,9 @@ SQLITE: list[Migration] = [
     (  # 5: the language of the page each answer came from (issue #18); see the docstring
         "ALTER TABLE answers ADD COLUMN language TEXT",
     ),
+    (  # 6: the language of each batch's paper version (issue #18); see the docstring
+        "ALTER TABLE batches ADD COLUMN language TEXT",
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -322,6 +331,9 @@ POSTGRES: list[Migration] = [
     ),
     (  # 5: the language of the page each answer came from (issue #18); see the docstring
         "ALTER TABLE answers ADD COLUMN language text",
+    ),
+    (  # 6: the language of each batch's paper version (issue #18); see the docstring
+        "ALTER TABLE batches ADD COLUMN language text",
     ),
 ]
 
