@@ -49,14 +49,15 @@ def analyse_markdown(markdown: str, language: str, target: Target, *,
     reader = SignalReader(language, target, abbreviation_definitions(markdown))
     counted = total_words = total_syllables = 0
     flagged = []
-    for sentence in sentences(markdown, first_line):
-        words = sentence_words(sentence.text, language)
-        if not words:
-            continue  # « — », « 1. »: nothing to read
+    read = [(sentence, words) for sentence in sentences(markdown, first_line)
+            if (words := sentence_words(sentence.text, language))]  # « — », « 1. »: nothing
+    for index, (sentence, words) in enumerate(read):
         counted += 1
         total_words += len(words)
         total_syllables += sum(word.syllables for word in words)
-        signals = reader.signals(sentence.text, words)
+        before = read[index - 1][0].text if index else ""
+        after = read[index + 1][0].text if index + 1 < len(read) else ""
+        signals = reader.signals(sentence.text, words, before, after)
         if signals:
             flagged.append(FlaggedSentence(sentence.line, sentence.text, signals, len(words)))
     return PageReadability(language, target, score(language, counted, total_words,

@@ -6,8 +6,11 @@
 - ``abbreviation``: an acronym — 2 to 6 capitals, digits after them allowed (« HLM », « CM2 »),
   or capitals with dots (« H.L.M. ») — whose meaning the page does not give at its first use:
   in parentheses just after it (« HLM (habitation à loyer modéré) ») or just before it
-  (« habitation à loyer modéré (HLM) »), or in a markdown abbreviation (``*[HLM]: ...``). Only its
-  first use is flagged: that is where to explain it. ``ALLOWED`` acronyms everyone reads as
+  (« habitation à loyer modéré (HLM) »), in a markdown abbreviation (``*[HLM]: ...``), its
+  words written out nearby (« la CNIL, Commission nationale de l'informatique et des
+  libertés »), or a sentence saying what it is (« IP veut dire… », « L'adresse IP est le
+  numéro… »): ``acronyms`` has every accepted form. Only its first use is flagged: that is
+  where to explain it. ``ALLOWED`` acronyms everyone reads as
   words are not flagged. Written abbreviations (« etc. », « M. Dupont », « Mme », « n° 3 »,
   « e.g. ») are flagged wherever they stand: write the words.
 - ``percentage``: « 23 % », « 23% », « 23 pour cent », « per cent », « ‰ ».
@@ -29,6 +32,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from site_builder.plain_language.acronyms import explained_nearby, parenthesised_meaning
 from site_builder.plain_language.model import (
     ABBREVIATION,
     CAPITALS,
@@ -90,7 +94,6 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _JOINING_SEMICOLON = re.compile(r";\s*\w")
 """A semicolon between two parts of a sentence; not the one ending a list item (« - prendre un
 questionnaire ; »), which French typography puts there."""
-_OPENING = re.compile(r"\(\s*$")
 
 
 class _Token(NamedTuple):
@@ -108,8 +111,11 @@ class SignalReader:
         self.target = target
         self.met: set[str] = set(definitions)
 
-    def signals(self, sentence: str, words: list[Word]) -> tuple[Signal, ...]:
-        """The signals of ``sentence`` (whose words are ``words``), in ``SIGNAL_KINDS`` order."""
+    def signals(self, sentence: str, words: list[Word], before: str = "",
+                after: str = "") -> tuple[Signal, ...]:
+        """The signals of ``sentence`` (whose words are ``words``), in ``SIGNAL_KINDS`` order;
+        ``before`` and ``after`` are the sentences around it, where an acronym may be
+        explained."""
         found: list[Signal] = []
         if len(words) > self.target.max_words:
             found.append(Signal(LONG_SENTENCE, str(len(words))))
@@ -120,10 +126,11 @@ class SignalReader:
             if text in self.met:
                 continue
             self.met.add(text)
-            meaning = _meaning(sentence, text, start)
+            meaning = parenthesised_meaning(sentence, text, start)
             if meaning:
                 explained.append(meaning)
-            else:
+            elif not explained_nearby(text, sentence, start, before=before, after=after,
+                                      language=self.language):
                 found.append(Signal(ABBREVIATION, text))
         found += [Signal(ABBREVIATION, match.group())
                   for match in _WRITTEN[self.language].finditer(sentence)]
@@ -225,19 +232,3 @@ class SignalReader:
 
 
 _ACRONYM_DIGITS = re.compile(r"^[A-Z]{1,6}\d+$")
-
-
-def _meaning(sentence: str, acronym: str, start: int) -> str:
-    """The parentheses that give ``acronym``'s meaning where it stands, or ""."""
-    after = _PARENTHESES.match(sentence, start + len(acronym) + 1)
-    if after is None:
-        after = _PARENTHESES.match(sentence, start + len(acronym))
-    if after and len(after.group()) > len(acronym) + 3 and acronym not in after.group():
-        return after.group()
-    before = sentence[:start]
-    if _OPENING.search(before) and sentence[start + len(acronym):].lstrip().startswith(")"):
-        opening = before.rindex("(")
-        closing = sentence.index(")", start)
-        if re.search(r"\w{2,}\W+\w{2,}", sentence[:opening]):
-            return sentence[opening:closing + 1]
-    return ""
