@@ -146,12 +146,12 @@ def test_an_incomplete_audit_declares_no_compliance_and_says_what_remains(langua
     assert STATUS_SENTENCES[language]["none"] in text
     if language == "fr":
         assert ("L'audit n'est pas fini : 6 critères sur 106 restent à vérifier par une "
-                "personne.\nAucune conformité n'est donc déclarée à ce jour.") in text
+                "personne.\nLe site n'est donc pas encore déclaré conforme.") in text
         assert "Le taux de conformité ne peut pas encore être calculé." in text
         assert "totalement conforme**" not in text and "partiellement" not in text
     else:
-        assert ("The audit is not finished: 6 criteria out of 106 still need a person to "
-                "check them.\nSo we do not declare any compliance yet.") in text
+        assert ("The audit is not finished. A person still has to check 6 criteria out of "
+                "106.\nSo we do not declare any compliance yet.") in text
         assert "The compliance rate cannot be worked out yet." in text
     one = assessment_with(compliant=105, to_check=1, review=REVIEW)
     assert ("1 critère sur 106" if language == "fr" else "1 criterion out of 106") in \
@@ -248,8 +248,10 @@ def test_a_site_with_scripts_says_javascript() -> None:
     without = statement_markdown(audit_run("fr"), partial_assessment(), report_link=None)
     with_scripts = statement_markdown(audit_run("fr", scripts=True), partial_assessment(),
                                       report_link=None)
-    assert "- HTML ;\n- CSS.\n" in without and "JavaScript" not in without
-    assert "- HTML ;\n- CSS ;\n- JavaScript.\n" in with_scripts
+    assert ("- HTML : le texte des pages et leur structure ;\n"
+            "- CSS : la mise en page et les couleurs.\n") in without
+    assert "JavaScript" not in without
+    assert "- CSS : la mise en page et les couleurs ;\n- JavaScript : " in with_scripts
 
 
 def test_the_report_link_and_the_public_address() -> None:

@@ -82,3 +82,10 @@ def test_the_example_privacy_page_explains_its_acronyms() -> None:
     """The false flags that started this: « IP » and « CNIL » are explained on the page."""
     text = (Path(__file__).parent.parent / "content" / "confidentialite.md").read_text("utf-8")
     assert _unexplained(text, "fr") == []
+
+
+def test_cedex_is_read_as_a_word() -> None:
+    """A French postal address's « CEDEX » is said as a word, and cannot be written out."""
+    assert _unexplained("Écrivez au 75342 Paris CEDEX 07.", "fr") == []
+    assert _unexplained("Write to 75342 Paris CEDEX 07.", "en") == []
+    assert _unexplained("Écrivez au 75342 Paris SCEDEX 07.", "fr") == ["SCEDEX"]

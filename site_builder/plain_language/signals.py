@@ -50,8 +50,8 @@ from site_builder.plain_language.words import Word, frequency_rank, is_common
 
 LONG_WORD_SYLLABLES = 4
 ALLOWED = {
-    "fr": frozenset({"OK", "SMS", "PDF", "TV", "WC", "GPS", "USB"}),
-    "en": frozenset({"OK", "SMS", "PDF", "TV", "GPS", "USB", "UK", "US", "USA"}),
+    "fr": frozenset({"OK", "SMS", "PDF", "TV", "WC", "GPS", "USB", "CEDEX"}),
+    "en": frozenset({"OK", "SMS", "PDF", "TV", "GPS", "USB", "UK", "US", "USA", "CEDEX"}),
 }
 """Acronyms read as words by everyone, never flagged."""
 _CAPITAL_WORD_LETTERS = 7
