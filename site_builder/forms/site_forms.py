@@ -7,7 +7,10 @@ with links relative to that page, and after the build writes ``forms/<id>.json``
 page ``<paper slug>/<id>/``. A page in another language shows a form declared elsewhere with a
 block holding only its id (``show``): the same form in that language's words, posting to the same
 id and version; its paper version is ``<paper slug>/<id>/<language>/``, with the same question
-codes. It imports nothing from MkDocs.
+codes. With a build per language, each paper version is written once, by the build of its
+language (``ar/paper/<id>/ar/``): its links lead to that language's pages, and it is the one
+those pages and the low-data file link to; the default build's manifest names it for the
+collector. It imports nothing from MkDocs.
 """
 
 from __future__ import annotations
@@ -86,7 +89,10 @@ class SiteForms:
     def paper_url(self, form_id: str, language: str | None = None) -> str:
         """URL of a form's paper version, relative to the site root; ``language``: its version
         in a language other than the form's own."""
-        folder = f"{self.catalogue('paper.slug')}/{form_id}/"
+        return self._paper_folder(self.catalogue, form_id, language)
+
+    def _paper_folder(self, catalogue: Catalogue, form_id: str, language: str | None) -> str:
+        folder = f"{catalogue('paper.slug')}/{form_id}/"
         if language is not None:
             folder += f"{language}/"
         return folder if self.use_directory_urls else folder + "index.html"
@@ -218,9 +224,9 @@ class SiteForms:
         double_entry: bool = False,
     ) -> list[Path]:
         """Write every form's manifest and, for forms still open, its paper page in each of its
-        languages; returns the paths written. ``dropoff`` and ``double_entry`` go in the
-        manifests too: the collector's data-entry area offers those places and types each sheet
-        twice when asked."""
+        languages that no other language's build writes; returns the paths written.
+        ``dropoff`` and ``double_entry`` go in the manifests too: the collector's data-entry area
+        offers those places and types each sheet twice when asked."""
         written = []
         for placed in self.placed.values():
             form = self.published(placed.form.id)
@@ -243,7 +249,7 @@ class SiteForms:
                 ))
             if not is_open:
                 continue
-            for language in form.languages:
+            for language in [code for code in form.languages if self._writes_paper(form, code)]:
                 page = shown.get(language, placed)
                 written.append(self._write_paper(
                     PlacedForm(page.form.localized(language), page.page_url),
@@ -276,7 +282,28 @@ class SiteForms:
         return urls
 
     def _paper_in(self, form: Form, language: str) -> str:
-        return self.paper_url(form.id, None if language == form.language else language)
+        """Where ``form``'s paper version in ``language`` is, relative to the site root."""
+        return (self._in_language_build(form, language)
+                or self.paper_url(form.id, None if language == form.language else language))
+
+    def _in_language_build(self, form: Form, language: str) -> str | None:
+        """In the default build of a site with a build per language, the address of the paper
+        version ``language``'s build writes (it shows the form declared here in its language:
+        ``ar/paper/<id>/ar/``, its own paper slug); None when this build writes it."""
+        if self.language_url is None or language == form.language:
+            return None
+        folder = self._paper_folder(self.catalogue_for(language), form.id, language)
+        return self.language_url(folder, language)
+
+    def _writes_paper(self, form: Form, language: str) -> bool:
+        """Whether this build writes the paper version of ``form`` (declared in this build) in
+        ``language``: not one another language's build writes, whose links lead to that
+        language's pages. In another language's build (a page not translated yet declaring the
+        form), only the form's own language, which the page links to, and the build's, which
+        the manifest names."""
+        if not self.writes_manifests:
+            return language in (form.language, base_language(self.catalogue.language))
+        return self._in_language_build(form, language) is None
 
     def _write_paper(
         self,
