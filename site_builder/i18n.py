@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from site_builder.plurals import plural_key
+
 DEFAULT_LANGUAGE = "fr"
 FALLBACK_LANGUAGE = "en"
 RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ps", "ur", "yi"})
@@ -83,3 +85,12 @@ class Catalogue:
         except KeyError:
             raise KeyError(f"no interface string {key!r} in theme/locales/en.yml") from None
         return text.format_map(values) if values else text
+
+    def count(self, key: str, number: int, /, **values: Any) -> str:
+        """The plural form of ``key`` for ``number`` (``key.one``, ``key.few``…, by CLDR's
+        rule for the language the strings are written in; ``key.other`` when a form is left
+        out). ``{count}`` is ``number`` unless ``values`` gives it written otherwise
+        (``count="1\u202f234"``). Templates: ``t.count('collector.minutes', 1)``."""
+        own = base_language(self.language)
+        language = own if _load(own) else FALLBACK_LANGUAGE
+        return self(plural_key(key, number, language, self.strings), **{"count": number, **values})

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from site_builder.i18n import base_language, read_catalogue
+from site_builder.plurals import plural_key
 
 ORGANIZER_LANGUAGES = ("en", "fr")
 """The languages organizers' messages are written in; English is the fallback."""
@@ -93,7 +94,8 @@ def say(key: str, /, **values: Any) -> str:
 
 
 def say_count(key: str, count: int, /, **values: Any) -> str:
-    """``key.one`` or ``key.other`` by ``count`` (French counts 0 and 1 as one, English only
-    1), with ``{count}`` filled too."""
-    one = count in (0, 1) if current_language() == "fr" else count == 1
-    return say(f"{key}.{'one' if one else 'other'}", count=count, **values)
+    """The plural form of ``key`` for ``count`` by CLDR's rule (:mod:`site_builder.plurals`:
+    ``key.one`` for 0 and 1 in French, for 1 in English; ``key.other`` otherwise or when a
+    form is left out), with ``{count}`` filled too."""
+    language = current_language()
+    return say(plural_key(key, count, language, catalogue(language)), count=count, **values)

@@ -23,6 +23,8 @@ from site_builder.messages import (
     speaking,
     use_language,
 )
+from site_builder.plurals import needed_categories
+from tests.plural_support import counted_keys, plural_base
 from tests.support import REPO
 
 
@@ -128,22 +130,24 @@ def test_every_key_said_is_in_the_catalogue() -> None:
     exact, counted, starts = _keys_said()
     assert exact and counted and starts
     assert sorted(key for key in exact if key not in english) == []
-    assert sorted(key for key in counted
-                  if not {f"{key}.one", f"{key}.other"} <= set(english)) == []
+    assert sorted(key for key in counted  # every form English needs (CLDR: one, other)
+                  if not {f"{key}.{c}" for c in needed_categories("en")} <= set(english)) == []
     assert sorted(start for start in starts
                   if not any(key.startswith(start) for key in english)) == []
 
 
 def test_every_key_in_the_catalogue_is_said() -> None:
     """Said by name somewhere in the code (also through a helper, ``_refusal("export.x")``), or
-    built from a name: ``say(f"{key}_fix")``, ``say_count(key, n)`` for ``key.one``, a
-    constant start (``say(f"forms.kind.{name}")``)."""
+    built from a name: ``say(f"{key}_fix")``, ``say_count(key, n)`` for ``key.one``,
+    ``key.other`` (any plural form of a counted string: ``tests/plural_support.py``), a constant
+    start (``say(f"forms.kind.{name}")``)."""
     _, _, starts = _keys_said()
     names = {node.value for node in _code()
              if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    counted = counted_keys(catalogue("en"))
     unused = [key for key in catalogue("en")
               if not {key, key.removesuffix("_fix"), key.removesuffix(".fix"),
-                      key.removesuffix(".one"), key.removesuffix(".other")} & names
+                      plural_base(key, counted)} & names
               and not any(key.startswith(start) for start in starts)]
     assert unused == []
 

@@ -286,7 +286,7 @@ def test_text_questions_need_no_instruction() -> None:
     assert instruction(_field("q", "text", "Q"), FR) is None
     assert instruction(_field("q", "textarea", "Q"), FR) == "2\u202f000\u00a0caractères au maximum."
     assert instruction(_field("q", "textarea", "Q", max_length=500), FR) == (
-        FR("form.max_length", count=500))  # the online form's words
+        FR.count("form.max_length", 500))  # the online form's words
 
 
 def test_numbers_in_the_language_of_the_page() -> None:

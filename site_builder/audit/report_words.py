@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from site_builder.i18n import base_language, read_catalogue
+from site_builder.plurals import plural_key
 
 REPORT_LANGUAGES = ("en", "fr")
 
@@ -49,10 +50,10 @@ class Words:
         return text.format_map(values) if values else text
 
     def count(self, key: str, count: int, /, **values: Any) -> str:
-        """``key.one`` or ``key.other`` (French counts 0 and 1 as one), ``{count}`` filled
-        with the number as the language writes it."""
-        one = count in (0, 1) if self.language == "fr" else count == 1
-        return self(f"{key}.{'one' if one else 'other'}", count=self.number(count), **values)
+        """The plural form of ``key`` for ``count`` (CLDR's rule: ``key.one`` for 0 and 1 in
+        French), ``{count}`` filled with the number as the language writes it."""
+        chosen = plural_key(key, count, self.language, catalogue(self.language))
+        return self(chosen, count=self.number(count), **values)
 
     def number(self, value: int) -> str:
         """``1 234`` in French (narrow no-break space), ``1,234`` in English."""

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import yaml
 
 from site_builder.i18n import base_language
+from site_builder.plurals import plural_key
 from site_builder.site import tel_uri
 
 STATEMENT_LANGUAGES = ("fr", "en")
@@ -64,9 +65,9 @@ class Words:
         return text.format_map(values) if values else text
 
     def count(self, key: str, count: int, /, **values: Any) -> str:
-        """``key.one`` or ``key.other`` (French counts 0 and 1 as one, English only 1)."""
-        one = count in (0, 1) if self.language == "fr" else count == 1
-        return self(f"{key}.{'one' if one else 'other'}", count=count, **values)
+        """The plural form of ``key`` for ``count`` (CLDR's rule: ``key.one`` for 0 and 1 in
+        French, for 1 in English)."""
+        return self(plural_key(key, count, self.language, self.strings), count=count, **values)
 
     def day(self, iso: str) -> str:
         """``2026-12-05`` as people write it: "5 décembre 2026", "5 December 2026"; text

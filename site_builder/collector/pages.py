@@ -205,9 +205,7 @@ def _replace_form(
 def _minutes(catalogue: Catalogue, minutes: int | None) -> str:
     if minutes is None or minutes < 1:
         return catalogue("collector.minutes.some")
-    if minutes == 1:
-        return catalogue("collector.minutes.one")
-    return catalogue("collector.minutes.many", count=minutes)
+    return catalogue.count("collector.minutes", minutes)
 
 
 def _text(catalogue: Catalogue, key: str, **params: object) -> str:

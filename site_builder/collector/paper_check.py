@@ -133,8 +133,9 @@ def _slip(question: Field, answered: list[str], t: Catalogue) -> str | None:
     limit = longest(question)
     length = typed_length(answered[0])
     if limit is not None and length > limit:
-        return t("sheet.error.too_long", label=label, count=format_number(length, t),
-                 rule=t("form.max_length", count=format_number(limit, t)))
+        return t.count("sheet.error.too_long", length, label=label,
+                       count=format_number(length, t),
+                       rule=t.count("form.max_length", limit, count=format_number(limit, t)))
     if question.type == "number" and read_number(answered[0]) is None:
         # A number out of range or with decimals where a whole one was asked is still what the
         # person wrote: stored as typed. Letters are the typist's slip or an unreadable sheet.

@@ -254,7 +254,7 @@ def _length_mistake(question: Field, value: str, label: str, t: Catalogue) -> st
     if limit is None or length <= limit:
         return None
     return t("form.error.too_long", label=label, count=format_number(length, t),
-             rule=t("form.max_length", count=format_number(limit, t)))
+             rule=t.count("form.max_length", limit, count=format_number(limit, t)))
 
 
 def _email_mistake(question: Field, value: str, label: str, t: Catalogue) -> str | None:

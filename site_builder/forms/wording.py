@@ -24,7 +24,7 @@ def _scale_instruction(field: Field, t: Catalogue) -> str:
 def _length_instruction(field: Field, t: Catalogue) -> str:
     """The online form's words for the longest answer, so both versions say the same."""
     length = field.max_length or DEFAULT_MAX_LENGTH[field.type]
-    return t("form.max_length", count=format_number(length, t))
+    return t.count("form.max_length", length, count=format_number(length, t))
 
 
 def _choices_instruction(field: Field, t: Catalogue) -> str:
@@ -32,7 +32,7 @@ def _choices_instruction(field: Field, t: Catalogue) -> str:
     high = int(field.max) if field.max is not None else None
     if low is not None and high is not None:
         if low == high:
-            return t("paper.choices_exact", count=low)
+            return t.count("paper.choices_exact", low)
         return t("paper.choices_range", min=low, max=high)
     if low is not None:
         return t("paper.choices_min", min=low)

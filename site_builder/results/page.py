@@ -132,13 +132,11 @@ def decisions_sentence(statuses: Sequence[str], catalogue: Catalogue) -> str:
     parts = []
     for status in order:
         key = f"results.page.status.{status.replace(' ', '_')}"
-        number = "one" if counted[status] == 1 else "many"
-        words = (catalogue(f"{key}.{number}", count=str(counted[status]))
-                 if f"{key}.{number}" in catalogue.strings else f"{counted[status]} {status}")
+        words = (catalogue.count(key, counted[status], count=str(counted[status]))
+                 if f"{key}.other" in catalogue.strings else f"{counted[status]} {status}")
         parts.append(words)
-    total_key = "results.page.decisions.one" if len(statuses) == 1 \
-        else "results.page.decisions.many"
-    return catalogue(total_key, count=str(len(statuses)), statuses=listed(parts, catalogue))
+    return catalogue.count("results.page.decisions", len(statuses), count=str(len(statuses)),
+                           statuses=listed(parts, catalogue))
 
 
 # --- Ce que nous avons entendu -----------------------------------------------------------------

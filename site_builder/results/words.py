@@ -48,8 +48,7 @@ def answers_text(count: int, catalogue: Catalogue) -> str:
     """"1 234 réponses", "1 réponse", "aucune réponse"."""
     if count == 0:
         return catalogue("results.page.answers.none")
-    key = "results.page.answers.one" if count == 1 else "results.page.answers.many"
-    return catalogue(key, count=number(count, catalogue))
+    return catalogue.count("results.page.answers", count, count=number(count, catalogue))
 
 
 def listed(items: Sequence[str], catalogue: Catalogue) -> str:

@@ -139,9 +139,8 @@ def message_page(collector: Collector, manifest: Manifest, kind: str, status: in
     if kind not in MESSAGE_KINDS:
         raise ValueError(f"unknown area message {kind!r}; known: {', '.join(MESSAGE_KINDS)}")
     words = catalogue(manifest.language)
-    duration = words("collector.minutes.some") if minutes is None else (
-        words("collector.minutes.one") if minutes == 1
-        else words("collector.minutes.many", count=minutes))
+    duration = words("collector.minutes.some") if minutes is None \
+        else words.count("collector.minutes", minutes)
     home = home_url or (f"{signed.area}/" if signed else None)
     main = (f"<h1>{text(words, f'entry.{kind}.title')}</h1>\n"
             f"<p>{text(words, f'entry.{kind}.what')}</p>\n"

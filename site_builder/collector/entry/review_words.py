@@ -81,7 +81,7 @@ def difference(words: Catalogue, progress: BatchProgress) -> str:
         return words("review.difference.none")
     count = abs(missing)
     kind = "missing" if missing > 0 else "extra"
-    return words(f"review.difference.{kind}_{'one' if count == 1 else 'many'}", count=count)
+    return words.count(f"review.difference.{kind}", count)
 
 
 def close_refusal(words: Catalogue, progress: BatchProgress) -> str | None:
@@ -92,8 +92,7 @@ def close_refusal(words: Catalogue, progress: BatchProgress) -> str | None:
         return words("review.close.extra", difference=difference(words, progress))
     waiting = progress.entered - progress.counted
     if waiting:
-        return words("review.close.waiting_one" if waiting == 1 else "review.close.waiting",
-                     count=waiting)
+        return words.count("review.close.waiting", waiting)
     return None
 
 

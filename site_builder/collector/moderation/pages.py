@@ -133,9 +133,8 @@ def message_page(collector: Collector, kind: str, status: int, *,
         raise ValueError(f"unknown moderation message {kind!r}; known: "
                          f"{', '.join(MESSAGE_KINDS)}")
     words = words_of(collector)
-    duration = words("collector.minutes.some") if minutes is None else (
-        words("collector.minutes.one") if minutes == 1
-        else words("collector.minutes.many", count=minutes))
+    duration = words("collector.minutes.some") if minutes is None \
+        else words.count("collector.minutes", minutes)
     main = (f"<h1>{text(words, f'moderation.{kind}.title')}</h1>\n"
             f"<p>{text(words, f'moderation.{kind}.what')}</p>\n"
             f"<p>{text(words, f'moderation.{kind}.next', duration=duration)}</p>\n"

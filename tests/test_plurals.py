@@ -1,0 +1,137 @@
+"""Plural forms by CLDR's rules: the category of a count in each language, and catalogues that
+write every category their language needs for every counted string."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+from babel import Locale  # a development dependency (through mkdocs-material): the oracle
+
+from site_builder.plurals import (
+    CATEGORIES,
+    RULES,
+    categories,
+    needed_categories,
+    plural_category,
+    plural_key,
+)
+from tests.plural_support import counted_keys
+from tests.support import REPO
+
+# CLDR's examples (language_plural_rules.html), counts 0 1 2 3 10 11 99 100 101 102 103 111 1000.
+COUNTS = (0, 1, 2, 3, 10, 11, 99, 100, 101, 102, 103, 111, 1000, 1_000_000)
+EXPECTED = {
+    "ar": ("zero", "one", "two", "few", "few", "many", "many", "other", "other", "other", "few",
+           "many", "other", "other"),
+    "fr": ("one", "one", "other", "other", "other", "other", "other", "other", "other", "other",
+           "other", "other", "other", "many"),
+    "en": ("other", "one", "other", "other", "other", "other", "other", "other", "other",
+           "other", "other", "other", "other", "other"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(EXPECTED))
+def test_the_category_of_cldr_examples(language: str) -> None:
+    assert tuple(plural_category(language, count) for count in COUNTS) == EXPECTED[language]
+
+
+@pytest.mark.parametrize("language", sorted(RULES))
+def test_every_rule_agrees_with_babel(language: str) -> None:
+    """Babel carries CLDR's data: every count to 10,000 and some far beyond."""
+    babel = Locale.parse(language).plural_form
+    counts = [*range(10_001), 100_000, 1_000_000, 2_000_000, 1_000_001, 10**9 + 3]
+    assert [plural_category(language, n) for n in counts] == [babel(n) for n in counts]
+    assert set(categories(language)) == set(babel.tags) | {"other"}
+
+
+def test_a_region_or_an_unknown_language() -> None:
+    assert plural_category("ar-MA", 11) == "many"
+    assert plural_category("fr_BE", 0) == "one"
+    assert plural_category("de", 0) == "other"  # no rule: English's, as its strings are
+    assert categories("de") == ("one", "other")
+    assert plural_category("ar", -2) == "two"  # CLDR's n is the absolute value
+
+
+def test_needed_categories_leave_out_what_other_says_well_enough() -> None:
+    assert needed_categories("ar") == ("one", "two", "few", "many", "other")
+    assert needed_categories("fr") == ("one", "other")
+    assert needed_categories("en") == ("one", "other")
+
+
+def test_a_category_left_out_falls_back_to_other() -> None:
+    strings = {"k.one", "k.other", "k.two"}
+    assert plural_key("k", 2, "ar", strings) == "k.two"
+    assert plural_key("k", 0, "ar", strings) == "k.other"
+    assert plural_key("k", 0, "fr", strings) == "k.one"
+    assert plural_key("k", 0, "en", strings) == "k.other"
+    assert plural_key("k", 2_000_000, "fr", strings) == "k.other"
+
+
+# --- every catalogue writes every category its language needs ----------------------------------
+
+CATALOGUES = {
+    "theme": sorted((REPO / "theme" / "locales").glob("*.yml")),
+    "messages": sorted((REPO / "site_builder" / "locales").glob("*.yml")),
+    "audit": sorted((REPO / "site_builder" / "audit" / "locales").glob("*.yml")),
+}
+
+
+def _read(path: Path) -> dict[str, str]:
+    return {str(key): str(text)
+            for key, text in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+
+
+def _language(path: Path) -> str:
+    return path.stem.rsplit(".", 1)[-1]  # fr.yml, report.fr.yml
+
+
+def _english(path: Path) -> Path:
+    return path.with_name(path.name.replace(f"{_language(path)}.yml", "en.yml"))
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _catalogue_ids() -> list[tuple[str, Path]]:
+    return [(kind, path) for kind, paths in CATALOGUES.items() for path in paths]
+
+
+@pytest.mark.parametrize(("kind", "path"), _catalogue_ids(),
+                         ids=[f"{kind}:{path.name}" for kind, path in _catalogue_ids()])
+def test_every_counted_string_has_every_category_its_language_needs(kind: str,
+                                                                    path: Path) -> None:
+    """A language ships with all its plural forms or not at all: ``key.few`` in Arabic as soon
+    as ``key.one``/``key.other`` exist in English; no category its language does not have;
+    the same placeholders as the English ``other`` form, ``{count}`` left out only where the
+    number is said in words (zero, one, two: "دقيقتين") or nowhere ("{pages} load {url}")."""
+    language = _language(path)
+    strings = _read(path)
+    english = _read(_english(path))
+    counted = counted_keys(english)
+    assert counted, kind
+    written = {base for base in counted if any(f"{base}.{c}" in strings for c in CATEGORIES)}
+    assert written == counted, (kind, language, sorted(counted - written))
+    for base in counted:
+        forms = {c: strings[f"{base}.{c}"] for c in CATEGORIES if f"{base}.{c}" in strings}
+        missing = set(needed_categories(language)) - forms.keys()
+        assert not missing, (language, base, sorted(missing))
+        assert forms.keys() <= set(categories(language)), (language, base, sorted(forms))
+        others = _placeholders(english[f"{base}.other"])
+        for category, text in forms.items():
+            assert _placeholders(text) - {"count"} == others - {"count"}, (language, base,
+                                                                          category)
+            if "count" in others and category in ("few", "many", "other"):
+                assert "count" in _placeholders(text), (language, base, category)
+
+
+def test_counted_keys_are_told_apart_from_other_words() -> None:
+    """``moderation.reason.other`` (another reason) is not a plural form."""
+    english = _read(REPO / "theme" / "locales" / "en.yml")
+    assert "collector.minutes" in counted_keys(english)
+    assert "moderation.reason" not in counted_keys(english)
+    assert not any(re.search(r"\.many$", key) for key in english)  # CLDR's names: .other
