@@ -7,15 +7,18 @@ page an answer came from.
   "ar": {"title": "…", "intro_html": "<p>…</p>", "submit": "…",
          "fields": {"frequence": {"label": "…", "label_html": "…", "hint": null,
                                   "min_label": null, "max_label": null,
-                                  "options": {"jour": "…", "semaine": "…"}}}}
+                                  "options": {"jour": "…", "semaine": "…"}}},
+         "borrowed": ["frequence/hint", "frequence/options/jour"]}
 }
 ```
 
 Every translation is complete (the build refuses or fills a missing string): it names every
-question of the form and every option of each, and nothing else. Links in ``intro_html`` and
-consent labels are relative to that language's page (``page_urls``). Reading is as strict as
-the rest of the manifest: anything else raises ``ValueError`` with the reason, which
-``manifest`` reports with the file.
+question of the form and every option of each, and nothing else. ``borrowed``, written only
+when the build filled strings with the form's own (``translation_fallback``), lists them
+(``Translation.borrowed``): shown again by the collector, each still says its language. Links
+in ``intro_html`` and consent labels are relative to that language's page (``page_urls``).
+Reading is as strict as the rest of the manifest: anything else raises ``ValueError`` with the
+reason, which ``manifest`` reports with the file.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from __future__ import annotations
 from typing import Any
 
 from site_builder.forms.model import FieldWords, Form, Translation
-from site_builder.forms.translations import LANGUAGE_CODE
+from site_builder.forms.translations import LANGUAGE_CODE, word_paths
 from site_builder.messages import say
 
 TRANSLATION_KEYS = ("title", "intro_html", "submit", "fields")
+BORROWED = "borrowed"
+"""The optional key of a translation's borrowed strings (absent: none, as before it existed)."""
 WORD_KEYS = ("label", "label_html", "hint", "min_label", "max_label", "options")
 
 
@@ -43,6 +48,7 @@ def translations_data(form: Form) -> dict[str, Any]:
                            "max_label": field.max_label, "options": dict(field.options)}
                 for field_id, field in words.fields
             },
+            **({BORROWED: sorted(words.borrowed)} if words.borrowed else {}),
         }
         for words in form.translations
     }
@@ -64,8 +70,14 @@ def _translation(language: str, data: object, form: Form) -> Translation:
     def wrong(where: str) -> ValueError:
         return ValueError(say("manifest.translation.wrong", language=language, where=where))
 
-    if not isinstance(data, dict) or set(data) != set(TRANSLATION_KEYS):
+    if not isinstance(data, dict) or set(data) - {BORROWED} != set(TRANSLATION_KEYS):
         raise wrong(say("manifest.where.manifest"))
+    borrowed = data.get(BORROWED, [])
+    paths = {"title", "intro", "submit", *(path for field in form.fields
+                                           for path in word_paths(field))}
+    if not isinstance(borrowed, list) or not all(
+            isinstance(path, str) and path in paths for path in borrowed):
+        raise wrong(BORROWED)
     if not isinstance(data["title"], str) or not _text_or_none(data["intro_html"]) \
             or not _text_or_none(data["submit"]):
         raise wrong(say("manifest.where.manifest"))
@@ -91,7 +103,7 @@ def _translation(language: str, data: object, form: Form) -> Translation:
             min_label=item["min_label"], max_label=item["max_label"],
             options=tuple(options.items()))))
     return Translation(language=language, title=data["title"], intro_html=data["intro_html"],
-                       submit=data["submit"], fields=tuple(words))
+                       submit=data["submit"], fields=tuple(words), borrowed=frozenset(borrowed))
 
 
 def _text_or_none(value: object) -> bool:

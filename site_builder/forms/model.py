@@ -134,6 +134,11 @@ class Translation:
     what a translation says is its HTML."""
     intro_html: str | None = None
     submit: str | None = None
+    borrowed: frozenset[str] = frozenset()
+    """The strings this translation lacks, the form's own shown in their place
+    (``translation_fallback``), by path: ``title``, ``intro``, ``submit``, ``<field id>/label``
+    (``hint``, ``min_label``, ``max_label``), ``<field id>/options/<value>``. Shown, each says
+    its language (``render``)."""
 
     def words(self, field_id: str) -> FieldWords | None:
         """The words of question ``field_id``, or None."""
@@ -179,6 +184,10 @@ class Form:
     declared_version: str | None = None
     """Set on a copy in other words (``localized``, ``relink``): the version of the form as
     declared, which answers sent through the copy count toward."""
+    borrowed: frozenset[str] = frozenset()
+    """Set on a copy in other words (``localized``): its strings still in ``borrowed_from``,
+    the language the form was declared in (``Translation.borrowed``)."""
+    borrowed_from: str | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -205,7 +214,8 @@ class Form:
             self, title=words.title, intro=words.intro, intro_html=words.intro_html,
             submit=words.submit, language=language,
             fields=tuple(_apply(words.words(field.id), field) for field in self.fields),
-            translations=(Translation.of(self), *others), declared_version=self.version)
+            translations=(Translation.of(self), *others), declared_version=self.version,
+            borrowed=words.borrowed, borrowed_from=self.language if words.borrowed else None)
 
     @property
     def version(self) -> str:

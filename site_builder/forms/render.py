@@ -19,10 +19,11 @@ from markupsafe import Markup
 
 from site_builder.calendar import ClosedInfo, format_date
 from site_builder.errors import ContentError, Problem
+from site_builder.forms.borrowed import NOTHING_BORROWED, Borrowed, section_language
 from site_builder.forms.model import DEFAULT_ACTION, DEFAULT_MAX_LENGTH, Field, Form
 from site_builder.forms.templates import environment
 from site_builder.forms.wording import format_number, instruction
-from site_builder.i18n import Catalogue, base_language, text_direction
+from site_builder.i18n import Catalogue
 from site_builder.messages import say
 
 FORM_ID_NAME = "_form"
@@ -159,12 +160,13 @@ def form_params(
     clashes = id_clashes(form)
     if clashes:
         raise ContentError(clashes)
+    borrowed = Borrowed.of(form)  # words a translation lacks: each says its language
     return {
         "section_id": f"form-{form.id}",
         "title_id": f"form-{form.id}-title",
-        "title": form.title,
-        **_language_attributes(form, catalogue),
-        "intro": Markup(form.intro_html) if form.intro_html else None,
+        "title": borrowed.text("title", form.title),
+        **section_language(form, catalogue),
+        "intro": borrowed.block("intro", Markup(form.intro_html)) if form.intro_html else None,
         "action": action,
         "paper_url": paper_url,
         "hidden": {
@@ -175,13 +177,15 @@ def form_params(
         "hidden_extra": [],
         "honeypot": {"id": f"f-{form.id}-{HONEYPOT_NAME}", "name": HONEYPOT_NAME},
         "entry_hint": None,
-        "submit": form.submit or catalogue("form.submit"),
+        "submit": borrowed.text("submit", form.submit) if form.submit
+        else catalogue("form.submit"),
         "errors": error_summary_params(form, errors, focus=focus_errors) if closed is None
         else None,
         "closed": closed_params(closed, catalogue, help_url) if closed is not None else None,
         "fields": [] if closed is not None else [
             field_params(field, form_id=form.id, catalogue=catalogue,
-                         values=values.get(field.id, ()), error=errors.get(field.id))
+                         values=values.get(field.id, ()), error=errors.get(field.id),
+                         borrowed=borrowed)
             for field in form.fields
         ],
     }
@@ -194,10 +198,14 @@ def field_params(
     catalogue: Catalogue,
     values: Sequence[str] = (),
     error: str | None = None,
+    borrowed: Borrowed = NOTHING_BORROWED,
 ) -> Params:
-    """What the field's component needs (see its README.md). ``values`` is what was entered."""
+    """What the field's component needs (see its README.md). ``values`` is what was entered;
+    ``borrowed`` the form's words in another language than the page's."""
     control = control_id(form_id, field.id)
-    hints = hint_texts(field, catalogue)
+    hints: list[str | Markup] = list(hint_texts(field, catalogue))
+    if field.hint:  # the organizer's, first; the rules after it are the page's words
+        hints[0] = borrowed.words(field, "hint") or field.hint
     hint_id = f"{control}-hint" if hints else None
     error_id = f"{control}-error" if error else None
     described = " ".join(part for part in (hint_id, error_id) if part)
@@ -207,7 +215,7 @@ def field_params(
         "type": field.type,
         "id": control,
         "name": field.id,
-        "label": Markup(field.label_html),
+        "label": borrowed.html(f"{field.id}/label", Markup(field.label_html)),
         "required": field.required,
         "hint": Markup("<br>").join(hints) if hints else None,
         "hint_id": hint_id,
@@ -216,7 +224,7 @@ def field_params(
         "describedby": described or None,
         "value": CONSENT_VALUE if field.type == "consent" else next(iter(values), ""),
         "checked": field.type == "consent" and CONSENT_VALUE in chosen,
-        "options": _options(field, control, chosen),
+        "options": _options(field, control, chosen, borrowed),
         **_input_attributes(field),
         "code": None,
         "spoiled": None,
@@ -346,7 +354,8 @@ def hint_texts(field: Field, catalogue: Catalogue) -> list[str]:
     texts = [field.hint] if field.hint else []
     if field.type in DEFAULT_MAX_LENGTH:
         limit = field.max_length or DEFAULT_MAX_LENGTH[field.type]
-        texts.append(catalogue("form.max_length", count=format_number(limit, catalogue)))
+        texts.append(catalogue.count("form.max_length", limit,
+                                     count=format_number(limit, catalogue)))
     elif field.type in ("number", "choices"):
         rule = instruction(field, catalogue)
         if rule:
@@ -354,16 +363,19 @@ def hint_texts(field: Field, catalogue: Catalogue) -> list[str]:
     return texts
 
 
-def _options(field: Field, control: str, chosen: set[str]) -> list[Params]:
+def _options(field: Field, control: str, chosen: set[str], borrowed: Borrowed
+             ) -> list[Params]:
+    pairs: list[tuple[str, str, str | Markup | None]]
     if field.type == "scale":
         steps = [str(step) for step in field.steps]
-        ends = {0: field.min_label, len(steps) - 1: field.max_label}
-        pairs = [(step, step, ends.get(index)) for index, step in enumerate(steps)]
+        ends = {0: "min_label", len(steps) - 1: "max_label"}
+        pairs = [(step, step, borrowed.words(field, ends.get(index)))
+                 for index, step in enumerate(steps)]
     else:
         pairs = [(option.value, option.label, None) for option in field.options]
     return [
         {"id": f"{control}-{number}", "value": value, "label": label, "end": end,
-         "checked": value in chosen}
+         "checked": value in chosen, **borrowed.option(field.id, value)}
         for number, (value, label, end) in enumerate(pairs, 1)
     ]
 
@@ -388,12 +400,3 @@ def _input_attributes(field: Field) -> Params:
         keypad = "numeric" if field.integer else "decimal"
         attributes.update(inputmode=None if negative else keypad, spellcheck=False)
     return attributes
-
-
-
-def _language_attributes(form: Form, catalogue: Catalogue) -> Params:
-    """``lang``/``dir`` of a section whose words are not its page's (``translation_fallback``)."""
-    foreign = bool(form.translations or form.translation_fallback) \
-        and base_language(catalogue.language) != form.language
-    return {"lang": form.language if foreign else None,
-            "dir": text_direction(form.language) if foreign else None}

@@ -28,8 +28,9 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as attribute
 from typing import Any
 
 from site_builder.errors import Problem
@@ -60,10 +61,14 @@ class _Reader:
     form: Form
     resolve_link: LinkResolver | None
     warnings: list[Problem]
+    borrowed: set[str] = attribute(default_factory=set)
+    """The paths of the strings the translation being read lacks (``Translation.borrowed``)."""
 
-    def gap(self, node: Node, key: str | None, message: str, language: str) -> None:
-        """A string the translation lacks: an error, or with ``translation_fallback`` a warning
-        (the form's own string is shown)."""
+    def gap(self, node: Node, key: str | None, message: str, language: str,
+            paths: Iterable[str] = ()) -> None:
+        """A string the translation lacks (at ``paths``): an error, or with
+        ``translation_fallback`` a warning (the form's own string is shown)."""
+        self.borrowed.update(paths)
         if self.form.translation_fallback:
             target = Node(node.data, node.path, node.what,
                           Report(node.report.file, node.report.line, self.warnings))
@@ -74,10 +79,10 @@ class _Reader:
                          say("forms.translation.missing.fix", language=language,
                              own=self.form.language))
 
-    def string(self, node: Node, key: str, own: str | None, where: str, language: str
-               ) -> str | None:
-        """The translated ``key``: the form's own string when it is missing (after saying so),
-        None when the form has no such string."""
+    def string(self, node: Node, key: str, own: str | None, where: str, language: str, *,
+               path: str | None = None) -> str | None:
+        """The translated ``key`` (at ``path``, ``key`` by default): the form's own string when
+        it is missing (after saying so), None when the form has no such string."""
         if own is None:
             if node.given(key):
                 node.problem(key, say("forms.translation.extra", key=key, where=where,
@@ -87,7 +92,8 @@ class _Reader:
             return None
         if not node.given(key):
             self.gap(node, key, say("forms.translation.missing", form=self.form.id,
-                                    where=where, language=language, key=key), language)
+                                    where=where, language=language, key=key), language,
+                     [path or key])
             return own
         return node.text(key) or own
 
@@ -135,6 +141,7 @@ def _translation(reader: _Reader, parent: Node, language: str) -> Translation | 
     node = Node(data, f"{parent.path}/{language}",
                 say("forms.what.translation", language=language), parent.report)
     node.check_keys(TRANSLATION_KEYS, lambda _key: None)
+    reader.borrowed = set()
     the_form = say("forms.what.form")
     title = reader.string(node, "title", form.title, the_form, language) or form.title
     intro = reader.string(node, "intro", form.intro if form.intro_html else None, the_form,
@@ -146,7 +153,7 @@ def _translation(reader: _Reader, parent: Node, language: str) -> Translation | 
                       else markup.block_html(intro, reader.resolve_link))
     fields = _fields(reader, node, language)
     return Translation(language=language, title=title, intro=intro, intro_html=intro_html,
-                       submit=submit, fields=fields)
+                       submit=submit, fields=fields, borrowed=frozenset(reader.borrowed))
 
 
 def _fields(reader: _Reader, node: Node, language: str) -> tuple[tuple[str, FieldWords], ...]:
@@ -171,9 +178,23 @@ def _fields(reader: _Reader, node: Node, language: str) -> tuple[tuple[str, Fiel
             words.append((field.id, _field_words(reader, table, field, language)))
         else:
             reader.gap(table, None, say("forms.translation.missing_question", form=form.id,
-                                        id=field.id, language=language), language)
+                                        id=field.id, language=language), language,
+                       word_paths(field))
             words.append((field.id, FieldWords.of(field)))
     return tuple(words)
+
+
+def option_path(field_id: str, value: str) -> str:
+    """The path of an option's label in ``Translation.borrowed``."""
+    return f"{field_id}/options/{value}"
+
+
+def word_paths(field: Field) -> list[str]:
+    """The path of every string of ``field`` a translation says (``Translation.borrowed``)."""
+    keys = ["label", *(key for key in ("hint", "min_label", "max_label")
+                       if getattr(field, key) is not None)]
+    return ([f"{field.id}/{key}" for key in keys]
+            + [option_path(field.id, option.value) for option in field.options])
 
 
 def _unknown(key: str, known: list[str], message: str) -> tuple[str, str]:
@@ -196,7 +217,8 @@ def _field_words(reader: _Reader, table: Node, field: Field, language: str) -> F
     allowed = ("label", "hint", *WORD_KEYS.get(field.type, ()))
     node.check_keys(allowed, lambda key: _not_words(key, field.type))
     where = say("forms.what.question", id=field.id)
-    label = reader.string(node, "label", field.label, where, language) or field.label
+    label = reader.string(node, "label", field.label, where, language,
+                          path=f"{field.id}/label") or field.label
     label_html = field.label_html
     if label != field.label:
         if field.type == "consent":
@@ -210,11 +232,12 @@ def _field_words(reader: _Reader, table: Node, field: Field, language: str) -> F
     scale = field.type == "scale"  # another type's min_label is reported by check_keys
     return FieldWords(
         label=label, label_html=label_html,
-        hint=reader.string(node, "hint", field.hint, where, language),
-        min_label=reader.string(node, "min_label", field.min_label, where, language)
-        if scale else None,
-        max_label=reader.string(node, "max_label", field.max_label, where, language)
-        if scale else None,
+        hint=reader.string(node, "hint", field.hint, where, language,
+                           path=f"{field.id}/hint"),
+        min_label=reader.string(node, "min_label", field.min_label, where, language,
+                                path=f"{field.id}/min_label") if scale else None,
+        max_label=reader.string(node, "max_label", field.max_label, where, language,
+                                path=f"{field.id}/max_label") if scale else None,
         options=_options(reader, node, field, language),
     )
 
@@ -246,7 +269,8 @@ def _options(reader: _Reader, node: Node, field: Field, language: str
     if not node.given("options"):
         reader.gap(node, "options", say("forms.translation.missing", form=reader.form.id,
                                         where=say("forms.what.question", id=field.id),
-                                        language=language, key="options"), language)
+                                        language=language, key="options"), language,
+                   [option_path(field.id, value) for value, _label in own])
         return own
     table = Node(data, f"{node.path}/options", node.what, node.report)
     values = [option.value for option in field.options]
@@ -259,7 +283,8 @@ def _options(reader: _Reader, node: Node, field: Field, language: str
     for value, label in own:
         if value not in by_value:
             reader.gap(table, None, say("forms.translation.missing_option", form=reader.form.id,
-                                        id=field.id, value=value, language=language), language)
+                                        id=field.id, value=value, language=language), language,
+                       [option_path(field.id, value)])
             labels.append((value, label))
             continue
         labels.append((value, table.text(by_value[value]) or label))
