@@ -1,5 +1,6 @@
 """Plural forms by CLDR's rules: the category of a count in each language, and catalogues that
 write every category their language needs for every counted string."""
+# ruff: noqa: RUF001  (Arabic letters and digits are the point of these strings, not look-alikes)
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from babel import Locale  # a development dependency (through mkdocs-material): the oracle
+from jinja2 import Environment
 
+from site_builder.audit.report_words import Words as ReportWords
+from site_builder.audit.statement_text import Words as StatementWords
+from site_builder.i18n import Catalogue
+from site_builder.messages import say_count, speaking
 from site_builder.plurals import (
     CATEGORIES,
     RULES,
@@ -19,6 +25,8 @@ from site_builder.plurals import (
     plural_category,
     plural_key,
 )
+from site_builder.results.page import decisions_sentence
+from site_builder.results.words import answers_text
 from tests.plural_support import counted_keys
 from tests.support import REPO
 
@@ -135,3 +143,72 @@ def test_counted_keys_are_told_apart_from_other_words() -> None:
     assert "collector.minutes" in counted_keys(english)
     assert "moderation.reason" not in counted_keys(english)
     assert not any(re.search(r"\.many$", key) for key in english)  # CLDR's names: .other
+
+
+# --- rendered strings ---------------------------------------------------------------------------
+
+AR = Catalogue.for_language("ar")
+FR = Catalogue.for_language("fr")
+EN = Catalogue.for_language("en")
+
+
+@pytest.mark.parametrize(("count", "said"), [
+    (1, "إجابة واحدة"), (2, "إجابتان"), (3, "3\u00a0إجابات"), (10, "10\u00a0إجابات"),
+    (11, "11\u00a0إجابة"), (99, "99\u00a0إجابة"), (100, "100\u00a0إجابة"),
+    (103, "103\u00a0إجابات"), (111, "111\u00a0إجابة"), (1000, "1,000\u00a0إجابة")])
+def test_arabic_answers_agree_with_their_number(count: int, said: str) -> None:
+    assert answers_text(count, AR) == said
+
+
+@pytest.mark.parametrize(("count", "french", "english"), [
+    (1, "1\u00a0réponse", "1\u00a0answer"), (2, "2\u00a0réponses", "2\u00a0answers"),
+    (1234, "1\u202f234\u00a0réponses", "1,234\u00a0answers"),
+    (1_000_000, "1\u202f000\u202f000\u00a0réponses", "1,000,000\u00a0answers")])
+def test_french_and_english_answers_keep_their_numbers(count: int, french: str,
+                                                       english: str) -> None:
+    """French "many" (a round million) is left out: ``other`` says it."""
+    assert (answers_text(count, FR), answers_text(count, EN)) == (french, english)
+
+
+def test_minutes_to_wait_in_arabic() -> None:
+    said = [AR.count("collector.minutes", n) for n in (1, 2, 3, 11, 100)]
+    assert said == ["دقيقة واحدة", "دقيقتين", "3 دقائق", "11 دقيقة", "100 دقيقة"]
+    assert FR.count("collector.minutes", 1) == "une minute"
+    assert FR.count("collector.minutes", 5) == "5\u00a0minutes"
+
+
+def test_decisions_and_their_statuses_agree_in_arabic() -> None:
+    statuses = ["adopted", "adopted", "rejected", *["under study"] * 11]
+    # The comma is results/words.py listed()'s, in every language (not yet Arabic's "،").
+    assert decisions_sentence(statuses, AR) == (
+        "14\u00a0قرارًا: قراران معتمدان, قرار واحد غير معتمد و11\u00a0قرارًا قيد الدراسة.")
+    assert decisions_sentence(["adapted"] * 3, AR) == (
+        "3\u00a0قرارات: 3\u00a0قرارات معدَّلة.")
+    assert decisions_sentence(["adopted"], FR) == "1\u00a0décision\u00a0: 1\u00a0adoptée."
+
+
+def test_a_number_written_otherwise_fills_count() -> None:
+    """The category comes from the number; ``{count}`` from the text the caller wrote."""
+    assert AR.count("form.max_length", 15, count="١٥") == "١٥ حرفًا على الأكثر."
+    assert AR.count("form.max_length", 2000, count="2,000") == "2,000 حرف على الأكثر."
+
+
+def test_a_language_without_catalogue_counts_as_english() -> None:
+    """Its strings are English ones, so is its rule: no "two" form for 2 in Welsh."""
+    assert Catalogue.for_language("cy").count("collector.minutes", 2) == "2 minutes"
+
+
+def test_templates_count_with_the_catalogue() -> None:
+    template = Environment(autoescape=True).from_string(
+        "{{ t.count('collector.minutes', n) }}")
+    assert template.render(t=AR, n=2) == "دقيقتين"
+
+
+def test_organizer_messages_use_the_same_rule() -> None:
+    with speaking("fr"):
+        assert say_count("weight.pages", 0) == "0 page"
+        assert say_count("weight.pages", 2_000_000) == "2000000 pages"  # many → other
+    with speaking("en"):
+        assert say_count("weight.pages", 0) == "0 pages"
+    assert ReportWords("fr").count("count.errors", 1234) == "1\u202f234 erreurs"
+    assert StatementWords("fr").count("count.compliant", 0) == "0 critère respecté"
