@@ -184,6 +184,7 @@ def test_the_batch_form_with_mistakes_says_each_and_keeps_the_values(
     fresh = golden_pages["entry-new-batch.html"]
     assert 'name="collected_on" value="10/01/2027"' in fresh  # today by default
     assert re.search(r'name="form" value="avis-place" checked', fresh)  # the only form
+    assert 'name="language"' not in fresh  # a form in one language: no language to choose
     for place in ("Hôtel de ville, à l\u2019accueil, 1 place de la Mairie", MEDIATHEQUE,
                   "Un autre lieu"):
         assert f">{place}</label>" in fresh
@@ -289,6 +290,8 @@ def test_a_batch_is_stored_as_typed_and_a_place_may_be_typed(
     batches = {one.batch.id: one.batch for one in storage.batches()}
     assert (batches[first].place, batches[first].collected_on, batches[first].sheets_counted,
             batches[first].created_by) == (MEDIATHEQUE, date(2027, 1, 9), 1200, "Alice")
+    # a form in one language: the page asks none, the batch is in the form's own (issue #18)
+    assert {batch.language for batch in batches.values()} == {"fr"}
     assert batches[second].place == "Gymnase Jean-Moulin"
     assert batches[third].place == "Bus de la consultation"
     assert odd.status == 400 and len(batches) == 3

@@ -14,6 +14,7 @@ from html import escape
 
 from site_builder.calendar import format_date
 from site_builder.collector.entry import area_path
+from site_builder.collector.entry.languages import paper_language_html
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
 from site_builder.i18n import Catalogue
@@ -98,20 +99,26 @@ def batch_title(words: Catalogue, batch: Batch, manifest: Manifest | None) -> st
 
 def batch_facts(words: Catalogue, batch: Batch, manifest: Manifest | None) -> str:
     """The batch in one paragraph: its number, which form, where and when the sheets were
-    collected."""
+    collected, and in which language's paper version when the form has several."""
     title = manifest.form.title if manifest else batch.form_id
-    return "<p>" + text(words, "batches.facts", number=batch.id, form=title, place=batch.place,
-                        date=format_date(batch.collected_on, words)) + "</p>"
+    facts = text(words, "batches.facts", number=batch.id, form=title, place=batch.place,
+                 date=format_date(batch.collected_on, words))
+    language = paper_language_html(words, batch, manifest)
+    return f"<p>{facts} {language}</p>" if language else f"<p>{facts}</p>"
 
 
-def progress_html(words: Catalogue, progress: BatchProgress, *, double: bool) -> str:
-    """When the batch's sheets were collected, how far it is (sheets entered against the hand
-    count) and its state (with double entry, how many sheets wait for a second typing or a
-    coordinator's decision)."""
+def progress_html(words: Catalogue, progress: BatchProgress, manifest: Manifest) -> str:
+    """When the batch's sheets were collected (in which language's paper version, when the
+    form has several), how far it is (sheets entered against the hand count) and its state
+    (with double entry, how many sheets wait for a second typing or a coordinator's
+    decision)."""
     batch = progress.batch
+    double = manifest.double_entry
     lines = [text(words, "batches.collected", date=format_date(batch.collected_on, words)),
+             paper_language_html(words, batch, manifest),
              text(words, "batches.progress", entered=progress.entered,
                   counted=batch.sheets_counted)]
+    lines = [line for line in lines if line]
     if batch.closed_at is not None:
         lines.append(text(words, "batches.state.closed",
                           date=format_date(batch.closed_at.date(), words)))

@@ -1,10 +1,11 @@
 """Opening a batch: ``GET|POST {area}/batches/new``.
 
-A mediator says which form the sheets answer, where they were collected (a drop-off place of
-the site's ``paper_dropoff``, or another typed in), the day they were collected and how many
-sheets the stack holds, counted by hand. Mistakes come back GOV.UK-style (error summary first,
-a message at each question, every value kept); once the batch is stored, 303 to the screen
-where its sheets are typed in (``batch_sheet``).
+A mediator says which form the sheets answer, in which language's paper version when the form
+is published in several (issue #18: each sheet typed in the batch is stored in it), where they
+were collected (a drop-off place of the site's ``paper_dropoff``, or another typed in), the day
+they were collected and how many sheets the stack holds, counted by hand. Mistakes come back
+GOV.UK-style (error summary first, a message at each question, every value kept); once the
+batch is stored, 303 to the screen where its sheets are typed in (``batch_sheet``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from site_builder.collector.entry.batch_common import (
     takes_batches,
     text,
 )
+from site_builder.collector.entry.languages import (
+    form_languages,
+    language_label,
+    several_languages,
+)
 from site_builder.collector.entry.page import area_page, csrf_input
 from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
 from site_builder.collector.responses import private
@@ -46,11 +52,12 @@ from site_builder.storage.base import StorageUnavailable
 from site_builder.storage.entry import NewBatch
 
 FORM = "form"
+LANGUAGE = "language"
 PLACE = "place"
 PLACE_TYPED = "place_other"
 COLLECTED_ON = "collected_on"
 SHEETS = "sheets_counted"
-NAMES = frozenset({FORM, PLACE, PLACE_TYPED, COLLECTED_ON, SHEETS})
+NAMES = frozenset({FORM, LANGUAGE, PLACE, PLACE_TYPED, COLLECTED_ON, SHEETS})
 """What the batch form sends; anything else is not from this page (400)."""
 STORAGE = "_storage"
 """The error about the whole form: the database did not take the batch."""
@@ -87,6 +94,8 @@ async def new_batch(request: Request) -> Response:
     values = {COLLECTED_ON: day_as_typed(today)}
     if len(manifests) == 1:
         values[FORM] = manifests[0].form.id
+    if several_languages(manifests):  # the area's language: the forms' own, most sheets'
+        values[LANGUAGE] = manifests[0].language
     return _page(collector, signed, manifests, BatchForm(values))
 
 
@@ -109,10 +118,10 @@ async def _open_batch(collector: Collector, signed: SignedIn, body: FormBody) ->
     batch = _checked(typed, manifests, collector.settings.today(), words)
     if batch is None:
         return _page(collector, signed, manifests, typed, status=400)
-    manifest, place, collected_on, sheets = batch
+    manifest, language, place, collected_on, sheets = batch
     new = NewBatch(form_id=manifest.form.id, place=place, collected_on=collected_on,
                    sheets_counted=sheets, created_by=signed.mediator.name,
-                   created_at=collector.settings.now())
+                   created_at=collector.settings.now(), language=language)
     try:
         stored = await run_in_threadpool(collector.storage.create_batch, new)
     except StorageUnavailable as error:
@@ -128,19 +137,38 @@ async def _open_batch(collector: Collector, signed: SignedIn, body: FormBody) ->
 
 def _checked(
     typed: BatchForm, manifests: Sequence[Manifest], today: date, words: Catalogue
-) -> tuple[Manifest, str, date, int] | None:
-    """The batch to open (form, place, day collected, hand count), or None with
-    ``typed.errors`` filled, one message per question, in the form's order."""
+) -> tuple[Manifest, str, str, date, int] | None:
+    """The batch to open (form, language of its paper version, place, day collected, hand
+    count), or None with ``typed.errors`` filled, one message per question, in the form's
+    order."""
     values, errors = typed.values, typed.errors
     manifest = next((m for m in manifests if m.form.id == values.get(FORM)), None)
     if manifest is None:
         errors[FORM] = words("batches.new.error.form")
+    language = _language(values, manifest, errors, words)
     place = _place(values, manifest or (manifests[0] if manifests else None), errors, words)
     collected_on = _collected_on(values.get(COLLECTED_ON, ""), manifest, today, errors, words)
     sheets = _sheets(values.get(SHEETS, ""), errors, words)
-    if errors or manifest is None or place is None or collected_on is None or sheets is None:
+    if (errors or manifest is None or language is None or place is None
+            or collected_on is None or sheets is None):
         return None
-    return manifest, place, collected_on, sheets
+    return manifest, language, place, collected_on, sheets
+
+
+def _language(values: Mapping[str, str], manifest: Manifest | None, errors: dict[str, str],
+              words: Catalogue) -> str | None:
+    """The language of the batch's paper version: one of the form's languages, as chosen; the
+    form's own when the page asked nothing (every form has one language). Tags are compared
+    as the manifest writes them, like the online form's ``_language``."""
+    if manifest is None:
+        return None
+    chosen = values.get(LANGUAGE)
+    if chosen is None:
+        return manifest.language
+    if chosen not in form_languages(manifest):
+        errors[LANGUAGE] = words("batches.new.error.language")
+        return None
+    return chosen
 
 
 def _place(values: Mapping[str, str], manifest: Manifest | None, errors: dict[str, str],
@@ -150,8 +178,8 @@ def _place(values: Mapping[str, str], manifest: Manifest | None, errors: dict[st
     chosen = values.get(PLACE, "")
     typed = values.get(PLACE_TYPED, "").strip()
     if len(typed) > PLACE_MAX_LENGTH:
-        errors[PLACE_TYPED] = words("batches.new.error.place_long",
-                                    count=format_number(PLACE_MAX_LENGTH, words))
+        errors[PLACE_TYPED] = words.count("batches.new.error.place_long", PLACE_MAX_LENGTH,
+                                          count=format_number(PLACE_MAX_LENGTH, words))
         return None
     if chosen and chosen != OTHER_PLACE and chosen in places:
         if typed:
@@ -237,6 +265,11 @@ def _fields(manifests: Sequence[Manifest], today: date, words: Catalogue) -> lis
     options = tuple(Option(m.form.id, _form_label(m, today, words)) for m in manifests)
     places = dropoff_places(manifests[0]) if manifests else []
     fields = [ask(FORM, "choice", words("batches.new.form"), required=True, options=options)]
+    languages = several_languages(manifests)
+    if languages:
+        fields.append(ask(LANGUAGE, "choice", words("batches.new.language"),
+                          hint=words("batches.new.language_hint"), required=True,
+                          options=tuple(Option(language, language) for language in languages)))
     if places:
         fields.append(ask(PLACE, "choice", words("batches.new.place"), required=True,
                           options=(*(Option(place, place) for place in places),
@@ -273,6 +306,9 @@ def _field_html(question: Field, typed: BatchForm, words: Catalogue) -> str:
                       autocomplete="off")
     if question.id == PLACE_TYPED:
         params["autocomplete"] = "off"
+    if question.id == LANGUAGE:  # each language named in itself, with its lang and dir
+        for option in params["options"]:
+            option["label"] = language_label(option["value"])
     return render_component(str(params["component"]), params, words)
 
 

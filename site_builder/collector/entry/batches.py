@@ -111,6 +111,6 @@ def _batch_list(signed: SignedIn, batches: list[BatchProgress],
                      f"{text(words, 'batches.batch_link', number=batch.id)}</a>")
         link_lines = "".join(f"<p>{link}</p>\n" for link in links)
         items.append(f"<li>\n<h3>{batch_title(words, batch, manifest)}</h3>\n"
-                     f"{progress_html(words, progress, double=manifest.double_entry)}\n"
+                     f"{progress_html(words, progress, manifest)}\n"
                      f"{link_lines}</li>")
     return "<ul>\n" + "\n".join(items) + "\n</ul>"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from site_builder.calendar import format_date
+from site_builder.collector.entry.languages import language_label, shown_batch_language
 from site_builder.collector.entry.review_parts import (
     error_summary,
     facts,
@@ -99,6 +100,8 @@ def _facts(words: Catalogue, view: BatchView) -> list[tuple[str, str]]:
     batch = progress.batch
     rows = [
         (words("review.batch.form"), escape(view.manifest.form.title, quote=False)),
+        *((words("review.batch.language"), language_label(language))
+          for language in filter(None, [shown_batch_language(batch, view.manifest)])),
         (words("review.batch.place"), escape(batch.place, quote=False)),
         (words("review.batch.collected_on"), escape(format_date(batch.collected_on, words))),
         (words("review.batch.opened_by"),
