@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from .language_words import lang_attributes
 
 _FRENCH_PHONE = re.compile(r"(?:0|\+33|0033)([1-9]\d{8})")
 _INTERNATIONAL_PHONE = re.compile(r"\+[1-9]\d{6,14}")
@@ -49,6 +54,19 @@ class SiteInfo:
     site_map_url: str | None
     low_data_url: str | None = None
     """The low-data edition (``site_builder.low_data``), relative to the site root."""
+    words_language: str | None = None
+    """The language the words written in ``mkdocs.yml`` are in (the consultation's default
+    language); None: the pages' ``language``."""
+    translated_words: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Those words given in another language under ``languages:`` (``language_words``), by
+    key (``title``, ``organizer.name``, ``organizer.address``, ``phases[2].description``,
+    ``paper_dropoff``) → that language."""
+
+    def lang(self, word: str) -> Markup:
+        """`` lang="fr" dir="ltr"`` when the word ``word`` of ``mkdocs.yml`` is shown in another
+        language than the page's (an untranslated title on an Arabic page), else nothing."""
+        language = self.translated_words.get(word, self.words_language)
+        return lang_attributes(language if language != self.language else None)
 
     @property
     def phone_uri(self) -> str | None:

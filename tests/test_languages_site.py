@@ -81,9 +81,10 @@ def test_translated_pages_have_their_own_text_and_titles_in_the_menu(site: Path)
     # Links written with the default language's file names lead to this language's pages.
     assert 'href="faq/"' in arabic
     assert "Who can garden?" in _html(site, "en/faq/index.html")
-    # The title and organizer come from mkdocs.yml, in French: marked so (WCAG 3.1.2).
-    assert '<p class="p-header__title" lang="fr" dir="ltr">' in arabic
-    assert '<p class="p-header__organizer" lang="fr" dir="ltr">' in arabic
+    # mkdocs.yml's title and organizer, translated under languages: (tests/
+    # test_language_words_site.py has the rest): in Arabic words, so not marked.
+    assert '<p class="p-header__title"><a href=".">حديقة مشتركة في حي الزيتون</a>' in arabic
+    assert '<p class="p-header__organizer">جمعية الزيتون</p>' in arabic
     assert '<p class="p-header__title">' in _html(site, "index.html")
 
 
@@ -173,7 +174,9 @@ def test_a_menu_entry_titled_in_another_language_says_which(site: Path) -> None:
     [entry] = [line for line in menu.splitlines() if 'href="../explications/"' in line
                or 'href="explications/"' in line]
     assert ' lang="fr" dir="ltr">Explications</a>' in entry
-    assert menu.count(" lang=") == 1
+    # and nav:'s section "À propos", which languages: does not translate into English
+    assert ' lang="fr" dir="ltr">À propos</a>' in menu
+    assert menu.count(" lang=") == 2
     aide = _html(site, "en/aide/index.html")  # after Explications in the navigation
     pager = aide.split('class="p-pager', 1)[1].split("</nav>", 1)[0]
     assert '<span class="p-pager__title" lang="fr" dir="ltr">Explications</span>' in pager

@@ -25,6 +25,15 @@ class CheckedByCalendar(base.BaseConfigOption[object]):
         return value
 
 
+class CheckedByLanguages(base.BaseConfigOption[object]):
+    """Keeps the YAML value as it is: ``site_builder.language_words_check.read_languages``
+    checks the ``languages`` entries (a code, or a mapping of that language's words) and
+    reports every problem at once with its line and field path."""
+
+    def run_validation(self, value: object) -> object:
+        return value
+
+
 class OrganizerConfig(base.Config):
     """Who runs the consultation."""
 
@@ -141,10 +150,13 @@ class ParoleConfig(base.Config):
     """Places where paper answers can be dropped off, one line each."""
     paper_entry = c.SubConfig(PaperEntryConfig)
     """How paper answers are typed in (``double``)."""
-    languages = c.ListOfItems(c.Type(str), default=[])
+    languages = CheckedByLanguages()
     """The consultation's languages (``[fr, ar, en]``), ``theme.language`` being the default:
     ``page.ar.md`` is the Arabic version of ``page.md``, published under ``ar/`` with a switcher
-    on every page; a page not translated shows the default language's text with a note."""
+    on every page; a page not translated shows the default language's text with a note. An
+    entry may be a mapping, ``- locale: ar`` with that language's ``site_name``,
+    ``site_description``, ``title``, ``organizer`` (``name``, ``address``), ``phases``,
+    ``paper_dropoff`` and ``nav_translations`` (docs/languages.md)."""
     time_zone = CheckedByCalendar()
     """Time zone of the times in the exports, an IANA name (``Europe/Paris``, ``Indian/Reunion``);
     default ``Europe/Paris`` for a French site, else ``UTC``."""

@@ -39,6 +39,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.i18n import DEFAULT_LANGUAGE, base_language, text_direction
+from site_builder.language_words import lang_attributes
+from site_builder.language_words_check import language_codes
 from site_builder.languages import (
     in_language,
     language_links,
@@ -65,6 +67,11 @@ class _Outer:
     read_from: dict[str, str] = field(default_factory=dict)
     """In this build, the file a page's text is read from when it is not the page's name
     (``faq.md`` → ``faq.ar.md``): the build's messages name the file to edit."""
+    translated_words: set[str] = field(default_factory=set)
+    """The words of mkdocs.yml this build shows in its language (``SiteInfo.lang``'s keys:
+    ``title``, ``organizer.name``, ``phases[2].description``…): ``language_words``."""
+    translated_titles: set[str] = field(default_factory=set)
+    """The titles of ``nav:`` this build shows translated (``nav_translations``)."""
 
 
 _OUTER: ContextVar[_Outer | None] = ContextVar("parole_language_build", default=None)
@@ -81,8 +88,7 @@ def site_languages(config: MkDocsConfig) -> tuple[str, ...]:
     outer = _OUTER.get()
     default = outer.default if outer is not None else build_language(config)
     plugin = config.plugins.get("parole") if config.plugins else None
-    listed = [base_language(str(code)) for code in
-              (getattr(plugin, "config", {}) or {}).get("languages", []) or []]
+    listed = language_codes((getattr(plugin, "config", {}) or {}).get("languages"))
     return (default, *dict.fromkeys(code for code in listed if code != default))
 
 
@@ -118,12 +124,17 @@ def language_url(url: str, language: str, config: MkDocsConfig) -> str:
 
 def title_language(config: MkDocsConfig) -> Callable[[Any], str | None]:
     """For the navigation (``site_builder.navigation.TitleLanguage``): the language of an
-    entry's title when it is not this build's. A page's title is in the language of its text
-    (one not translated yet keeps the default language's); a section's or a link's is written
-    in ``mkdocs.yml``, in the default language."""
+    entry's title when it is not this build's. A title ``nav_translations`` gave is in this
+    build's language; else a page's title is in the language of its text (one not translated
+    yet keeps the default language's), and a section's or a link's is ``nav:``'s, written in
+    the default language."""
     current, default = build_language(config), site_languages(config)[0]
+    outer = _OUTER.get()
+    translated = outer.translated_titles if outer is not None else set()
 
     def language(item: Any) -> str | None:
+        if getattr(item, "title", None) in translated:
+            return None
         file = getattr(item, "file", None)
         written = (getattr(file, WRITTEN_IN, None) or current) if file is not None else default
         return written if written != current else None
@@ -134,29 +145,28 @@ def title_language(config: MkDocsConfig) -> Callable[[Any], str | None]:
 def language_attributes(language: str | None) -> Markup:
     """`` lang="fr" dir="ltr"`` for words in ``language``, nothing for None (a template
     filter: ``{{ link.language|lang_attributes }}``)."""
-    if not language:
-        return Markup("")
-    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+    return lang_attributes(language)
+
+
+def record_translated(words: set[str] | frozenset[str], *, titles: set[str]) -> None:
+    """In another language's build: which of mkdocs.yml's words and ``nav:`` titles it shows
+    in its language (``language_words.prepare_words``), for ``SiteInfo`` and the navigation."""
+    outer = _OUTER.get()
+    if outer is not None:
+        outer.translated_words.update(words)
+        outer.translated_titles.update(titles)
+
+
+def words_languages(config: MkDocsConfig) -> tuple[str, dict[str, str]]:
+    """For ``SiteInfo``: the language mkdocs.yml's words are written in (the default one), and
+    those this build shows in its own language instead (``SiteInfo.translated_words``)."""
+    outer = _OUTER.get()
+    translated = outer.translated_words if outer is not None else set()
+    current = build_language(config)
+    return site_languages(config)[0], dict.fromkeys(sorted(translated), current)
 
 
 # -- hooks of the plugin's events ------------------------------------------------------------
-
-def prepare_config(config: MkDocsConfig) -> None:
-    """``on_config``: in another language's build, the navigation's page titles (written in the
-    default language in ``mkdocs.yml``) give way to each page's own title."""
-    if not is_default_build(config) and config.nav:
-        config.nav = _untitled(config.nav)
-
-
-def _untitled(items: Any) -> Any:
-    if isinstance(items, list):
-        return [_untitled(item) for item in items]
-    if isinstance(items, dict) and len(items) == 1:
-        (title, value), = items.items()
-        if isinstance(value, str) and not value.startswith(("http:", "https:", "/")):
-            return value
-        return {title: _untitled(value)}
-    return items
 
 
 def language_files(files: Files, config: MkDocsConfig) -> Files:
@@ -209,9 +219,8 @@ def _standing_for(src_uri: str, version: File) -> File:
 
 def add_globals(env: Environment, config: MkDocsConfig, files: Files) -> None:
     """``on_env``: the switcher of pages without a page (404.html: each language's home page);
-    in the default language's build, the sitemap's pages in every language; in the others, the
-    ``lang``/``dir`` of the words written in mkdocs.yml, in the default language
-    (``parole_config_lang``: the header's title and organizer, the calendar's phases)."""
+    in the default language's build, the sitemap's pages in every language. (The ``lang`` of
+    the words written in mkdocs.yml: ``SiteInfo.lang``.)"""
     env.filters["lang_attributes"] = language_attributes
     titled_in = title_language(config)
     env.globals["parole_title_lang"] = lambda item: language_attributes(titled_in(item))
@@ -223,9 +232,6 @@ def add_globals(env: Environment, config: MkDocsConfig, files: Files) -> None:
     urls = [file.url for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
     env.globals["parole_sitemap"] = (sitemap_entries(urls, languages, root_url(config))
                                      if is_default_build(config) else [])
-    default = languages[0]
-    if build_language(config) != default:  # mkdocs.yml's words (title, organizer, phases)
-        env.globals["parole_config_lang"] = language_attributes(default)
 
 
 def page_context(context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:

@@ -47,6 +47,7 @@ from . import options as options_check
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
+from .language_words import prepare_words
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
 from .readability import ReadabilityAdapter
@@ -128,7 +129,6 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.catalogue = Catalogue.for_language(language or DEFAULT_LANGUAGE)
         # organizers read the build's messages in the site's (default) language, every build
         use_language(languages.site_languages(config)[0])
-        languages.prepare_config(config)
         for warning in config_warnings(config.config_file_path):
             log.warning("%s", warning)
         if config.theme.name == THEME:
@@ -137,12 +137,14 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
             # locale would only warn that the theme has no .mo files (and stop a strict build).
             config.theme["locale"] = parse_locale(FALLBACK_LANGUAGE)
         lines = ConfigLines.read(config.config_file_path, "parole")
-        self.calendar, self.today, self.config_problems = calendar_options.load(
-            self.config, file=_config_name(config), line_of=lines.option)
         given, file = self.options_given[0], _config_name(config)
+        # this build's language's words of mkdocs.yml first: the calendar reads its phases
+        language_problems = prepare_words(config, self.config, lines=lines, file=file)
+        self.calendar, self.today, self.config_problems = calendar_options.load(
+            self.config, file=file, line_of=lines.option)
         self.config_problems = sorted(
             options_check.problems(self.wrong_options, lines=lines, file=file)
-            + self.config_problems, key=lambda problem: problem.line or 0)
+            + self.config_problems + language_problems, key=lambda problem: problem.line or 0)
         for problem in options_check.unknown(ParoleConfig, given, lines=lines, file=file):
             log.warning("%s", problem)
         self.links = LinksAdapter(config)

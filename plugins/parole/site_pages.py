@@ -16,6 +16,7 @@ from site_builder.low_data import file_name
 from site_builder.site import FooterLink, SiteInfo
 from site_builder.site_map import site_map_markdown
 
+from . import languages
 from .config import ParoleConfig
 
 FOOTER_LABELS = {
@@ -30,6 +31,7 @@ def site_info(options: ParoleConfig, config: MkDocsConfig, catalogue: Catalogue,
               footer_files: Mapping[str, File], site_map_url: str | None) -> SiteInfo:
     """The consultation as the theme shows it, in the build's language."""
     organizer = options.organizer
+    words_language, translated_words = languages.words_languages(config)
     links = [FooterLink(key.removesuffix("_page"), catalogue(FOOTER_LABELS[key]), file.url)
              for key, file in footer_files.items()]
     return SiteInfo(
@@ -43,6 +45,8 @@ def site_info(options: ParoleConfig, config: MkDocsConfig, catalogue: Catalogue,
         footer_links=tuple(links),
         site_map_url=site_map_url,
         low_data_url=file_name(catalogue) if options.low_data else None,
+        words_language=words_language,
+        translated_words=translated_words,
     )
 
 

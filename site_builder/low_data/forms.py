@@ -96,6 +96,7 @@ def form_box(
     place = ", ".join(part for part in (site.organizer_name, site.organizer_address) if part)
     html = environment().get_template(TEMPLATE).render(
         t=catalogue,
+        site=site,
         form=form,
         online_url=online(form.page_url),
         paper_url=online(form.paper_url) if form.paper_url else None,
