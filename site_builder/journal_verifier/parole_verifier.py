@@ -109,6 +109,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nothing_to_check": "Indiquez --index et --leaf-hash (votre reçu), ou --previous (une "
         "copie gardée du journal), ou les deux.",
         "index_needs_hash": "--index et --leaf-hash vont ensemble.",
+        "bad_number": "{option} attend un nombre positif : {value}",
         "unreadable_file": "Impossible de lire {file} : {reason}.",
         "reason_utf8": "ce n'est pas du texte UTF-8",
         "reason_control": "il contient des caractères de contrôle",
@@ -179,6 +180,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nothing_to_check": "Give --index and --leaf-hash (your receipt), or --previous (a "
         "saved copy of the journal), or both.",
         "index_needs_hash": "--index and --leaf-hash go together.",
+        "bad_number": "{option} needs a positive number: {value}",
         "unreadable_file": "Cannot read {file}: {reason}.",
         "reason_utf8": "it is not UTF-8 text",
         "reason_control": "it contains control characters",
@@ -808,8 +810,12 @@ def _leaf_hash_argument(text: str) -> bytes:
 
 def run(args: argparse.Namespace, language: str) -> None:
     """The checks asked for, each line said as soon as it is known; a CheckError otherwise."""
-    if (args.index is None) != (args.leaf_hash is None) or (args.index or 0) < 0:
+    if (args.index is None) != (args.leaf_hash is None):
         raise CannotCheckError("index_needs_hash")
+    if args.index is not None and args.index < 0:
+        raise CannotCheckError("bad_number", option="--index", value=args.index)
+    if not args.timeout > 0:
+        raise CannotCheckError("bad_number", option="--timeout", value=args.timeout)
     if args.index is None and args.previous is None:
         raise CannotCheckError("nothing_to_check")
     leaf = _leaf_hash_argument(args.leaf_hash) if args.leaf_hash is not None else b""
