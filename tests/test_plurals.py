@@ -212,3 +212,13 @@ def test_organizer_messages_use_the_same_rule() -> None:
         assert say_count("weight.pages", 0) == "0 pages"
     assert ReportWords("fr").count("count.errors", 1234) == "1\u202f234 erreurs"
     assert StatementWords("fr").count("count.compliant", 0) == "0 critère respecté"
+
+
+def test_the_most_chosen_options_agree_with_how_many_tie() -> None:
+    """Arabic says "each of the two" (لكل منهما) for a tie of two, "each of them" from three."""
+    words = [AR.count("results.page.top", n, options="«أ»", percent="40٪") for n in (1, 2, 3)]
+    assert words == ["الأكثر اختيارًا: «أ» (40٪).",
+                     "الأكثر اختيارًا بالتساوي: «أ» (40٪ لكل منهما).",
+                     "الأكثر اختيارًا بالتساوي: «أ» (40٪ لكل منها)."]
+    assert EN.count("results.page.top", 1, options="“a”", percent="40%") == (
+        "Chosen most: “a” (40%).")

@@ -184,7 +184,6 @@ def _question_summary(options: Sequence[Row], results: ResultsFile,
         return catalogue("results.page.top.none")
     top = [label for count, label in shown if count == best]
     share = percent(best, results.answers, catalogue)
-    if len(top) == 1:
-        return catalogue("results.page.top.one", option=top[0], percent=share)
     quoted = [catalogue("results.page.quoted", text=label) for label in top]
-    return catalogue("results.page.top.tie", options=listed(quoted, catalogue), percent=share)
+    return catalogue.count("results.page.top", len(top), options=listed(quoted, catalogue),
+                           percent=share)
