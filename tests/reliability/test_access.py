@@ -696,6 +696,30 @@ def test_every_area_post_needs_its_session_csrf_token(
         assert shows_private(visitor.send("GET", f"{AREA}/"))
 
 
+def test_the_language_a_mediator_chooses_opens_nothing(area_site: AreaSite,
+                                                       tally: Tally) -> None:
+    """The conversation's language in the assisted page's address and the paper version's in
+    the batch form (issue #18) are read only once the session and its token are: without
+    them, the same refusals as on every route of the area."""
+    people = area_site.people
+    assisted, new_batch = f"{AREA}/assisted/avis-place?language=ar", f"{AREA}/batches/new"
+    failures: list[str] = []
+    for what, visitor in {"no session": people.nobody, "a made-up session": people.made_up,
+                          "a revoked code's session": people.revoked}.items():
+        for method, path, pairs in (("GET", assisted, None),
+                                    ("POST", new_batch, [("_csrf", visitor.csrf),
+                                                         ("language", "ar")])):
+            reply = visitor.send(method, path, pairs)
+            _judged(tally, sent_to_sign_in(reply) and not shows_private(reply), failures,
+                    f"{method} {path} with {what}: {reply.status}")
+    own, other = people.mediator, people.coordinator
+    for what, (path, pairs) in csrf_attempts(new_batch, own.csrf, other.csrf).items():
+        reply = own.send("POST", path, [*pairs, ("language", "ar")])
+        _judged(tally, reply.status == 403, failures,
+                f"POST {new_batch} with a language and {what}: {reply.status}")
+    assert not failures, "\n".join(failures)
+
+
 ANOTHER_SITE = {
     "Sec-Fetch-Site: cross-site": {"Sec-Fetch-Site": "cross-site"},
     "another site's Origin": {"Origin": "https://evil.example"},
