@@ -38,6 +38,10 @@ class BatchContents:
     answers: Counter[str]
     """Paper answers that count (pending ones left out, as ``Storage.answers`` does), by
     marker."""
+    language: str | None = None
+    """The batch's language, as opened (issue #18: the form's own on a one-language site)."""
+    languages: Counter[str | None] = field(default_factory=Counter)
+    """The languages its answers that count are stored in: all the batch's."""
 
     def markers(self, sheet: Sheet) -> set[str]:
         return {_marker(entry.values) for entry in sheet.entries if not entry.discarded}
@@ -51,10 +55,13 @@ def batch_contents(database_url: str, batch_id: int) -> BatchContents:
     storage = open_storage(database_url)
     try:
         answers: Counter[str] = Counter()
+        languages: Counter[str | None] = Counter()
         for quarantined in (False, True):
-            answers.update(_marker(answer.values)
-                           for answer in storage.answers(FORM_ID, quarantined=quarantined)
-                           if answer.channel == "paper")
+            paper = [answer for answer in storage.answers(FORM_ID, quarantined=quarantined)
+                     if answer.channel == "paper"]
+            answers.update(_marker(answer.values) for answer in paper)
+            languages.update(answer.language for answer in paper if answer.batch_id == batch_id)
+        batch = storage.batch(batch_id)
         sheets = storage.sheets(batch_id)
         entered = next(progress.entered for progress in storage.batches(FORM_ID)
                        if progress.batch.id == batch_id)
@@ -62,7 +69,8 @@ def batch_contents(database_url: str, batch_id: int) -> BatchContents:
         storage.close()
     typings = Counter((entry.entered_by, _marker(entry.values)) for sheet in sheets
                       for entry in sheet.entries if not entry.discarded)
-    return BatchContents(sheets, entered, typings, answers)
+    return BatchContents(sheets, entered, typings, answers,
+                         batch.language if batch else None, languages)
 
 
 @dataclass
@@ -172,6 +180,11 @@ class PaperLedger:
             found.append(f"sheets whose state does not follow from their typings: {wrong[:10]}")
         counting = Counter(marker for sheet in held.sheets if sheet.state == "counted"
                            for marker in held.markers(sheet))
+        strays = {language: count for language, count in held.languages.items()
+                  if language != held.language}
+        if held.language is None or strays:
+            found.append(f"batch {self.batch_id} opened in {held.language!r} holds answers in "
+                         f"other languages: {strays}")
         if held.answers != counting:
             found.append(f"the answers that count ({sum(held.answers.values())}) are not the "
                          f"sheets that count ({sum(counting.values())})")
