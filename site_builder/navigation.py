@@ -57,6 +57,8 @@ class LocalNav:
     section_title: str | None
     siblings: tuple[NavLink, ...]
     siblings_hidden: int
+    section_language: str | None = None
+    """The language of ``section_title`` when it is not the page's (``NavLink.language``)."""
 
 
 def _url(item: NavItem) -> str | None:
@@ -147,6 +149,7 @@ def local_nav(top_level: Sequence[NavItem], page: NavItem, home: NavItem | None,
         section_title=section.title if section is not None else None,
         siblings=_links(siblings, page, title_language) if section is not None else (),
         siblings_hidden=siblings_hidden if section is not None else 0,
+        section_language=title_language(section) if section is not None else None,
     )
 
 

@@ -6,16 +6,50 @@ only page that lists everything, so other pages stay small however large the sit
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
+from typing import NamedTuple
+
+from site_builder.i18n import text_direction
+
+MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!")
+"""What Python-Markdown lets a backslash escape: each such character of a title is escaped,
+so a title reads as written (``*``, ``_``, ``[1]``, ``1.`` make no emphasis, link or list)."""
 
 
-def site_map_markdown(
-    title: str, intro: str, entries: Iterable[tuple[int, str, str | None]]
-) -> str:
-    """Markdown of the site map; ``entries`` are ``(depth, title, link target or None)``."""
+class SiteMapEntry(NamedTuple):
+    """One line of the site map: a page, a section or a link of the navigation."""
+
+    depth: int
+    title: str
+    """Plain text, as the reader sees it (markup in it is shown, not applied)."""
+    target: str | None = None
+    """The link's target (a page's source file, a link's URL); None: a section's title."""
+    language: str | None = None
+    """The language of ``title`` when it is not the site map's (a page not translated yet, a
+    section titled in mkdocs.yml in the default language): its words get ``lang``/``dir``."""
+
+
+def markdown_text(text: str) -> str:
+    """``text`` written in markdown so that it renders as itself, with no HTML of its own."""
+    escaped = html.escape(text, quote=False)
+    return "".join(f"\\{char}" if char in MARKDOWN_PUNCTUATION else char for char in escaped)
+
+
+def _words(entry: SiteMapEntry) -> str:
+    text = markdown_text(entry.title)
+    if entry.language is None:
+        return text
+    # An inline span, not attr_list: a build need not enable that extension.
+    return (f'<span lang="{html.escape(entry.language)}" '
+            f'dir="{text_direction(entry.language)}">{text}</span>')
+
+
+def site_map_markdown(title: str, intro: str, entries: Iterable[SiteMapEntry]) -> str:
+    """Markdown of the site map, one nested list item per entry."""
     lines = [f"# {title}", "", intro, ""]
-    for depth, entry_title, target in entries:
-        text = entry_title.replace("[", r"\[").replace("]", r"\]")
-        item = f"[{text}](<{target}>)" if target else text
-        lines.append(f"{'    ' * depth}- {item}")
+    for entry in entries:
+        words = _words(entry)
+        item = f"[{words}](<{entry.target}>)" if entry.target else words
+        lines.append(f"{'    ' * entry.depth}- {item}")
     return "\n".join(lines) + "\n"

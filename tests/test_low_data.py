@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -300,6 +301,30 @@ def test_a_form_becomes_how_to_answer() -> None:
     assert "Déjà fini" not in words  # a closed form keeps its notice, without a box
     assert words.count("Comment répondre") == 1
     assert "#page-aide" in facts.hrefs()
+    assert_self_contained(html)
+    assert_headings_in_order(html)
+
+
+def test_a_page_in_another_language_than_the_file_says_so_and_is_marked() -> None:
+    """In the Arabic file, a page not translated yet keeps its French text: the site's note in
+    Arabic, then its text and its contents entry marked French; its form's box, in Arabic
+    words, marked Arabic again. A page in the file's language is not marked."""
+    arabic = Catalogue.for_language("ar")
+    site = replace(SITE, title="حديقة", language="ar", direction="rtl")
+    french = [EditionPage("index.md", "", "الرئيسية", "<p>أهلا.</p>", language="ar"),
+              EditionPage(FORM_PAGE.src_uri, FORM_PAGE.url, FORM_PAGE.title,
+                          FORM_PAGE.content, language="fr")]
+    html = render(french, catalogue=arabic, site=site, forms=FORMS[:1],
+                  consultation=calendar.view(calendar.Calendar(), TODAY, arabic))
+    toc = html.split('<nav class="ld-toc"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="#page-index">الرئيسية</a>' in toc
+    assert '<a href="#page-avis" lang="fr" dir="ltr">Donner mon avis</a>' in toc
+    section = html.split('<section id="page-avis">', 1)[1]
+    assert section.startswith('\n<p class="ld-note">هذه الصفحة غير مترجمة بعد. تقرؤونها '
+                              'بلغتها الأصلية: الفرنسية.</p>\n<div lang="fr" dir="ltr">\n'
+                              '<h2 id="page-avis--avis">Donner mon avis</h2>')
+    assert '<div lang="ar" dir="rtl" class="ld-box">' in section
+    assert html.count(' lang="fr"') == 2  # the contents entry and the page's text
     assert_self_contained(html)
     assert_headings_in_order(html)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import markdown
+
 from site_builder.navigation import (
     MENU_LIMIT,
     SIBLING_LIMIT,
@@ -13,7 +15,7 @@ from site_builder.navigation import (
     local_nav,
     walk,
 )
-from site_builder.site_map import site_map_markdown
+from site_builder.site_map import SiteMapEntry, site_map_markdown
 
 
 @dataclass(eq=False)
@@ -61,7 +63,9 @@ def test_each_link_says_when_its_title_is_in_another_language() -> None:
         ("Home", None), ("Explications", "fr"), ("Sections", "fr")]
     assert [(link.title, link.language) for link in nav.breadcrumb] == [
         ("Home", None), ("Sections", "fr"), ("Budget", None)]
+    assert nav.section_title == "Sections" and nav.section_language == "fr"  # local menu's h2
     assert all(link.language is None for link in local_nav(tree, target, home).menu)
+    assert local_nav(tree, target, home).section_language is None
 
 
 def test_breadcrumb_goes_home_then_sections_then_the_current_page() -> None:
@@ -134,10 +138,27 @@ def test_walk_lists_everything_with_depth_for_the_site_map() -> None:
 
 def test_site_map_markdown_nests_and_escapes_titles() -> None:
     text = site_map_markdown("Plan du site", "Toutes les pages.", [
-        (0, "Accueil", "index.md"), (0, "Section [1]", None), (1, "Page (a)", "s/a b.md")])
+        SiteMapEntry(0, "Accueil", "index.md"), SiteMapEntry(0, "Section [1]"),
+        SiteMapEntry(1, "Page (a)", "s/a b.md")])
     assert text == (
         "# Plan du site\n\nToutes les pages.\n\n"
         "- [Accueil](<index.md>)\n"
         "- Section \\[1\\]\n"
-        "    - [Page (a)](<s/a b.md>)\n"
+        "    - [Page \\(a\\)](<s/a b.md>)\n"
     )
+
+
+def test_site_map_titles_render_as_written_and_say_their_language() -> None:
+    """A title's markdown and HTML characters show as themselves; a title in another language
+    than the site map's is in a span with its lang and dir, whatever characters it holds."""
+    tricky = "R&D <b>1.</b> *vite* _x_ [lien](y) `z` #2 </span>"
+    text = site_map_markdown("Plan du site", "Toutes les pages.", [
+        SiteMapEntry(0, tricky, "a.md"), SiteMapEntry(0, tricky, "b.md", language="fr"),
+        SiteMapEntry(0, "مشاريع", None, language="ar"), SiteMapEntry(1, "Sans lien", None)])
+    html = markdown.markdown(text)
+    shown = ("R&amp;D &lt;b&gt;1.&lt;/b&gt; *vite* _x_ [lien](y) `z` #2 &lt;/span&gt;")
+    assert f'<li><a href="a.md">{shown}</a></li>' in html
+    assert f'<li><a href="b.md"><span lang="fr" dir="ltr">{shown}</span></a></li>' in html
+    assert '<span lang="ar" dir="rtl">مشاريع</span>' in html
+    assert "<li>Sans lien</li>" in html
+    assert html.count("<span") == 2 and html.count("</span>") == 2

@@ -27,6 +27,8 @@ from site_builder.low_data.forms import offline_forms
 from site_builder.messages import say
 from site_builder.site import SiteInfo
 
+from .languages import page_language
+
 log = logging.getLogger("mkdocs.plugins.parole")
 
 
@@ -75,7 +77,8 @@ def start_edition(
             [low_data.EditionPage(src_uri=page.file.src_uri, url=page.url,
                                   title=Markup(page.title or "").striptags(),
                                   content=page.content or "",
-                                  calendar=bool(page.meta.get("calendar")))
+                                  calendar=bool(page.meta.get("calendar")),
+                                  language=page_language(page, config))
              for page in pages],
             catalogue=catalogue,
             site=site,

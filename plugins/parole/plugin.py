@@ -260,7 +260,8 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                                       config.config_file_path):
             log.warning("%s", warning)
         if page.file is self.generated_site_map:
-            return site_pages.site_map_page(page, self.nav, self.catalogue)
+            return site_pages.site_map_page(page, self.nav, self.catalogue,
+                                            languages.title_language(config))
         return markdown
 
     def on_page_content(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation
@@ -14,7 +15,7 @@ from site_builder import navigation
 from site_builder.i18n import Catalogue, base_language
 from site_builder.low_data import file_name
 from site_builder.site import FooterLink, SiteInfo
-from site_builder.site_map import site_map_markdown
+from site_builder.site_map import SiteMapEntry, site_map_markdown
 
 from . import languages
 from .config import ParoleConfig
@@ -50,8 +51,10 @@ def site_info(options: ParoleConfig, config: MkDocsConfig, catalogue: Catalogue,
     )
 
 
-def site_map_page(page: Page, nav: Navigation | None, catalogue: Catalogue) -> str:
-    """The generated site map page's markdown: every entry of the navigation, in order."""
+def site_map_page(page: Page, nav: Navigation | None, catalogue: Catalogue,
+                  title_language: navigation.TitleLanguage) -> str:
+    """The generated site map page's markdown: every entry of the navigation, in order, each
+    title marked with its language when ``title_language`` says it is not the page's."""
     entries = []
     if nav is not None:
         for depth, item in navigation.walk(nav.items):
@@ -60,6 +63,8 @@ def site_map_page(page: Page, nav: Navigation | None, catalogue: Catalogue) -> s
                 target = item.file.src_uri
             elif not item.is_section:
                 target = getattr(item, "url", None)
-            entries.append((depth, item.title or target or "", target))
+            # MkDocs' titles may hold HTML (a heading's markup, entities): its text only
+            title = Markup(item.title).striptags() if item.title else target or ""
+            entries.append(SiteMapEntry(depth, title, target, title_language(item)))
     page.meta.setdefault("title", catalogue("site_map.title"))
     return site_map_markdown(catalogue("site_map.title"), catalogue("site_map.intro"), entries)

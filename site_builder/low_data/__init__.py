@@ -11,7 +11,9 @@ What the file is (``theme/low-data.html``, rendered with the core's autoescaping
 - every page in navigation order, the home page first, then footer pages missing from the
   navigation; the site map is left out (the table of contents replaces it). Each page is a
   ``<section id="page-…">`` under the one ``h1`` (the consultation's title), its own headings
-  one level down; a table of contents at the top links to each;
+  one level down; a table of contents at the top links to each. A page not translated yet into
+  the file's language (issue #18) keeps its text, its section and its contents entry marked
+  with that text's ``lang``/``dir``, after the site's note saying so in the file's language;
 - links between pages point inside the file (``#page-faq``, ``#page-faq--question``: every id
   gets its page's prefix, so ids are unique in the file); a link to a page that holds a form
   points at that form's "how to answer" box; a link to anything else of the site (the paper
@@ -44,7 +46,8 @@ from markupsafe import Markup
 
 from site_builder import calendar
 from site_builder.forms.templates import environment
-from site_builder.i18n import Catalogue
+from site_builder.i18n import Catalogue, base_language, text_direction
+from site_builder.languages import language_name_in
 from site_builder.low_data import cleaning
 from site_builder.low_data.cleaning import Element
 from site_builder.low_data.forms import (
@@ -80,6 +83,9 @@ class EditionPage:
     content: str
     calendar: bool = False
     """The page lists the consultation's phases after its text (front matter ``calendar``)."""
+    language: str | None = None
+    """The language of the page's text when it is not the file's (a page not translated yet
+    keeps the default language's): its section and its entry in the contents say so."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,12 @@ def render_low_data(
     for page in prepared:
         for form in forms:
             if by_url.get(_key(form.page_url)) is page:
-                replace_form(page.tree, form.id, boxes[form.id])
+                box = boxes[form.id]
+                if box is not None and _foreign(page.source, catalogue):
+                    # the box speaks the file's language inside a page that does not
+                    box.attrs.update(lang=base_language(catalogue.language),
+                                     dir=catalogue.direction)
+                replace_form(page.tree, form.id, box)
         cleaning.clean(page.tree, notes)
         cleaning.demote_headings(page.tree)
         page.ids = cleaning.prefix_ids(page.tree, f"{page.anchor}--", taken)
@@ -208,7 +219,7 @@ def render_low_data(
     return template.render(
         t=catalogue,
         site=site,
-        pages=[_page_view(page) for page in prepared],
+        pages=[_page_view(page, catalogue) for page in prepared],
         calendar=consultation,
         results_href=addresses.of(results, "") if results else None,
         footer_links=[(link.label, href) for link in site.footer_links
@@ -235,17 +246,33 @@ class _PageView:
     """The page's text starts with its own heading (its ``h1``, now an ``h2``)."""
     content: Markup
     calendar: bool
+    language: str | None = None
+    """The language of the page's text (and title) when it is not the file's."""
+    direction: str | None = None
+    fallback_note: str | None = None
+    """With ``language``: the site's note saying so, in the file's language."""
 
 
-def _page_view(page: _Page) -> _PageView:
+def _foreign(page: EditionPage, catalogue: Catalogue) -> str | None:
+    """The language of ``page``'s text when it is not the file's."""
+    language = page.language
+    return language if language and language != base_language(catalogue.language) else None
+
+
+def _page_view(page: _Page, catalogue: Catalogue) -> _PageView:
     first = next((node for node in page.tree.children if isinstance(node, Element)), None)
     heading = first is not None and first.tag == "h2"
+    foreign = _foreign(page.source, catalogue)
     return _PageView(
         anchor=page.anchor,
         title=first.text() if heading and first is not None else page.source.title,
         heading=heading,
         content=Markup(cleaning.serialize(page.tree).strip()),
         calendar=page.source.calendar,
+        language=foreign,
+        direction=text_direction(foreign) if foreign else None,
+        fallback_note=catalogue("languages.fallback", language=language_name_in(
+            foreign, base_language(catalogue.language))) if foreign else None,
     )
 
 
