@@ -22,7 +22,7 @@ import pytest
 from site_builder.journal_verifier import VERIFIER_FILE
 from site_builder.journal_verifier import parole_verifier as verifier
 from tests.journal_verifier_support import VERIFIER, Signer, answer, leaf, publish
-from tests.support import free_port, http_server, serve_site
+from tests.support import REPO, free_port, http_server, serve_site
 
 PUBLISHED = datetime.datetime(2026, 3, 3, 9, 30, tzinfo=datetime.UTC).timestamp()
 ENTRIES = [answer(i) for i in range(1000)]
@@ -322,6 +322,16 @@ def test_french_and_english_say_the_same_things() -> None:
     source = VERIFIER.read_text(encoding="utf-8")
     for key in english:
         assert f'"{key}"' in source.split("MONTHS = {")[1], f"{key} is never said"
+
+
+def test_the_documented_example_is_what_the_verifier_says() -> None:
+    guide = (REPO / "docs" / "answer-log.md").read_text(encoding="utf-8")
+    date = verifier.say("fr", "published_on", date="3 mars 2026")
+    said = verifier.say("fr", "included", index=1234, date=date,
+                        count=verifier.count_text("fr", 12345))
+    assert said.replace("\u00a0", " ") in guide
+    key = "consultation.example.org/journal+1a2b3c4d+AR\u2026"
+    assert verifier.say("fr", "signature_ok", key=key) in guide
 
 
 # --- Over HTTP, with nothing but the standard library ------------------------------------
