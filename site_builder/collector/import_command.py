@@ -1,6 +1,11 @@
 """``parole import FORM_ID FILE.csv --batch-place P --batch-date D``: answers typed into a
 spreadsheet stored as one batch of paper (or assisted) answers, all rows or none (issue #15).
 
+Each answer is stored in the language of the paper version it was typed from (issue #18): its
+row's ``language`` cell when the file has that column, else ``--language``, else the form's own
+language; each one of the form's languages. The batch is in the language its rows share (None
+when they differ: each answer keeps its own).
+
 The form is the newest version the database keeps (``Storage.form_schemas``): an import needs
 the database, not the site. The file is read and every row checked by ``import_csv``; any
 problem, and nothing is stored, every problem being listed. The same file imported again
@@ -16,11 +21,12 @@ from pathlib import Path
 
 from site_builder.calendar import build_date
 from site_builder.collector.answers import expiry, fingerprint
+from site_builder.collector.body import shown
 from site_builder.collector.columns import check_known, merge_versions
 from site_builder.collector.import_csv import read_answers
 from site_builder.collector.settings import catalogue
 from site_builder.errors import ParoleError
-from site_builder.forms.manifest import manifest_from_text
+from site_builder.forms.manifest import Manifest, manifest_from_text
 from site_builder.messages import current_language, say, say_count, speaking
 from site_builder.storage.base import FormSchema, NewAnswer, Storage
 from site_builder.storage.entry import Batch, NewBatch
@@ -49,6 +55,7 @@ def add_import_command(
                          help=say("import.help_date"))
     command.add_argument("--channel", choices=CHANNELS, default="paper",
                          help=say("import.help_channel"))
+    command.add_argument("--language", metavar="LANGUAGE", help=say("import.help_language"))
     return command
 
 
@@ -68,6 +75,7 @@ def run_import(arguments: argparse.Namespace, storage: Storage) -> int:
     manifest = manifest_from_text(newest.manifest, say("import.stored_version",
                                                        version=newest.version, form=form_id))
     _check_batch(place, collected_on, manifest.closes)
+    default_language = _language(arguments.language, manifest)
     data = _read(path)
     digest = hashlib.sha256(data).hexdigest()
     known = _batch_of(storage, form_id, digest)
@@ -97,12 +105,15 @@ def run_import(arguments: argparse.Namespace, storage: Storage) -> int:
     answers = [NewAnswer(form_id=form_id, form_version=manifest.version, values=sheet.values,
                          channel=channel, received_at=now, expires_at=expiry(manifest, now),
                          fingerprint=fingerprint(manifest, sheet.values), client=None,
-                         entered_by=by, marks=sheet.marks)
+                         entered_by=by, marks=sheet.marks,
+                         language=sheet.language or default_language)
                for sheet in read.sheets]
+    languages = {answer.language for answer in answers}
     batch, created = storage.import_batch(
         NewBatch(form_id=form_id, place=place, collected_on=collected_on,
                  sheets_counted=len(answers), created_by=by, created_at=now,
-                 source_digest=digest), answers)
+                 source_digest=digest,
+                 language=languages.pop() if len(languages) == 1 else None), answers)
     if not created:  # another import of the same file won the race
         return _already(path, batch)
     print(say_count("import.imported", len(answers), batch=batch.id, place=batch.place,
@@ -122,6 +133,20 @@ def _stored_versions(storage: Storage, form_id: str) -> list[FormSchema]:
         raise CannotImportError(say("import.no_version", form=form_id) + "\n    "
                             + say("problem.how_to_fix", fix=say("import.no_version_fix")))
     return schemas
+
+
+def _language(given: str | None, manifest: Manifest) -> str:
+    """``--language``, when it is one of the form's languages (exactly as the manifest writes
+    it), else a refusal naming them; the form's own language when not given."""
+    if given is None:
+        return manifest.language
+    languages = manifest.form.languages
+    if given.strip() not in languages:
+        raise CannotImportError(
+            say("import.unknown_language", language=shown(given), form=manifest.form.id)
+            + "\n    " + say("problem.how_to_fix", fix=say(
+                "import.unknown_language_fix", languages=", ".join(languages))))
+    return given.strip()
 
 
 def _check_batch(place: str, collected_on: date, closes: date | None) -> None:

@@ -4,12 +4,15 @@ against its form, and every problem listed with its row and column (issue #15).
 The file is the CSV export's (``export.py``, ``answer_table.py``): one column per question,
 headed by its id (or, as ``--labels`` writes it, by its text), a checkbox group's values joined
 by ``"; "``, the export's own columns after the questions. ``blank`` and ``spoiled`` list the
-questions the sheet left blank or had spoiled (ids or texts joined by ``"; "``); ``receipt``,
-``received_at``, ``channel``, ``form_version``, ``batch``, ``place`` and ``entered_by`` are
-recognised and ignored: an imported row is a new paper (or assisted) answer of the batch the
-command names. What spreadsheets do to a CSV is undone: a byte order mark, the ``;`` delimiter
-Excel writes where the decimal mark is a comma, and the ``'`` the export puts before a cell a
-spreadsheet would run as a formula, so that the export's own file comes back exactly.
+questions the sheet left blank or had spoiled (ids or texts joined by ``"; "``); ``language``,
+the language of the paper version the row was typed from (issue #18), one of the form's
+languages as the export writes them (``fr``, ``ar``), an empty cell leaving it to the command;
+``receipt``, ``received_at``, ``channel``, ``form_version``, ``batch``, ``place`` and
+``entered_by`` are recognised and ignored: an imported row is a new paper (or assisted) answer
+of the batch the command names. What spreadsheets do to a CSV is undone: a byte order mark,
+the ``;`` delimiter Excel writes where the decimal mark is a comma, and the ``'`` the export
+puts before a cell a spreadsheet would run as a formula, so that the export's own file comes
+back exactly.
 
 Every question of the form must have its column: a cell left empty says the sheet left the
 question blank, and a missing column would say that of every sheet without anyone having read
@@ -22,12 +25,13 @@ form does not offer or a number that is none is a problem. Nothing here touches 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from site_builder.collector.answer_table import MULTIPLE_SEPARATOR
-from site_builder.collector.body import Refusal
+from site_builder.collector.body import Refusal, shown
 from site_builder.collector.export import BOM, FORMULA_STARTS
 from site_builder.collector.paper_check import check_sheet
 from site_builder.collector.validate import ONE_LINE, TYPED
@@ -40,7 +44,10 @@ from site_builder.storage.base import Marks, Values
 
 MARK_COLUMNS = ("blank", "spoiled")
 """The export's columns listing the questions a sheet left blank or had spoiled."""
-IGNORED_COLUMNS = tuple(name for name in ANSWER_COLUMNS if name not in MARK_COLUMNS)
+LANGUAGE_COLUMN = "language"
+"""The export's column saying the language each answer was given in."""
+IGNORED_COLUMNS = tuple(name for name in ANSWER_COLUMNS
+                        if name not in (*MARK_COLUMNS, LANGUAGE_COLUMN))
 """The export's other columns (``receipt``, ``received_at``, ``channel``, ``form_version``,
 ``batch``, ``place``, ``entered_by``): an imported answer gets its own receipt, time, channel,
 version and batch."""
@@ -70,6 +77,9 @@ class Sheet:
     row: int
     values: Values
     marks: Marks
+    language: str | None = None
+    """The row's ``language`` cell, one of the form's languages; None: no such column, or the
+    cell empty (the command's ``--language``, else the form's own)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,8 @@ class _Columns:
 
     questions: dict[int, Field] = field(default_factory=dict)
     marks: dict[int, str] = field(default_factory=dict)
+    language: int | None = None
+    """The ``language`` column's position, if the file has one."""
     older: dict[int, str] = field(default_factory=dict)
     """Columns of questions only older versions of the form asked: their cells must be empty."""
     unnamed: list[int] = field(default_factory=list)
@@ -131,7 +143,8 @@ def _records(text: str, manifest: Manifest) -> list[list[str]]:
     columns this form has (a comma when none does)."""
     first_line = text.split("\n", 1)[0]
     known = {*(question.id for question in manifest.form.fields), *MARK_COLUMNS,
-             *IGNORED_COLUMNS, *(question.label for question in manifest.form.fields)}
+             LANGUAGE_COLUMN, *IGNORED_COLUMNS,
+             *(question.label for question in manifest.form.fields)}
 
     def named(delimiter: str) -> int:
         header = next(csv.reader([first_line], delimiter=delimiter), [])
@@ -157,13 +170,15 @@ def _read_header(header: Sequence[str], manifest: Manifest,
     by_name: dict[str, Field] = {question.id: question for question in fields}
     by_label = {question.label: question for question in fields}
     mark_names = _column_names(MARK_COLUMNS, manifest.language)
+    language_names = _column_names((LANGUAGE_COLUMN,), manifest.language)
     ignored = _column_names(IGNORED_COLUMNS, manifest.language)
     columns = _Columns(headers=[unneutralised(cell).strip() for cell in header])
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for position, name in enumerate(columns.headers):
         question = by_name.get(name) or by_label.get(name)
-        key = question.id if question else mark_names.get(name) or name
+        key = (question.id if question
+               else mark_names.get(name) or language_names.get(name) or name)
         if not name:
             columns.unnamed.append(position)
             continue
@@ -176,6 +191,8 @@ def _read_header(header: Sequence[str], manifest: Manifest,
             columns.questions[position] = question
         elif name in mark_names:
             columns.marks[position] = mark_names[name]
+        elif name in language_names:
+            columns.language = position
         elif name in older:
             columns.older[position] = name
         elif name not in ignored:
@@ -263,10 +280,27 @@ def _read_row(number: int, record: Sequence[str], columns: _Columns, manifest: M
         if row.cells[position].strip():
             row.problem(say("import.unnamed_column", number=position + 1),
                         say("import.unnamed_column_fix"))
+    language = _language(row)
     sheet = _checked_sheet(row, answers, set(spoiled), words)
     if sheet is None or row.found:
         return row.found
-    return sheet
+    return dataclasses.replace(sheet, language=language)
+
+
+def _language(row: _Row) -> str | None:
+    """The row's ``language`` cell: one of the form's languages, written as the export writes
+    it (``ar``; spaces around it ignored); None when empty or absent."""
+    position = row.columns.language
+    cell = "" if position is None else row.cells[position].strip()
+    if position is None or not cell:
+        return None
+    languages = row.manifest.form.languages
+    if cell not in languages:
+        row.problem(say("import.not_a_language", value=shown(cell), form=row.manifest.form.id),
+                    say("import.not_a_language_fix", languages=", ".join(languages)),
+                    row.columns.headers[position])
+        return None
+    return cell
 
 
 def _checked_sheet(row: _Row, answers: dict[str, list[str]], spoiled: set[str],
