@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import audit, charts, comparison, css_delivery, export, results_command
+from bench import audit, charts, comparison, css_delivery, export, readability, results_command
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
     results_command.NAME: results_command.run,
     charts.NAME: charts.run,
     audit.NAME: audit.run,
+    readability.NAME: readability.run,
 }
 OUTPUTS: dict[str, Path] = {comparison.NAME: comparison.OUTPUT}
 """Benchmarks whose page lives elsewhere than ``bench/results/``."""

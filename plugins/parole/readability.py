@@ -13,11 +13,21 @@ writer reads it as one (MkDocs' and parole's formatters print ``levelname``). Wi
 ``strict: true`` it is an ordinary warning and a strict build stops. Weighed and left: a logger
 outside ``mkdocs`` (``mkdocs build`` shows only the ``mkdocs`` logger's records), an INFO line
 (reads as news, not as something to fix), removing MkDocs' counter (its business, not ours).
+
+Why pages are measured :data:`FORK_BATCH` at a time in forked children: the measure is pure
+Python, about a tenth of a 200-page build in the build's own thread (``bench/readability.py``).
+MkDocs reads every page's markdown before it renders any, so each batch is measured on a spare
+core (``site_builder.forked``) while MkDocs reads and converts the next pages; the report takes
+the results. Where no fork is safe (``mkdocs serve``'s threads, one core), or for the last
+pages, the measure runs in this process when the report is written: the same results.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,9 +35,10 @@ from mkdocs.structure.pages import Page
 
 from site_builder import precompress
 from site_builder.errors import Problem
+from site_builder.forked import Forked
 from site_builder.messages import say
 from site_builder.page_weight import page_url
-from site_builder.plain_language import analyse_markdown
+from site_builder.plain_language import Target, analyse_markdown
 from site_builder.readability_report import (
     FRONT_MATTER_KEY,
     REPORT_NAME,
@@ -50,6 +61,26 @@ ADVICE = logging.WARNING - 5
 """A warning that MkDocs' strict mode does not count (see the module's docstring)."""
 LISTED_PAGES = 5
 """Pages named one by one below their target; ``readability.json`` lists them all."""
+FORK_BATCH = 20
+"""Pages measured together in one forked child (see the module's docstring): a fork costs a
+millisecond or two, twenty pages some tens."""
+
+
+@dataclass(frozen=True)
+class _PageSource:
+    """What the measure of one page needs, read while MkDocs had the page in hand."""
+
+    source: str
+    built: str
+    markdown: str
+    language: str
+    target: Target
+
+
+def _measure(pages: list[_PageSource]) -> list[PageEntry]:
+    return [PageEntry(page.source, page.built, page_url(page.built),
+                      analyse_markdown(page.markdown, page.language, page.target))
+            for page in pages]
 
 
 class _ShownAsWarning(logging.Filter):
@@ -73,8 +104,12 @@ class ReadabilityAdapter:
         self.strict = options is not None and options.strict
         self.targets = (site_targets(options.max_words, options.min_score)
                         if options is not None and self.enabled else {})
-        self.pages: list[PageEntry] = []
+        self.waiting: list[_PageSource] = []
+        self.batches: list[Forked[list[PageEntry]]] = []
         self.skipped: list[str] = []
+        # A build that fails before its report leaves batches no one reads: their children
+        # are stopped when this adapter goes (the next build's on_config, or the process's end).
+        weakref.finalize(self, _stop, self.batches)
 
     def page(self, page: Page, config: MkDocsConfig) -> list[Problem]:
         """Measure ``page`` from its source as written (what ``parole readability`` reads, so
@@ -90,17 +125,27 @@ class ReadabilityAdapter:
         if target is None:
             self.skipped.append(page.file.src_uri)
             return []
-        readability = analyse_markdown(source, page_language(page, config), target)
-        self.pages.append(PageEntry(page.file.src_uri, page.file.dest_uri,
-                                    page_url(page.file.dest_uri), readability))
+        self.waiting.append(_PageSource(page.file.src_uri, page.file.dest_uri, source,
+                                        page_language(page, config), target))
+        if len(self.waiting) >= FORK_BATCH:
+            self.batches.append(Forked(partial(_measure, self.waiting)))
+            self.waiting = []
         return []
+
+    def measured(self) -> list[PageEntry]:
+        """Every page measured: the batches' results, then the pages still waiting."""
+        pages = [entry for batch in self.batches for entry in batch.result()]
+        self.batches.clear()
+        pages += _measure(self.waiting)
+        self.waiting = []
+        return pages
 
     def report(self, config: MkDocsConfig, *, gzip: bool) -> None:
         """Write ``readability.json`` (and its ``.gz`` when the site is precompressed: written
         after the others), log the table and a warning for each page below its target."""
         if not self.enabled:
             return
-        report = ReadabilityReport.of(self.pages, self.targets, self.skipped)
+        report = ReadabilityReport.of(self.measured(), self.targets, self.skipped)
         path = Path(config.site_dir) / REPORT_NAME
         report.write_json(path)
         if gzip:
@@ -117,6 +162,11 @@ class ReadabilityAdapter:
         if len(below) > LISTED_PAGES:
             log.log(level, "%s", say("readability.more_below_target",
                                      count=len(below) - LISTED_PAGES, report=REPORT_NAME))
+
+
+def _stop(batches: list[Forked[list[PageEntry]]]) -> None:
+    for batch in batches:
+        batch.close()
 
 
 def _docs_path(config: MkDocsConfig, source: str) -> str:

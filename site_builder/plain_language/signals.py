@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from site_builder.plain_language import prose
 from site_builder.plain_language.acronyms import explained_nearby, parenthesised_meaning
 from site_builder.plain_language.model import (
     ABBREVIATION,
@@ -134,20 +135,25 @@ class SignalReader:
                 found.append(Signal(ABBREVIATION, text))
         found += [Signal(ABBREVIATION, match.group())
                   for match in _WRITTEN[self.language].finditer(sentence)]
-        found += [Signal(PERCENTAGE, match.group().strip())
-                  for match in _PERCENTAGE[self.language].finditer(sentence)]
+        if _may_have(_PERCENT_HINT, sentence):
+            found += [Signal(PERCENTAGE, match.group().strip())
+                      for match in _PERCENTAGE[self.language].finditer(sentence)]
         found += [Signal(ROMAN_NUMERAL, text) for text in numerals]
         found += [Signal(CAPITALS, text) for text in capitals]
-        found += [Signal(PARENTHESES, match.group()) for match in _PARENTHESES.finditer(sentence)
-                  if match.group() not in explained]
-        if _JOINING_SEMICOLON.search(sentence):
+        if _may_have(_OPENING_PARENTHESIS, sentence):
+            found += [Signal(PARENTHESES, match.group())
+                      for match in _PARENTHESES.finditer(sentence)
+                      if match.group() not in explained]
+        if _may_have(_SEMICOLON, sentence) and _JOINING_SEMICOLON.search(sentence):
             found.append(Signal(SEMICOLON, ";"))
+        if not found:
+            return ()
         return tuple(sorted(found, key=lambda signal: SIGNAL_KINDS.index(signal.kind)))
 
     def _long_words(self, words: list[Word]) -> list[Signal]:
         flagged: list[Signal] = []
         for position, word in enumerate(words):
-            if word.is_number or word.syllables < LONG_WORD_SYLLABLES:
+            if word.syllables < LONG_WORD_SYLLABLES or word.is_number:  # most words: short
                 continue
             letters = [character for character in word.text if character.isalpha()]
             if all(character.isupper() for character in letters):
@@ -164,6 +170,8 @@ class SignalReader:
                         ) -> tuple[list[str], list[tuple[str, int]], list[str]]:
         """The sentence's words in capitals, its acronyms (with where they start) and its Roman
         numerals."""
+        if prose.SKIP_BY_HINTS and sentence[1:].islower() and sentence[:1] not in _NUMERALS:
+            return [], [], []  # most sentences: a capital at most at the start, not a numeral
         tokens = list(_TOKEN.finditer(sentence))
         capitals: list[str] = []
         acronyms = [(match.group(), match.start()) for match in _DOTTED.finditer(sentence)]
@@ -171,7 +179,7 @@ class SignalReader:
         run: list[_Token] = []
         for index, token in enumerate(tokens):
             text = token.group()
-            if not any(character.isupper() for character in text):
+            if text.islower():  # (a token without a cased letter takes the longer way)
                 if run:
                     self._end_run(run, sentence, capitals, acronyms)
                     run = []
@@ -232,3 +240,15 @@ class SignalReader:
 
 
 _ACRONYM_DIGITS = re.compile(r"^[A-Z]{1,6}\d+$")
+_NUMERALS = "IVXLCDM"
+"""The letters a Roman numeral starts with (an empty sentence is not skipped either)."""
+_PERCENT_HINT = re.compile(r"[%‰]|pour|per", re.IGNORECASE)
+"""What every percentage has: « % », « ‰ », « pour cent », « per cent »."""
+_OPENING_PARENTHESIS = re.compile(r"\(")
+_SEMICOLON = re.compile(";")
+
+
+def _may_have(hint: re.Pattern[str], sentence: str) -> bool:
+    """Whether ``sentence`` may hold a signal: it has what every such signal has (a quick
+    search, where the signal's own pattern is slower), or the shortcuts are off."""
+    return not prose.SKIP_BY_HINTS or hint.search(sentence) is not None
