@@ -15,7 +15,7 @@ outside ``mkdocs`` (``mkdocs build`` shows only the ``mkdocs`` logger's records)
 (reads as news, not as something to fix), removing MkDocs' counter (its business, not ours).
 
 Why pages are measured :data:`FORK_BATCH` at a time in forked children: the measure is pure
-Python, about a tenth of a 200-page build in the build's own thread (``bench/readability.py``).
+Python, about a sixth of a 200-page build in the build's own thread (``bench/readability.py``).
 MkDocs reads every page's markdown before it renders any, so each batch is measured on a spare
 core (``site_builder.forked``) while MkDocs reads and converts the next pages; the report takes
 the results. Where no fork is safe (``mkdocs serve``'s threads, one core), or for the last
