@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from site_builder.collector.entry.languages import shown_batch_language
 from site_builder.collector.export import iter_csv
 from site_builder.collector.stats import form_stats
+from site_builder.forms.manifest import manifest_data, manifest_from_text
 from site_builder.storage import open_storage
 from site_builder.storage.base import Storage
+from site_builder.storage.entry import Batch
 from tests.batch_support import (
     AREA,
     MediatorSession,
@@ -30,6 +35,7 @@ from tests.batch_support import (
     new_batch_pairs,
     type_on_screen,
 )
+from tests.collector_language_support import the_form
 from tests.support import REPO, assert_golden, build_site
 
 FORM = "jardin-oliviers"
@@ -200,3 +206,22 @@ def test_an_assisted_answer_is_stored_in_the_conversation_s_language(
     answers = sorted((answer.values["envie"][0], answer.channel, answer.language)
                      for answer in storage.answers(FORM))
     assert answers == [("non", "assisted", "fr"), ("oui", "assisted", "ar")]
+
+
+# --- what a batch's pages say ---------------------------------------------------------------------
+
+def test_a_batch_s_pages_say_its_language_only_when_there_is_a_choice() -> None:
+    """Said for a form in several languages (a batch opened before schema 6: the form's own);
+    not for a form in one, nor for an import whose rows are in several (each answer keeps its
+    own language: the batch has none to say)."""
+    form = the_form()
+    bilingual = manifest_from_text(json.dumps(manifest_data(
+        form, page_url="avis/", language="fr", closes=None)), "avis.json")
+    french_only = replace(bilingual, form=replace(form, translations=()))
+    typed = Batch(1, "avis", "Mairie", DAY, 3, "Alice", datetime(2027, 1, 10, tzinfo=UTC))
+    arabic, imported = replace(typed, language="ar"), replace(typed, source_digest="d" * 64)
+    assert shown_batch_language(arabic, bilingual) == "ar"
+    assert shown_batch_language(typed, bilingual) == "fr"
+    assert shown_batch_language(replace(typed, language="fr"), french_only) is None
+    assert shown_batch_language(imported, bilingual) is None
+    assert shown_batch_language(replace(imported, language="ar"), bilingual) == "ar"
