@@ -80,9 +80,10 @@ def field(component: str, words: Catalogue, **params: Any) -> str:
 
 
 def options(control: str, choices: Sequence[tuple[str, str]], chosen: str) -> list[dict[str, Any]]:
-    """Radio or select options: ``(value, label)`` pairs, ``chosen`` checked."""
+    """Radio or select options: ``(value, label)`` pairs, ``chosen`` checked (every key the
+    components read, as ``forms.render`` gives them: the labels are the page's language)."""
     return [{"id": f"{control}-{number}", "value": value, "label": label,
-             "checked": value == chosen, "end": None}
+             "checked": value == chosen, "end": None, "lang": None, "dir": None}
             for number, (value, label) in enumerate(choices, start=1)]
 
 
