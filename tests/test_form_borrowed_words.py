@@ -13,9 +13,11 @@ import pytest
 
 from site_builder.forms.manifest import manifest_from_text, read_manifest
 from site_builder.forms.model import Form
+from site_builder.forms.paper import render_paper
 from site_builder.forms.render import render_form
 from site_builder.i18n import Catalogue
 from site_builder.messages import speaking
+from site_builder.site import SiteInfo
 from tests.test_form_translations import FORM, parse, parsed, publish, without
 
 AR = Catalogue.for_language("ar")
@@ -79,6 +81,36 @@ def test_a_borrowed_title_and_intro_say_their_language() -> None:
         in html
     assert f'<div class="p-form__intro">\n<div{FRENCH}><p>Lisez d\'abord <a href="../projet/">' \
         in html
+
+
+SITE_AR = SiteInfo(title="الساحة", organizer_name="", organizer_email="",
+                   organizer_phone="", organizer_address="", language="ar", direction="rtl",
+                   footer_links=(), site_map_url=None)
+
+
+def _paper(form: Form) -> str:
+    html = render_paper(form, catalogue=AR, site=SITE_AR, online_url=None, help_url=None,
+                        dropoff=(), closes=None)
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_paper_version_marks_the_same_borrowed_strings() -> None:
+    """Printed, the words a translation lacks are still read aloud (the paper page on screen)
+    in their own language: label, hint, option, scale end, title and intro."""
+    text = without(without(LACKING, "    title: أبدوا"), "    intro: اقرأوا")
+    form, problems = parse(text, warnings=[])
+    assert problems == [] and form is not None
+    html = _paper(form.localized("ar"))
+    assert f"<h1><span{FRENCH}>Donnez votre avis sur la place</span></h1>" in html
+    assert f'<div class="p-paper__intro"><div{FRENCH}><p>Lisez d\'abord <a href=' in html
+    assert f'<p class="p-paper__hint"><span{FRENCH}>Une seule réponse.</span></p>' in html
+    assert f'aria-hidden="true"></span><span{FRENCH}>Chaque semaine</span></li>' in html
+    assert 'aria-hidden="true"></span>كل يوم</li>' in html
+    assert f'<p class="p-paper__end"><span{FRENCH}>Beaucoup</span></p>' in html
+    assert '<p class="p-paper__end">لا أبداً</p>' in html
+    assert f"\n<span{FRENCH}>Que changeriez-vous ?</span> <span class=\"p-paper__req\">" in html
+    assert html.count(" lang=") == 6
+    assert " lang=" not in _paper(parsed().localized("ar"))
 
 
 def test_the_manifest_keeps_them_and_the_collector_shows_them_the_same(tmp_path: Path) -> None:

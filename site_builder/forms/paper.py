@@ -20,8 +20,10 @@ from html.parser import HTMLParser
 from markupsafe import Markup
 
 from site_builder import calendar
+from site_builder.forms.borrowed import Borrowed
 from site_builder.forms.model import DEFAULT_MAX_LENGTH, Field, Form
 from site_builder.forms.templates import environment
+from site_builder.forms.translations import option_path
 from site_builder.forms.wording import instruction
 from site_builder.i18n import Catalogue
 from site_builder.site import SiteInfo
@@ -52,6 +54,13 @@ class Question:
     """How to answer, in words ("Une seule réponse : cochez une case.")."""
     lines: int
     """Ruled lines to write on (text, textarea, email); 0 for the other types."""
+    hint: str | Markup | None = None
+    """The organizer's hint; this and the words below are in a span of the form's own
+    language when its translation lacks them (``Borrowed``), like the online form's."""
+    options: tuple[str | Markup, ...] = ()
+    """The options' labels, in order (choice, choices, select)."""
+    min_label: str | Markup | None = None
+    max_label: str | Markup | None = None
 
     @property
     def long_list(self) -> bool:
@@ -86,14 +95,20 @@ def render_paper(
     """
     write_date = format_date or (lambda day: calendar.format_date(day, catalogue))
     rebase = link_address or _as_written
+    borrowed = Borrowed.of(form)  # words a translation lacks: each says its language
     questions = [
         Question(
             number=number,
             field=field,
             code=form.code(field),
-            label=paper_label(field.label_html, rebase),
+            label=borrowed.html(f"{field.id}/label", paper_label(field.label_html, rebase)),
             instruction=instruction(field, catalogue),
             lines=ruled_lines(field),
+            hint=borrowed.words(field, "hint"),
+            options=tuple(borrowed.text(option_path(field.id, option.value), option.label)
+                          for option in field.options),
+            min_label=borrowed.words(field, "min_label"),
+            max_label=borrowed.words(field, "max_label"),
         )
         for number, field in enumerate(form.fields, 1)
     ]
@@ -102,7 +117,9 @@ def render_paper(
         t=catalogue,
         site=site,
         form=form,
-        intro=paper_intro(form.intro_html, rebase) if form.intro_html else None,
+        title=borrowed.text("title", form.title),
+        intro=borrowed.block("intro", paper_intro(form.intro_html, rebase))
+        if form.intro_html else None,
         questions=questions,
         online_url=online_url,
         help_url=help_url,
