@@ -127,7 +127,7 @@ def test_upgrading_keeps_every_answer_and_batch_in_its_form_s_language(
                  entered_by="alice", batch_id=batch.id, sheet=1, fingerprint="fingerprint-2")
     upgraded = open_storage(storage_url)
     try:
-        assert upgraded.schema_version() == LATEST == 6
+        assert upgraded.schema_version() == LATEST >= 6
         kept = list(upgraded.answers("budget"))
         assert [(answer.receipt, answer.channel, answer.values, answer.language)
                 for answer in kept] == [

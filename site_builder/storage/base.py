@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from site_builder.answer_log.errors import LogError
 from site_builder.errors import ParoleError
 
 if TYPE_CHECKING:
@@ -53,6 +54,12 @@ batches: double-entry differences, corrections, deletions, closing."""
 class StorageError(ParoleError):
     """The database cannot be opened or used as configured (bad URL, missing driver, newer
     schema than this parole knows): the message says what to fix."""
+
+
+class AnswerLogError(LogError):
+    """The answer log refuses a write that would make it lie: a checkpoint whose root is not
+    the tree head of the leaves it counts, or that counts more leaves than the log has, or that
+    contradicts one stored at the same size. ``key`` says which (``storage.log.*``)."""
 
 
 class StorageUnavailable(Exception):  # noqa: N818 (the name the collector uses)
@@ -127,6 +134,47 @@ def answer_language(answer: StoredAnswer, form_language: str | None) -> str | No
     """The language ``answer`` was given in: its own, or (None stored) ``form_language``, the
     language of the form's own strings (its manifest's ``language``)."""
     return answer.language or form_language
+
+
+LEAF_STATES = ("current", "replaced", "deleted")
+"""What a leaf of the answer log (issue #19) stands for now: the answer's state that counts
+(``current``: one per counted answer), a state a correction superseded (``replaced``), or an
+answer deleted since (``deleted``: its salt is erased, so the leaf proves nothing about what it
+said, and stays so that the log never shrinks)."""
+
+
+@dataclass(frozen=True)
+class LogLeaf:
+    """A leaf of the answer log: the commitment to one state of one answer
+    (``site_builder.answer_log.entry``), at its place in the append-only tree."""
+
+    index: int
+    """Its place in the log, from 0, dense: the order the answers' transactions committed."""
+    receipt: str
+    """The answer's receipt code (kept once the answer is deleted: the leaf outlives it)."""
+    entry: bytes
+    """``answer_entry(fields, salt)``: 32 bytes."""
+    leaf_hash: bytes
+    """``merkle.leaf_hash(entry)``: 32 bytes, what the tree and its tiles hold."""
+    state: str
+    """One of ``LEAF_STATES``."""
+    salt: bytes | None
+    """The 16 random bytes the entry was made with; None once the answer is deleted."""
+    appended_at: datetime
+    """When it was appended (UTC), for people; the log's order is ``index``."""
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    """A signed tree head of the answer log, as stored and published."""
+
+    size: int
+    """How many leaves it covers: the first ``size`` of the log."""
+    root: bytes
+    """Their RFC 9162 tree head (32 bytes)."""
+    note: str
+    """The signed note text (C2SP tlog-checkpoint), as published."""
+    signed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -340,6 +388,36 @@ class Storage(Protocol):
 
     def verdicts(self, form_id: str) -> Iterator[Verdict]:
         """Every decision on a form's answers, oldest first (superseded ones included)."""
+        ...
+
+    # -- the answer log (issue #19; written in ``log_rows``, read in ``log_store``) ------------
+    # Leaves are appended by the writes above, in the transaction that makes an answer count
+    # (``store``, ``enter_sheet``, ``resolve_sheet``, ``import_batch``...), replaced by
+    # ``correct_answer``, marked deleted by ``delete``, ``purge`` and ``delete_entered_answer``.
+
+    def log_size(self) -> int:
+        """How many leaves the log has."""
+        ...
+
+    def log_leaves(self, start: int = 0, end: int | None = None) -> Iterator[LogLeaf]:
+        """The leaves from index ``start`` up to ``end`` excluded (None: the log's size when
+        the call is made), by index, streamed."""
+        ...
+
+    def answer_leaves(self, receipt: str) -> list[LogLeaf]:
+        """The leaves of the answer with this receipt code (deleted ones too), oldest first;
+        empty for an unknown code, a pending or a quarantined answer."""
+        ...
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        """Store a signed tree head. Nothing happens when one of the same size and root is
+        stored already. ``AnswerLogError`` when its size is above ``log_size()``, its root is
+        not the tree head of the log's first ``size`` leaves, its note does not say that size
+        and root, or another root is stored at that size."""
+        ...
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Every stored checkpoint, smallest size first."""
         ...
 
     def schema_version(self) -> int:

@@ -32,6 +32,9 @@ class Dialect:
     lock = ""
     """Appended to the SELECT of a batch row that a write then changes or relies on. SQLite
     needs nothing: its writes already run one at a time (``BEGIN IMMEDIATE``)."""
+    log_lock = ""
+    """A statement run before appending to the answer log, to hold the log until commit (see
+    ``log_rows``); none in SQLite, whose write transactions already run one at a time."""
 
     def moment(self, moment: datetime) -> Any:
         return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -56,12 +56,27 @@ in each of its languages with the same question codes, and the sheets of one sta
 version, so the language is said once, when the batch is opened, and each sheet typed in it is
 stored in it (``answers.language``). Batches opened before are left NULL, read as the form's own
 language (``entry.batch_language``): the only paper version there then was. No row rewritten.
+
+Migration 7 (issue #19) adds the answer log. ``log_leaves`` holds one row per leaf: ``idx`` its
+place (from 0, dense, the commit order), ``receipt`` its answer's code (not a foreign key: a
+leaf outlives its answer), ``entry`` the 32-byte salted commitment to the answer's state
+(``answer_log.entry``), ``leaf_hash`` its RFC 9162 hash (stored, so the tree is read without
+recomputing it), ``salt`` (16 bytes, NULL once the answer is deleted), ``state`` (current,
+replaced or deleted) and ``appended_at``. A partial unique index allows one ``current`` leaf per
+receipt; a check ties a NULL salt to ``deleted``. ``log_checkpoints`` keeps the signed tree
+heads by size. The migration gives every counted answer (neither quarantined nor pending) its
+salt and leaf, in ``(received_at, id)`` order, in the migration's transaction
+(``log_rows.backfill``: SQL alone cannot hash), so an upgrade is all or nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from site_builder.messages import say
+from site_builder.storage import log_rows
 from site_builder.storage.base import StorageError
+from site_builder.storage.dialect import Transaction
 
 Migration = tuple[str, ...]
 
@@ -206,6 +221,26 @@ SQLITE: list[Migration] = [
     (  # 6: the language of each batch's paper version (issue #18); see the docstring
         "ALTER TABLE batches ADD COLUMN language TEXT",
     ),
+    (  # 7: the answer log (issue #19); see the docstring, and AFTER for its leaves
+        """CREATE TABLE log_leaves (
+            idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+            receipt TEXT NOT NULL,
+            entry BLOB NOT NULL CHECK (length(entry) = 32),
+            leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+            salt BLOB CHECK (length(salt) = 16),
+            state TEXT NOT NULL CHECK (state IN ('current', 'replaced', 'deleted')),
+            appended_at TEXT NOT NULL,
+            CHECK ((salt IS NULL) = (state = 'deleted'))
+        )""",
+        "CREATE INDEX log_leaves_receipt ON log_leaves (receipt)",
+        "CREATE UNIQUE INDEX log_leaves_current ON log_leaves (receipt) WHERE state = 'current'",
+        """CREATE TABLE log_checkpoints (
+            size INTEGER PRIMARY KEY CHECK (size >= 0),
+            root BLOB NOT NULL CHECK (length(root) = 32),
+            note TEXT NOT NULL,
+            signed_at TEXT NOT NULL
+        )""",
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -335,7 +370,33 @@ POSTGRES: list[Migration] = [
     (  # 6: the language of each batch's paper version (issue #18); see the docstring
         "ALTER TABLE batches ADD COLUMN language text",
     ),
+    (  # 7: the answer log (issue #19); see the docstring, and AFTER for its leaves
+        """CREATE TABLE log_leaves (
+            idx bigint PRIMARY KEY CHECK (idx >= 0),
+            receipt text NOT NULL,
+            entry bytea NOT NULL CHECK (octet_length(entry) = 32),
+            leaf_hash bytea NOT NULL CHECK (octet_length(leaf_hash) = 32),
+            salt bytea CHECK (octet_length(salt) = 16),
+            state text NOT NULL CHECK (state IN ('current', 'replaced', 'deleted')),
+            appended_at timestamptz NOT NULL,
+            CHECK ((salt IS NULL) = (state = 'deleted'))
+        )""",
+        "CREATE INDEX log_leaves_receipt ON log_leaves (receipt)",
+        "CREATE UNIQUE INDEX log_leaves_current ON log_leaves (receipt) WHERE state = 'current'",
+        """CREATE TABLE log_checkpoints (
+            size bigint PRIMARY KEY CHECK (size >= 0),
+            root bytea NOT NULL CHECK (octet_length(root) = 32),
+            note text NOT NULL,
+            signed_at timestamptz NOT NULL
+        )""",
+    ),
 ]
+
+AFTER: dict[int, Callable[[Transaction], object]] = {
+    7: log_rows.backfill,
+}
+"""What a migration does after its statements, in its transaction, when SQL alone cannot:
+migration 7 hashes every counted answer into the new log."""
 
 
 def check_not_newer(found: int, known: int, where: str) -> None:

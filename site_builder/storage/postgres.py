@@ -37,6 +37,7 @@ from site_builder.storage.common import check_new_answer, redact_url, utc
 from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
 from site_builder.storage.entry_sheets import SheetStore
 from site_builder.storage.entry_store import EntryStore
+from site_builder.storage.log_store import LogStore
 from site_builder.storage.verdict_store import VerdictStore
 
 CONNECT_TIMEOUT_S = 10
@@ -47,6 +48,7 @@ POOL_MAX_SIZE = 10
 # PostgreSQL, so the per-fingerprint locks can never collide with the migration lock.
 _MIGRATION_LOCK = 0x7061726F6C65  # "parole" in ASCII
 _FINGERPRINT_LOCK_CLASS = 0x7061  # first key of the (class, hashtext(fingerprint)) pairs
+_ANSWER_LOG_LOCK = 0x7061726F6C654C  # "paroleL": the answer log's appends (storage.log_rows)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 Connection = psycopg.Connection[TupleRow]
@@ -73,6 +75,7 @@ class PostgresDialect(Dialect):
 
     placeholder = "%s"
     lock = " FOR UPDATE"
+    log_lock = f"SELECT pg_advisory_xact_lock({_ANSWER_LOG_LOCK}::bigint)"
 
     def moment(self, moment: datetime) -> Any:
         return utc(moment)
@@ -98,10 +101,10 @@ _DIALECT = PostgresDialect()
 _answer = _DIALECT.answer
 
 
-class PostgresStorage(EntryStore, SheetStore, VerdictStore):
+class PostgresStorage(EntryStore, SheetStore, VerdictStore, LogStore):
     """Answers in the PostgreSQL database at ``url`` (a libpq URL or conninfo string). The
     paper-entry methods come from ``EntryStore`` and ``SheetStore``, the moderation ones from
-    ``VerdictStore``, written once for both backends."""
+    ``VerdictStore``, the answer log's from ``LogStore``, written once for both backends."""
 
     _dialect = _DIALECT
 
@@ -142,6 +145,8 @@ class PostgresStorage(EntryStore, SheetStore, VerdictStore):
                 with connection.transaction():
                     for statement in statements:
                         connection.execute(statement)
+                    if version in migrations.AFTER:
+                        migrations.AFTER[version](Transaction(connection, _DIALECT))
                     connection.execute(
                         "INSERT INTO schema_migrations (version) VALUES (%s)", (version,)
                     )

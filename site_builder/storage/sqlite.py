@@ -43,6 +43,7 @@ from site_builder.storage.common import check_new_answer, utc
 from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
 from site_builder.storage.entry_sheets import SheetStore
 from site_builder.storage.entry_store import EntryStore
+from site_builder.storage.log_store import LogStore
 from site_builder.storage.sqlite_files import OpenedFiles, read_only, read_only_message
 from site_builder.storage.verdict_store import VerdictStore
 
@@ -65,10 +66,10 @@ _from_text = _DIALECT.read_moment
 _answer = _DIALECT.answer
 
 
-class SQLiteStorage(EntryStore, SheetStore, VerdictStore):
+class SQLiteStorage(EntryStore, SheetStore, VerdictStore, LogStore):
     """Answers in the SQLite file at ``path`` (its folder is created if needed). The paper-entry
     methods come from ``EntryStore`` and ``SheetStore``, the moderation ones from
-    ``VerdictStore``, written once for both backends."""
+    ``VerdictStore``, the answer log's from ``LogStore``, written once for both backends."""
 
     _dialect = _DIALECT
 
@@ -203,6 +204,8 @@ class SQLiteStorage(EntryStore, SheetStore, VerdictStore):
                     continue
                 for statement in statements:
                     connection.execute(statement)
+                if version in migrations.AFTER:
+                    migrations.AFTER[version](Transaction(connection, _DIALECT))
                 connection.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (version, _to_text(datetime.now(UTC))),
