@@ -46,6 +46,9 @@ fields:
     max: 3
     min_label: Pas du tout
     max_label: Beaucoup
+  - id: idee
+    type: text
+    label: Une idée ?
 translations:
   ar:
     title: رأيكم
@@ -58,6 +61,7 @@ translations:
         label: حيّكم
         options: {centre: الوسط}
       note: {label: تقييمكم, min_label: أبدا}
+      idee: {}
 ```
 """
 
@@ -145,17 +149,39 @@ def test_a_form_string_its_translation_lacks_says_its_language(site: Path) -> No
     assert f'for="f-avis-jardin-envie-2"{FRENCH}>Non</label>' in arabic
     assert f'<option value="gare"{FRENCH}>Gare</option>' in arabic
     assert f"3 — <span{FRENCH}>Beaucoup</span></label>" in arabic
-    assert arabic.count(" lang=") == 5  # the translated words are not marked
+    assert f'for="f-avis-jardin-idee"><span{FRENCH}>Une idée ?</span>' in arabic
+    assert arabic.count(" lang=") == 6  # the translated words are not marked
     assert '<button class="p-form__submit" type="submit">أرسلوا</button>' in arabic
     french = _between(_html(site, "avis/index.html"), '<section class="p-form"', "</section>")
     assert " lang=" not in french
+
+
+def test_the_low_data_file_lists_a_borrowed_question_label_marked(site: Path) -> None:
+    """The "how to answer" box's questions, in the file's words, mark the one its
+    translation lacks (in the page's section, the box is Arabic like the file)."""
+    box = _between(_html(site, "ar/low-data.html"), '<div class="ld-box"', "</div>")
+    questions = _between(box, "<ol>", "</ol>")
+    assert f"<li><span{FRENCH}>Une idée ?</span> (اختياري)</li>" in questions
+    assert "<li>هل تريدون الزراعة؟ (اختياري)</li>" in questions  # translated: not marked
+    assert questions.count(" lang=") == 1
+
+
+def test_the_paper_version_marks_the_words_its_translation_lacks(site: Path) -> None:
+    paper = _between(_html(site, "ar/paper/avis-jardin/ar/index.html"), "<main", "</main>")
+    assert f'<div class="p-paper__intro"><div{FRENCH}><p>Deux questions.</p></div></div>' in paper
+    assert f'<p class="p-paper__hint"><span{FRENCH}>Une seule réponse.</span></p>' in paper
+    assert f'aria-hidden="true"></span><span{FRENCH}>Gare</span></li>' in paper
+    assert f'<p class="p-paper__end"><span{FRENCH}>Beaucoup</span></p>' in paper
+    assert f"<span{FRENCH}>Une idée ?</span>" in paper
+    assert "<h1>رأيكم</h1>" in paper
+    assert paper.count(" lang=") == 6
 
 
 @pytest.mark.pa11y
 def test_the_arabic_pages_with_marked_words_pass_pa11y(site: Path, tmp_path: Path) -> None:
     require_tools(pa11y=True)
     marked = ("ar/site-map/index.html", "ar/projets/jardin/index.html", "ar/avis/index.html",
-              "ar/low-data.html")
+              "ar/low-data.html", "ar/paper/avis-jardin/ar/index.html")
     pages = [page for page in built_pages(site) if page.file in marked]
     assert len(pages) == len(marked)
     with serve_site(site) as base_url:

@@ -16,6 +16,7 @@ from datetime import date
 from markupsafe import Markup
 
 from site_builder import calendar
+from site_builder.forms.borrowed import Borrowed
 from site_builder.forms.site_forms import PlacedForm, SiteForms
 from site_builder.forms.templates import environment
 from site_builder.i18n import Catalogue, base_language
@@ -36,8 +37,9 @@ class OfflineForm:
 
     id: str
     page_url: str
-    questions: tuple[tuple[str, bool], ...]
-    """Each question's label (plain text) and whether it is required."""
+    questions: tuple[tuple[str | Markup, bool], ...]
+    """Each question's label (plain text; in a span of the form's own language when its
+    translation lacks it, as on the form: ``Borrowed``) and whether it is required."""
     closed: bool
     paper_url: str | None
     """The paper version, relative to the site root (None once the form is closed)."""
@@ -53,10 +55,12 @@ def offline_forms(site_forms: SiteForms) -> list[OfflineForm]:
     for placed in _build_forms(site_forms):
         form = placed.form
         closed = site_forms.closed(form) is not None
+        borrowed = Borrowed.of(form)
         forms.append(OfflineForm(
             id=form.id,
             page_url=placed.page_url,
-            questions=tuple((Markup(field.label_html).striptags(), field.required)
+            questions=tuple((borrowed.text(f"{field.id}/label",
+                                           Markup(field.label_html).striptags()), field.required)
                             for field in form.fields),
             closed=closed,
             paper_url=None if closed else site_forms.paper_for(form),
