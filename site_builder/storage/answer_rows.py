@@ -1,11 +1,13 @@
 """Writing answer rows and audit-trail rows, shared by both backends' ``store`` and ``delete``
-and by the paper-entry methods (``entry_sheets``), so that every answer is written alike."""
+and by the paper-entry methods (``entry_sheets``), so that every answer is written alike, with
+its leaf in the answer log (``log_rows``) in the same transaction."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from site_builder.storage import receipts
+from site_builder.answer_log.entry import AnswerFields
+from site_builder.storage import log_rows, receipts
 from site_builder.storage.base import NewAnswer
 from site_builder.storage.common import RECEIPT_ATTEMPTS
 from site_builder.storage.dialect import Transaction
@@ -20,7 +22,8 @@ asked the organizer, who ran ``parole delete``)."""
 
 def insert_answer(tx: Transaction, answer: NewAnswer, *, batch_id: int | None = None,
                   sheet: int | None = None, pending: bool = False) -> tuple[int, str]:
-    """Insert ``answer`` under a fresh receipt code; its row id and code."""
+    """Insert ``answer`` under a fresh receipt code; its row id and code. An answer that counts
+    (neither quarantined nor ``pending``) gets its leaf in the answer log."""
     dialect = tx.dialect
     for _attempt in range(RECEIPT_ATTEMPTS):
         receipt = receipts.new_receipt()
@@ -37,6 +40,11 @@ def insert_answer(tx: Transaction, answer: NewAnswer, *, batch_id: int | None = 
              answer.quarantined, answer.entered_by, dialect.json(answer.marks),
              batch_id, sheet, pending, answer.language))
         if inserted:
+            if not (answer.quarantined or pending):
+                log_rows.append_leaf(tx, receipt, AnswerFields(
+                    form=answer.form_id, version=answer.form_version, values=answer.values,
+                    channel=answer.channel, received=answer.received_at,
+                    language=answer.language, marks=answer.marks))
             return int(inserted[0][0]), receipt
     raise RuntimeError(f"{RECEIPT_ATTEMPTS} receipt codes in a row were taken: "
                        "is the random number source broken?")
@@ -59,7 +67,8 @@ def forget_answer(tx: Transaction, receipt: str, by: str, now: datetime,
     """Delete an answer (its typings and its moderation verdicts go with it: ``ON DELETE
     CASCADE``, see ``migrations``) and every value the audit trail kept of it.
     A paper or assisted answer's deletion is recorded, without what it said, so that its
-    batch's count stays explained. False when there is no such answer."""
+    batch's count stays explained. Its leaves in the answer log stay, marked deleted, their
+    salts erased. False when there is no such answer."""
     row = tx.one("SELECT batch_id, channel FROM answers WHERE receipt = ?", (receipt,))
     if row is None:
         return False
@@ -67,6 +76,7 @@ def forget_answer(tx: Transaction, receipt: str, by: str, now: datetime,
     tx.run("UPDATE answer_changes SET before_json = NULL, after_json = NULL WHERE receipt = ?",
            (receipt,))
     tx.run("DELETE FROM answers WHERE receipt = ?", (receipt,))
+    log_rows.forget_leaves(tx, receipt)
     if channel in ENTERED_CHANNELS:
         record_change(tx, "deleted", by, now, batch_id=batch_id, receipt=receipt,
                       reason=reason)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from site_builder.messages import say
-from site_builder.storage import receipts, sheet_rules
+from site_builder.storage import log_rows, receipts, sheet_rules
 from site_builder.storage.answer_rows import (
     ENTERED_CHANNELS,
     forget_answer,
@@ -149,8 +149,11 @@ class SheetStore(EntryTransactions):
 
     def _set_answer(self, tx: Transaction, answer_id: int, values: Values, marks: Marks, *,
                     counts: bool) -> None:
+        """Write a sheet's or an entered answer's values; the answer log follows (a leaf when it
+        starts to count, a new one when what counts changes)."""
         tx.run("UPDATE answers SET values_json = ?, marks_json = ?, pending = ? WHERE id = ?",
                (tx.dialect.json(values), tx.dialect.json(marks), not counts, answer_id))
+        log_rows.sync_answer_leaf(tx, answer_id)
 
     # -- batches --------------------------------------------------------------------------------
 

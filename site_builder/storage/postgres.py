@@ -37,6 +37,7 @@ from site_builder.storage.common import check_new_answer, redact_url, utc
 from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
 from site_builder.storage.entry_sheets import SheetStore
 from site_builder.storage.entry_store import EntryStore
+from site_builder.storage.log_rows import forget_expired_leaves
 from site_builder.storage.log_store import LogStore
 from site_builder.storage.verdict_store import VerdictStore
 
@@ -308,6 +309,7 @@ class PostgresStorage(EntryStore, SheetStore, VerdictStore, LogStore):
 
     def purge(self, now: datetime) -> int:
         with self._transaction() as connection:
+            forget_expired_leaves(Transaction(connection, _DIALECT), now)
             deleted = connection.execute(
                 "DELETE FROM answers WHERE expires_at <= %s", (utc(now),)
             )

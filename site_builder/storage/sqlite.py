@@ -43,6 +43,7 @@ from site_builder.storage.common import check_new_answer, utc
 from site_builder.storage.dialect import ANSWER_COLUMNS, Dialect, Transaction
 from site_builder.storage.entry_sheets import SheetStore
 from site_builder.storage.entry_store import EntryStore
+from site_builder.storage.log_rows import forget_expired_leaves
 from site_builder.storage.log_store import LogStore
 from site_builder.storage.sqlite_files import OpenedFiles, read_only, read_only_message
 from site_builder.storage.verdict_store import VerdictStore
@@ -324,6 +325,7 @@ class SQLiteStorage(EntryStore, SheetStore, VerdictStore, LogStore):
 
     def purge(self, now: datetime) -> int:
         with self._write() as connection:
+            forget_expired_leaves(Transaction(connection, _DIALECT), now)
             deleted = connection.execute(
                 "DELETE FROM answers WHERE expires_at IS NOT NULL AND expires_at <= ?",
                 (_to_text(now),),
