@@ -2,7 +2,8 @@
 ``site_builder.new_consultation``), ``build`` and ``serve`` (which wrap MkDocs, today's engine, so
 organizers learn one command), ``collect`` (the collector), the data commands ``export``,
 ``stats``, ``purge`` and ``delete`` (``site_builder.collector.data_commands``), ``audit`` (the
-site's accessibility checked in Chromium, ``site_builder.audit.command``), ``readability``
+site's accessibility checked in Chromium, ``site_builder.audit.command``), ``log`` (the public
+answer log, ``site_builder.answer_log_commands``), ``readability``
 (which sentences of a page to simplify, ``site_builder.readability_command``) and ``help``.
 
 ``build`` is strict by default: a warning (a missing page, a page over its weight budget) stops
@@ -25,6 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder import __version__
+from site_builder.answer_log_commands.command import add_log_command, run_log_command
 from site_builder.audit.command import add_audit_command, run_audit
 from site_builder.collector import run
 from site_builder.collector.body import Limits
@@ -113,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     add_data_commands(commands)
     add_audit_command(commands)
     add_readability_command(commands)
+    add_log_command(commands)
     add_new_command(commands)
     help_command = commands.add_parser(
         "help", help=say("cli.help.help"), description=say("cli.help.help_description"))
@@ -225,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "help":
         return _help(parser, arguments.topic)
     on_their_own = {"new": run_new, "audit": run_audit, "readability": run_readability,
+                    "log": run_log_command,
                     **dict.fromkeys(DATA_COMMANDS, run_data_command)}
     if arguments.command in on_their_own:  # each sets its language and reports its errors
         return on_their_own[arguments.command](arguments)

@@ -2,8 +2,8 @@
 or the new one, never half of one.
 
 Used for what parole writes that someone else reads while it may be rewritten: the results
-files (read by the build), the audit's report (served by the web server) and the accessibility
-statement (read by the build).
+files (read by the build), the audit's report (served by the web server), the accessibility
+statement (read by the build) and the published answer log (served by the web server).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ PARTIAL = ".partial"
 MkDocs never publishes and web servers refuse; an ending no reader looks for."""
 
 
-def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) in ``path``'s place, at once.
+def replace_file(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; or bytes, as they are) in ``path``'s place, at once.
 
     The new text is written under a name of its own (two runs at once do not write into each
     other), put on disk, given the permissions a new file gets here (a temporary file is
@@ -26,11 +26,11 @@ def replace_file(path: Path, text: str) -> None:
     folder's entry put on disk too. What an earlier run cut off left under such a name is
     removed then. The folder must exist; ``OSError`` (with ``IsADirectoryError`` when ``path``
     is a folder) says what went wrong, and no partial file stays behind."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                     prefix=f".{path.name}.", suffix=PARTIAL,
-                                     delete=False) as partial:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.",
+                                     suffix=PARTIAL, delete=False) as partial:
         try:
-            partial.write(text)
+            partial.write(data)
             partial.flush()
             os.fchmod(partial.fileno(), _new_file_mode())
             os.fsync(partial.fileno())
