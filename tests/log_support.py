@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from site_builder.answer_log import merkle
 from site_builder.answer_log.entry import answer_entry
+from site_builder.storage import open_storage
 from site_builder.storage.base import LEAF_STATES, LogLeaf, Storage, StoredAnswer
 from site_builder.storage.log_rows import answer_fields
 
@@ -72,3 +73,13 @@ def assert_log_agrees(storage: Storage) -> None:
     """Fail with every problem ``log_problems`` finds."""
     problems = log_problems(storage)
     assert not problems, "the answer log and the answers disagree:\n" + "\n".join(problems)
+
+
+def database_log_problems(database_url: str) -> list[str]:
+    """``log_problems`` of the database at ``database_url``, opened for the check and closed
+    (the kill -9 rounds ask it of the database a crashed collector left)."""
+    storage = open_storage(database_url)
+    try:
+        return log_problems(storage)
+    finally:
+        storage.close()

@@ -15,7 +15,7 @@ from site_builder.answer_log import merkle
 from site_builder.answer_log.entry import AnswerFields, answer_entry
 from site_builder.storage.base import Duplicates, LogLeaf, Storage, StoredAnswer
 from site_builder.storage.log_rows import answer_fields
-from tests.log_support import assert_log_agrees
+from tests.log_support import assert_log_agrees, log_problems
 from tests.storage_support import (
     LATER,
     OTHER,
@@ -246,3 +246,22 @@ def test_an_answer_s_leaves_are_found_by_its_receipt_as_people_type_it(storage: 
     assert storage.answer_leaves(typed) == storage.answer_leaves(answer.receipt) != []
     assert storage.answer_leaves("not a receipt") == []
     assert storage.answer_leaves("ABCD-EFGH") == []
+
+
+def test_the_log_check_finds_each_disagreement(storage: Storage, storage_url: str) -> None:
+    """``log_problems`` (the kill -9 rounds' check) on a database altered behind the storage's
+    back: an answer's values changed, a leaf removed from the middle, the last one removed, a
+    live leaf for no answer."""
+    receipts = [storage.store(new_answer(fingerprint=f"f{number}"), Duplicates()).answer.receipt
+                for number in range(4)]
+    assert log_problems(storage) == []
+    raw_sql(storage_url, "UPDATE answers SET values_json = ? WHERE receipt = ?",
+            ('{"priorite":["parcs"]}', receipts[0]))
+    raw_sql(storage_url, "DELETE FROM log_leaves WHERE idx IN (1, 3)")
+    raw_sql(storage_url, "UPDATE log_leaves SET receipt = ? WHERE idx = 2", ("ZZZZZZZZ",))
+    problems = "\n".join(log_problems(storage))
+    assert f"leaf 0 does not commit to answer {receipts[0]}" in problems
+    assert "indexes are not 0..2: [0, 2]" in problems
+    for receipt in receipts[1:]:
+        assert f"counted answer {receipt} has 0 current leaves" in problems
+    assert "leaves [2] are not deleted but belong to no stored answer (ZZZZZZZZ)" in problems

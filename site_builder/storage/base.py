@@ -396,12 +396,12 @@ class Storage(Protocol):
     # ``correct_answer``, marked deleted by ``delete``, ``purge`` and ``delete_entered_answer``.
 
     def log_size(self) -> int:
-        """How many leaves the log has."""
+        """How many leaves the log has: the index the next leaf gets."""
         ...
 
     def log_leaves(self, start: int = 0, end: int | None = None) -> Iterator[LogLeaf]:
-        """The leaves from index ``start`` up to ``end`` excluded (None: the log's size when
-        the call is made), by index, streamed."""
+        """The leaves from index ``start`` up to ``end`` excluded (None, or beyond the log: the
+        log's size when the call is made), by index, streamed."""
         ...
 
     def answer_leaves(self, receipt: str) -> list[LogLeaf]:

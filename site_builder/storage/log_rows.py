@@ -114,7 +114,9 @@ def read_leaf(tx: Transaction, row: tuple[Any, ...]) -> LogLeaf:
 
 
 def log_size(tx: Transaction) -> int:
-    row = tx.one("SELECT COUNT(*) FROM log_leaves")
+    """The index the next leaf gets: the leaf count of a dense log, and, should leaves ever
+    go missing, still the size that shows the gap (``log_leaves`` then skips an index)."""
+    row = tx.one("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")
     assert row is not None  # an aggregate always has a row
     return int(row[0])
 

@@ -30,15 +30,14 @@ class LogStore(EntryTransactions):
     def log_leaves(self, start: int = 0, end: int | None = None) -> Iterator[LogLeaf]:
         if start < 0 or (end is not None and end < start):
             raise ValueError(f"no leaves from {start} to {end}")
-        if end is None:
-            end = self.log_size()
+        size = self.log_size()
+        end = size if end is None else min(end, size)
         while start < end:
+            stop = min(end, start + LEAVES_PER_READ)
             with self._entry_read() as tx:
-                read = log_rows.leaves(tx, start, min(end, start + LEAVES_PER_READ))
-            if not read:  # end was beyond the log
-                return
+                read = log_rows.leaves(tx, start, stop)
             yield from read
-            start = read[-1].index + 1
+            start = stop
 
     def answer_leaves(self, receipt: str) -> list[LogLeaf]:
         code = receipts.normalise_receipt(receipt)

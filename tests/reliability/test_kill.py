@@ -15,7 +15,8 @@ acknowledged with a 303 to the entry screen is stored exactly once, under the re
 named; one saved again after the crash with the same screen's form is recognised, not stored
 twice), and the batch stays whole: its sheet numbers are 1, 2, 3… without a repeat or a gap,
 its entered count is its number of sheets, each sheet's state follows from its typings. The
-mediators' sessions, kept in the database, survive every restart.
+mediators' sessions, kept in the database, survive every restart. The answer log (issue #19)
+agrees with the answers after every round (``tests.log_support.log_problems``).
 
 - SQLite: each round starts ``parole collect`` on the same database file, lets 10 citizens
   answer, sends the collector ``SIGKILL`` after a random delay, and checks the file read-only
@@ -45,6 +46,7 @@ import psycopg
 import pytest
 
 from tests.collector_support import RunningCollector, running_collector
+from tests.log_support import database_log_problems
 from tests.postgres_support import PostgresServer, postgres_server
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.load_driver import (
@@ -181,6 +183,7 @@ def test_sqlite_survives_kill_9(entry_site: EntrySite, tmp_path: Path, scale: Sc
         found = ledger.check(stored_markers(database_url))
         assert found.ok, f"{when}: {found.describe()}"
         check_sheets(paper, saves, database_url, allowed=(303, None), when=when)
+        assert not (problems := database_log_problems(database_url)), f"{when}: {problems}"
     assert paper is not None
     with running_collector(site, database_url, tmp_path,
                            args=NO_RATE_LIMIT) as collector:
@@ -345,6 +348,7 @@ def test_postgresql_survives_immediate_shutdown(
         found = ledger.check(stored_markers(database_url))
         assert found.ok, f"{when}: {found.describe()}"
         check_sheets(paper, saves, database_url, allowed=(303, 503), when=when)
+        assert not (problems := database_log_problems(database_url)), f"{when}: {problems}"
     ledger.resubmit(collector.port)
     paper.resume(collector.port)
     final = ledger.check(stored_markers(database_url))
