@@ -7,6 +7,7 @@ lacks, so a partial translation still renders every string. The core reads the c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -85,6 +86,11 @@ class Catalogue:
         except KeyError:
             raise KeyError(f"no interface string {key!r} in theme/locales/en.yml") from None
         return text.format_map(values) if values else text
+
+    def joined(self, items: Iterable[str]) -> str:
+        """``items`` separated as the language writes a list ("a, b" in French, "a، b" in
+        Arabic: ``list.separator``)."""
+        return self("list.separator").join(items)
 
     def count(self, key: str, number: int, /, **values: Any) -> str:
         """The plural form of ``key`` for ``number`` (``key.one``, ``key.few``…, by CLDR's

@@ -463,7 +463,7 @@ def test_a_consent_label_loses_its_link_syntax() -> None:
     (EN, question("idees"), ["a" * 2001], "Shorten your answer to the question “Que "
      "changeriez-vous sur la place ?”: it has 2,001 characters. 2,000 characters at most."),
     (AR, question("frequence"), [],
-     "اختر إجابة عن السؤال «À quelle fréquence passez-vous sur la place ?»."),
+     "اختاروا إجابة عن السؤال «À quelle fréquence passez-vous sur la place ?»."),
 ], ids=repr)
 def test_messages_read_well(
     catalogue: Catalogue, field: Field, values: list[str], expected: str

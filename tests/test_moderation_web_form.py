@@ -179,3 +179,30 @@ def test_the_verdict_page_golden(name: str, state: FormState, options: dict[str,
                                  request: pytest.FixtureRequest) -> None:
     html = form_page_html(FR, state, MODERATOR, **options)  # type: ignore[arg-type]
     assert_golden(f"moderation/verdict-{name}.html", html + "\n", request)
+
+
+AR = Catalogue.for_language("ar")
+
+
+def _redact_intro(html: str) -> str:
+    return html.split("<fieldset class=\"p-moderation__redaction\"", 1)[0].rsplit("<p>", 1)[1]
+
+
+@pytest.mark.parametrize(("slots", "french", "arabic"), [
+    (1, "1 passage, avec sa raison.", "حتى مقطع واحد، مع سببه."),
+    (2, "2 passages, chacun avec sa raison.", "حتى مقطعين، لكل منهما سببه."),
+    (3, "3 passages, chacun avec sa raison.", "حتى 3 مقاطع، لكل منها سببه."),
+    (11, "11 passages, chacun avec sa raison.", "حتى 11 مقطعًا، لكل منها سببه."),
+])
+def test_the_passages_one_may_hide_are_counted_in_each_language(
+        slots: int, french: str, arabic: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdict page says how many passages a redaction may hide as a counted string:
+    Arabic's noun takes another form for 1, 2, 3 to 10 and 11 to 99."""
+    monkeypatch.setattr(form, "MAX_REDACTIONS", slots)
+    assert french in _redact_intro(form_page_html(FR, STATE, MODERATOR))
+    assert arabic in _redact_intro(form_page_html(AR, STATE, MODERATOR))
+
+
+def test_the_themes_already_chosen_are_listed_with_the_arabic_comma() -> None:
+    assert "Ombre، Jeux &amp; sport." in form_page_html(AR, STATE, MODERATOR)
+    assert "Ombre, Jeux &amp; sport." in form_page_html(FR, STATE, MODERATOR)

@@ -85,7 +85,8 @@ SITE = SiteInfo(
     organizer_address="1 place de la Mairie, 77000 Belval", language="fr", direction="ltr",
     footer_links=(), site_map_url=None,
 )
-SITE_AR = replace(SITE, language="ar", direction="rtl")
+SITE_AR = replace(SITE, language="ar", direction="rtl", words_language="fr")
+"""An Arabic page of a site whose words in mkdocs.yml (its title, the organizer) are French."""
 
 
 def _paper(form: Form = FORM, **options: Any) -> str:

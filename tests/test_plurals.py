@@ -179,9 +179,9 @@ def test_minutes_to_wait_in_arabic() -> None:
 
 def test_decisions_and_their_statuses_agree_in_arabic() -> None:
     statuses = ["adopted", "adopted", "rejected", *["under study"] * 11]
-    # The comma is results/words.py listed()'s, in every language (not yet Arabic's "،").
+    # The list is joined with Arabic's own comma (list.separator: "،").
     assert decisions_sentence(statuses, AR) == (
-        "14\u00a0قرارًا: قراران معتمدان, قرار واحد غير معتمد و11\u00a0قرارًا قيد الدراسة.")
+        "14\u00a0قرارًا: قراران معتمدان، قرار واحد غير معتمد و11\u00a0قرارًا قيد الدراسة.")
     assert decisions_sentence(["adapted"] * 3, AR) == (
         "3\u00a0قرارات: 3\u00a0قرارات معدَّلة.")
     assert decisions_sentence(["adopted"], FR) == "1\u00a0décision\u00a0: 1\u00a0adoptée."

@@ -123,7 +123,7 @@ def render_paper(
         questions=questions,
         online_url=online_url,
         help_url=help_url,
-        dropoff=list(dropoff) or _organizer_place(site),
+        dropoff=list(dropoff) or organizer_place(site, catalogue),
         closes=write_date(closes) if closes else None,
     )
 
@@ -161,9 +161,15 @@ def paper_intro(intro_html: str, rebase: Callable[[str], str]) -> Markup:
     return Markup(_HREF.sub(point, intro_html))
 
 
-def _organizer_place(site: SiteInfo) -> list[str]:
-    """Where to leave answers when the consultation names no place: the organizer."""
-    place = ", ".join(part for part in (site.organizer_name, site.organizer_address) if part)
+def organizer_place(site: SiteInfo, catalogue: Catalogue) -> list[str]:
+    """Where to leave answers when the consultation names no place: the organizer's name and
+    address, separated as the language they are written in does (the page's ``catalogue``, or
+    the default language's when ``mkdocs.yml`` gives them in no other)."""
+    language = site.translated_words.get("organizer.name", site.words_language)
+    words = catalogue if language in (None, site.language) \
+        else Catalogue.for_language(language)
+    place = words.joined(part for part in (site.organizer_name, site.organizer_address)
+                         if part)
     return [place] if place else []
 
 

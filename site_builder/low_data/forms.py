@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from site_builder import calendar
 from site_builder.forms.borrowed import Borrowed
+from site_builder.forms.paper import organizer_place
 from site_builder.forms.site_forms import PlacedForm, SiteForms
 from site_builder.forms.templates import environment
 from site_builder.i18n import Catalogue, base_language
@@ -97,14 +98,13 @@ def form_box(
     written from the form's page, like the page's own, and rewritten with them)."""
     if form.closed:
         return None
-    place = ", ".join(part for part in (site.organizer_name, site.organizer_address) if part)
     html = environment().get_template(TEMPLATE).render(
         t=catalogue,
         site=site,
         form=form,
         online_url=online(form.page_url),
         paper_url=online(form.paper_url) if form.paper_url else None,
-        dropoff=list(dropoff) or ([place] if place else []),
+        dropoff=list(dropoff) or organizer_place(site, catalogue),
         opens=calendar.format_date(form.opens, catalogue)
         if form.opens and today < form.opens else None,
         closes=calendar.format_date(form.closes, catalogue) if form.closes else None,

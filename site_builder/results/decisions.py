@@ -75,7 +75,7 @@ def _decision(decision: Decision, catalogue: Catalogue, results: ResultsFile | N
     lines += [f"<p>{_e(' '.join(paragraph.split()))}</p>"
               for paragraph in re.split(r"\n\s*\n", decision.reason) if paragraph.strip()]
     if decision.about:
-        links = _e(catalogue("decisions.separator")).join(
+        links = _e(catalogue("list.separator")).join(
             _reference(reference, catalogue, results) for reference in decision.about)
         lines.append(f'<p class="p-decision__about">{_e(catalogue("decisions.about"))} '
                      f"{links}</p>")

@@ -52,7 +52,7 @@ def answers_text(count: int, catalogue: Catalogue) -> str:
 
 
 def listed(items: Sequence[str], catalogue: Catalogue) -> str:
-    """"a, b et c" in the page's language."""
+    """"a, b et c" in the page's language ("أ، ب وج" in Arabic: ``Catalogue.joined``)."""
     if len(items) <= 1:
         return "".join(items)
-    return catalogue("results.page.list", items=", ".join(items[:-1]), last=items[-1])
+    return catalogue("results.page.list", items=catalogue.joined(items[:-1]), last=items[-1])

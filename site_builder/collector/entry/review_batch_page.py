@@ -163,9 +163,9 @@ def _state_cell(words: Catalogue, view: BatchView, sheet: Sheet) -> str:
 
 def typed_by(words: Catalogue, sheet: Sheet) -> str:
     """Who typed the sheet, oldest first; a typing set aside says so."""
-    return escape(", ".join(words("review.sheets.set_aside", name=entry.entered_by)
-                            if entry.discarded else entry.entered_by
-                            for entry in sheet.entries), quote=False)
+    return escape(words.joined(words("review.sheets.set_aside", name=entry.entered_by)
+                               if entry.discarded else entry.entered_by
+                               for entry in sheet.entries), quote=False)
 
 
 def _actions(words: Catalogue, view: BatchView, *, coordinator: bool, csrf_html: str,

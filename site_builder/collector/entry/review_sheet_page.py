@@ -160,9 +160,9 @@ def _facts(words: Catalogue, view: SheetView) -> list[tuple[str, str]]:
                      "</a>"))
     if view.sheet is not None:
         rows.append((words("review.sheet.state"), escape(state(words, view.sheet.state))))
-        typed = ", ".join(words("review.sheets.set_aside", name=entry.entered_by)
-                          if entry.discarded else entry.entered_by
-                          for entry in view.sheet.entries)
+        typed = words.joined(words("review.sheets.set_aside", name=entry.entered_by)
+                             if entry.discarded else entry.entered_by
+                             for entry in view.sheet.entries)
         rows.append((words("review.sheets.typed_by"), escape(typed, quote=False)))
     elif answer.entered_by:
         rows.append((words("review.sheet.entered_by"), escape(answer.entered_by, quote=False)))

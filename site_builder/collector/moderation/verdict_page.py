@@ -107,10 +107,10 @@ def _verdict_form(words: Catalogue, state: FormState, item: Waiting, moderator: 
         radios(form.REASON, words("moderation.form.reason"), reason_words),
         text_field(form.REASON_OTHER, words("moderation.form.reason_other"),
                    words("moderation.form.reason_other_hint")),
-        f"<p>{text(words, 'moderation.form.redact_intro', max=form.MAX_REDACTIONS)}</p>",
+        f"<p>{escape(words.count('moderation.form.redact_intro', form.MAX_REDACTIONS))}</p>",
         *(_redaction(words, number, values, errors) for number in form.SLOTS),
         text_field(form.THEME, words("moderation.form.theme"),
-                   words("moderation.form.theme_hint", themes=", ".join(state.themes))
+                   words("moderation.form.theme_hint", themes=words.joined(state.themes))
                    if state.themes else words("moderation.form.theme_hint_none")),
     ]
     inner = "\n".join(parts)
