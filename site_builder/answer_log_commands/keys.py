@@ -17,6 +17,7 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
+from site_builder.answer_log.errors import LogError
 from site_builder.answer_log.note import SignerKey, VerifierKey, generate_key
 from site_builder.answer_log_commands.errors import LogCommandError
 from site_builder.config_lines import load_config_document
@@ -107,6 +108,10 @@ def read_signer(path: Path) -> SignerKey:
     it holds no private key (the public one, by mistake)."""
     text = _read_key_text(path)
     if not text.startswith(PRIVATE_PREFIX):
+        try:
+            VerifierKey.parse(text)
+        except LogError:
+            raise LogCommandError("log.key.not_a_key", path=path) from None
         raise LogCommandError("log.key.public_given", path=path)
     _check_private_mode(path)
     return SignerKey.parse(text)
@@ -119,7 +124,12 @@ def read_verifier(path: Path) -> VerifierKey:
     if text.startswith(PRIVATE_PREFIX):
         _check_private_mode(path)
         return SignerKey.parse(text).verifier
-    return VerifierKey.parse(text)
+    try:
+        return VerifierKey.parse(text)
+    except LogError as error:
+        if error.key == "answer_log.key.verifier_format":  # not a key at all: say which file
+            raise LogCommandError("log.key.not_a_key", path=path) from None
+        raise
 
 
 def _read_key_text(path: Path) -> str:
