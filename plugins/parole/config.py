@@ -116,6 +116,9 @@ class ParoleConfig(base.Config):
     """Privacy page, linked from every footer; ``""`` leaves the link out."""
     site_map = c.Type(bool, default=True)
     """Generate a site map page listing every page, linked from every page."""
+    journal = c.Type(bool, default=True)
+    """When the site has a form, generate the page explaining the public journal of answers
+    (``journal/``, in each language) and publish the standalone verifier in it."""
     faq = c.Type(bool, default=True)
     """Render pages whose front matter says ``type: faq`` as questions and answers."""
     low_data = c.Type(bool, default=True)

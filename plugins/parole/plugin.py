@@ -47,6 +47,7 @@ from . import options as options_check
 from .config import ParoleConfig
 from .forms import FormsAdapter
 from .images import ImagesAdapter
+from .journal_page import JournalPage
 from .language_words import prepare_words
 from .links import LinksAdapter
 from .low_data import StartedEdition, edition_pages, start_edition, write_edition
@@ -91,6 +92,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         self.faq_extension: faq.FaqExtension | None = None
         self.generated_site_map: File | None = None
         self.site_map_url: str | None = None
+        self.journal = JournalPage(bool(self.config.get("journal")))  # on_config: enabled
         self.nav: Navigation | None = None
         self.footer_files: dict[str, File] = {}
         self.problems: list[Problem] = []
@@ -183,6 +185,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
                 self.generated_site_map = site_map
                 files.append(site_map)
             self.site_map_url = site_map.url
+        self.journal.add_files(files, config)
         for key in ("help_page", "accessibility_page", "privacy_page"):
             src_uri = self.config[key]
             if not src_uri:
@@ -262,7 +265,7 @@ class ParolePlugin(BasePlugin[ParoleConfig]):
         if page.file is self.generated_site_map:
             return site_pages.site_map_page(page, self.nav, self.catalogue,
                                             languages.title_language(config))
-        return markdown
+        return self.journal.markdown(page, config, self.catalogue) or markdown
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
