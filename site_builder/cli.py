@@ -27,6 +27,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder import __version__
 from site_builder.answer_log_commands.command import add_log_command, run_log_command
+from site_builder.answer_log_commands.keys import read_signer
 from site_builder.audit.command import add_audit_command, run_audit
 from site_builder.collector import run
 from site_builder.collector.body import Limits
@@ -39,6 +40,7 @@ from site_builder.collector.data_commands import (
 )
 from site_builder.collector.secret import CollectorSecret, load_secret
 from site_builder.collector.settings import (
+    DEFAULT_LOG_CHECKPOINT_MINUTES,
     DEFAULT_RATE_LIMIT,
     Settings,
     admin_token_from_environment,
@@ -112,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
                          help=say("cli.help.allow_origin"))
     collect.add_argument(NEW_SECRET_OPTION, action="store_true",
                          help=say("startup.help.new_secret"))
+    collect.add_argument("--log-key", type=Path, metavar="FILE", help=say("log.help.log_key"))
+    collect.add_argument("--log-checkpoint-minutes", type=_minutes,
+                         default=DEFAULT_LOG_CHECKPOINT_MINUTES, metavar="N",
+                         help=say("log.help.log_checkpoint_minutes",
+                                  default=DEFAULT_LOG_CHECKPOINT_MINUTES))
     add_data_commands(commands)
     add_audit_command(commands)
     add_readability_command(commands)
@@ -148,6 +155,12 @@ def _add_address(command: argparse.ArgumentParser) -> None:
                          help=say("cli.help.host", default=DEFAULT_HOST))
     command.add_argument("--port", type=int, default=DEFAULT_PORT,
                          help=say("cli.help.port", default=DEFAULT_PORT))
+
+
+def _minutes(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(say("log.not_minutes", value=value))
+    return int(value)
 
 
 def _rate_limit(value: str) -> int:
@@ -214,6 +227,8 @@ def collect(arguments: argparse.Namespace) -> None:
         admin_token=admin_token_from_environment(),
         allowed_origins=tuple(origin.rstrip("/") for origin in arguments.allow_origin),
         secret=_secret(),
+        log_signer=read_signer(arguments.log_key) if arguments.log_key else None,
+        log_checkpoint_minutes=arguments.log_checkpoint_minutes,
     )
     url = database_url(arguments.db)
     check_database_place(url, {say("cli.site_folder_given"): arguments.site})

@@ -10,10 +10,14 @@ the routes follow the forms' action paths (``collector_url``, ``/collect`` by de
   area (``entry``);
 - ``/admin/…`` when ``PAROLE_ADMIN_TOKEN`` is set (``admin``);
 - with ``serve_site`` (``parole serve``), every other path is a file of the built site.
+
+With the answer log's key (``Settings.log_signer``), the app also signs checkpoints while it
+runs (``log_checkpoints``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +34,7 @@ from starlette.types import Receive, Scope, Send
 
 from site_builder.collector import admin, answers, lookup, moderation, views
 from site_builder.collector.entry import routing as entry_routing
+from site_builder.collector.log_checkpoints import periodic_checkpoints
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import SecurityHeaders
 from site_builder.collector.settings import Collector
@@ -57,9 +62,14 @@ def create_app(collector: Collector) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        checkpoints = periodic_checkpoints(collector)  # None without the journal's key
+        signing = asyncio.create_task(checkpoints.run()) if checkpoints else None
         try:
             yield
         finally:
+            if checkpoints and signing:  # a checkpoint being signed is finished first
+                checkpoints.stop()
+                await signing
             collector.storage.close()
 
     app = Starlette(

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from site_builder.answer_log.note import SignerKey
 from site_builder.calendar import build_date
 from site_builder.collector.body import Limits
 from site_builder.collector.clients import Pseudonyms, RateLimiter
@@ -34,6 +35,8 @@ CODE_MISS_LIMIT = 10
 """Wrong mediator codes per minute from one client (``entry.access``); past it, every sign-in
 from that client gets 429 for the rest of the minute, the right code too. Not ``--rate-limit``,
 for the reason given at ``ADMIN_MISS_LIMIT``."""
+DEFAULT_LOG_CHECKPOINT_MINUTES = 60
+"""How often the collector signs the answer log's tree head, when it grew and a key is given."""
 DEFAULT_RECEIPT_MISS_LIMIT = 120
 """Failed receipt lookups per minute from all clients together: nobody mistypes a link that
 often, and an attacker changing address for each guess meets this limit, not the per-client one."""
@@ -69,6 +72,11 @@ class Settings:
     secret: CollectorSecret = field(default_factory=CollectorSecret)
     """The key of pseudonyms and receipt links (``secret.load_secret``); random by default,
     which suits a collector whose receipt links need not outlive it (tests)."""
+    log_signer: SignerKey | None = None
+    """The answer log's signing key (``--log-key``): with it, the collector signs checkpoints
+    itself (``log_checkpoints``); None: ``parole log checkpoint`` alone does."""
+    log_checkpoint_minutes: int = DEFAULT_LOG_CHECKPOINT_MINUTES
+    """Minutes between two checkpoints the collector signs, when the log grew."""
 
 
 def admin_token_from_environment() -> str | None:
