@@ -4,7 +4,8 @@
 the routes follow the forms' action paths (``collector_url``, ``/collect`` by default):
 
 - ``POST <action>``: an answer (``answers.receive_answer``);
-- ``GET <action>/<receipt code>/<key>``: its receipt (``lookup``); ``GET <action>/<code>``:
+- ``GET <action>/<receipt code>/<key>``: its receipt (``lookup``), and ``…/<key>/preuve``
+  (``/proof``) its proof in the public journal of answers; ``GET <action>/<code>``:
   a page saying that the code alone opens nothing;
 - ``<action>/saisie/…`` (``/data-entry/`` in other languages than French): the mediators'
   area (``entry``);
@@ -34,6 +35,7 @@ from starlette.types import Receive, Scope, Send
 
 from site_builder.collector import admin, answers, lookup, moderation, views
 from site_builder.collector.entry import routing as entry_routing
+from site_builder.collector.journal_pages import DEFAULT_PROOF_NAME, PROOF_NAMES
 from site_builder.collector.log_checkpoints import periodic_checkpoints
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import SecurityHeaders
@@ -54,6 +56,9 @@ def create_app(collector: Collector) -> Starlette:
     for path in sorted(paths):
         routes.append(Route(path, answers.receive_answer, methods=["POST"]))
         routes.append(Route(path + "/{code}/{key}", lookup.show_receipt, methods=["GET"]))
+        for name in {*PROOF_NAMES.values(), DEFAULT_PROOF_NAME}:  # every language's
+            routes.append(Route(f"{path}/{{code}}/{{key}}/{name}", lookup.show_proof,
+                                methods=["GET"]))
         routes.append(Route(path + "/{code}", lookup.code_alone, methods=["GET"]))
     if collector.settings.admin_token:
         routes.extend([*admin.routes(), *moderation.routes()])

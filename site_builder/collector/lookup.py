@@ -1,4 +1,6 @@
-"""Receipt pages: ``GET <action>/<code>/<key>``, and what the short code alone gets.
+"""Receipt pages: ``GET <action>/<code>/<key>``, its proof in the public journal of answers
+(``<action>/<code>/<key>/preuve``, or ``/proof``: ``journal_pages``), and what the short code
+alone gets.
 
 The receipt code (8 symbols, 40 bits) is for people: read out, written on paper, given to the
 organizer to have an answer deleted. 40 bits is not a lock when an attacker can change address
@@ -23,15 +25,25 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from site_builder.answer_log_commands.prove import AnswerProof, prove
 from site_builder.collector import pages, views
+from site_builder.collector.journal_pages import (
+    AnswerInJournal,
+    current_leaf,
+    explanation_path,
+    next_checkpoint_due,
+    proof_name,
+    proof_page,
+)
 from site_builder.collector.languages import in_language
+from site_builder.collector.log_checkpoints import TICK_SECONDS
 from site_builder.collector.paths import action_path
 from site_builder.collector.responses import html_page
 from site_builder.collector.secret import CollectorSecret
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
 from site_builder.messages import say
-from site_builder.storage.base import StorageUnavailable, StoredAnswer
+from site_builder.storage.base import LogLeaf, StorageUnavailable, StoredAnswer
 from site_builder.storage.receipts import normalise_receipt
 
 log = logging.getLogger("parole.collector")
@@ -54,19 +66,66 @@ async def show_receipt(request: Request) -> Response:
     if code is None or not collector.settings.secret.opens(code, request.path_params["key"]):
         return _missed(request, collector)
     try:
-        answer = await run_in_threadpool(collector.storage.get, code)
+        answer, leaves = await run_in_threadpool(_answer_and_leaves, collector, code)
     except StorageUnavailable as error:
-        log.error("%s", say("collector.log.receipt_unavailable", error=error))
-        return views.message(collector, "error", 503,
-                             headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
-    manifest = collector.site.manifest(answer.form_id) if answer else None
-    if answer is None or manifest is None or expired(answer, collector):
+        return _unavailable(collector, error)
+    own = collector.site.manifest(answer.form_id) if answer else None
+    if answer is None or own is None or expired(answer, collector):
         return _missed(request, collector)
-    manifest = in_language(manifest, answer.language)  # the language it was given in
+    manifest = in_language(own, answer.language)  # the language it was given in
     shell = views.form_shell(collector, manifest)
+    journal = AnswerInJournal(current_leaf(leaves),
+                              f"{request.url.path.rstrip('/')}/{proof_name(own)}",
+                              explanation_path(collector.site.root, manifest))
     html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
-                              today=collector.settings.today())
+                              today=collector.settings.today(), journal=journal)
     return html_page(html, 200)
+
+
+async def show_proof(request: Request) -> Response:
+    """The proof page of the answer whose code and key are in the address: the same lookup,
+    refusals and headers as its receipt page."""
+    collector: Collector = request.app.state.collector
+    code = normalise_receipt(request.path_params["code"])
+    if code is None or not collector.settings.secret.opens(code, request.path_params["key"]):
+        return _missed(request, collector)
+    try:
+        answer, leaves = await run_in_threadpool(_answer_and_leaves, collector, code)
+        own = collector.site.manifest(answer.form_id) if answer else None
+        if answer is None or own is None or expired(answer, collector):
+            return _missed(request, collector)
+        found = await run_in_threadpool(_proof, collector, code) if current_leaf(leaves) else None
+    except StorageUnavailable as error:
+        return _unavailable(collector, error)
+    manifest = in_language(own, answer.language)
+    next_due = None
+    if found is not None and found.checkpoint is None and collector.settings.log_signer:
+        newest = await run_in_threadpool(collector.storage.checkpoints)
+        next_due = next_checkpoint_due(newest[-1].signed_at if newest else None,
+                                       collector.settings.now(),
+                                       collector.settings.log_checkpoint_minutes, TICK_SECONDS)
+    html = proof_page(views.form_shell(collector, manifest), manifest, found,
+                      catalogue(manifest.language), receipt=code,
+                      explained_at=explanation_path(collector.site.root, manifest),
+                      next_due=next_due)
+    return html_page(html, 200)
+
+
+def _answer_and_leaves(collector: Collector, code: str) -> tuple[StoredAnswer | None,
+                                                                 list[LogLeaf]]:
+    answer = collector.storage.get(code)
+    return answer, collector.storage.answer_leaves(code) if answer else []
+
+
+def _proof(collector: Collector, code: str) -> AnswerProof:
+    """The answer's proof against the newest checkpoint covering its leaf (blocking)."""
+    return prove(collector.storage, code)
+
+
+def _unavailable(collector: Collector, error: StorageUnavailable) -> Response:
+    log.error("%s", say("collector.log.receipt_unavailable", error=error))
+    return views.message(collector, "error", 503,
+                         headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
 
 
 async def code_alone(request: Request) -> Response:

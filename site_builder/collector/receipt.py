@@ -17,6 +17,7 @@ from datetime import date
 from html import escape
 
 from site_builder.calendar import format_date, is_past
+from site_builder.collector.journal_pages import AnswerInJournal, journal_section
 from site_builder.collector.paths import form_page_path, site_path, site_url
 from site_builder.collector.shell import Shell, absolute_urls
 from site_builder.forms.manifest import Manifest
@@ -44,9 +45,11 @@ def receipt_page(
     catalogue: Catalogue,
     *,
     today: date | None = None,
+    journal: AnswerInJournal | None = None,
 ) -> str:
     """The receipt of ``answer`` in the site's layout. ``today`` (default: today) decides
-    whether the consultation is described as still open."""
+    whether the consultation is described as still open; ``journal``, the answer's place in
+    the public journal of answers, is said under the code (nothing when not given)."""
     def text(key: str, **params: object) -> str:
         return escape(catalogue(key, **params), quote=False)
 
@@ -59,6 +62,7 @@ def receipt_page(
         f'<p>{text("collector.receipt.code")}<br>\n<strong class="p-receipt" dir="ltr" '
         f'translate="no">{code}</strong></p>',
         f"<p>{text('collector.receipt.keep')}</p>",
+        *(journal_section(journal, catalogue) if journal else []),
         f"<h2>{text('collector.receipt.answers')}</h2>",
         f"<p>{received}</p>",
         answers_list(manifest, answer, catalogue),
