@@ -12,11 +12,12 @@ standalone verifier reads (``journal_verifier/parole_verifier.py``):
 What is published never changes: a tile, a bundle or a ``checkpoints/<size>`` already there
 must hold exactly what this run would write (else the run stops: the database no longer gives
 the journal the world has seen), and is not written again. Every file is written whole under a
-name of its own, then renamed into place (``safe_files.replace_file``), and ``checkpoint``
-last: a publish killed at any moment leaves the old journal, whose files are all still there,
-or the new one. Before anything is written, every checkpoint's signature by the key and root
-over the database's leaves are checked, and so is the ``checkpoint`` already published: a
-journal is never replaced by one that does not extend it.
+name of its own, then renamed into place (``safe_files.replace_file``), ``checkpoint`` after
+every file it needs, and the index after it (so that it never lists a checkpoint newer than
+``checkpoint``): a publish killed at any moment leaves the old journal, whose files are all
+still there, or the new one. Before anything is written, every checkpoint's signature by the
+key and root over the database's leaves are checked, and so is the ``checkpoint`` already
+published: a journal is never replaced by one that does not extend it.
 """
 
 from __future__ import annotations
@@ -90,11 +91,12 @@ def publish_journal(output: Path, contents: LogContents,
                         encode_bundle(contents.entries[start:start + bundle.width]), done)
         for stored in checkpoints:
             _write_once(output / CHECKPOINTS / str(stored.size), stored.note.encode(), done)
-        index = "".join(f"{stored.size}\n" for stored in checkpoints)
-        _write(output / INDEX, index.encode(), done)
         _write(output / KEY_FILE, f"{key.text}\n".encode(), done)
         _write(output / VERIFIER_NAME, VERIFIER_FILE.read_bytes(), done)
         _write(output / CHECKPOINT, newest.note.encode(), done)
+        # after the checkpoint: the index never lists one newer than ``checkpoint``
+        index = "".join(f"{stored.size}\n" for stored in checkpoints)
+        _write(output / INDEX, index.encode(), done)
     return done
 
 

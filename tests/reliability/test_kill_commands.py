@@ -1,5 +1,6 @@
 """kill -9 of the organizer's commands (issue #16): ``parole results`` while it counts and writes
-the results file, ``parole moderate`` between two verdicts. Both are real processes, killed with
+the results file, ``parole moderate`` between two verdicts, ``parole log publish`` while it
+writes the journal (issue #19). Both are real processes, killed with
 ``SIGKILL`` at random moments (``PAROLE_KILL_SEED`` replays them), several rounds in a row.
 
 - ``parole results`` on a database of many answers (``command_kill.answers_database``): every
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -48,6 +50,14 @@ from tests.reliability.command_kill import (
     partial_files,
 )
 from tests.reliability.figures import Figures, Scale
+from tests.reliability.journal_kill import (
+    journal_state,
+    kill_when_changed,
+    served_files,
+    start_publish,
+    two_journals,
+)
+from tests.reliability.journal_kill import partial_files as journal_partials
 from tests.reliability.test_kill import chosen_seed, integrity_check, postgres_integrity_check
 from tests.results_page_support import AFTER, RESULTS_PAGE, results_site
 
@@ -257,3 +267,66 @@ def _check_verdicts(stored: list[Verdict], receipts: list[str], when: str) -> No
                 verdict.field_id, verdict.decided_by, verdict.text_digest) == (
             outcome, reason, redactions, theme, "idees", "Claire", text_digest(text)), (
             f"{when}: answer {index} stored as {verdict}")
+
+
+# --- parole log publish -----------------------------------------------------------------------
+
+def test_parole_log_publish_killed_leaves_the_old_journal_or_the_new_one(
+    tmp_path: Path, scale: Scale, figures: Figures, seed: int,
+) -> None:
+    """Odd rounds publish into an empty folder (the first publication), even ones over the
+    journal of the first checkpoint; half are killed the moment they start writing the leaf
+    tiles, the others after a random delay (they may end first).
+    After each kill every file a web server would serve is whole, ``checkpoint`` is the old
+    journal's (every file it needs still there) or the new one's, and ``parole log verify``
+    accepts the folder; run again, the publication completes to the new journal exactly."""
+    delays = random.Random(seed + 19)
+    journals = two_journals(tmp_path, scale.pick(3_000, 20_000), scale.pick(3_000, 20_000))
+    output = tmp_path / "journal"
+    seconds = time.monotonic()
+    complete = start_publish(journals, output)
+    errors = complete.communicate(timeout=600)[1].decode()
+    assert complete.returncode == 0, errors
+    seconds = time.monotonic() - seconds
+    assert served_files(output) == served_files(journals.fresh)
+    states: Counter[str] = Counter()
+    while_writing = 0
+    rounds = scale.pick(6, 24)
+    for number in range(1, rounds + 1):
+        when = f"round {number} (seed {seed})"
+        shutil.rmtree(output)
+        if number % 2 == 0:
+            shutil.copytree(journals.old, output)
+        process = start_publish(journals, output)
+        if number // 2 % 2:
+            killed = kill_after(process, delays.uniform(0.2, 1.2 * seconds))
+        else:  # the moment it starts writing the leaf tiles
+            killed = kill_when_changed(process, output / "tile" / "0")
+            while_writing += killed
+        errors = process.communicate()[1].decode()
+        assert killed or process.returncode == 0, f"{when}: {errors}"
+        state = journal_state(output, journals)
+        states[state] += 1
+        if state != "none":
+            verified = subprocess.run(
+                [str(PAROLE), "log", "verify", "--site", str(output), "--key",
+                 str(journals.public_key), "--from", str(journals.old / "checkpoint")],
+                capture_output=True, text=True, timeout=300, check=False,
+                env={**os.environ, "LANG": "C.UTF-8"})
+            assert verified.returncode == 0, f"{when}, {state}: {verified.stderr}"
+        finished = start_publish(journals, output)
+        errors = finished.communicate(timeout=600)[1].decode()
+        assert finished.returncode == 0, f"{when}: {errors}"
+        expected = journals.fresh if number % 2 else journals.new
+        assert served_files(output) == served_files(expected), when
+        assert not journal_partials(output), f"{when}: the next run leaves no partial file"
+    figures.add("kill", {
+        "backend": "parole log publish (kill -9 while writing the journal), SQLite",
+        "rounds": rounds,
+        "journal after the kill": ", ".join(f"{state} {states[state]}"
+                                           for state in ("none", "old", "between", "new")),
+        "killed while writing the tiles": while_writing,
+        "integrity check": f"whole in {rounds} of {rounds} rounds; parole log verify ok",
+        "seed": str(seed),
+    })
+    assert while_writing, "never killed while writing: the rounds proved nothing of that"
