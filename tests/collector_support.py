@@ -13,13 +13,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 import uvicorn
 
+from site_builder.answer_log.note import generate_key
+from site_builder.answer_log_commands.head import sign_head
 from site_builder.collector.app import create_app
 from site_builder.collector.settings import DEFAULT_RECEIPT_MISS_LIMIT, Collector
+from site_builder.storage import open_storage
 from tests.support import free_port, stop_process, wait_for_port
 
 PAROLE = Path(sys.executable).with_name("parole")
@@ -152,7 +156,8 @@ def answer(site_dir: Path, *changes: tuple[str, str],
 
 def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, Reply]]:
     """``(file name, expected status, reply)`` for every kind of page the collector sends:
-    the receipt, the form again with errors, the form again after an identical answer from the
+    the receipt, its proof in the journal before and after a checkpoint, the form again with
+    errors, the form again after an identical answer from the
     same connection, a receipt code alone, an unknown receipt, the form closed, the form not
     yet open, and message pages (answer too large, too many answers, too many wrong links from
     one client or from all of them)."""
@@ -170,6 +175,10 @@ def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, R
         stored = open_.post(answer(site_dir, ("quartier", "pa11y")))
         assert stored.status == 303, stored.text
         yield "receipt.html", 200, open_.request("GET", stored.headers["location"])
+        proof = stored.headers["location"] + "/preuve"
+        yield "proof-unsigned.html", 200, open_.request("GET", proof)
+        _sign_the_log(database)
+        yield "proof.html", 200, open_.request("GET", proof)
         mistakes = answer(site_dir, ("age", "deux cents"), ("courriel", "pas-un-mail"),
                           drop=("frequence",))
         yield "errors.html", 400, open_.post(mistakes)
@@ -189,3 +198,13 @@ def collector_pages(site_dir: Path, log_dir: Path) -> Iterator[tuple[str, int, R
         for number in range(DEFAULT_RECEIPT_MISS_LIMIT):
             open_.request("GET", WRONG_LINK, headers={"X-Forwarded-For": f"198.51.100.{number}"})
         yield "too-many-links.html", 429, open_.request("GET", WRONG_LINK)
+
+
+def _sign_the_log(database: str) -> None:
+    """A checkpoint of the answer log as it is, as ``parole log checkpoint`` signs one."""
+    storage = open_storage(database)
+    try:
+        sign_head(storage, generate_key("consultation.example.org/journal", seed=bytes(32)),
+                  datetime.now(UTC))
+    finally:
+        storage.close()

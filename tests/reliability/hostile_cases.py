@@ -726,6 +726,39 @@ def methods_and_paths(version: str) -> list[Case]:
     return cases
 
 
+def proof_paths(version: str) -> list[Case]:
+    """Hostile receipt codes and keys in the address of a receipt's proof in the journal
+    (``/collect/<code>/<key>/preuve``): the plain not-found page, like a wrong receipt link;
+    never a trace, never another page."""
+    category = "receipt proof paths"
+    key = "A" * 22
+    codes = {
+        "an empty code": "",
+        "SQL in the code": quote("ABCD' OR '1'='1"),
+        "a NUL in the code": "ABCD%00EFGH",
+        "markup in the code": quote("<script>alert(1)</script>"),
+        "a full-width code": quote(fullwidth("ABCDEFGH")),
+        "a code of 6,000 characters": "A" * 6000,
+        "dot segments for a code": "..%2F..%2Fadmin",
+        "an encoded slash in the code": "ABCD%2FEFGH",
+        "a percent sign alone": "%",
+        "an FF byte": "ABCD%FFEFGH",
+    }
+    keys = {
+        "an empty key": "",
+        "markup in the key": quote("<b>x</b>"),
+        "a key of 6,000 characters": "A" * 6000,
+        "a NUL in the key": f"{key[:10]}%00{key[11:]}",
+    }
+    cases = [Case(category, f"a proof's address with {name}",
+                  RawRequest(method="GET", target=f"/collect/{code}/{key}/preuve"),
+                  404, NOT_FOUND) for name, code in codes.items()]
+    cases += [Case(category, f"a proof's address with {name}",
+                   RawRequest(method="GET", target=f"/collect/ABCDEFGH/{wrong}/preuve"),
+                   404, NOT_FOUND) for name, wrong in keys.items()]
+    return cases
+
+
 def framing(version: str) -> list[Case]:
     """Requests that are not valid HTTP/1.1 (smuggling-style framing): uvicorn refuses them
     (400, plain text) before the collector runs. A body framed both ways is read as chunked
@@ -852,6 +885,7 @@ CATEGORIES: dict[str, CaseMaker] = {
     "honeypot filled": honeypot_filled,
     "foreign origins": foreign_origins,
     "methods and paths": methods_and_paths,
+    "receipt proof paths": proof_paths,
     "HTTP framing": framing,
     "mediators' sign-in form": sign_in_form,
 }

@@ -93,6 +93,7 @@ ADMIN = "admin"
 ENDPOINT_KINDS: dict[Callable[..., Any], str] = {
     answers.receive_answer: "answer",
     lookup.show_receipt: "receipt",
+    lookup.show_proof: "receipt proof",
     lookup.code_alone: "receipt code alone",
     admin.export_answers: ADMIN,
     admin.show_stats: ADMIN,
@@ -786,6 +787,12 @@ def test_a_receipt_is_found_by_its_link_with_the_code_in_every_spelling(
         assert shown in reply.text and MARKER in reply.text, f"the code {what}: not its receipt"
         assert reply.headers["cache-control"] == "private, no-store", reply.headers
         assert "noindex" in reply.headers["x-robots-tag"], reply.headers
+        for name in ("preuve", "proof"):  # its proof in the journal, by the same link
+            proof = answered.collector.request("GET", f"/collect/{typed}/{answered.key}/{name}")
+            assert proof.status == 200, f"the code {what}'s {name}: {proof.status}"
+            assert shown in proof.text and MARKER not in proof.text, f"{what}'s {name}"
+            assert proof.headers["cache-control"] == "private, no-store", proof.headers
+            assert "noindex" in proof.headers["x-robots-tag"], proof.headers
         alone = answered.collector.request("GET", f"/collect/{typed}")
         assert alone.status == 404, f"the code {what} alone: {alone.status}"
         assert MARKER not in alone.text and shown not in alone.text, f"the code {what} alone"
@@ -796,6 +803,7 @@ def test_a_neighbouring_code_or_key_finds_nothing(answered: Answered, tally: Tal
     wrong_keys = [key[:-1], key + "A", key.swapcase(), key[1:] + key[0], "A" * 22]
     paths = [f"/collect/{near}/{key}" for near in neighbours(answered.receipt)] + [
         f"/collect/{answered.receipt}/{wrong}" for wrong in wrong_keys]
+    paths += [f"{path}/preuve" for path in paths] + [f"/collect/{answered.receipt}/preuve"]
     for path in paths:
         reply = answered.collector.request("GET", path)
         tally.guesses += 1
