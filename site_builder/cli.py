@@ -56,6 +56,7 @@ from site_builder.messages import say, use_language
 from site_builder.mkdocs_words import MkDocsInOurWords, abort_message
 from site_builder.new_consultation import add_new_command, run_new
 from site_builder.readability_command import add_readability_command, run_readability
+from site_builder.site_clean import clean_site, without_dirty_notes
 
 log = logging.getLogger("parole")
 
@@ -187,7 +188,10 @@ def build(config_file: str, *, site_dir: str | None = None, strict: bool = True)
     _speak_the_language_of(config)
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build(config)
+        # MkDocs would empty site_dir, the published journal included: clean_site spares it.
+        clean_site(Path(config.site_dir))
+        with without_dirty_notes():
+            mkdocs_build(config, dirty=True)
     finally:
         config.plugins.on_shutdown()
 
