@@ -148,6 +148,9 @@ def test_every_language_builds_once_filled_in(tmp_path: Path, language: str) -> 
         page = config["plugins"][0]["parole"][option]
         assert f'href="{page[:-3]}/"' in index, f"the footer links {option}"
     assert list(site.glob("forms/*.json")), "the form page has a working form"
+    privacy = site / config["plugins"][0]["parole"]["privacy_page"][:-3] / "index.html"
+    assert 'href="../journal/"' in privacy.read_text(encoding="utf-8"), "it names the journal"
+    assert (site / "journal" / "index.html").is_file()
 
 
 def test_without_a_terminal_nothing_is_asked_and_todos_stand_in(tmp_path: Path) -> None:
