@@ -2,7 +2,8 @@
 links its leaf to the newest signed checkpoint covering it, for a mediator helping a citizen
 or an organizer answering one (the same proof as the collector's proof page).
 
-The proof is made from the database's leaves and checked against the checkpoint's root
+The proof is made from the database's leaves (through the subtree hashes ``prove_hashes``
+keeps, so that a proof does not read the whole log) and checked against the checkpoint's root
 before it is shown: a proof that does not hold is never printed.
 """
 
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from site_builder.answer_log.checkpoint import Checkpoint, parse_checkpoint
+from site_builder.answer_log.errors import ProofError
 from site_builder.answer_log.merkle import inclusion_proof, verify_inclusion
 from site_builder.answer_log_commands.errors import LogCommandError
-from site_builder.answer_log_commands.head import log_contents
+from site_builder.answer_log_commands.prove_hashes import proof_hashes
 from site_builder.journal_verifier import VERIFIER_FILE
 from site_builder.messages import say
 from site_builder.storage.base import LogLeaf, Storage, StoredCheckpoint
@@ -51,9 +53,15 @@ def prove(storage: Storage, typed: str) -> AnswerProof:
     if not covering:
         return AnswerProof(receipt, leaf, None)
     checkpoint = covering[-1]
-    tree = log_contents(storage, checkpoint.size).tree()
-    proof = inclusion_proof(leaf.index, checkpoint.size, tree.hash_at)
-    verify_inclusion(leaf.leaf_hash, leaf.index, checkpoint.size, proof, checkpoint.root)
+    hashes = proof_hashes(storage)
+    proof = inclusion_proof(leaf.index, checkpoint.size, hashes.hash_at(storage, checkpoint.size))
+    try:
+        verify_inclusion(leaf.leaf_hash, leaf.index, checkpoint.size, proof, checkpoint.root)
+    except ProofError:  # hashes kept from another log (a database restored): read them again
+        hashes.forget()
+        proof = inclusion_proof(leaf.index, checkpoint.size,
+                                hashes.hash_at(storage, checkpoint.size))
+        verify_inclusion(leaf.leaf_hash, leaf.index, checkpoint.size, proof, checkpoint.root)
     return AnswerProof(receipt, leaf, checkpoint, tuple(proof))
 
 
