@@ -182,9 +182,9 @@ def test_the_json_file_publishes_only_reviewed_keys() -> None:
     """A key added to the results file would be published with it: decide, then add it here
     and to docs/open-data.md."""
     data = results_data(place_results())
-    assert list(data) == ["format", "form", "title", "computed_at", "min_count", "answers",
-                          "per_channel", "per_day", "questions", "free_text", "quotes",
-                          "publish_consent", "closes"]
+    assert list(data) == ["format", "form", "title", "computed_at", "checkpoint", "min_count",
+                          "answers", "per_channel", "per_day", "questions", "free_text",
+                          "quotes", "publish_consent", "closes"]
     assert list(data["questions"][0]) == ["id", "label", "type", "options", "skipped",
                                           "blank", "spoiled"]
     assert list(data["questions"][0]["options"][0]) == ["value", "label", "count"]

@@ -34,7 +34,13 @@ def test_every_figure_counted_exactly_with_min_count_1(storage_url: str, tmp_pat
     site = site_folder(tmp_path / "site", min_count=1)
     done = results(storage_url, site)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.splitlines() == [
+    no_log, how_to, *counted = done.stdout.splitlines()
+    assert no_log.startswith("The answer log has no signed checkpoint in this database: every "
+                             "counted answer is counted")
+    assert how_to == ("    How to fix: sign the log first (parole log checkpoint --key FILE; "
+                      "parole collect --log-key FILE signs it at the close), then run parole "
+                      "results again")
+    assert counted == [
         "atelier: 25 answers counted (online 25, paper 0, assisted 0); results written to "
         "docs/parole-results/atelier.json",
         "budget: 26 answers counted (online 20, paper 5, assisted 1); results written to "
@@ -42,6 +48,7 @@ def test_every_figure_counted_exactly_with_min_count_1(storage_url: str, tmp_pat
     data = written(site)
     assert (data["form"], data["title"], data["min_count"], data["answers"]) == (
         FORM_ID, "Le budget du quartier", 1, 26)
+    assert (data["format"], data["checkpoint"]) == (2, None)
     assert data["per_channel"] == {"online": 20, "paper": 5, "assisted": 1}
     # Paris days: two answers sent at 23:30 UTC on the 3rd count on the 4th; the paper batch,
     # typed in on the 12th, on the 5th when it was collected; every day of the consultation.
@@ -162,8 +169,8 @@ def test_the_configuration_gives_the_docs_folder_and_min_count(tmp_path: Path) -
     elsewhere.mkdir()
     done = results(url, elsewhere, "--config", "../site/mkdocs.yml", "--form", FORM_ID)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == ("budget: 26 answers counted (online 20, paper 5, assisted 1); "
-                           "results written to ../site/pages/parole-results/budget.json\n")
+    assert done.stdout.endswith("\nbudget: 26 answers counted (online 20, paper 5, assisted 1); "
+                                "results written to ../site/pages/parole-results/budget.json\n")
     data = written(site, docs="pages")
     assert data["min_count"] == 3
     assert data["per_day"]["2025-03-04"] == 3  # 3 is not below 3
@@ -237,8 +244,14 @@ def test_in_french(tmp_path: Path) -> None:
     site = site_folder(tmp_path / "site")
     done = results(url, site, "--form", FORM_ID, lang="fr_FR.UTF-8")
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == ("budget : 26 réponses comptées (online 20, paper 5, assisted 1) ; "
-                           "résultats écrits dans docs/parole-results/budget.json\n")
+    assert done.stdout == (
+        "Le journal des réponses n'a aucun point de contrôle signé dans cette base : toutes les "
+        "réponses qui comptent sont comptées, et le fichier et la page des résultats ne disent "
+        "pas de quel état signé du journal public viennent les chiffres.\n"
+        "    Pour corriger : signez d'abord le journal (parole log checkpoint --key FICHIER ; "
+        "parole collect --log-key FICHIER le signe à la clôture), puis relancez parole results\n"
+        "budget : 26 réponses comptées (online 20, paper 5, assisted 1) ; "
+        "résultats écrits dans docs/parole-results/budget.json\n")
     unknown = results(url, site, "--form", "budjet", lang="fr_FR.UTF-8")
     assert unknown.stderr.startswith("Erreur : ")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from site_builder.messages import speaking
 from site_builder.results.file import (
     FORMAT,
+    CountedCheckpoint,
     FreeTextResult,
     OptionResult,
     QuestionResult,
@@ -58,6 +60,29 @@ def test_what_is_written_reads_back_the_same(tmp_path: Path) -> None:
     assert json.loads(path.read_text(encoding="utf-8"))["computed_at"] == "2027-03-01T09:30:00Z"
     # Replaced at once: no partial file is left beside it, none that a build would read.
     assert sorted(item.name for item in path.parent.iterdir()) == ["avis.json"]
+
+
+def test_the_checkpoint_counted_reads_back_and_a_format_1_file_has_none(tmp_path: Path) -> None:
+    """Format 2 (issue #19) records the answer log's checkpoint; a file written before it, in
+    format 1, stays readable, as computed without one."""
+    signed = replace(RESULTS, checkpoint=CountedCheckpoint("ville.example/journal", 1234,
+                                                           bytes(range(32))))
+    path = write_results(signed, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["format"], data["checkpoint"]) == (2, {
+        "origin": "ville.example/journal", "size": 1234, "root": bytes(range(32)).hex()})
+    assert read_results(path)[0] == signed
+    write_results(RESULTS, tmp_path)
+    assert json.loads(path.read_text(encoding="utf-8"))["checkpoint"] is None
+    assert read_results(path)[0] == RESULTS
+    older = {key: value for key, value in results_data(RESULTS).items() if key != "checkpoint"}
+    assert read_results(written(tmp_path, {**older, "format": 1}))[0] == RESULTS
+    del data["checkpoint"]
+    missing = read_results(written(tmp_path, data))[1]
+    assert [problem.field for problem in missing] == ["checkpoint"]
+    data["checkpoint"] = {"origin": "ville.example/journal", "size": 3, "root": "AB" * 32}
+    assert [problem.field for problem in read_results(written(tmp_path, data))[1]] == [
+        "checkpoint.root"]
 
 
 def test_a_form_with_no_closing_day_and_no_title_reads_back(tmp_path: Path) -> None:
@@ -108,7 +133,7 @@ def test_every_problem_of_a_file_is_listed_at_once(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "words"), [
     ("{", "cannot be read"), ("[]", "not a JSON object"),
-    ('{"format": 0}', "is in format 0, and this parole reads format 1"),
+    ('{"format": 0}', "is in format 0, and this parole reads format 2"),
 ])
 def test_a_file_that_is_not_a_results_file_says_so(tmp_path: Path, text: str,
                                                    words: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from site_builder.answer_log_commands import keys
 from site_builder.answer_log_commands.audit import audit_log
+from site_builder.answer_log_commands.audit_results import audit_results
 from site_builder.answer_log_commands.errors import CANNOT_CHECK, REFUSED, LogCommandError
 from site_builder.answer_log_commands.head import log_contents, sign_head
 from site_builder.answer_log_commands.journal import Journal
@@ -76,6 +77,8 @@ def add_log_command(
     verify.add_argument("--key", type=Path, metavar="FILE", help=say("log.help.verify_key"))
     audit = action("audit")
     audit.add_argument("--key", type=Path, metavar="FILE", help=say("log.help.audit_key"))
+    audit.add_argument("--results", type=Path, metavar="FILE",
+                       help=say("log.help.audit_results"))
     for command in (checkpoint, publish, proof, audit):
         command.add_argument("--db", metavar="URL", help=database_help())
     return log
@@ -138,17 +141,39 @@ def _with_database(arguments: argparse.Namespace, storage: Storage, url: str) ->
         found = prove(storage, arguments.receipt)
         print(proof_json(found) if arguments.json else proof_text(found), end="")
         return 0 if found.checkpoint is not None else REFUSED
+    return _audit(arguments, storage)
+
+
+def _audit(arguments: argparse.Namespace, storage: Storage) -> int:
     report = audit_log(storage, keys.read_verifier(arguments.key) if arguments.key else None)
     print(say("log.audit.summary", leaves=report.leaves, answers=report.answers,
               deleted=report.deleted, checked=report.replaced_checked,
               unchecked=report.replaced_unchecked, checkpoints=report.checkpoints))
-    if not report.problems:
+    if report.problems:
+        print(say_count("log.audit.problems", len(report.problems)), file=sys.stderr)
+        _listed(report.problems)
+    elif arguments.results is None:
         print(say("log.audit.all_good"))
-        return 0
-    print(say_count("log.audit.problems", len(report.problems)), file=sys.stderr)
-    for number, problem in enumerate(report.problems, 1):
-        print(f"  {number}. {problem}", file=sys.stderr)
+    if arguments.results is None:
+        return REFUSED if report.problems else 0
+    results = audit_results(storage, arguments.results)
+    if not results.problems:
+        print(say_count("log.audit.results.all_good", results.counted, path=arguments.results,
+                        form=results.form_id, size=results.size))
+        return REFUSED if report.problems else 0
+    print(say_count("log.audit.results.problems", len(results.problems),
+                    path=arguments.results, size=results.size), file=sys.stderr)
+    _listed(results.problems)
+    if results.changed:
+        print(say_count("log.audit.results.changed", len(results.changed)), file=sys.stderr)
+        for line in results.changed:
+            print(f"  - {line}", file=sys.stderr)
     return REFUSED
+
+
+def _listed(problems: list[str]) -> None:
+    for number, problem in enumerate(problems, 1):
+        print(f"  {number}. {problem}", file=sys.stderr)
 
 
 def _publish(arguments: argparse.Namespace, storage: Storage) -> int:

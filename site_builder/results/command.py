@@ -1,8 +1,11 @@
 """``parole results [--db URL] [--docs DIR] [--config FILE] [--form FORM_ID]``: the answers of
 every form (or of one), counted and protected, into results files in the docs folder.
 
-Run it once the consultation has closed and the free-text answers are moderated, then
-``parole build``: the build draws the results page from these files. Each form's answers are
+Run it once the consultation has closed and the free-text answers are moderated, and the answer
+log signed (``parole log checkpoint``, or the collector at the close), then ``parole build``:
+the build draws the results page from these files. The figures count the answers the newest
+stored checkpoint signed (``logged``), and the file records it; the command says which, or that
+there is none and how to make one. Each form's answers are
 read once, streamed (``compute``); each file is written whole or not at all
 (``file.write_results``), and holds aggregates only (no receipt, no email, no free text but the
 approved quotes). The docs folder and ``min_count`` come from the site's configuration
@@ -22,6 +25,7 @@ from site_builder.errors import ParoleError
 from site_builder.messages import say, say_count
 from site_builder.results.compute import Computed, form_results
 from site_builder.results.file import write_results
+from site_builder.results.logged import LoggedAnswers, newest_logged_answers
 from site_builder.results.protect import DEFAULT_MIN_COUNT
 from site_builder.results.settings import DEFAULT_CONFIG, results_settings
 from site_builder.storage.base import Storage
@@ -62,9 +66,11 @@ def run_results(arguments: argparse.Namespace, storage: Storage) -> int:
         print(say("results.command.no_forms"))
         return 0
     computed_at, today = computation_time(), build_date()
+    logged = newest_logged_answers(storage)
+    print(_checkpoint_used(logged))
     for form_id in form_ids:
         computed = form_results(storage, form_id, min_count=settings.min_count,
-                                computed_at=computed_at, today=today)
+                                computed_at=computed_at, today=today, logged=logged)
         try:
             path = write_results(computed.results, settings.docs_dir)
         except OSError as error:
@@ -74,7 +80,25 @@ def run_results(arguments: argparse.Namespace, storage: Storage) -> int:
                                                     path=settings.docs_dir.resolve()))
             ) from error
         print(_written(computed, path))
+        if computed.left_out:
+            print("    " + say_count("results.command.left_out", computed.left_out))
     return 0
+
+
+def _checkpoint_used(logged: LoggedAnswers | None) -> str:
+    """Which signed state of the answer log the figures count, or how to make one."""
+    if logged is None:
+        return say("results.command.no_checkpoint") + "\n    " + say(
+            "problem.how_to_fix", fix=say("results.command.make_checkpoint"))
+    checkpoint = logged.checkpoint
+    used = say_count("results.command.checkpoint", checkpoint.size, origin=checkpoint.origin,
+                     root=checkpoint.root.hex(),
+                     signed_at=logged.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
+    if not logged.later_leaves:
+        return used
+    return used + "\n    " + say_count("results.command.after_checkpoint",
+                                        logged.later_leaves) + "\n    " + say(
+        "problem.how_to_fix", fix=say("results.command.make_checkpoint"))
 
 
 def _written(computed: Computed, path: Path) -> str:

@@ -37,6 +37,7 @@ from site_builder.results.file import (
 )
 from site_builder.results.free_text import FreeTextTally
 from site_builder.results.labels import words_from_manifests
+from site_builder.results.logged import LoggedAnswers
 from site_builder.results.moderation import ModerationReader, newest_verdicts
 from site_builder.results.protect import protect
 from site_builder.storage.base import StoredAnswer
@@ -48,13 +49,17 @@ class Computed:
     """What is published: protected."""
     channels: dict[str, int]
     """The exact answers per channel, for the organizer's own eyes (the command's report)."""
+    left_out: int = 0
+    """Counted answers of the form the checkpoint does not sign as they are (``logged``)."""
 
 
 def form_results(storage: ModerationReader, form_id: str, *, min_count: int,
-                 computed_at: datetime, today: date) -> Computed:
+                 computed_at: datetime, today: date,
+                 logged: LoggedAnswers | None = None) -> Computed:
     """``form_id``'s results, protected with ``min_count``. ``today`` (the consultation's
-    date) ends the days counted of a consultation still open. Raises ``UnknownForm`` when the
-    database has no such form."""
+    date) ends the days counted of a consultation still open. With ``logged``, only the answers
+    its checkpoint signed count (``logged``), and the file says which checkpoint. Raises
+    ``UnknownForm`` when the database has no such form."""
     check_known(storage, form_id)
     known = form_questions(storage, form_id)
     opens, closes = consultation_days(storage, form_id)
@@ -75,7 +80,11 @@ def form_results(storage: ModerationReader, form_id: str, *, min_count: int,
         [question for question in known.questions if question.type in FREE_TEXT_TYPES],
         publish_consent,
         newest_verdicts(storage, form_id) if publish_consent else {})
+    left_out = 0
     for answer in storage.answers(form_id):
+        if logged is not None and answer.receipt not in logged.receipts:
+            left_out += 1
+            continue
         tally.add(answer)
         texts.add(answer)
     free_text, quotes = texts.results(min_count)
@@ -94,7 +103,8 @@ def form_results(storage: ModerationReader, form_id: str, *, min_count: int,
         publish_consent=publish_consent,
         closes=closes,
         translations=words_from_manifests(storage.form_schemas(form_id)),
-    ), dict(tally.channels))
+        checkpoint=logged.checkpoint if logged is not None else None,
+    ), dict(tally.channels), left_out)
 
 
 def consultation_days(storage: AnswerReader, form_id: str) -> tuple[date | None, date | None]:
