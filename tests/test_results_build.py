@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import Abort
 
-from site_builder.results.file import results_path, write_results
+from site_builder.results.file import CountedCheckpoint, results_path, write_results
 from tests import results_page_support as samples
 from tests.support import build_site
 
@@ -42,6 +43,23 @@ def test_a_results_page_shows_its_form_and_the_file_is_not_published(tmp_path: P
     assert (site / "resultats" / "index.html.gz").is_file()
     # the calendar names no results page: the first type: results page is it
     assert '<a href="resultats/">' in _html(site, "index.html")
+
+
+def test_the_checkpoint_counted_links_the_sites_journal_page(tmp_path: Path) -> None:
+    """Issue #19: the paragraph naming the checkpoint links the build's journal page (here the
+    organizer's own journal.md), relative to the results page; a site without one gets none."""
+    signed = replace(samples.protected(), checkpoint=CountedCheckpoint(
+        "ville.example.fr/journal", 60, bytes(32)))
+    config = samples.results_site(tmp_path / "with", signed,
+                                  pages={"journal.md": "# Le journal\n\nIci.\n"})
+    paragraph = _html(build_site(config, tmp_path / "with" / "site")).split(
+        '<p class="p-journal">', 1)[1].split("</p>", 1)[0]
+    assert "Le journal a été signé quand il comptait 60\u00a0réponses." in paragraph
+    assert paragraph.endswith('<a href="../journal/">Comprendre le journal public, et le '
+                              "vérifier vous-même</a>")
+    alone = samples.results_site(tmp_path / "without", signed)
+    html = _html(build_site(alone, tmp_path / "without" / "site"))
+    assert '<p class="p-journal">' in html and 'href="../journal/"' not in html
 
 
 def test_other_pages_are_unchanged(tmp_path: Path) -> None:

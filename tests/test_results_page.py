@@ -14,7 +14,7 @@ import pytest
 
 from site_builder.calendar import Calendar
 from site_builder.i18n import Catalogue
-from site_builder.results.file import ResultsFile
+from site_builder.results.file import CountedCheckpoint, ResultsFile
 from site_builder.results.page import results_html
 from site_builder.results.protect import SMALL
 from site_builder.results.words import percent
@@ -52,6 +52,38 @@ def test_sections_match_their_goldens(name: str, results: ResultsFile,
                                       options: dict[str, Any],
                                       request: pytest.FixtureRequest) -> None:
     assert_golden(f"results/page-{name}.html", render(results, **options), request)
+
+
+SIGNED = CountedCheckpoint("ville.example.fr/parc/journal", 1250, bytes(range(32)))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_checkpoint_counted_is_said_with_the_journal_page(
+        language: str, request: pytest.FixtureRequest) -> None:
+    """Issue #19: which signed state of the public journal the figures count, in plain words,
+    its fingerprint grouped by 4 (as the receipt's), and the page that explains how to check."""
+    html = render(replace(samples.protected(), checkpoint=SIGNED), language=language,
+                  journal_url="../journal/")
+    brief = html[:html.index('<h2 id="ce-que-nous-avons-entendu">')]
+    assert_golden(f"results/page-journal-{language}.html", brief, request)
+
+
+def test_the_journal_sentence_needs_a_checkpoint_and_links_only_an_existing_page() -> None:
+    unsigned = render(samples.protected(), journal_url="../journal/")
+    assert "p-journal" not in unsigned and "journal public" not in unsigned
+    assert "à partir de toutes les réponses reçues" in unsigned
+    signed = render(replace(samples.protected(), checkpoint=SIGNED))
+    assert "à partir des réponses du journal public signé" in signed
+    sentence = signed[signed.index('<p class="p-journal">'):]
+    sentence = sentence[:sentence.index("</p>")]
+    assert re.search("quand il comptait 1\\s250\u00a0réponses\\.", sentence)
+    assert "0001 0203 0405 0607 0809 0a0b 0c0d 0e0f 1011 1213 1415 1617 1819 1a1b 1c1d 1e1f" \
+        in sentence
+    assert "<a " not in sentence  # a site without its journal page: nothing to link
+    one = render(replace(samples.protected(), checkpoint=replace(SIGNED, size=1), answers=1),
+                 language="en")
+    assert "These figures count 1\u00a0answer written in the public journal of answers. " \
+        "The journal was signed when it held 1\u00a0answer." in one
 
 
 def test_before_closing_only_a_notice_says_when(request: pytest.FixtureRequest) -> None:

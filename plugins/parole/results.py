@@ -30,6 +30,7 @@ from site_builder import calendar
 from site_builder.calendar import Calendar
 from site_builder.errors import Problem
 from site_builder.i18n import Catalogue
+from site_builder.journal_page import JOURNAL_FOLDER, PAGE_SOURCE
 from site_builder.results import open_data
 from site_builder.results.decisions import Decision, decisions_html, read_decisions
 from site_builder.results.file import FOLDER, ResultsFile, load_results_folder
@@ -64,6 +65,8 @@ class ResultsAdapter:
         self.results: dict[str, ResultsFile] = {}
         self.pages: dict[str, ResultsPage] = {}
         """The ``type: results`` pages, by their path under the docs folder."""
+        self.files: Files | None = None
+        """The build's files, for the journal's page (generated after ``on_files``)."""
         self.consultation = Calendar()
         self.closed = False
         """Whether results are due on the build day (the consultation's closing day is over)."""
@@ -73,6 +76,7 @@ class ResultsAdapter:
         as the results page makes it (concluded once it has decisions)."""
         self.results, problems = load_results_folder(self.docs_dir)
         self.problems += problems
+        self.files = files
         for file in list(files):
             if _is_results_file(file.src_uri):
                 files.remove(file)
@@ -139,7 +143,16 @@ class ResultsAdapter:
             today=self.today, decisions_html=decided,
             closes=found.results.closes if found.results is not None else None,
             decision_statuses=[decision.status for decision in found.decisions],
-            open_data_links=open_data_links, licence=self.options.licence)
+            open_data_links=open_data_links, licence=self.options.licence,
+            journal_url=self._journal_url(page))
+
+    def _journal_url(self, page: Page) -> str | None:
+        """The build's page explaining the journal (generated or the organizer's), relative to
+        ``page``; None when the site has none (``journal: false``)."""
+        if self.files is None or not any(self.files.get_file_from_path(name)
+                                         for name in (PAGE_SOURCE, f"{JOURNAL_FOLDER}.md")):
+            return None
+        return get_relative_url(f"{JOURNAL_FOLDER}/", page.url)
 
     def _open_data_links(self, page: Page) -> list[tuple[str, str]]:
         """Every form's open data files, then the read-me, relative to ``page``."""

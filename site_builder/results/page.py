@@ -5,7 +5,8 @@ Before the form is closed, only a notice saying when the results will come: figu
 consultation still running would sway those who have not answered yet. Once it is closed, in
 this order, so that the page reads from the answer to the detail:
 
-1. "En bref": how many answered, in which ways, how many decisions, links to the parts below;
+1. "En bref": how many answered, in which ways, how many decisions, which signed state of the
+   public journal of answers the figures count (``journal_html``), links to the parts below;
 2. "Ce que nous avons entendu" (``anchors.HEARD``): participation, one figure per closed
    question (``figures``), then the quotes and how they were chosen (``quotes``);
 3. "Ce qui a été décidé" (``anchors.DECIDED``): the decisions, as ``decisions`` renders them;
@@ -37,7 +38,7 @@ from site_builder.results.file import ResultsFile
 from site_builder.results.labels import in_language
 from site_builder.results.protect import HIDDEN, SMALL, Count
 from site_builder.results.quotes import quotes_section
-from site_builder.results.words import answers_text, count_text, listed
+from site_builder.results.words import answers_text, count_text, listed, number
 
 BRIEF = "en-bref"
 QUESTIONS = "questions"
@@ -47,7 +48,7 @@ def results_html(results: ResultsFile | None, *, catalogue: Catalogue, consultat
                  today: date, closes: date | None = None, decisions_html: str = "",
                  decision_statuses: Sequence[str] = (),
                  open_data_links: Sequence[tuple[str, str]] = (),
-                 licence: str | None = None) -> str:
+                 licence: str | None = None, journal_url: str | None = None) -> str:
     """What parole appends to a results page on ``today`` (the build date).
 
     ``closes`` is the form's own closing day, if it has one (else the consultation's counts);
@@ -55,14 +56,17 @@ def results_html(results: ResultsFile | None, *, catalogue: Catalogue, consultat
     of each decision, for the summary; ``open_data_links`` the open data's files as (URL
     relative to this page, what it is in words), none when it is not published, under
     ``licence``: the files themselves, since a static server shows no page for their folder.
-    ``results`` may be None only while the form is open (the notice needs no figures)."""
+    ``journal_url``: the site's page explaining the journal, relative to this page (None: the
+    site has none). ``results`` may be None only while the form is open (the notice needs no
+    figures)."""
     closing = calendar.closing_day(closes, consultation)
     if closing is not None and not calendar.is_past(closing, today):
         return notice_html(closing, catalogue)
     assert results is not None, "a closed form's results page needs its results file"
     results = in_language(results, base_language(catalogue.language))  # its page's words
     parts = [brief_html(results, catalogue, decisions=bool(decisions_html),
-                        statuses=decision_statuses, open_data=bool(open_data_links)),
+                        statuses=decision_statuses, open_data=bool(open_data_links),
+                        journal_url=journal_url),
              heard_html(results, catalogue)]
     if decisions_html:
         parts.append(decisions_html)
@@ -80,13 +84,15 @@ def notice_html(closing: date, catalogue: Catalogue) -> str:
 # --- En bref -----------------------------------------------------------------------------------
 
 def brief_html(results: ResultsFile, catalogue: Catalogue, *, decisions: bool,
-               statuses: Sequence[str], open_data: bool) -> str:
-    """The page in three lines, and links to its parts."""
+               statuses: Sequence[str], open_data: bool, journal_url: str | None = None) -> str:
+    """The page in three lines, the journal's signed state they count, and links to its
+    parts."""
     items = [participation_sentence(results, catalogue)]
     if statuses:
         items.append(decisions_sentence(statuses, catalogue))
-    items.append(catalogue("results.page.computed",
-                           date=format_date(results.computed_at.date(), catalogue)))
+    computed = "results.page.computed" if results.checkpoint is None else \
+        "results.page.computed_signed"
+    items.append(catalogue(computed, date=format_date(results.computed_at.date(), catalogue)))
     links = [(anchors.HEARD, "results.page.heard"), (anchors.PARTICIPATION,
                                                      "results.page.participation")]
     if results.questions:
@@ -102,8 +108,32 @@ def brief_html(results: ResultsFile, catalogue: Catalogue, *, decisions: bool,
                              for anchor, key in links)
     return (f'<h2 id="{BRIEF}">{escape(catalogue("results.page.brief"))}</h2>\n'
             f"<ul>\n{listed_items}\n</ul>\n"
-            f"<p>{escape(catalogue('results.page.contents'))}</p>\n"
+            + journal_html(results, catalogue, journal_url)
+            + f"<p>{escape(catalogue('results.page.contents'))}</p>\n"
             f'<ul>\n{listed_links}\n</ul>')
+
+
+def journal_html(results: ResultsFile, catalogue: Catalogue, journal_url: str | None) -> str:
+    """"Ces chiffres comptent les 1 234 réponses inscrites dans le journal public des réponses.
+    Le journal a été signé quand il comptait 1 250 réponses. L'empreinte de tout le journal
+    signé : 0a2b 3c4d …", and the link to the page that explains how to check it; "" when the
+    file names no checkpoint. The fingerprint is the checkpoint's root, in groups of 4 as the
+    receipt and proof pages write hashes, to be read aloud and compared."""
+    checkpoint = results.checkpoint
+    if checkpoint is None:
+        return ""
+    root = checkpoint.root.hex()
+    grouped = " ".join(root[start:start + 4] for start in range(0, len(root), 4))
+    counted = catalogue.count("results.page.journal.counted", results.answers,
+                              count=number(results.answers, catalogue))
+    signed = catalogue.count("results.page.journal.signed", checkpoint.size,
+                             count=number(checkpoint.size, catalogue))
+    link = (f' <a href="{escape(journal_url)}">'
+            f'{escape(catalogue("collector.journal.explained_link"))}</a>'
+            if journal_url is not None else "")
+    return (f'<p class="p-journal">{escape(counted)} {escape(signed)} '
+            f'{escape(catalogue("results.page.journal.root"))} '
+            f'<code class="p-hash" dir="ltr" translate="no">{grouped}</code>.{link}</p>\n')
 
 
 def participation_sentence(results: ResultsFile, catalogue: Catalogue) -> str:
