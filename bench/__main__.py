@@ -17,7 +17,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import audit, charts, comparison, css_delivery, export, readability, results_command
+from bench import (
+    answer_log,
+    audit,
+    charts,
+    comparison,
+    css_delivery,
+    export,
+    readability,
+    results_command,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
@@ -28,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[int, bool], str]] = {
     charts.NAME: charts.run,
     audit.NAME: audit.run,
     readability.NAME: readability.run,
+    answer_log.NAME: answer_log.run,
 }
 OUTPUTS: dict[str, Path] = {comparison.NAME: comparison.OUTPUT}
 """Benchmarks whose page lives elsewhere than ``bench/results/``."""

@@ -70,7 +70,7 @@ def test_css_delivery_page_from_fake_results() -> None:
 
 def test_runner_knows_every_benchmark_and_rejects_others() -> None:
     assert list(runner.BENCHMARKS) == ["css-delivery", "comparison", "export", "results",
-                                       "charts", "audit", "readability"]
+                                       "charts", "audit", "readability", "answer-log"]
     assert runner.BENCHMARKS["export"] is export_bench.run
     assert runner.output_path("export") == runner.RESULTS / "export.md"
     assert runner.BENCHMARKS["css-delivery"] is css_delivery.run
