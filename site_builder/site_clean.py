@@ -38,6 +38,8 @@ def clean_site(site_dir: Path) -> None:
     journal's files (``PUBLISHED`` in ``journal/``) and hidden names (``.git``)."""
     if not site_dir.is_dir():
         return
+    # said as MkDocs says it when it cleans (mkdocs_words gives it in the organizer's language)
+    logging.getLogger("mkdocs.commands.build").info("Cleaning site directory")
     for entry in site_dir.iterdir():
         if entry.name.startswith("."):
             continue

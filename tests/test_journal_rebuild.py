@@ -5,6 +5,7 @@ folder held is gone, as MkDocs' own cleaning would have done."""
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import signal
@@ -94,7 +95,19 @@ def test_clean_site_keeps_hidden_names_and_nothing_else(tmp_path: Path) -> None:
     for name in kept + removed:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name, encoding="utf-8")
-    clean_site(tmp_path)
+    said: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        clean_site(tmp_path)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert said == ["Cleaning site directory"]  # as MkDocs says it, in the organizer's words
     left = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")
                   if path.is_file())
     assert left == sorted(kept)
