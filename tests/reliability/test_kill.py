@@ -16,7 +16,13 @@ named; one saved again after the crash with the same screen's form is recognised
 twice), and the batch stays whole: its sheet numbers are 1, 2, 3… without a repeat or a gap,
 its entered count is its number of sheets, each sheet's state follows from its typings. The
 mediators' sessions, kept in the database, survive every restart. The answer log (issue #19)
-agrees with the answers after every round (``tests.log_support.log_problems``).
+agrees with the answers after every round (``tests.log_support.log_problems``): during each
+round ``parole log checkpoint`` signs the log while answers are written (killed with the
+collector, or cut off by the outage, if it has not finished; on PostgreSQL signed again once
+the server is back; ``log_rounds``), and after it the tree head of the first ``size`` leaves is
+every stored checkpoint's root; ``parole log publish`` then publishes the journal (every other
+round on SQLite, every round on PostgreSQL), whose ``checkpoint`` must be the newest stored
+one.
 
 - SQLite: each round starts ``parole collect`` on the same database file, lets 10 citizens
   answer, sends the collector ``SIGKILL`` after a random delay, and checks the file read-only
@@ -38,7 +44,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +52,7 @@ import psycopg
 import pytest
 
 from tests.collector_support import RunningCollector, running_collector
+from tests.log_command_support import keygen
 from tests.log_support import database_log_problems
 from tests.postgres_support import PostgresServer, postgres_server
 from tests.reliability.figures import Figures, Scale
@@ -58,6 +65,7 @@ from tests.reliability.load_driver import (
     answer_template,
     stored_markers,
 )
+from tests.reliability.log_rounds import Signing, publish, start_signing, stop_signing
 from tests.reliability.paper_driver import (
     MEDIATORS,
     Typists,
@@ -157,6 +165,7 @@ def test_sqlite_survives_kill_9(entry_site: EntrySite, tmp_path: Path, scale: Sc
                               stack="paper-stack" if double else "")
     paper: PaperLedger | None = None
     rounds = scale.pick(2, 10) if double else scale.pick(3, 20)
+    key, _public = keygen(tmp_path)
     for number in range(1, rounds + 1):
         with running_collector(site, database_url, tmp_path,
                                args=NO_RATE_LIMIT) as collector:
@@ -165,8 +174,9 @@ def test_sqlite_survives_kill_9(entry_site: EntrySite, tmp_path: Path, scale: Sc
             else:
                 paper.resume(collector.port)
             ledger.resubmit(collector.port)
-            run = _kill_collector_under_load(collector, site, f"sqlite{number:02d}",
-                                             delays, paper=paper)
+            run = _kill_collector_under_load(
+                collector, site, f"sqlite{number:02d}", delays, paper=paper,
+                sign=lambda: start_signing(database_url, key, tmp_path))
             log = collector.log()
         ledger.record(run)
         saves = paper.record()
@@ -183,7 +193,9 @@ def test_sqlite_survives_kill_9(entry_site: EntrySite, tmp_path: Path, scale: Sc
         found = ledger.check(stored_markers(database_url))
         assert found.ok, f"{when}: {found.describe()}"
         check_sheets(paper, saves, database_url, allowed=(303, None), when=when)
-        assert not (problems := database_log_problems(database_url)), f"{when}: {problems}"
+        published = publish(database_url, key, tmp_path) if number % 2 == 0 else None
+        assert not (problems := database_log_problems(database_url, published)), \
+            f"{when}: {problems}"
     assert paper is not None
     with running_collector(site, database_url, tmp_path,
                            args=NO_RATE_LIMIT) as collector:
@@ -227,18 +239,22 @@ def test_a_sheet_saved_again_after_its_303_was_lost_is_stored_once(
 
 
 def _kill_collector_under_load(collector: RunningCollector, site_dir: Path, label: str,
-                               delays: random.Random, *, paper: PaperLedger) -> LoadRun:
-    """Citizens answer and mediators type sheets; after a random delay the collector gets
-    SIGKILL; the requests it was serving are cut off."""
+                               delays: random.Random, *, paper: PaperLedger,
+                               sign: Callable[[], Signing]) -> LoadRun:
+    """Citizens answer and mediators type sheets while ``sign`` signs a checkpoint; after a
+    random delay the collector gets SIGKILL, and so does the signing if it is still at work;
+    the requests the collector was serving are cut off."""
     assert collector.process is not None
     load = BackgroundLoad(collector.port, site_dir, label, clients=CLIENTS,
                           longest=LONGEST_ROUND)
     typists = Typists(paper.desks, collector.port, paper.batch_id, label)
+    signing = sign()  # about half a second to sign: finished in most rounds, cut off in some
     time.sleep(delays.uniform(*KILL_AFTER))
     load.stop.set()  # no new request: those in flight now are the ones cut off
     typists.stop.set()
     collector.process.kill()
     collector.process.wait()
+    stop_signing(signing)
     typists.finish()
     return load.finish()
 
@@ -255,6 +271,8 @@ class PostgresCollector:
     server: PostgresServer
     database_url: str
     collector: RunningCollector
+    folder: Path
+    """The test's own folder (the journal's key, the journal, ``parole log``'s output)."""
 
 
 @pytest.fixture
@@ -265,7 +283,7 @@ def postgres_collector(example_site: Path, tmp_path: Path,
     database_url = crashable_postgres.new_database()
     with running_collector(example_site, database_url, tmp_path,
                            args=NO_RATE_LIMIT) as collector:
-        yield PostgresCollector(crashable_postgres, database_url, collector)
+        yield PostgresCollector(crashable_postgres, database_url, collector, tmp_path)
 
 
 def test_first_answer_during_a_postgresql_outage_gets_503(
@@ -330,11 +348,14 @@ def test_postgresql_survives_immediate_shutdown(
     server, collector = postgres_collector.server, postgres_collector.collector
     database_url = postgres_collector.database_url
     paper = open_shared_batch(mediators_at_work(example_site, database_url), collector.port)
+    folder = postgres_collector.folder
+    key, _public = keygen(folder)
     for number in range(1, rounds + 1):
         ledger.resubmit(collector.port)
         paper.resume(collector.port)
         run = _crash_postgres_under_load(server, collector.port, example_site,
-                                         f"postgresql{number:02d}", delays, paper=paper)
+                                         f"postgresql{number:02d}", delays, paper=paper,
+                                         sign=lambda: start_signing(database_url, key, folder))
         ledger.record(run)
         saves = paper.record()
         wrong = run.unexpected(allowed=(303, 503))
@@ -348,7 +369,9 @@ def test_postgresql_survives_immediate_shutdown(
         found = ledger.check(stored_markers(database_url))
         assert found.ok, f"{when}: {found.describe()}"
         check_sheets(paper, saves, database_url, allowed=(303, 503), when=when)
-        assert not (problems := database_log_problems(database_url)), f"{when}: {problems}"
+        published = publish(database_url, key, folder)
+        assert not (problems := database_log_problems(database_url, published)), \
+            f"{when}: {problems}"
     ledger.resubmit(collector.port)
     paper.resume(collector.port)
     final = ledger.check(stored_markers(database_url))
@@ -364,16 +387,23 @@ def test_postgresql_survives_immediate_shutdown(
 
 
 def _crash_postgres_under_load(server: PostgresServer, port: int, site_dir: Path, label: str,
-                               delays: random.Random, *, paper: PaperLedger) -> LoadRun:
-    """Citizens answer and mediators type sheets; the server stops at once, stays down a
-    while, starts again; they go on until the collector has had time to reconnect."""
+                               delays: random.Random, *, paper: PaperLedger,
+                               sign: Callable[[], Signing]) -> LoadRun:
+    """Citizens answer and mediators type sheets while ``sign`` signs a checkpoint; the server
+    stops at once (cutting the signing off if it is still at work), stays down a while, starts
+    again, and ``sign`` signs again; they go on until the collector has had time to
+    reconnect."""
     load = BackgroundLoad(port, site_dir, label, clients=CLIENTS, longest=LONGEST_ROUND)
     typists = Typists(paper.desks, port, paper.batch_id, label)
+    signing = sign()  # about half a second to sign: finished in most rounds, cut off in some
     time.sleep(delays.uniform(*KILL_AFTER))
     server.crash()
     time.sleep(delays.uniform(*OUTAGE))
     server.restart()
+    stop_signing(signing)
+    again = sign()  # once the server is back, signed while answers are written again
     time.sleep(AFTER_RESTART)
+    stop_signing(again)
     typists.finish()
     return load.finish()
 
