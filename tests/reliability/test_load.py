@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.collector_support import ADMIN_TOKEN, PAROLE, RunningCollector, running_collector
+from tests.log_support import database_log_problems
 from tests.postgres_support import PostgresServer
 from tests.reliability.figures import Figures, Scale
 from tests.reliability.load_driver import (
@@ -166,6 +167,7 @@ def test_concurrent_citizens_are_each_stored_once(
         f"every kind of read should have run during the load; counts: {dict(reads.counts)}")
     assert locked == 0, f"{LOCKED!r} appeared {locked} times (responses, reads, collector log)"
     assert "Traceback" not in log, f"the collector logged an unexpected error:\n{log[-3000:]}"
+    assert database_log_problems(database_url) == [], "the answer log disagrees with the answers"
 
 
 def _figures_row(backend: str, load: LoadRun, found: Reconciliation, *, stored: Counter[str],
