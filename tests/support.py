@@ -31,9 +31,19 @@ CHROMIUM_ARGS = audit_browser.CHROMIUM_ARGS
 """The tests start Chromium as ``parole audit`` does (``site_builder.audit.browser``)."""
 
 
+BUILD_DATE_FILE = "build-date"
+"""A sample site's folder may hold this file: the day (YYYY-MM-DD) it is built for, as
+``PAROLE_BUILD_DATE`` says it (``tests/sites/multilingual-closed``: after closing)."""
+
+
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
-    """Build ``config_file`` into ``site_dir`` exactly as ``parole build`` does."""
-    build(str(config_file), site_dir=str(site_dir), strict=strict)
+    """Build ``config_file`` into ``site_dir`` exactly as ``parole build`` does, for the day
+    its folder's ``build-date`` file says, if it has one."""
+    dated = config_file.parent / BUILD_DATE_FILE
+    with pytest.MonkeyPatch.context() as patch:
+        if dated.is_file():
+            patch.setenv("PAROLE_BUILD_DATE", dated.read_text(encoding="utf-8").strip())
+        build(str(config_file), site_dir=str(site_dir), strict=strict)
     return site_dir
 
 
