@@ -1,7 +1,7 @@
 """kill -9 with moderators at work (issue #16): the rounds of ``test_kill.py`` (the collector
-killed with ``SIGKILL`` on SQLite, the PostgreSQL server shut down at once under it) while
-citizens answer, mediators type sheets and two moderators decide on the written answers on the
-moderation pages (``/admin/moderation/``, ``moderation_driver``).
+killed with ``SIGKILL`` on SQLite) and ``test_kill_postgres.py`` (the PostgreSQL server shut
+down at once under it) while citizens answer, mediators type sheets and two moderators decide
+on the written answers on the moderation pages (``/admin/moderation/``, ``moderation_driver``).
 
 The form is the example's, naming a consent to be quoted (``publish_consent``) that every
 citizen's answer and paper sheet ticks, so the answers the moderators read arrive during the
