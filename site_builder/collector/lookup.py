@@ -20,6 +20,7 @@ deny people theirs.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -59,9 +60,20 @@ def receipt_path(manifest: Manifest, code: str, secret: CollectorSecret) -> str:
     return f"{action_path(manifest)}/{code}/{secret.receipt_key(code)}"
 
 
-async def show_receipt(request: Request) -> Response:
-    """The receipt page of the answer whose code and key are in the address."""
-    collector: Collector = request.app.state.collector
+@dataclass(frozen=True)
+class _Found:
+    """An answer found by a receipt link: its code, the answer, its leaves in the journal, and
+    the manifest of its form."""
+
+    code: str
+    answer: StoredAnswer
+    leaves: list[LogLeaf]
+    own: Manifest
+
+
+async def _look_up(request: Request, collector: Collector) -> _Found | Response:
+    """The answer whose code and key are in the address, or the page of a failed lookup (a
+    wrong key, an answer gone or past its deletion day, the database unavailable)."""
     code = normalise_receipt(request.path_params["code"])
     if code is None or not collector.settings.secret.opens(code, request.path_params["key"]):
         return _missed(request, collector)
@@ -72,12 +84,21 @@ async def show_receipt(request: Request) -> Response:
     own = collector.site.manifest(answer.form_id) if answer else None
     if answer is None or own is None or expired(answer, collector):
         return _missed(request, collector)
-    manifest = in_language(own, answer.language)  # the language it was given in
+    return _Found(code, answer, leaves, own)
+
+
+async def show_receipt(request: Request) -> Response:
+    """The receipt page of the answer whose code and key are in the address."""
+    collector: Collector = request.app.state.collector
+    found = await _look_up(request, collector)
+    if isinstance(found, Response):
+        return found
+    manifest = in_language(found.own, found.answer.language)  # the language it was given in
     shell = views.form_shell(collector, manifest)
-    journal = AnswerInJournal(current_leaf(leaves),
-                              f"{request.url.path.rstrip('/')}/{proof_name(own)}",
+    journal = AnswerInJournal(current_leaf(found.leaves),
+                              f"{request.url.path.rstrip('/')}/{proof_name(found.own)}",
                               explanation_path(collector.site.root, manifest))
-    html = pages.receipt_page(shell, manifest, answer, catalogue(manifest.language),
+    html = pages.receipt_page(shell, manifest, found.answer, catalogue(manifest.language),
                               today=collector.settings.today(), journal=journal)
     return html_page(html, 200)
 
@@ -86,15 +107,13 @@ async def show_proof(request: Request) -> Response:
     """The proof page of the answer whose code and key are in the address: the same lookup,
     refusals and headers as its receipt page."""
     collector: Collector = request.app.state.collector
-    code = normalise_receipt(request.path_params["code"])
-    if code is None or not collector.settings.secret.opens(code, request.path_params["key"]):
-        return _missed(request, collector)
+    looked_up = await _look_up(request, collector)
+    if isinstance(looked_up, Response):
+        return looked_up
+    code, answer, own = looked_up.code, looked_up.answer, looked_up.own
     try:
-        answer, leaves = await run_in_threadpool(_answer_and_leaves, collector, code)
-        own = collector.site.manifest(answer.form_id) if answer else None
-        if answer is None or own is None or expired(answer, collector):
-            return _missed(request, collector)
-        found = await run_in_threadpool(_proof, collector, code) if current_leaf(leaves) else None
+        found = await run_in_threadpool(_proof, collector, code) \
+            if current_leaf(looked_up.leaves) else None
     except StorageUnavailable as error:
         return _unavailable(collector, error)
     manifest = in_language(own, answer.language)
