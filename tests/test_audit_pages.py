@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.answer_log.merkle import verify_inclusion
 from site_builder.audit.collector_pages import (
     RECEIPT_CODE,
     collector_pages,
@@ -25,7 +26,7 @@ from tests.collector_support import hidden_fields, running_collector
 from tests.support import SITES, build_site
 
 FORM = "avis-place"
-KINDS = ("receipt", "errors", "closed", "not-open")
+KINDS = ("receipt", "proof", "errors", "closed", "not-open")
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +194,8 @@ def test_the_receipt_is_what_the_collector_shows(
     example_site: Path, rendered: dict[str, str], tmp_path: Path,
 ) -> None:
     """The same answer sent to a collector on the opening day: the same page, but for the
-    receipt code and the day it was received (the collector's clock)."""
+    receipt code, the day it was received (the collector's clock), the leaf hash (its salt is
+    random) and the proof page's address (the audit publishes its own)."""
     database = f"sqlite:///{tmp_path / 'answers.db'}"
     manifest = read_manifest(example_site / "forms" / f"{FORM}.json")
     values = sample_answer(manifest.form, manifest.language)
@@ -202,10 +204,34 @@ def test_the_receipt_is_what_the_collector_shows(
         assert stored.status == 303, stored.text
         page = collector.request("GET", stored.headers["location"]).text
     code = stored.headers["location"].rsplit("/", 2)[1]
-    received = re.compile(r"<p>Réponse reçue le [^<]*</p>")
     ours = rendered[f"/collect/{FORM}/receipt.html"]
-    assert received.search(ours) and received.search(page)
-    assert (received.sub("", page.replace(format_receipt(code), "CODE"))
-            == received.sub("", ours.replace(format_receipt(RECEIPT_CODE), "CODE")))
+    varying = (re.compile(r"<p>Réponse reçue le [^<]*</p>"),
+               re.compile(r'(<code class="p-hash"[^>]*>)[0-9a-f ]+(</code>)'),
+               re.compile(r'(<a href=")/collect/[^"]+/(?:preuve|proof(?:\.html)?)(">)'))
+
+    def same_parts(html: str, code: str) -> str:
+        html = html.replace(format_receipt(code), "CODE")
+        for pattern in varying:
+            assert pattern.search(html), pattern.pattern
+            html = pattern.sub(r"\1\2" if pattern.groups else "", html)
+        return html
+
+    assert same_parts(page, code) == same_parts(ours, RECEIPT_CODE)
     assert "Tous les jours" in ours  # an option's label, not its value
     assert "n\u2022\u2022\u2022@exemple.fr" in ours  # masked, as the collector masks it
+
+
+def test_the_proof_page_shows_a_signed_journal_whose_proof_holds(
+        rendered: dict[str, str]) -> None:
+    """The audit's proof page (issue #19) reads as a citizen's does once a checkpoint covers
+    their answer: the number and hash, the signed checkpoint, proof steps that really lead to
+    its root, and the verifier's command; the receipt links to it."""
+    html = rendered[f"/collect/{FORM}/proof.html"]
+    hashes = [bytes.fromhex(found.replace(" ", "")) for found in re.findall(
+        r'<code class="p-hash"[^>]*>([0-9a-f ]+)</code>', html)]
+    leaf, root, *steps = hashes
+    assert len(steps) == 2  # leaf 0 of 3
+    verify_inclusion(leaf, 0, 3, steps, root)
+    assert "consultation.example/journal\n3\n" in html  # the signed note, in a <pre>
+    assert "--index 0 --leaf-hash " + leaf.hex() in html
+    assert f'href="/collect/{FORM}/proof.html"' in rendered[f"/collect/{FORM}/receipt.html"]

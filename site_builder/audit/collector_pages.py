@@ -12,6 +12,8 @@ Where the audit's server publishes them (``AuditedPage.path``), under the forms'
 (``/collect`` unless the site says otherwise):
 
 - ``<action>/<form>/receipt.html``: the receipt, with a plausible answer to every question;
+- ``<action>/<form>/proof.html``: that answer's proof page in the public journal of answers,
+  as a checkpoint covering it shows it (``journal_samples``);
 - ``<action>/<form>/errors.html``: the form again with its errors (every required question
   left empty, an e-mail address and a number written wrong), when the form can have errors;
 - ``<action>/<form>/closed.html`` and ``<action>/<form>/not-open.html``: when the form has a
@@ -28,9 +30,11 @@ from functools import partial
 from pathlib import Path
 from typing import cast
 
+from site_builder.audit.journal_samples import sample_proof
 from site_builder.audit.model import AuditedPage
 from site_builder.collector import answers, pages, views
 from site_builder.collector.answers import Answered, Arrival
+from site_builder.collector.journal_pages import AnswerInJournal, explanation_path, proof_page
 from site_builder.collector.paths import action_path
 from site_builder.collector.settings import Collector, Settings, catalogue
 from site_builder.collector.site import PublishedSite
@@ -43,8 +47,8 @@ from site_builder.storage.base import Storage, StoredAnswer
 
 RECEIPT_CODE = "A7D1T2K9"
 """The receipt code the audit's receipt shows (a valid code: ``storage.receipts.ALPHABET``)."""
-PAGE_NAMES = {"receipt": "receipt.html", "errors": "errors.html", "closed": "closed.html",
-              "not_open": "not-open.html"}
+PAGE_NAMES = {"receipt": "receipt.html", "proof": "proof.html", "errors": "errors.html",
+              "closed": "closed.html", "not_open": "not-open.html"}
 NOT_FOUND_NAME = "not-found.html"
 SAMPLE_TEXT = {
     "fr": ("Réponse d\u2019exemple",
@@ -107,8 +111,16 @@ def _form_pages(site_dir: Path, manifest: Manifest, today: date) -> list[_Render
         receipt=RECEIPT_CODE, form_id=manifest.form.id, form_version=manifest.version,
         values=sample_answer(manifest.form, manifest.language), channel="online",
         received_at=received, expires_at=answers.expiry(manifest, received))
+    proof = sample_proof(answer)
+    folder = f"{action_path(manifest).rstrip('/')}/{manifest.form.id}"
+    explained_at = explanation_path(site_dir, manifest)
+    journal = AnswerInJournal(proof.leaf, f"{folder}/{PAGE_NAMES['proof']}", explained_at)
     rendered.append(_Rendered("receipt", pages.receipt_page(
-        views.form_shell(collector, manifest), manifest, answer, words, today=open_day)))
+        views.form_shell(collector, manifest), manifest, answer, words, today=open_day,
+        journal=journal)))
+    rendered.append(_Rendered("proof", proof_page(
+        views.form_shell(collector, manifest), manifest, proof, words, receipt=RECEIPT_CODE,
+        explained_at=explained_at, next_due=None)))
     errors = _answered(lambda: answers.checked_answer(
         collector, manifest, _mistaken(manifest),
         Arrival("online", partial(answers.form_again, collector))))
