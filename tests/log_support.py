@@ -25,7 +25,8 @@ from site_builder.answer_log import merkle
 from site_builder.answer_log.checkpoint import parse_checkpoint
 from site_builder.answer_log.entry import answer_entry
 from site_builder.storage import open_storage
-from site_builder.storage.base import LEAF_STATES, LogLeaf, Storage, StoredAnswer
+from site_builder.storage.answer_log import LEAF_STATES, LogLeaf
+from site_builder.storage.base import Storage, StoredAnswer
 from site_builder.storage.log_rows import answer_fields
 
 

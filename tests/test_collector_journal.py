@@ -34,7 +34,8 @@ from site_builder.forms.manifest import Manifest, read_manifest
 from site_builder.forms.render import HONEYPOT_NAME
 from site_builder.i18n import Catalogue
 from site_builder.storage import open_storage
-from site_builder.storage.base import LogLeaf, Storage, StoredAnswer, StoredCheckpoint
+from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint
+from site_builder.storage.base import Storage, StoredAnswer
 from tests.collector_language_support import FORM_ID, bilingual_site, the_form
 from tests.collector_support import RunningCollector, collector_in_thread
 from tests.support import assert_golden

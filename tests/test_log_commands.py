@@ -16,7 +16,8 @@ from site_builder.answer_log.note import SignerKey, generate_key
 from site_builder.answer_log_commands.head import log_contents
 from site_builder.journal_verifier import VERIFIER_FILE
 from site_builder.storage import open_storage
-from site_builder.storage.base import AnswerLogError, Storage, StoredCheckpoint
+from site_builder.storage.answer_log import AnswerLogError, StoredCheckpoint
+from site_builder.storage.base import Storage
 from tests.log_command_support import (
     ORIGIN,
     fails,

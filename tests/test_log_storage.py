@@ -13,7 +13,8 @@ import pytest
 
 from site_builder.answer_log import merkle
 from site_builder.answer_log.entry import AnswerFields, answer_entry
-from site_builder.storage.base import Duplicates, LogLeaf, Storage, StoredAnswer
+from site_builder.storage.answer_log import LogLeaf
+from site_builder.storage.base import Duplicates, Storage, StoredAnswer
 from site_builder.storage.log_rows import answer_fields
 from tests.log_support import assert_log_agrees, log_problems
 from tests.storage_support import (

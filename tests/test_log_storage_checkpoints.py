@@ -17,7 +17,8 @@ from site_builder.answer_log import merkle
 from site_builder.answer_log.checkpoint import Checkpoint, sign_checkpoint
 from site_builder.answer_log.note import generate_key
 from site_builder.storage import migrations, open_storage
-from site_builder.storage.base import AnswerLogError, Duplicates, Storage, StoredCheckpoint
+from site_builder.storage.answer_log import AnswerLogError, StoredCheckpoint
+from site_builder.storage.base import Duplicates, Storage
 from site_builder.storage.dialect import Dialect
 from site_builder.storage.log_rows import backfill
 from tests.log_support import assert_log_agrees

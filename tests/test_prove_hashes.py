@@ -19,7 +19,7 @@ from site_builder.answer_log_commands.head import log_contents, sign_head
 from site_builder.answer_log_commands.prove import prove
 from site_builder.answer_log_commands.prove_hashes import CHUNK, ProofHashes, proof_hashes
 from site_builder.storage import open_storage
-from site_builder.storage.base import LogLeaf
+from site_builder.storage.answer_log import LogLeaf
 from tests.log_command_support import ORIGIN, store_answers
 
 NOW = datetime(2027, 1, 20, 9, 30, tzinfo=UTC)

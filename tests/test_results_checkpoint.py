@@ -21,7 +21,7 @@ from site_builder.results.compute import form_results
 from site_builder.results.file import write_results
 from site_builder.results.logged import newest_logged_answers
 from site_builder.storage import open_storage
-from site_builder.storage.base import StoredCheckpoint
+from site_builder.storage.answer_log import StoredCheckpoint
 from site_builder.storage.receipts import format_receipt
 from tests.log_command_support import ORIGIN, fails, parole_log, succeeds
 from tests.results_command_support import (

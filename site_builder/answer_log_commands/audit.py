@@ -28,7 +28,8 @@ from site_builder.answer_log.note import VerifierKey
 from site_builder.answer_log_commands.head import opened
 from site_builder.answer_log_commands.prove import note_checkpoint
 from site_builder.messages import say
-from site_builder.storage.base import LEAF_STATES, LogLeaf, Storage, StoredAnswer
+from site_builder.storage.answer_log import LEAF_STATES, LogLeaf
+from site_builder.storage.base import Storage, StoredAnswer
 from site_builder.storage.log_rows import answer_fields
 from site_builder.storage.receipts import format_receipt
 

@@ -28,7 +28,8 @@ from site_builder.messages import say
 from site_builder.results.compute import form_results
 from site_builder.results.file import ResultsFile, read_results, results_data
 from site_builder.results.logged import LoggedAnswers, checkpoint_origin, logged_answers
-from site_builder.storage.base import LogLeaf, Storage
+from site_builder.storage.answer_log import LogLeaf
+from site_builder.storage.base import Storage
 from site_builder.storage.receipts import format_receipt
 
 NOT_COMPARED = ("format", "computed_at")

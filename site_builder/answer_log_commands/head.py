@@ -17,7 +17,8 @@ from site_builder.answer_log.errors import LogError
 from site_builder.answer_log.merkle import MemoryTree, leaf_hash
 from site_builder.answer_log.note import SignerKey, VerifierKey
 from site_builder.answer_log_commands.errors import LogCommandError
-from site_builder.storage.base import LogLeaf, Storage, StoredCheckpoint
+from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint
+from site_builder.storage.base import Storage
 
 
 @dataclass(frozen=True)

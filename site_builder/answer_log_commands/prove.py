@@ -20,7 +20,8 @@ from site_builder.answer_log_commands.errors import LogCommandError
 from site_builder.answer_log_commands.prove_hashes import proof_hashes
 from site_builder.journal_verifier import VERIFIER_FILE
 from site_builder.messages import say
-from site_builder.storage.base import LogLeaf, Storage, StoredCheckpoint
+from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint
+from site_builder.storage.base import Storage
 from site_builder.storage.receipts import format_receipt, normalise_receipt
 
 

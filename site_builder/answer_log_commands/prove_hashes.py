@@ -24,7 +24,7 @@ from typing import Protocol
 
 from site_builder.answer_log.merkle import HashAt, MemoryTree, root
 from site_builder.answer_log_commands.errors import LogCommandError
-from site_builder.storage.base import LogLeaf
+from site_builder.storage.answer_log import LogLeaf
 
 CHUNK_LEVEL = 8
 CHUNK = 1 << CHUNK_LEVEL

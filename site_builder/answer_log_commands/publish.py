@@ -39,7 +39,7 @@ from site_builder.answer_log_commands.errors import LogCommandError
 from site_builder.answer_log_commands.head import LogContents, check_roots, opened
 from site_builder.journal_verifier import VERIFIER_FILE
 from site_builder.safe_files import PARTIAL, replace_file
-from site_builder.storage.base import StoredCheckpoint
+from site_builder.storage.answer_log import StoredCheckpoint
 
 CHECKPOINT = "checkpoint"
 CHECKPOINTS = "checkpoints"

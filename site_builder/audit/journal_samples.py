@@ -17,7 +17,8 @@ from site_builder.answer_log.entry import answer_entry
 from site_builder.answer_log.merkle import MemoryTree, inclusion_proof, leaf_hash
 from site_builder.answer_log.note import generate_key
 from site_builder.answer_log_commands.prove import AnswerProof
-from site_builder.storage.base import LogLeaf, StoredAnswer, StoredCheckpoint
+from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint
+from site_builder.storage.base import StoredAnswer
 from site_builder.storage.log_rows import answer_fields
 
 SAMPLE_SALT = bytes(16)

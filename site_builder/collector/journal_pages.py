@@ -31,7 +31,7 @@ from site_builder.forms.manifest import Manifest
 from site_builder.forms.wording import format_number
 from site_builder.i18n import Catalogue
 from site_builder.journal_page import JOURNAL_FOLDER, verifier_command
-from site_builder.storage.base import LogLeaf
+from site_builder.storage.answer_log import LogLeaf
 from site_builder.storage.receipts import format_receipt
 
 PROOF_NAMES = {"fr": "preuve"}

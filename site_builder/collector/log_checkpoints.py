@@ -22,7 +22,7 @@ from site_builder.answer_log.note import SignerKey
 from site_builder.answer_log_commands.head import sign_head
 from site_builder.collector.settings import Collector
 from site_builder.messages import say
-from site_builder.storage.base import StoredCheckpoint
+from site_builder.storage.answer_log import StoredCheckpoint
 
 log = logging.getLogger("parole.collector")
 

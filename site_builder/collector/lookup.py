@@ -44,7 +44,8 @@ from site_builder.collector.secret import CollectorSecret
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
 from site_builder.messages import say
-from site_builder.storage.base import LogLeaf, StorageUnavailable, StoredAnswer
+from site_builder.storage.answer_log import LogLeaf
+from site_builder.storage.base import StorageUnavailable, StoredAnswer
 from site_builder.storage.receipts import normalise_receipt
 
 log = logging.getLogger("parole.collector")

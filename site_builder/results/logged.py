@@ -18,7 +18,8 @@ from datetime import datetime
 
 from site_builder.answer_log.checkpoint import parse_checkpoint
 from site_builder.results.model import CountedCheckpoint
-from site_builder.storage.base import Storage, StoredCheckpoint
+from site_builder.storage.answer_log import StoredCheckpoint
+from site_builder.storage.base import Storage
 
 
 @dataclass(frozen=True)

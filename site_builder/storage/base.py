@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from site_builder.answer_log.errors import LogError
 from site_builder.errors import ParoleError
 
 if TYPE_CHECKING:
+    from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint
     from site_builder.storage.entry import (
         Batch,
         BatchProgress,
@@ -54,12 +54,6 @@ batches: double-entry differences, corrections, deletions, closing."""
 class StorageError(ParoleError):
     """The database cannot be opened or used as configured (bad URL, missing driver, newer
     schema than this parole knows): the message says what to fix."""
-
-
-class AnswerLogError(LogError):
-    """The answer log refuses a write that would make it lie: a checkpoint whose root is not
-    the tree head of the leaves it counts, or that counts more leaves than the log has, or that
-    contradicts one stored at the same size. ``key`` says which (``storage.log.*``)."""
 
 
 class StorageUnavailable(Exception):  # noqa: N818 (the name the collector uses)
@@ -134,47 +128,6 @@ def answer_language(answer: StoredAnswer, form_language: str | None) -> str | No
     """The language ``answer`` was given in: its own, or (None stored) ``form_language``, the
     language of the form's own strings (its manifest's ``language``)."""
     return answer.language or form_language
-
-
-LEAF_STATES = ("current", "replaced", "deleted")
-"""What a leaf of the answer log (issue #19) stands for now: the answer's state that counts
-(``current``: one per counted answer), a state a correction superseded (``replaced``), or an
-answer deleted since (``deleted``: its salt is erased, so the leaf proves nothing about what it
-said, and stays so that the log never shrinks)."""
-
-
-@dataclass(frozen=True)
-class LogLeaf:
-    """A leaf of the answer log: the commitment to one state of one answer
-    (``site_builder.answer_log.entry``), at its place in the append-only tree."""
-
-    index: int
-    """Its place in the log, from 0, dense: the order the answers' transactions committed."""
-    receipt: str
-    """The answer's receipt code (kept once the answer is deleted: the leaf outlives it)."""
-    entry: bytes
-    """``answer_entry(fields, salt)``: 32 bytes."""
-    leaf_hash: bytes
-    """``merkle.leaf_hash(entry)``: 32 bytes, what the tree and its tiles hold."""
-    state: str
-    """One of ``LEAF_STATES``."""
-    salt: bytes | None
-    """The 16 random bytes the entry was made with; None once the answer is deleted."""
-    appended_at: datetime
-    """When it was appended (UTC), for people; the log's order is ``index``."""
-
-
-@dataclass(frozen=True)
-class StoredCheckpoint:
-    """A signed tree head of the answer log, as stored and published."""
-
-    size: int
-    """How many leaves it covers: the first ``size`` of the log."""
-    root: bytes
-    """Their RFC 9162 tree head (32 bytes)."""
-    note: str
-    """The signed note text (C2SP tlog-checkpoint), as published."""
-    signed_at: datetime
 
 
 @dataclass(frozen=True)

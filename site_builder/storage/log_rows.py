@@ -27,7 +27,8 @@ from site_builder.answer_log import merkle
 from site_builder.answer_log.checkpoint import parse_checkpoint
 from site_builder.answer_log.entry import AnswerFields, answer_entry, new_salt
 from site_builder.answer_log.errors import CheckpointError
-from site_builder.storage.base import AnswerLogError, LogLeaf, StoredAnswer, StoredCheckpoint
+from site_builder.storage.answer_log import AnswerLogError, LogLeaf, StoredCheckpoint
+from site_builder.storage.base import StoredAnswer
 from site_builder.storage.dialect import ANSWER_COLUMNS, Transaction
 
 LEAF_COLUMNS = "idx, receipt, entry, leaf_hash, state, salt, appended_at"

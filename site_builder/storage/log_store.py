@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from site_builder.storage import log_rows, receipts
-from site_builder.storage.base import LogLeaf, StoredCheckpoint
+from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint
 from site_builder.storage.common import utc
 from site_builder.storage.entry_store import EntryTransactions
 
