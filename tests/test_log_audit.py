@@ -9,11 +9,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from site_builder.storage import open_storage
 from site_builder.storage.base import Duplicates
 from tests.log_command_support import fails, keygen, store_answers, succeeds
+from tests.postgres_support import PostgresServer
 from tests.storage_support import T0, new_answer, raw_sql
 
 SHIFT = 1_000_000
@@ -104,3 +107,19 @@ def test_a_tampered_database_is_caught(tmp_path: Path, signed_database: str,
     refusal = fails(1, "audit", "--db", signed_database, cwd=tmp_path)
     assert "between the log and the database:" in refusal
     assert said in refusal, refusal
+
+
+def test_an_auditor_audits_a_read_only_postgresql_database(
+        tmp_path: Path, postgres: PostgresServer) -> None:
+    """An independent auditor gets a read-only replica (issue #19, point 3): the audit, like the
+    organizer's other read commands, writes nothing, so it runs there."""
+    url = postgres.new_database()
+    key, _public = keygen(tmp_path)
+    store_answers(url, 5)
+    succeeds("checkpoint", "--db", url, "--key", key, cwd=tmp_path)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on")
+                           .format(sql.Identifier(connection.info.dbname)))
+    said = succeeds("audit", "--db", url, cwd=tmp_path)
+    assert "Leaves checked: 5" in said and "stored checkpoints checked: 1" in said
+    assert said.endswith("The log agrees with the database.\n")

@@ -131,6 +131,10 @@ class PostgresStorage(EntryStore, SheetStore, VerdictStore, LogStore):
                                    seconds=CONNECT_TIMEOUT_S)) from error
 
     def _migrate(self, connection: Connection) -> None:
+        # A database already at this parole's schema needs no write at all: read commands then
+        # work on a read-only replica (an independent auditor's copy: `parole log audit`).
+        if self._current_version(connection) == len(migrations.POSTGRES):
+            return
         # Two collectors starting at once: the second waits here until the first is done,
         # then finds nothing left to apply. A session lock, released by the unlock or, if this
         # process dies, by the server when the connection drops.
@@ -154,6 +158,13 @@ class PostgresStorage(EntryStore, SheetStore, VerdictStore, LogStore):
         finally:
             with suppress(psycopg.Error):
                 connection.execute("SELECT pg_advisory_unlock(%s::bigint)", (_MIGRATION_LOCK,))
+
+    @classmethod
+    def _current_version(cls, connection: Connection) -> int | None:
+        """The schema's version, read without writing anything; None before the first
+        migration made its bookkeeping table."""
+        found = connection.execute("SELECT to_regclass('schema_migrations')").fetchone()
+        return cls._version(connection) if found and found[0] is not None else None
 
     @staticmethod
     def _version(connection: Connection) -> int:
