@@ -60,6 +60,8 @@ element on a quiet machine with 2 cores (the example's published report: 6 s), s
 room for a machine several times slower."""
 MOST_LIMITS: Final = 8
 COUNT_ELEMENTS: Final = "() => document.getElementsByTagName('*').length"
+_NOT_LOADED: Final = "The page did not load:"
+"""How the failure of a page whose navigation failed begins (the browser's reason follows)."""
 CLOSE_TIMEOUT_S: Final = 5.0
 """How long closing a tab or a context may take before it is left behind (a hung page)."""
 
@@ -171,30 +173,44 @@ class _Run:
         """Takes the next page until none is left, in a tab of its own reused from page to page;
         a tab that saw a page fail is thrown away with its context (a hung or crashed renderer
         must not slow the next page down)."""
-        from playwright.async_api import Error  # noqa: PLC0415 - optional extra
-
         tab: _Tab | None = None
         try:
             for index, audited in queue:
                 start = time.monotonic()
-                try:
-                    if tab is None:
-                        tab = await _Tab.open(browser, self.axe_script)
-                except Error as error:
-                    result = PageResult(page=audited, seconds=time.monotonic() - start,
-                                        failure=f"The browser could not open a tab: "
-                                                f"{_first(error)}.")
-                else:
-                    result = await self.one(tab, audited, start)
-                if result.failure is not None and tab is not None:
-                    await tab.close()
-                    tab = None
+                reused = tab is not None
+                result, tab = await self.in_tab(browser, tab, audited, start)
+                if reused and result.failure is not None and \
+                        result.failure.startswith(_NOT_LOADED):
+                    # The page before may have been navigating as this one was asked for (a
+                    # script going to the next page's address), which aborts the tab's own
+                    # navigation: the page gets one more try in a new tab, as if alone.
+                    result, tab = await self.in_tab(browser, None, audited, start)
                 results[index] = result
                 if self.on_page is not None:
                     self.on_page(result)
         finally:
             if tab is not None:
                 await tab.close()
+
+    async def in_tab(self, browser: Browser, tab: _Tab | None, audited: AuditedPage,
+                     start: float) -> tuple[PageResult, _Tab | None]:
+        """Checks ``audited`` in ``tab`` (a new one when None); the result, and the tab to go on
+        with: None after a failure, which throws the tab away with its context (a hung or
+        crashed renderer must not slow the next page down)."""
+        from playwright.async_api import Error  # noqa: PLC0415 - optional extra
+
+        if tab is None:
+            try:
+                tab = await _Tab.open(browser, self.axe_script)
+            except Error as error:
+                return PageResult(page=audited, seconds=time.monotonic() - start,
+                                  failure=f"The browser could not open a tab: "
+                                          f"{_first(error)}."), None
+        result = await self.one(tab, audited, start)
+        if result.failure is not None:
+            await tab.close()
+            return result, None
+        return result, tab
 
     async def one(self, tab: _Tab, audited: AuditedPage, start: float) -> PageResult:
         from playwright.async_api import Error  # noqa: PLC0415 - optional extra
@@ -300,7 +316,7 @@ class _Tab:
             # when an autofocus moves the focus (the collector's error page has one).
             await self.page.evaluate(AFTER_TWO_FRAMES)
         except Error as error:
-            raise _NotCheckedError(f"The page did not load: {_first(error)}.") from error
+            raise _NotCheckedError(f"{_NOT_LOADED} {_first(error)}.") from error
         return response.status if response is not None else 200
 
     async def close(self) -> None:
