@@ -103,6 +103,7 @@ def render_form(
     marks: Mapping[str, str] | None = None,
     hidden_extra: Mapping[str, str] | None = None,
     focus_first: bool = False,
+    posted_language: str | None = None,
 ) -> str:
     """The HTML section of ``form``: a ``<section class="p-form" id="form-<id>">``.
 
@@ -120,13 +121,16 @@ def render_form(
     (field id → ``spoiled`` or ``blank``) ticks the "unreadable or spoiled" boxes and chooses
     the "No answer (blank)" radios. ``hidden_extra`` adds hidden inputs (name → value: the CSRF
     token). ``focus_first`` gives the first question's first control ``autofocus`` (the next
-    sheet), unless the error summary takes focus.
+    sheet), unless the error summary takes focus. ``posted_language`` is the ``_language`` the
+    form posts when it is not the form's own (a mediator's assisted answer in another language).
     """
     params = form_params(form, catalogue=catalogue, action=action, values=values or {},
                          errors=errors or {}, closed=closed, paper_url=paper_url,
                          help_url=help_url, focus_errors=focus_errors)
     params["hidden_extra"] = [{"name": name, "value": value}
                               for name, value in (hidden_extra or {}).items()]
+    if posted_language:
+        params["hidden"]["language"]["value"] = posted_language
     if paper_entry:
         entry_params(params, form, catalogue, marks or {}, values or {})
     if focus_first and params["fields"] and not (errors and focus_errors):

@@ -57,7 +57,7 @@ from site_builder.collector.settings import catalogue
 from site_builder.collector.shell import absolute_urls
 from site_builder.collector.validate import read_submission
 from site_builder.forms.manifest import Manifest
-from site_builder.forms.render import CSRF_NAME, form_params, render_component
+from site_builder.forms.render import CSRF_NAME, render_form
 from site_builder.i18n import Catalogue, text_direction
 from site_builder.languages import language_name
 from site_builder.messages import say
@@ -130,18 +130,14 @@ def assisted_main(manifest: Manifest, area: str, mediator: str, csrf: str, *,
     words = catalogue(manifest.language)
     spoken = language or manifest.language
     path = assisted_path(area, manifest.form.id)
-    params = form_params(
-        manifest.form, catalogue=words, action=path, values=values, errors=errors,
-        closed=None, paper_url=site_url(manifest, manifest.paper_url_in(spoken)),
-        help_url=site_url(manifest, manifest.help_url))
     # The form's words stay the mediator's; it posts the conversation's language, as the
-    # form's page in that language does (render_form would post the form's own), and links to
-    # the paper version in it.
-    params["hidden"]["language"]["value"] = spoken
-    params["hidden_extra"] = [{"name": CSRF_NAME, "value": csrf}]
-    # the form's own links (a consent label's) are written for its page on the site
-    form_html = absolute_urls(render_component("form", params, words),
-                              form_page_path(manifest))
+    # form's page in that language does, and links to the paper version in it. Its own links
+    # (a consent label's) are written for its page on the site.
+    form_html = absolute_urls(render_form(
+        manifest.form, catalogue=words, action=path, values=values, errors=errors,
+        paper_url=site_url(manifest, manifest.paper_url_in(spoken)),
+        help_url=site_url(manifest, manifest.help_url), hidden_extra={CSRF_NAME: csrf},
+        posted_language=spoken), form_page_path(manifest))
     title = words("assisted.title", form=manifest.form.title)
     main = (f"<h1>{escape(title, quote=False)}</h1>\n"
             f'<p class="p-status">{text(words, "assisted.banner", name=mediator)}</p>\n'
