@@ -13,7 +13,7 @@ for three rules of a line each; importing it takes 6.5 ms and each language's fi
 more; a call takes 0.7 to 2.4 µs (this table: about 0.2 µs). Babel covers every CLDR language,
 but a language parole can speak needs its theme catalogue written anyway, and its rule here is
 then one more line, which ``tests/test_plurals.py`` checks against Babel's (a development
-dependency, through mkdocs-material) for every count up to 10,000 and beyond.
+dependency) for every count up to 10,000 and beyond.
 """
 
 from __future__ import annotations

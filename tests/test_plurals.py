@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from babel import Locale  # a development dependency (through mkdocs-material): the oracle
+from babel import Locale  # a development dependency (pyproject.toml): the oracle
 from jinja2 import Environment
 
 from site_builder.audit.report_words import Words as ReportWords
