@@ -31,7 +31,7 @@ from site_builder.errors import ParoleError
 from site_builder.messages import say
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page, Request, Route
+    from playwright.async_api import Browser, BrowserContext, Dialog, Page, Request, Route
 
 Checked = TypeVar("Checked")
 CHROMIUM: Final = Path("/usr/bin/chromium")
@@ -51,9 +51,14 @@ HEIGHT: Final = 800
 """The window every page is checked in first (a laptop's); the reflow check narrows it."""
 AFTER_TWO_FRAMES: Final = ("() => new Promise((done) => "
                            "requestAnimationFrame(() => requestAnimationFrame(() => done())))")
-NO_POPUPS: Final = "window.open = () => null;"
-"""What a popup blocker does, before a page's own scripts run: a popup would take the focus from
-the tab while its keyboard is checked. The "popup" guard stays for what this misses."""
+NO_POPUPS: Final = ("window.open = () => null; window.alert = () => undefined; "
+                    "window.confirm = () => false; window.prompt = () => null; "
+                    "window.print = () => undefined;")
+"""What a popup blocker does, and each dialog answered as dismissing it would, before a page's
+own scripts run: a popup takes the focus from the tab, and a dialog open while the keyboard is
+checked swallows Tab presses (a page that kept opening dialogs looked trapped; one dialog at
+the wrong moment made a field look out of Tab's reach). The "popup" and "dialog" guards stay
+for what this misses (a frame's ``beforeunload``, say)."""
 ELEMENTS_PER_LIMIT: Final = 1000
 """Elements a page may have to be checked within ``timeout_s``: checking takes about 4 ms an
 element on a quiet machine with 2 cores (the example's published report: 6 s), so 30 s leave
@@ -276,7 +281,7 @@ class _Tab:
         try:
             await context.add_init_script(script=f"{NO_POPUPS}\n{axe_script}\n{checks_script()}")
             tab = cls(context, await context.new_page())
-            tab.page.on("dialog", lambda dialog: dialog.dismiss())
+            tab.page.on("dialog", _dismiss)
             tab.page.on("popup", lambda popup: popup.close())
             await tab.page.route("**/*", tab.stay)
         except BaseException:
@@ -322,6 +327,14 @@ class _Tab:
     async def close(self) -> None:
         """Closes the tab's context; one that hangs or crashed is left to the browser's end."""
         await _close(self.context)
+
+
+async def _dismiss(dialog: Dialog) -> None:
+    """Dismisses a dialog; one whose page was closed meanwhile needs nothing more."""
+    from playwright.async_api import Error  # noqa: PLC0415 - optional extra
+
+    with contextlib.suppress(Error):
+        await dialog.dismiss()
 
 
 def _without_fragment(url: str) -> str:
