@@ -31,7 +31,7 @@ from site_builder.collector.pages import receipt_page
 from site_builder.collector.settings import Collector, Settings
 from site_builder.collector.shell import Shell
 from site_builder.forms.manifest import Manifest, read_manifest
-from site_builder.forms.render import HONEYPOT_NAME
+from site_builder.forms.posted import HONEYPOT_NAME
 from site_builder.i18n import Catalogue
 from site_builder.storage import open_storage
 from site_builder.storage.answer_log import LogLeaf, StoredCheckpoint

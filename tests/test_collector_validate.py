@@ -30,12 +30,8 @@ from site_builder.collector.validate import (
 from site_builder.forms import located
 from site_builder.forms.model import Field, Form, Option
 from site_builder.forms.parse import parse_form
-from site_builder.forms.render import (
-    FORM_ID_NAME,
-    FORM_VERSION_NAME,
-    HONEYPOT_NAME,
-    hint_texts,
-)
+from site_builder.forms.posted import FORM_ID_NAME, FORM_VERSION_NAME, HONEYPOT_NAME
+from site_builder.forms.render import hint_texts
 from site_builder.i18n import Catalogue
 from tests.support import REPO
 from tests.test_form_parse import EXPECTED

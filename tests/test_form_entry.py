@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from site_builder.errors import ContentError
-from site_builder.forms import render
+from site_builder.forms import posted, render
 from site_builder.forms.paper import render_paper
 from site_builder.i18n import Catalogue
 from tests.batch_support import add_mediator
@@ -40,7 +40,7 @@ FOCUSED = "() => document.activeElement && document.activeElement.id"
 
 
 def entry_form(**options: object) -> str:
-    options = {"paper_entry": True, "hidden_extra": {render.CSRF_NAME: TOKEN}, **options}
+    options = {"paper_entry": True, "hidden_extra": {posted.CSRF_NAME: TOKEN}, **options}
     return render.render_form(make_form(), catalogue=FR, **options)  # type: ignore[arg-type]
 
 
@@ -80,7 +80,7 @@ def test_paper_may_leave_anything_blank_so_nothing_says_required() -> None:
 def test_after_each_questions_inputs_an_unreadable_or_spoiled_box() -> None:
     form = make_form()
     elements = parse(entry_form(marks={"accord": "spoiled", "idee": "blank"}))
-    boxes = [e for e in elements if e.attrs.get("name") == render.SPOILED_NAME]
+    boxes = [e for e in elements if e.attrs.get("name") == posted.SPOILED_NAME]
     assert [box.attrs["value"] for box in boxes] == [field.id for field in form.fields]
     for field, box in zip(form.fields, boxes, strict=True):
         assert box.attrs["id"] == f"f-avis-{field.id}-spoiled"
@@ -154,7 +154,7 @@ def test_the_box_says_it_in_every_language() -> None:
 
 def test_no_honeypot_and_the_token_inside_the_form() -> None:
     html = entry_form()
-    assert render.HONEYPOT_NAME not in html and "p-form__trap" not in html
+    assert posted.HONEYPOT_NAME not in html and "p-form__trap" not in html
     form_part = html[html.index("<form"):html.index("</form>")]
     assert f'<input type="hidden" name="_csrf" value="{TOKEN}">' in form_part
     assert '<input type="hidden" name="_form" value="avis">' in form_part
@@ -224,7 +224,7 @@ def test_the_online_form_is_unchanged_by_entry_mode() -> None:
         assert absent not in html, absent
     assert all(e.attrs["value"] for e in parse(html) if e.attrs.get("type") == "radio")
     assert '<option value="">Choisir…</option>' in html
-    assert render.HONEYPOT_NAME in html
+    assert posted.HONEYPOT_NAME in html
 
 
 def test_a_question_whose_id_would_take_a_spoiled_box_id_is_an_error() -> None:

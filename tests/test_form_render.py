@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page
 
 from site_builder.calendar import ClosedInfo
 from site_builder.errors import ContentError
-from site_builder.forms import component_examples, render
+from site_builder.forms import component_examples, posted, render
 from site_builder.forms.component_examples import component_names, render_examples
 from site_builder.forms.model import Form
 from site_builder.forms.parse import FIELD_ID, parse_form
@@ -60,7 +60,7 @@ EVERY_TYPE: dict[str, Any] = {
 VALUES = {
     "usages": ["Marché", "Jeux"], "accord": ["4"], "quartier": ["Gare"],
     "idee": ["Des bancs & de l'ombre <b>"], "remarques": ["\nDeux lignes\net demie"],
-    "age": ["douze"], "courriel": ["moi@exemple"], "publication": [render.CONSENT_VALUE],
+    "age": ["douze"], "courriel": ["moi@exemple"], "publication": [posted.CONSENT_VALUE],
 }
 ERRORS = {
     "courriel": "Écrivez une adresse comme nom@exemple.fr",
@@ -284,14 +284,14 @@ def test_the_form_posts_utf8_to_the_collector_with_its_id_and_version() -> None:
     assert "novalidate" in tag.attrs  # the server's messages, not the browser's bubbles
     hidden = {e.attrs["name"]: e.attrs["value"] for e in elements
               if e.attrs.get("type") == "hidden"}
-    assert hidden == {render.FORM_ID_NAME: "avis", render.FORM_VERSION_NAME: form.version,
-                      render.FORM_LANGUAGE_NAME: "fr"}
+    assert hidden == {posted.FORM_ID_NAME: "avis", posted.FORM_VERSION_NAME: form.version,
+                      posted.FORM_LANGUAGE_NAME: "fr"}
     default = parse(render.render_form(form, catalogue=FR))
     assert [e.attrs["action"] for e in default if e.tag == "form"] == ["/collect"]
 
 
 def test_reserved_names_can_never_be_a_question_id() -> None:
-    for name in render.RESERVED_NAMES:
+    for name in posted.RESERVED_NAMES:
         assert not FIELD_ID.match(name), name
 
 
@@ -362,7 +362,7 @@ def test_the_scale_end_labels_are_in_the_first_and_last_labels() -> None:
 
 def test_the_honeypot_is_hidden_from_people_and_their_tools() -> None:
     elements = parse(render.render_form(make_form(), catalogue=FR))
-    (trap,) = [e for e in elements if e.attrs.get("name") == render.HONEYPOT_NAME]
+    (trap,) = [e for e in elements if e.attrs.get("name") == posted.HONEYPOT_NAME]
     wrapper = trap.parents[-1]
     assert wrapper.attrs["aria-hidden"] == "true"
     assert "position:absolute" in wrapper.attrs["style"]  # hidden under any theme, not display:none
@@ -580,7 +580,7 @@ def test_the_form_posts_every_answer_in_utf8_without_javascript(browser: Browser
         "_website": [""], "frequence": ["jour"], "usages": ["Marché", "Jeux"], "accord": ["4"],
         "quartier": ["Gare"], "idee": ["Un kiosque à musique — été ☀"],
         "remarques": ["Première ligne\r\nDeuxième ligne"], "age": ["42"],
-        "courriel": ["élodie@exemple.fr"], "publication": [render.CONSENT_VALUE],
+        "courriel": ["élodie@exemple.fr"], "publication": [posted.CONSENT_VALUE],
     }
 
 
@@ -600,17 +600,17 @@ def test_tab_never_reaches_the_honeypot_which_nobody_sees(browser: Browser) -> N
         page.keyboard.press("Tab")
         stops.append(page.evaluate(FOCUSED))
     assert "f-avis-quartier" in stops and "p-form__submit" in stops, stops
-    assert not any(render.HONEYPOT_NAME in str(stop) for stop in stops), stops
+    assert not any(posted.HONEYPOT_NAME in str(stop) for stop in stops), stops
     # Shown inside a 1 px box that clips it: nothing of it can be seen or tapped.
     wrapper = page.locator(".p-form__trap")
     box = wrapper.bounding_box()
     assert box is not None and box["width"] <= 1 and box["height"] <= 1
     assert wrapper.evaluate("(el) => getComputedStyle(el).overflow") == "hidden"
     hit = page.evaluate(f"""() => {{
-      const r = document.querySelector('[name={render.HONEYPOT_NAME}]').getBoundingClientRect();
+      const r = document.querySelector('[name={posted.HONEYPOT_NAME}]').getBoundingClientRect();
       const el = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
       return el ? el.getAttribute('name') : null; }}""")
-    assert hit != render.HONEYPOT_NAME
+    assert hit != posted.HONEYPOT_NAME
     assert page.get_by_role("textbox", name="Ne remplissez pas ce champ").count() == 0
     context.close()
 

@@ -23,7 +23,8 @@ from site_builder.forms.fence import FormsExtension
 from site_builder.forms.manifest import manifest_from_text, read_manifest, write_manifest
 from site_builder.forms.model import Form
 from site_builder.forms.parse import parse_form
-from site_builder.forms.render import FORM_LANGUAGE_NAME, RESERVED_NAMES, render_form
+from site_builder.forms.posted import FORM_LANGUAGE_NAME, RESERVED_NAMES
+from site_builder.forms.render import render_form
 from site_builder.forms.site_forms import SiteForms
 from site_builder.forms.translations import relink
 from site_builder.i18n import Catalogue

@@ -14,7 +14,7 @@ from site_builder.collector.paper_check import BLANK, CheckedSheet, check_sheet
 from site_builder.collector.validate import check, read_submission
 from site_builder.forms.model import Form
 from site_builder.forms.parse import parse_form
-from site_builder.forms.render import BLANK_VALUE
+from site_builder.forms.posted import BLANK_VALUE
 from site_builder.i18n import Catalogue
 from site_builder.storage.base import MARKS
 

@@ -41,7 +41,7 @@ from site_builder.collector.site import PublishedSite
 from site_builder.collector.validate import Submission, check
 from site_builder.forms.manifest import Manifest
 from site_builder.forms.model import Field, Form
-from site_builder.forms.render import CONSENT_VALUE
+from site_builder.forms.posted import CONSENT_VALUE
 from site_builder.messages import say
 from site_builder.storage.base import Storage, StoredAnswer
 

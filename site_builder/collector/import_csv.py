@@ -37,7 +37,7 @@ from site_builder.collector.paper_check import check_sheet
 from site_builder.collector.validate import ONE_LINE, TYPED
 from site_builder.forms.manifest import Manifest
 from site_builder.forms.model import ANSWER_COLUMNS, Field
-from site_builder.forms.render import CONSENT_VALUE
+from site_builder.forms.posted import CONSENT_VALUE
 from site_builder.i18n import Catalogue
 from site_builder.messages import say, speaking
 from site_builder.storage.base import Marks, Values

@@ -3,7 +3,7 @@ from.
 
 One form is published in several languages with one id and one version, so that its answers
 count together; each language's page posts the same form with its own ``_language``
-(``render.FORM_LANGUAGE_NAME``). The collector takes that language when the form has it and
+(``posted.FORM_LANGUAGE_NAME``). The collector takes that language when the form has it and
 answers in it everywhere the answer goes: the form again with its errors, the pages saying the
 form is closed or not open yet, the receipt (and the receipt again, from the language stored).
 

@@ -5,7 +5,7 @@ A sheet is what a person wrote, and the typist copies it; so what the online for
 paper allows (issue #15):
 
 - a question left empty is marked ``blank``, required or not: never an error; so is a
-  one-answer question sent as its "No answer (blank)" radio (``render.BLANK_VALUE``, the empty
+  one-answer question sent as its "No answer (blank)" radio (``posted.BLANK_VALUE``, the empty
   value no option can have: the typist's way back after choosing by mistake), never a value;
 - a question the typist ticked "unreadable or spoiled" is marked ``spoiled`` and keeps no
   value (two boxes in a one-answer question, a scribble);
@@ -36,7 +36,8 @@ from site_builder.collector.validate import (
     typed_length,
 )
 from site_builder.forms.model import Field, Form
-from site_builder.forms.render import BLANK, BLANK_VALUE, RADIO_TYPES, SPOILED, SPOILED_NAME
+from site_builder.forms.posted import BLANK, BLANK_VALUE, SPOILED, SPOILED_NAME
+from site_builder.forms.render import RADIO_TYPES
 from site_builder.forms.wording import format_number, instruction
 from site_builder.i18n import Catalogue
 from site_builder.messages import say

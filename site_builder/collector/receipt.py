@@ -22,7 +22,8 @@ from site_builder.collector.paths import form_page_path, site_path, site_url
 from site_builder.collector.shell import Shell, absolute_urls
 from site_builder.forms.manifest import Manifest
 from site_builder.forms.model import Field
-from site_builder.forms.render import AUTOCOMPLETE, CONSENT_VALUE
+from site_builder.forms.posted import CONSENT_VALUE
+from site_builder.forms.render import AUTOCOMPLETE
 from site_builder.i18n import Catalogue
 from site_builder.storage.base import StoredAnswer
 from site_builder.storage.receipts import format_receipt

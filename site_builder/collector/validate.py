@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from site_builder.collector.body import Refusal, shown
 from site_builder.forms.model import DEFAULT_MAX_LENGTH, Field, Form
-from site_builder.forms.render import (
+from site_builder.forms.posted import (
     AGAIN_NAME,
     AGAIN_VALUE,
     CONSENT_VALUE,

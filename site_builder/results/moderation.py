@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Protocol
 
 from site_builder.collector.columns import FormQuestions, form_questions
-from site_builder.forms.render import CONSENT_VALUE
+from site_builder.forms.posted import CONSENT_VALUE
 from site_builder.results.file import FREE_TEXT_TYPES
 from site_builder.storage.base import FormSchema, StoredAnswer
 from site_builder.storage.entry import BatchProgress

@@ -33,7 +33,7 @@ from site_builder.collector.settings import catalogue
 from site_builder.collector.validate import Checked, check, read_submission
 from site_builder.forms.manifest import Manifest, read_manifest
 from site_builder.forms.model import Field
-from site_builder.forms.render import RESERVED_NAMES
+from site_builder.forms.posted import RESERVED_NAMES
 from tests.collector_support import VALID_ANSWER, RunningCollector, hidden_fields, running_collector
 from tests.reliability.figures import Figures, Scale
 from tests.storage_support import raw_sql

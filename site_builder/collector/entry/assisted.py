@@ -57,7 +57,8 @@ from site_builder.collector.settings import catalogue
 from site_builder.collector.shell import absolute_urls
 from site_builder.collector.validate import read_submission
 from site_builder.forms.manifest import Manifest
-from site_builder.forms.render import CSRF_NAME, render_form
+from site_builder.forms.posted import CSRF_NAME
+from site_builder.forms.render import render_form
 from site_builder.i18n import Catalogue, text_direction
 from site_builder.languages import language_name
 from site_builder.messages import say

@@ -17,14 +17,14 @@ from site_builder.collector.entry.page import area_page
 from site_builder.collector.entry.typing_key import TYPING_NAME, new_typing_key
 from site_builder.collector.lookup import RETRY_AFTER_UNAVAILABLE
 from site_builder.collector.settings import Collector, catalogue
-from site_builder.forms.render import (
+from site_builder.forms.posted import (
     CSRF_NAME,
     FORM_ID_NAME,
     FORM_VERSION_NAME,
     SPOILED,
     SPOILED_NAME,
-    render_form,
 )
+from site_builder.forms.render import render_form
 from site_builder.i18n import Catalogue
 from site_builder.storage.entry import Batch
 from site_builder.storage.receipts import format_receipt

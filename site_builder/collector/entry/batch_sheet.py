@@ -59,14 +59,14 @@ from site_builder.collector.paper_check import CheckedSheet, check_sheet
 from site_builder.collector.responses import private
 from site_builder.collector.settings import Collector, catalogue
 from site_builder.forms.manifest import Manifest
-from site_builder.forms.render import (
+from site_builder.forms.posted import (
     CSRF_NAME,
     FORM_ID_NAME,
     FORM_VERSION_NAME,
     SPOILED,
     SPOILED_NAME,
-    render_form,
 )
+from site_builder.forms.render import render_form
 from site_builder.i18n import Catalogue
 from site_builder.messages import say
 from site_builder.storage.base import Marks, StorageUnavailable, Values
