@@ -36,7 +36,7 @@ import pytest
 from tests.audit_run_support import AUDIT_JSON, REPORT_HTML, audit_command, audit_environment
 from tests.reliability.command_kill import kill_after
 from tests.reliability.figures import Figures, Scale
-from tests.reliability.test_kill import chosen_seed
+from tests.reliability.kill_support import chosen_seed
 from tests.support import SITES, build_site
 
 SOURCE = SITES / "minimal"

@@ -58,7 +58,7 @@ from tests.reliability.journal_kill import (
     two_journals,
 )
 from tests.reliability.journal_kill import partial_files as journal_partials
-from tests.reliability.test_kill import chosen_seed, integrity_check, postgres_integrity_check
+from tests.reliability.kill_support import chosen_seed, integrity_check, postgres_integrity_check
 from tests.results_page_support import AFTER, RESULTS_PAGE, results_site
 
 FORM_ID = "equipements"

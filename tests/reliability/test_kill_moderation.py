@@ -38,6 +38,17 @@ import pytest
 from tests.collector_support import RunningCollector, running_collector
 from tests.postgres_support import PostgresServer, postgres_server
 from tests.reliability.figures import Cell, Figures, Scale
+from tests.reliability.kill_support import (
+    AFTER_RESTART,
+    CLIENTS,
+    KILL_AFTER,
+    LONGEST_ROUND,
+    OUTAGE,
+    chosen_seed,
+    figures_row,
+    integrity_check,
+    postgres_integrity_check,
+)
 from tests.reliability.load_driver import (
     CLIENT_ADDRESSES,
     NO_RATE_LIMIT,
@@ -62,17 +73,6 @@ from tests.reliability.moderation_driver import (
 from tests.reliability.moderation_ledger import VerdictLedger, check_verdicts
 from tests.reliability.paper_driver import Typists, mediators_at_work
 from tests.reliability.paper_ledger import PaperLedger, check_sheets, open_shared_batch
-from tests.reliability.test_kill import (
-    AFTER_RESTART,
-    CLIENTS,
-    KILL_AFTER,
-    LONGEST_ROUND,
-    OUTAGE,
-    _figures_row,
-    chosen_seed,
-    integrity_check,
-    postgres_integrity_check,
-)
 
 
 @pytest.fixture(scope="module")
@@ -322,7 +322,7 @@ def _record_and_check(crew: Crew, database_url: str, figures: Figures, backend: 
     final, sheets, verdicts = crew.final(database_url)
     ledger = crew.verdicts
     row: dict[str, Cell] = {
-        **_figures_row(backend, rounds, crew.answers, final, crew.paper, integrity=integrity,
+        **figures_row(backend, rounds, crew.answers, final, crew.paper, integrity=integrity,
                        seed=seed),
         "verdicts acknowledged (303)": len(ledger.acknowledged),
         "kinds of verdict acknowledged": f"{len(ledger.kinds)} of {len(PLANS)}",

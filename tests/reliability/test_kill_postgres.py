@@ -14,7 +14,7 @@ a 303 for an answer then lost), and the collector must recover by itself. After 
 PostgreSQL's ``amcheck`` checks every table and index. Two single cases make the outage's
 first answer and a sheet saved during it certain.
 
-The delays come from ``test_kill.py``'s seeded generator (``PAROLE_KILL_SEED`` replays them).
+The delays come from ``kill_support``'s seeded generator (``PAROLE_KILL_SEED`` replays them).
 """
 
 from __future__ import annotations
@@ -32,6 +32,16 @@ from tests.log_command_support import keygen
 from tests.log_support import database_log_problems
 from tests.postgres_support import PostgresServer, postgres_server
 from tests.reliability.figures import Figures, Scale
+from tests.reliability.kill_support import (
+    AFTER_RESTART,
+    CLIENTS,
+    KILL_AFTER,
+    LONGEST_ROUND,
+    OUTAGE,
+    chosen_seed,
+    figures_row,
+    postgres_integrity_check,
+)
 from tests.reliability.load_driver import (
     NO_RATE_LIMIT,
     BackgroundLoad,
@@ -43,16 +53,6 @@ from tests.reliability.load_driver import (
 from tests.reliability.log_rounds import Signing, publish, start_signing, stop_signing
 from tests.reliability.paper_driver import Typists, mediators_at_work
 from tests.reliability.paper_ledger import PaperLedger, check_sheets, open_shared_batch
-from tests.reliability.test_kill import (
-    AFTER_RESTART,
-    CLIENTS,
-    KILL_AFTER,
-    LONGEST_ROUND,
-    OUTAGE,
-    _figures_row,
-    chosen_seed,
-    postgres_integrity_check,
-)
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_postgresql_survives_immediate_shutdown(
     paper.resume(collector.port)
     final = ledger.check(stored_markers(database_url))
     final_sheets = paper.problems(database_url)
-    figures.add("kill", _figures_row(
+    figures.add("kill", figures_row(
         "PostgreSQL (immediate shutdown of the server)", rounds, ledger, final, paper,
         integrity=f"ok in {rounds} of {rounds} rounds (amcheck)", seed=seed))
     assert final.ok, f"after the last resubmissions (seed {seed}): {final.describe()}"
