@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from site_builder.calendar import build_date
 from site_builder.cli import main
 from site_builder.collector import data_commands
 from site_builder.forms.manifest import manifest_data
@@ -25,7 +26,8 @@ from site_builder.storage.base import Marks, Values
 
 PAROLE = [sys.executable, "-m", "site_builder.cli"]
 FRENCH = "fr_FR.UTF-8"
-TODAY = date.today()
+TODAY = build_date()
+"""The day ``parole import`` compares a batch's day with: today, or ``PAROLE_BUILD_DATE``."""
 BATCH = ["--batch-place", "Marché du samedi", "--batch-date", TODAY.isoformat()]
 
 

@@ -67,11 +67,13 @@ def test_the_header_and_footer_say_the_organizer_in_each_languages_words(site: P
 
 def test_the_calendar_shows_each_phase_in_the_languages_words_or_marked(site: Path) -> None:
     arabic = _between(_html(site, "ar/explications/index.html"), 'class="p-calendar"', "</ol>")
-    assert "<h3>الإعلام</h3>" in arabic and "<p>اقرؤوا الشروح واطرحوا أسئلتكم.</p>" in arabic
+    # Built for 10 January 2027 (``build-date``): in the first phase, said current in Arabic.
+    assert '<h3><span class="p-calendar__now">المرحلة الحالية:</span> الإعلام</h3>' in arabic
+    assert "<p>اقرؤوا الشروح واطرحوا أسئلتكم.</p>" in arabic
     assert "<h3>الآراء</h3>" in arabic and " lang=" not in arabic
     assert "يناير" in arabic  # the dates are the default's, said in Arabic words
     english = _between(_html(site, "en/explications/index.html"), 'class="p-calendar"', "</ol>")
-    assert "<h3>Information</h3>" in english
+    assert '<h3><span class="p-calendar__now">Current step:</span> Information</h3>' in english
     assert f"<p{FRENCH}>Lisez les explications et posez vos questions.</p>" in english
     assert f"<h3><span{FRENCH}>Avis</span></h3>" in english
     assert "From Monday 18\u00a0January 2027 to Sunday 28\u00a0February 2027" in english

@@ -214,9 +214,15 @@ def test_each_languages_low_data_file_says_how_to_answer_the_form_in_its_words(
 
 
 def test_the_status_banner_and_dates_are_in_each_languages_words(site: Path) -> None:
-    assert "يناير" in _html(site, "ar/index.html")  # 4 January 2027: opens
-    assert "January" in _html(site, "en/index.html")
-    assert "janvier" in _html(site, "index.html")
+    """Built for 10 January 2027 (``build-date``): open until 28 February."""
+    for prefix, said in (("ar/", "الاستشارة مفتوحة حتى نهاية يوم الأحد 28\u00a0فبراير 2027."),  # noqa: RUF001
+                         ("en/", "The consultation is open until the end of Sunday 28\u00a0February"
+                                 " 2027."),
+                         ("", "La consultation est ouverte jusqu’au dimanche 28\u00a0février 2027"  # noqa: RUF001
+                              " inclus.")):
+        page = _html(site, prefix + "index.html")
+        banner = page.split('class="p-status p-status--open">', 1)[1].split("</", 1)[0]
+        assert said in banner, (prefix, banner)
 
 
 def test_a_one_language_site_has_no_switcher_and_no_alternates(tmp_path: Path) -> None:
