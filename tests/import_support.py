@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.calendar import build_date
+from site_builder.calendar import BUILD_DATE_VARIABLE, build_date
 from site_builder.cli import main
 from site_builder.collector import data_commands
 from site_builder.forms.manifest import manifest_data
@@ -27,7 +27,8 @@ from site_builder.storage.base import Marks, Values
 PAROLE = [sys.executable, "-m", "site_builder.cli"]
 FRENCH = "fr_FR.UTF-8"
 TODAY = build_date()
-"""The day ``parole import`` compares a batch's day with: today, or ``PAROLE_BUILD_DATE``."""
+"""The day ``parole import`` compares a batch's day with (``PAROLE_BUILD_DATE``, which
+``parole`` below passes on, or today)."""
 BATCH = ["--batch-place", "Marché du samedi", "--batch-date", TODAY.isoformat()]
 
 
@@ -126,4 +127,5 @@ def run_import(url: str, path: Path, *extra: str) -> int:
 def parole(*args: str, cwd: Path, lang: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
     return subprocess.run([*PAROLE, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120, check=False,
-                          env={"PATH": "/usr/bin:/bin", "LANG": lang})
+                          env={"PATH": "/usr/bin:/bin", "LANG": lang,
+                               BUILD_DATE_VARIABLE: TODAY.isoformat()})
