@@ -14,14 +14,7 @@ from site_builder.storage import open_storage
 from site_builder.storage.base import Storage
 from tests.pa11y_support import require_tools
 from tests.postgres_support import PostgresServer, postgres_server
-from tests.support import CHROMIUM, CHROMIUM_ARGS, REPO, build_site
-
-TEST_DAY = "2027-01-10"
-"""The day the suite runs as (``PAROLE_BUILD_DATE``): an open day of the example's consultation
-(4 January to 28 February 2027), so what the tests see does not change with the day they run.
-Run on the real day, the suite failed once the example had opened, and more once it closed.
-Tests about other days set their own; ``PAROLE_BUILD_DATE=… pytest`` runs the suite as of
-another day."""
+from tests.support import CHROMIUM, CHROMIUM_ARGS, REPO, TEST_DAY, build_site
 
 
 def pytest_configure(config: pytest.Config) -> None:

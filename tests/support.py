@@ -31,6 +31,13 @@ CHROMIUM_ARGS = audit_browser.CHROMIUM_ARGS
 """The tests start Chromium as ``parole audit`` does (``site_builder.audit.browser``)."""
 
 
+TEST_DAY = "2027-01-10"
+"""The day the suite runs as (``PAROLE_BUILD_DATE``): an open day of the example's consultation
+(4 January to 28 February 2027), so what the tests see does not change with the day they run.
+Run on the real day, the suite failed once the example had opened, and more once it closed.
+Tests about other days set their own; ``PAROLE_BUILD_DATE=… pytest`` runs the suite as of
+another day."""
+
 BUILD_DATE_FILE = "build-date"
 """A sample site's folder may hold this file: the day (YYYY-MM-DD) it is built for, as
 ``PAROLE_BUILD_DATE`` says it (``tests/sites/multilingual-closed``: after closing)."""

@@ -6,6 +6,7 @@ import ast
 import os
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 import yaml
@@ -16,10 +17,11 @@ from mkdocs.config import config_options as c
 # site_builder.plugins); only constants are read, so the second module object is harmless.
 from plugins.parole.config import ParoleConfig
 from plugins.parole.page_checks import PAGE_TYPES
+from site_builder.calendar_options import parse_calendar
 from site_builder.cli import _parser, subcommands
 from tests.guide_support import PAPER_GUIDE, guide_commands, guide_plugin_options
 from tests.reliability import report as reliability_report
-from tests.support import REPO
+from tests.support import REPO, TEST_DAY
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 # Keys MkDocs itself reads from mkdocs_theme.yml; they are not options an organizer sets.
@@ -93,6 +95,21 @@ def test_every_component_is_a_complete_documented_folder() -> None:
 def test_the_readme_commands_exist_and_run(script: str) -> None:
     assert f"\n{script}\n" in README
     assert os.access(REPO / script, os.X_OK), f"{script} is not executable"
+
+
+def test_the_demo_and_the_tests_see_the_example_consultation_open() -> None:
+    """Both run as of a fixed open day of the example (``PAROLE_BUILD_DATE``), not the real day:
+    once the consultation closed, the demo's form refused every answer and tests failed."""
+    options = next(plugin["parole"] for plugin in
+                   yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
+                   if isinstance(plugin, dict) and "parole" in plugin)
+    calendar = parse_calendar(options)
+    demo = re.search(r'PAROLE_BUILD_DATE="\$\{PAROLE_BUILD_DATE:-([0-9-]+)\}"',
+                     (REPO / "scripts" / "demo").read_text(encoding="utf-8"))
+    assert demo, "scripts/demo does not set PAROLE_BUILD_DATE"
+    for day in (demo.group(1), TEST_DAY):
+        assert calendar.opens is not None and calendar.closes is not None
+        assert calendar.opens <= date.fromisoformat(day) <= calendar.closes, day
 
 
 def test_ci_runs_the_readme_test_command_and_nothing_else() -> None:
