@@ -34,9 +34,9 @@ CHROMIUM_ARGS = audit_browser.CHROMIUM_ARGS
 TEST_DAY = "2027-01-10"
 """The day the suite runs as (``PAROLE_BUILD_DATE``): an open day of the example's consultation
 (4 January to 28 February 2027), so what the tests see does not change with the day they run.
-Run on the real day, the suite failed once the example had opened, and more once it closed.
-Tests about other days set their own; ``PAROLE_BUILD_DATE=… pytest`` runs the suite as of
-another day."""
+Run on the real day, two tests would have failed once the example opened, and at least twenty
+once it closed. Tests about other days set their own; ``PAROLE_BUILD_DATE=… pytest`` runs
+the suite as of another day."""
 
 BUILD_DATE_FILE = "build-date"
 """A sample site's folder may hold this file: the day (YYYY-MM-DD) it is built for, as
