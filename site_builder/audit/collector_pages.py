@@ -86,9 +86,8 @@ def collector_pages(site_dir: Path, *,
     manifests = site.check(require_forms=False)
     found: dict[str, tuple[AuditedPage, str]] = {}
     for manifest in manifests:
-        folder = f"{action_path(manifest).rstrip('/')}/{manifest.form.id}"
         for rendered in _form_pages(site_dir, manifest, today or date.today()):
-            path = f"{folder}/{PAGE_NAMES[rendered.kind]}"
+            path = _page_path(manifest, rendered.kind)
             label = say(f"audit.command.page.{rendered.kind}", form=manifest.form.id)
             found[path] = (AuditedPage(path, "collector", label), rendered.html)
         path = f"{action_path(manifest).rstrip('/')}/{NOT_FOUND_NAME}"
@@ -112,15 +111,14 @@ def _form_pages(site_dir: Path, manifest: Manifest, today: date) -> list[_Render
         values=sample_answer(manifest.form, manifest.language), channel="online",
         received_at=received, expires_at=answers.expiry(manifest, received))
     proof = sample_proof(answer)
-    folder = f"{action_path(manifest).rstrip('/')}/{manifest.form.id}"
     explained_at = explanation_path(site_dir, manifest)
-    journal = AnswerInJournal(proof.leaf, f"{folder}/{PAGE_NAMES['proof']}", explained_at)
+    journal = AnswerInJournal(proof.leaf, _page_path(manifest, "proof"), explained_at)
+    shell = views.form_shell(collector, manifest)
     rendered.append(_Rendered("receipt", pages.receipt_page(
-        views.form_shell(collector, manifest), manifest, answer, words, today=open_day,
-        journal=journal)))
+        shell, manifest, answer, words, today=open_day, journal=journal)))
     rendered.append(_Rendered("proof", proof_page(
-        views.form_shell(collector, manifest), manifest, proof, words, receipt=RECEIPT_CODE,
-        explained_at=explained_at, next_due=None)))
+        shell, manifest, proof, words, receipt=RECEIPT_CODE, explained_at=explained_at,
+        next_due=None)))
     errors = _answered(lambda: answers.checked_answer(
         collector, manifest, _mistaken(manifest),
         Arrival("online", partial(answers.form_again, collector))))
@@ -133,6 +131,11 @@ def _form_pages(site_dir: Path, manifest: Manifest, today: date) -> list[_Render
         before = manifest.opens - timedelta(days=1)
         rendered.append(_Rendered("not_open", _dated(site_dir, manifest, before)))
     return rendered
+
+
+def _page_path(manifest: Manifest, kind: str) -> str:
+    """Where the audit's server publishes the form's page of ``kind`` (``PAGE_NAMES``)."""
+    return f"{action_path(manifest).rstrip('/')}/{manifest.form.id}/{PAGE_NAMES[kind]}"
 
 
 def _dated(site_dir: Path, manifest: Manifest, day: date) -> str:
