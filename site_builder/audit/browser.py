@@ -51,7 +51,7 @@ HEIGHT: Final = 800
 """The window every page is checked in first (a laptop's); the reflow check narrows it."""
 AFTER_TWO_FRAMES: Final = ("() => new Promise((done) => "
                            "requestAnimationFrame(() => requestAnimationFrame(() => done())))")
-NO_POPUPS: Final = ("window.open = () => null; window.alert = () => undefined; "
+NO_POPUPS_OR_DIALOGS: Final = ("window.open = () => null; window.alert = () => undefined; "
                     "window.confirm = () => false; window.prompt = () => null; "
                     "window.print = () => undefined;")
 """What a popup blocker does, and each dialog answered as dismissing it would, before a page's
@@ -279,7 +279,8 @@ class _Tab:
             viewport={"width": WIDTH, "height": HEIGHT}, color_scheme="light",
             service_workers="block")
         try:
-            await context.add_init_script(script=f"{NO_POPUPS}\n{axe_script}\n{checks_script()}")
+            await context.add_init_script(
+                script=f"{NO_POPUPS_OR_DIALOGS}\n{axe_script}\n{checks_script()}")
             tab = cls(context, await context.new_page())
             tab.page.on("dialog", _dismiss)
             tab.page.on("popup", lambda popup: popup.close())
